@@ -1,0 +1,148 @@
+# Rebuild every output from data/raw with `make`; check everything with `make test`.
+# `make help` lists the targets. Each notebook step names its inputs and outputs below, so a
+# no-op `make` does nothing and a changed input reruns only what depends on it.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := foi-platforms
+BUILD := build
+
+# Files named as received may contain spaces: escape them for make.
+esc = $(subst $(space),\ ,$(1))
+space := $(subst ,, )
+RAW_FILES := $(shell find data/raw -type f -not -name '.*' 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
+REFERENCE_FILES := $(shell find data/reference -type f -not -name '.*' 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
+SRC := $(sort $(wildcard src/*.py))
+VARIANTS := $(basename $(notdir $(wildcard params/variants/*.yaml)))
+
+EXECUTED := notebooks/executed
+CLEAN_NB := $(EXECUTED)/10-clean.ipynb
+FINDINGS_NB := $(EXECUTED)/20-findings.ipynb
+FIGURES_NB := $(EXECUTED)/30-figures.ipynb
+VARIANT_NBS := $(foreach v,$(VARIANTS),$(EXECUTED)/variants/$(v)/20-findings.ipynb $(EXECUTED)/variants/$(v)/30-figures.ipynb)
+REPORT := reports/report.html
+
+PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
+	data/processed/reconciliation.csv data/processed/cleaning_log.csv data/processed/records.csv
+
+# papermill metadata that changes on every run (timings, paths of the run) is stripped from
+# executed notebooks so that a rebuild is byte-identical.
+STRIP_KEYS := metadata.papermill cell.metadata.papermill cell.metadata.execution metadata.widgets
+
+# $(call run_notebook,SOURCE,TARGET,EXTRA_PAPERMILL_ARGS)
+# Runs into build/ first; the target appears only if every cell ran. A failing notebook is
+# kept in build/ with the failing cell marked.
+define run_notebook
+	@mkdir -p $(BUILD)/$(dir $(2)) $(dir $(2))
+	@echo "papermill $(1) -> $(2)"
+	@$(BIN)/papermill $(1) $(BUILD)/$(2) -k $(KERNEL) --no-progress-bar --log-level WARNING $(3) \
+	  || { echo >&2; echo "FAILED: notebook $(1) (run with: $(3)). The executed copy, with the failing cell marked, is $(BUILD)/$(2)" >&2; exit 1; }
+	@$(BIN)/nbstripout --keep-output --extra-keys "$(STRIP_KEYS)" $(BUILD)/$(2)
+	@mv $(BUILD)/$(2) $(2)
+endef
+
+.PHONY: all help setup lab test lint unit nbval determinism report variants clean clean-all lock bench
+
+all: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(REPORT) ## Rebuild every output from data/raw (sets up .venv first)
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# --- Environment --------------------------------------------------------------------------
+
+setup: $(STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# Make the project's src/ importable from anywhere (papermill, nbval, JupyterLab).
+	@echo "$(CURDIR)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/foi_platforms_root.pth"
+	@# The kernel lives inside the venv, not in the user's home.
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (foi-platforms)" >/dev/null
+	@touch $@
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab with the project's kernel
+	$(BIN)/jupyter lab notebooks/
+
+lock: ## Re-resolve requirements.in into requirements.txt (needs the network)
+	rm -rf $(BUILD)/lockenv && $(PYTHON) -m venv $(BUILD)/lockenv
+	$(BUILD)/lockenv/bin/pip install --quiet -r requirements.in
+	{ sed -n '1,3p' requirements.txt; $(BUILD)/lockenv/bin/pip freeze; } > requirements.txt.new && mv requirements.txt.new requirements.txt
+	rm -rf $(BUILD)/lockenv
+
+# --- Pipeline -----------------------------------------------------------------------------
+
+# Step 1. Verify data/raw against its manifest, read every return by its spec, clean,
+# reconcile and validate.  Outputs: data/processed/*.csv.
+$(CLEAN_NB) $(PROCESSED) &: notebooks/10-clean.ipynb $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
+	$(call run_notebook,notebooks/10-clean.ipynb,$(CLEAN_NB),)
+
+# Step 2. Findings against the published figures.  Outputs: reports/tables/.
+$(FINDINGS_NB): notebooks/20-findings.ipynb $(PROCESSED) $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
+	$(call run_notebook,notebooks/20-findings.ipynb,$@,)
+
+# Step 3. Figures, their data and alt text.  Outputs: reports/figures/.
+$(FIGURES_NB): notebooks/30-figures.ipynb $(FINDINGS_NB) $(SRC) $(STAMP)
+	$(call run_notebook,notebooks/30-figures.ipynb,$@,)
+
+# Variants: the same steps with the parameters in params/variants/<name>.yaml, built into
+# reports/variants/<name>/ without touching the defaults.
+$(EXECUTED)/variants/%/20-findings.ipynb: notebooks/20-findings.ipynb params/variants/%.yaml $(PROCESSED) $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
+	$(call run_notebook,notebooks/20-findings.ipynb,$@,-f params/variants/$*.yaml -p output_dir reports/variants/$*)
+
+$(EXECUTED)/variants/%/30-figures.ipynb: notebooks/30-figures.ipynb params/variants/%.yaml $(EXECUTED)/variants/%/20-findings.ipynb $(SRC) $(STAMP)
+	$(call run_notebook,notebooks/30-figures.ipynb,$@,-f params/variants/$*.yaml -p output_dir reports/variants/$*)
+
+variants: $(VARIANT_NBS) ## Build every variant in params/variants/
+
+variant: $(STAMP) ## Build one variant: make variant PARAMS=params/my-variant.yaml
+	@test -n "$(PARAMS)" || { echo "Usage: make variant PARAMS=params/<name>.yaml" >&2; exit 2; }
+	$(call run_notebook,notebooks/20-findings.ipynb,$(EXECUTED)/variants/$(basename $(notdir $(PARAMS)))/20-findings.ipynb,-f $(PARAMS) -p output_dir reports/variants/$(basename $(notdir $(PARAMS))))
+	$(call run_notebook,notebooks/30-figures.ipynb,$(EXECUTED)/variants/$(basename $(notdir $(PARAMS)))/30-figures.ipynb,-f $(PARAMS) -p output_dir reports/variants/$(basename $(notdir $(PARAMS))))
+
+# Step 4. The methodology report, rendered from the executed notebooks and tables.
+$(REPORT): $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(SRC) $(STAMP)
+	@if [ -f scripts/build_report.py ]; then $(BIN)/python scripts/build_report.py; fi
+
+report: $(REPORT) ## Render the methodology report, reports/report.html
+
+# --- Checks -------------------------------------------------------------------------------
+
+test: all lint unit nbval determinism ## Run every check: lint, unit and data tests, nbval, determinism
+
+lint: $(STAMP) ## ruff on code and notebooks; source notebooks must carry no outputs
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/nbstripout --verify notebooks/*.ipynb
+
+unit: $(STAMP) ## pytest: src/, the raw data checks, the pipeline's failure modes
+	$(BIN)/python -m pytest -q
+
+nbval: $(STAMP) ## Re-execute the executed notebooks and compare their outputs
+	$(BIN)/python -m pytest -q --nbval $(EXECUTED) --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider -o testpaths=$(EXECUTED)
+
+determinism: ## Fail if the rebuild changed any committed file
+	@if [ -n "$$(git status --porcelain)" ]; then \
+	  echo "Outputs differ from the committed ones (a rebuild must be byte-identical):" >&2; \
+	  git status --porcelain >&2; git --no-pager diff --stat >&2; exit 1; \
+	else echo "determinism: the rebuild left the working tree clean"; fi
+
+bench: $(STAMP) ## Measure rebuild time and scale (writes docs/benchmark.md; not part of test)
+	$(BIN)/python scripts/benchmark.py
+
+# --- Housekeeping -------------------------------------------------------------------------
+
+clean: ## Remove what make rebuilds (executed notebooks, processed data, reports); keep .venv
+	rm -rf $(EXECUTED) $(BUILD) $(PROCESSED) reports/tables reports/figures reports/variants $(REPORT)
+
+clean-all: clean ## Also remove .venv
+	rm -rf $(VENV)

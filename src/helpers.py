@@ -1,0 +1,122 @@
+"""Small shared helpers: project paths, deterministic and atomic writes, hashing, YAML."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+import yaml
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: the nearest folder at or above ``start`` holding ``pyproject.toml``
+    and a ``Makefile``. Notebooks use this so that they run the same under papermill (which
+    starts the kernel where it is called from) and nbval (which starts it beside the notebook).
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "Makefile").is_file():
+            return folder
+    raise FileNotFoundError(f"no project root (pyproject.toml and Makefile) at or above {here}")
+
+
+ROOT = find_root(Path(__file__).parent)
+RAW = ROOT / "data" / "raw"
+REFERENCE = ROOT / "data" / "reference"
+PROCESSED = ROOT / "data" / "processed"
+REPORTS = ROOT / "reports"
+
+
+def rel(path: Path | str) -> str:
+    """``path`` relative to the project root when it is inside it, for messages and tables."""
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(p)
+
+
+def sha256_file(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_yaml(path: Path | str):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it over ``path`` only if the block succeeds."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(path: Path | str, text: str) -> Path:
+    """Write UTF-8 text with ``\\n`` line ends, atomically; only rewrite when the bytes change."""
+    data = text.encode("utf-8")
+    target = Path(path)
+    if target.is_file() and target.read_bytes() == data:
+        return target
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return target
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    """The one CSV format for every table the project writes: UTF-8, ``\\n``, no index."""
+    buffer = io.StringIO()
+    df.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def write_csv(df: pd.DataFrame, path: Path | str) -> Path:
+    return write_text(path, csv_text(df))
+
+
+def write_many(outputs: dict[Path | str, str | bytes]) -> None:
+    """Write several files so that either all change or none does.
+
+    Every file is first written to a temporary file beside its target; only when all have been
+    written are they moved into place. Used by the pipeline steps so that a failure part-way
+    through never leaves a mix of new and old outputs.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, content in outputs.items():
+            target = Path(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+            staged.append((Path(tmp), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            if tmp.exists():
+                tmp.unlink()
