@@ -110,10 +110,10 @@ def write_many(outputs: dict[Path | str, str | bytes]) -> None:
             if target.is_file() and target.read_bytes() == data:
                 continue
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(tmp), target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.chmod(tmp, 0o644)
-            staged.append((Path(tmp), target))
         for tmp, target in staged:
             os.replace(tmp, target)
     finally:
