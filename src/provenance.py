@@ -1,0 +1,244 @@
+"""Provenance for every output folder: what made it, from what, with which versions.
+
+Each step ends by calling :func:`write_provenance` on the folder it wrote, which leaves a
+``PROVENANCE.json`` beside the outputs:
+
+- ``step`` and ``parameters``: which step ran, with what settings;
+- ``inputs``: every file the step read, with its sha256, split into ``raw`` (under ``data/raw``:
+  each hash is checked against ``data/raw/MANIFEST.csv`` and the manifest's ``provenance``,
+  real or simulated, is carried over), ``reference`` (under ``data/reference``) and ``derived``
+  (outputs of an earlier step);
+- ``upstream``: the ``PROVENANCE.json`` of each folder a derived input came from, by hash, so a
+  figure can be traced back to the raw returns through the chain of steps;
+- ``outputs``: every file in the folder (not in its subfolders), with its sha256;
+- ``environment``: the Python version and the installed version of each top-level package pinned
+  in ``requirements.in``.
+
+There is no timestamp, no host name and no absolute path, and keys are sorted, so a rebuild from
+the same inputs in the same environment writes the same bytes (and, through
+:func:`src.helpers.write_text`, does not touch the file at all).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import platform
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+from src.errors import InputError
+from src.helpers import ROOT, sha256_file, write_text
+
+FILENAME = "PROVENANCE.json"
+MANIFEST = Path("data") / "raw" / "MANIFEST.csv"
+RAW_DIR = Path("data") / "raw"
+REFERENCE_DIR = Path("data") / "reference"
+
+
+def _relative(path: Path | str, root: Path) -> Path:
+    """``path`` relative to ``root``; an input outside the project is an error."""
+    p = Path(path)
+    p = (p if p.is_absolute() else root / p).resolve()
+    try:
+        return p.relative_to(root.resolve())
+    except ValueError:
+        raise InputError(
+            str(path),
+            "",
+            "this input is outside the project, so its provenance cannot be recorded",
+            "copy the file into data/raw (with a MANIFEST.csv row) or data/reference",
+        ) from None
+
+
+def _is_listed(path: Path) -> bool:
+    """Hidden files and caches are never inputs or outputs."""
+    return not any(part.startswith(".") or part == "__pycache__" for part in path.parts)
+
+
+def expand(inputs: Iterable[Path | str], root: Path = ROOT) -> list[Path]:
+    """Every file named by ``inputs`` (a folder stands for every file under it), relative to
+    ``root``, sorted and without duplicates."""
+    files: set[Path] = set()
+    for item in inputs:
+        rel_item = _relative(item, root)
+        full = root / rel_item
+        if full.is_dir():
+            files.update(
+                p.relative_to(root)
+                for p in full.rglob("*")
+                if p.is_file() and _is_listed(p.relative_to(full))
+            )
+        elif full.is_file():
+            files.add(rel_item)
+        else:
+            raise InputError(
+                rel_item.as_posix(),
+                "",
+                "an input named for provenance does not exist",
+                "pass the files the step actually read (or run the step that makes them first)",
+            )
+    return sorted(files, key=lambda p: p.as_posix())
+
+
+def read_manifest(root: Path = ROOT) -> dict[str, dict[str, str]]:
+    """``data/raw/MANIFEST.csv`` as ``{path under data/raw: row}``."""
+    path = root / MANIFEST
+    if not path.is_file():
+        raise InputError(
+            MANIFEST.as_posix(),
+            "",
+            "the manifest of raw files is missing, so raw inputs cannot be checked",
+            "restore data/raw/MANIFEST.csv from git",
+        )
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    missing = {"path", "sha256"} - set(rows[0] if rows else {})
+    if missing:
+        raise InputError(
+            MANIFEST.as_posix(),
+            "header",
+            f"column(s) {', '.join(sorted(missing))} missing",
+            "the manifest needs at least the columns path and sha256 (docs/architecture.md)",
+        )
+    return {row["path"]: row for row in rows}
+
+
+def _raw_entry(path: Path, root: Path, manifest: Mapping[str, Mapping[str, str]]) -> dict:
+    """A raw input: its hash, checked against the manifest, and whether it is simulated."""
+    digest = sha256_file(root / path)
+    entry = {"path": path.as_posix(), "sha256": digest}
+    if path == MANIFEST:
+        return entry
+    key = path.relative_to(RAW_DIR).as_posix()
+    row = manifest.get(key)
+    if row is None:
+        raise InputError(
+            MANIFEST.as_posix(),
+            f"path '{key}'",
+            "a raw input is not listed in the manifest",
+            "add a row for it with its sha256 (sha256sum <file>), or remove the file",
+        )
+    if row["sha256"].strip().lower() != digest:
+        raise InputError(
+            MANIFEST.as_posix(),
+            f"path '{key}', column sha256",
+            f"the file's sha256 is {digest} but the manifest says {row['sha256']}",
+            "raw files are never edited: restore the file from git, or, for a new version as "
+            "received, update its manifest row",
+        )
+    if row.get("provenance"):
+        entry["provenance"] = row["provenance"]
+    return entry
+
+
+def package_versions(root: Path = ROOT) -> dict[str, str]:
+    """Installed version of each top-level package pinned in ``requirements.in``."""
+    versions = {}
+    for line in (root / "requirements.in").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name = Requirement(line).name
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return dict(sorted(versions.items()))
+
+
+def environment(root: Path = ROOT) -> dict:
+    return {"python": platform.python_version(), "packages": package_versions(root)}
+
+
+def _kind(path: Path) -> str:
+    if path.is_relative_to(RAW_DIR):
+        return "raw"
+    if path.is_relative_to(REFERENCE_DIR):
+        return "reference"
+    return "derived"
+
+
+def _jsonable(value):
+    """Parameters as JSON values: paths as text, tuples and sets as sorted or ordered lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted(_jsonable(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return value.as_posix()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def build_provenance(
+    folder: Path | str,
+    step: str,
+    parameters: Mapping,
+    inputs: Iterable[Path | str],
+    root: Path = ROOT,
+) -> dict:
+    """The provenance record for ``folder`` as a dictionary (see the module docstring)."""
+    out_dir = _relative(folder, root)
+    files = expand(inputs, root)
+    manifest = read_manifest(root) if any(_kind(p) == "raw" for p in files) else {}
+    grouped: dict[str, list[dict]] = {"raw": [], "reference": [], "derived": []}
+    upstream: set[Path] = set()
+    for path in files:
+        kind = _kind(path)
+        if kind == "raw":
+            grouped["raw"].append(_raw_entry(path, root, manifest))
+            continue
+        grouped[kind].append({"path": path.as_posix(), "sha256": sha256_file(root / path)})
+        if kind == "derived" and (root / path.parent / FILENAME).is_file():
+            upstream.add(path.parent / FILENAME)
+    upstream.discard(out_dir / FILENAME)
+    out_files = sorted((root / out_dir).glob("*"), key=lambda p: p.name)
+    outputs = [
+        {"path": p.relative_to(root).as_posix(), "sha256": sha256_file(p)}
+        for p in out_files
+        if p.is_file() and p.name != FILENAME and _is_listed(Path(p.name))
+    ]
+    simulated = sorted(e["path"] for e in grouped["raw"] if e.get("provenance") == "simulated")
+    return {
+        "step": step,
+        "folder": out_dir.as_posix(),
+        "parameters": _jsonable(parameters),
+        "inputs": grouped,
+        "upstream": [
+            {"path": p.as_posix(), "sha256": sha256_file(root / p)}
+            for p in sorted(upstream, key=lambda p: p.as_posix())
+        ],
+        "outputs": outputs,
+        "simulated_raw_inputs": len(simulated),
+        "environment": environment(root),
+    }
+
+
+def provenance_text(record: Mapping) -> str:
+    """The one serialisation: sorted keys, two-space indent, UTF-8, final newline."""
+    return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_provenance(
+    folder: Path | str,
+    step: str,
+    parameters: Mapping,
+    inputs: Iterable[Path | str],
+    root: Path = ROOT,
+) -> Path:
+    """Write ``<folder>/PROVENANCE.json`` for the outputs already in ``folder``.
+
+    Call it last in a step, after every output is written. ``inputs`` are the files (or folders,
+    meaning every file under them) the step read; paths may be absolute or relative to the
+    project root. Raises :class:`src.errors.InputError` when a raw input is not in the manifest
+    or its hash differs from the manifest's.
+    """
+    record = build_provenance(folder, step, parameters, inputs, root)
+    return write_text(root / record["folder"] / FILENAME, provenance_text(record))
