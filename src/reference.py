@@ -1,0 +1,279 @@
+"""Loaders for the reference tables in data/reference/, each checked on load.
+
+Every loader reads its CSV as text (nothing is guessed), checks it with a pandera schema (all
+failures at once) and raises :class:`src.errors.InputError` naming the file, the rows and the
+fix. ``load_reference`` reads them all into one :class:`Reference`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from src.errors import InputError
+from src.helpers import REFERENCE, rel
+from src.schemas import ISO_DATE, validate
+
+_SPACE = re.compile(r"\s+")
+SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+
+
+def normalise_label(text) -> str:
+    """A label as the lookup keys it: trimmed, lower case, inner whitespace collapsed to one space."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return _SPACE.sub(" ", str(text)).strip().lower()
+
+
+def normalise_labels(labels: pd.Series) -> pd.Series:
+    """:func:`normalise_label` over a column, vectorised."""
+    return (
+        labels.fillna("").astype(str).str.replace(r"\s+", " ", regex=True).str.strip().str.lower()
+    )
+
+
+def _key(*checks: pa.Check, unique: bool = False) -> pa.Column:
+    return pa.Column(str, [pa.Check.str_length(min_value=1), *checks], unique=unique)
+
+
+def _free() -> pa.Column:
+    return pa.Column(str)
+
+
+def _iso(optional: bool = False) -> pa.Column:
+    pattern = r"^(\d{4}-\d{2}-\d{2})?$" if optional else ISO_DATE
+    return pa.Column(str, pa.Check.str_matches(pattern))
+
+
+def _valid_dates(*columns: str) -> pa.Check:
+    def check(df: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=df.index)
+        for column in columns:
+            text = df[column]
+            parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+            ok &= parsed.notna() | (text == "")
+        return ok
+
+    return pa.Check(check, error=f"{', '.join(columns)} must be real dates (YYYY-MM-DD)")
+
+
+SCHEMAS = {
+    "forces": pa.DataFrameSchema(
+        {
+            "force": _key(pa.Check.str_matches(SLUG), unique=True),
+            "ons_code": pa.Column(str, pa.Check.str_matches(r"^([EW]\d{8})?$")),
+            "name": _key(),
+            "country": _key(),
+            "release_region": _free(),
+        },
+        name="forces",
+    ),
+    "waves": pa.DataFrameSchema(
+        {
+            "wave": _key(pa.Check.str_matches(r"^\d{4}-\d{2}_\d{4}-\d{2}$"), unique=True),
+            **{c: _iso() for c in ("start", "end", "h1_start", "h1_end", "h2_start", "h2_end")},
+        },
+        checks=[
+            _valid_dates("start", "end", "h1_start", "h1_end", "h2_start", "h2_end"),
+            pa.Check(
+                lambda d: (
+                    (d["start"] == d["h1_start"])
+                    & (d["h1_start"] <= d["h1_end"])
+                    & (d["h1_end"] < d["h2_start"])
+                    & (d["h2_start"] <= d["h2_end"])
+                    & (d["h2_end"] == d["end"])
+                ),
+                error="halves must be in order and cover start to end",
+            ),
+        ],
+        name="waves",
+    ),
+    "offence_groups": pa.DataFrameSchema(
+        {"offence_group": _key(pa.Check.str_matches(SLUG), unique=True)}, name="offence_groups"
+    ),
+    "offence_codes": pa.DataFrameSchema(
+        {"code": _key(unique=True), "offence_group": _key()}, name="offence_codes"
+    ),
+    "platforms": pa.DataFrameSchema(
+        {
+            "platform": _key(pa.Check.str_matches(SLUG), unique=True),
+            "display_name": _key(),
+            "kind": _key(pa.Check.isin(["app", "service", "unknown"])),
+        },
+        checks=[
+            pa.Check(
+                lambda d: pd.Series((d["platform"] == "unknown").any(), index=d.index),
+                error="the platform 'unknown' must be listed",
+            )
+        ],
+        name="platforms",
+    ),
+    "platform_labels": pa.DataFrameSchema(
+        {"label": _key(unique=True), "platform": _key()},
+        checks=[
+            pa.Check(
+                lambda d: d["label"] == normalise_labels(d["label"]),
+                error="labels must be normalised: trimmed, lower case, single spaces",
+            )
+        ],
+        name="platform_labels",
+    ),
+    "contact_keywords": pa.DataFrameSchema(
+        {"pattern": _key(unique=True), "platform": _key()}, name="contact_keywords"
+    ),
+    "ownership": pa.DataFrameSchema(
+        {
+            "platform": _key(),
+            "owner": _key(pa.Check.str_matches(SLUG)),
+            "owner_name": _key(),
+            "owned_from": _iso(),
+            "owned_to": _iso(optional=True),
+        },
+        checks=[
+            _valid_dates("owned_from", "owned_to"),
+            pa.Check(
+                lambda d: (d["owned_to"] == "") | (d["owned_from"] <= d["owned_to"]),
+                error="owned_from must not be after owned_to",
+            ),
+        ],
+        name="ownership",
+    ),
+}
+
+
+def read_table(path: Path | str, name: str) -> pd.DataFrame:
+    """Read one reference CSV as text and check it against its schema."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            rel(path), "", "the reference table is missing", f"restore {path.name} (see git log)"
+        )
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(
+            rel(path), "", f"cannot be read as a UTF-8 CSV ({error})", "save it as UTF-8 CSV"
+        ) from None
+    df = df.apply(lambda column: column.str.strip())
+    return validate(
+        df,
+        SCHEMAS[name],
+        rel(path),
+        f"correct the rows named in {path.name}: the columns are described in "
+        "docs/architecture.md and data/processed/README.md",
+    )
+
+
+def _check_refers(df: pd.DataFrame, column: str, allowed, file: Path, target: str) -> None:
+    """Every value of ``df[column]`` must be in ``allowed`` (a foreign key check)."""
+    bad = df.index[~df[column].isin(list(allowed))]
+    if len(bad):
+        rows = ", ".join(str(i + 2) for i in bad[:20])
+        values = ", ".join(sorted(set(df.loc[bad, column])))
+        raise InputError(
+            rel(file),
+            f"rows {rows}, column '{column}'",
+            f"value(s) not in {target}: {values}",
+            f"use a value listed in {target}, or add it there first",
+        )
+
+
+def _check_patterns(keywords: pd.DataFrame, file: Path) -> None:
+    for i, pattern in keywords["pattern"].items():
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise InputError(
+                rel(file),
+                f"row {i + 2}, column 'pattern'",
+                f"'{pattern}' is not a valid regular expression ({error})",
+                "correct the pattern (Python regular expression syntax, matched ignoring case)",
+            ) from None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Every reference table, checked, and the folder they came from."""
+
+    directory: Path
+    forces: pd.DataFrame
+    waves: pd.DataFrame
+    offence_groups: pd.DataFrame
+    offence_codes: pd.DataFrame
+    platforms: pd.DataFrame
+    platform_labels: pd.DataFrame
+    contact_keywords: pd.DataFrame
+    ownership: pd.DataFrame
+
+    def wave(self, wave: str) -> pd.Series:
+        """The row of waves.csv for ``wave``; an unknown wave is an InputError."""
+        match = self.waves[self.waves["wave"] == wave]
+        if match.empty:
+            raise InputError(
+                rel(self.directory / "waves.csv"),
+                "column 'wave'",
+                f"wave '{wave}' is not listed",
+                "add the wave to waves.csv or correct the wave id",
+            )
+        return match.iloc[0]
+
+    @property
+    def label_lookup(self) -> dict[str, str]:
+        return dict(
+            zip(self.platform_labels["label"], self.platform_labels["platform"], strict=True)
+        )
+
+    @property
+    def offence_code_lookup(self) -> dict[str, str]:
+        return dict(
+            zip(self.offence_codes["code"], self.offence_codes["offence_group"], strict=True)
+        )
+
+
+def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
+    """Read and check every reference table, including the links between them."""
+    directory = Path(reference_dir)
+    tables = {name: read_table(directory / f"{name}.csv", name) for name in SCHEMAS}
+    platforms = set(tables["platforms"]["platform"])
+    groups = set(tables["offence_groups"]["offence_group"])
+    for name in ("platform_labels", "contact_keywords", "ownership"):
+        _check_refers(
+            tables[name], "platform", platforms, directory / f"{name}.csv", "platforms.csv"
+        )
+    _check_refers(
+        tables["offence_codes"],
+        "offence_group",
+        groups,
+        directory / "offence_codes.csv",
+        "offence_groups.csv",
+    )
+    _check_patterns(tables["contact_keywords"], directory / "contact_keywords.csv")
+    return Reference(directory=directory, **tables)
+
+
+def owner_on(platform: str, date, ownership: pd.DataFrame) -> str:
+    """The owner of ``platform`` on ``date`` (an ISO date text or a date), or ``""`` if none.
+
+    ``ownership`` is the table from :func:`load_reference`. Ownership applies from
+    ``owned_from`` to ``owned_to`` inclusive; an empty ``owned_to`` means it still holds. The
+    analysis calls this with its "as of" date (for a half-year, its last day, say), so that the
+    owner is applied when the findings are made rather than stored with the counts.
+    """
+    day = date if isinstance(date, str) else dt.date.fromisoformat(str(date)[:10]).isoformat()
+    rows = ownership[ownership["platform"] == platform]
+    held = rows[
+        (rows["owned_from"] <= day) & ((rows["owned_to"] == "") | (day <= rows["owned_to"]))
+    ]
+    if len(held) > 1:
+        raise InputError(
+            "data/reference/ownership.csv",
+            f"platform '{platform}'",
+            f"more than one owner on {day}: {', '.join(held['owner'])}",
+            "make the owned_from/owned_to periods of this platform not overlap",
+        )
+    return held["owner"].iloc[0] if len(held) else ""
