@@ -1,0 +1,14 @@
+"""Rewrite the generated blocks of README.md from the computed tables (run by make)."""
+
+from src import readme
+from src.helpers import ROOT, write_text
+
+
+def main() -> None:
+    path = ROOT / "README.md"
+    blocks = {"sources": readme.sources_block()}
+    write_text(path, readme.update(path.read_text(encoding="utf-8"), blocks))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""The README's generated blocks: markers, and the sources table built from data/raw/published."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from src import readme
+from src.helpers import RAW, ROOT
+
+
+def test_replace_block_rewrites_only_the_named_block():
+    text = "a\n<!-- x:start -->\nold\n<!-- x:end -->\nb\n<!-- y:start -->\nkeep\n<!-- y:end -->\n"
+    out = readme.replace_block(text, "x", "new 1\nnew 2")
+    assert out == (
+        "a\n<!-- x:start -->\nnew 1\nnew 2\n<!-- x:end -->\nb\n<!-- y:start -->\nkeep\n<!-- y:end -->\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no markers", "<!-- x:start -->\n1\n<!-- x:end -->\n<!-- x:start -->\n2\n<!-- x:end -->"],
+)
+def test_replace_block_needs_exactly_one_pair_of_markers(text):
+    with pytest.raises(ValueError, match="README block 'x'"):
+        readme.replace_block(text, "x", "new")
+
+
+def test_sources_block_lists_every_source_of_every_published_file():
+    block = readme.sources_block(RAW / "published")
+    for path in sorted((RAW / "published").glob("*.csv")):
+        for title in pd.read_csv(path, dtype=str, keep_default_na=False)["source_title"]:
+            assert title in block, f"{path.name}: source '{title}' missing from the README block"
+
+
+def test_the_committed_readme_has_every_generated_block():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("findings", "variants", "sources"):
+        assert text.count(f"<!-- {name}:start -->") == 1
+        assert text.count(f"<!-- {name}:end -->") == 1
