@@ -3,7 +3,8 @@
 Every table reader returns one row per count cell, with the text exactly as printed:
 
 ``label`` (as printed), ``offence_group``, ``period_start``, ``period_end`` (ISO dates),
-``value`` (the cell's text), ``row`` (the row as the file numbers it), ``source_place`` (the
+``value`` (the cell's text), ``row`` (the row as the file numbers it), ``column`` (0-based
+index of the count cell's column), ``source_place`` (the
 count cell, e.g. ``sheet 'Oct 2019 - Mar 2020', row 7, column C``) and ``label_place`` (the
 label cell).
 
@@ -39,6 +40,7 @@ CELL_COLUMNS = [
     "period_end",
     "value",
     "row",
+    "column",
     "source_place",
     "label_place",
 ]
@@ -434,7 +436,17 @@ def cells_from_grid(grid: Grid, table: Table, source: str = "the spec") -> pd.Da
                 continue
             for c, group in value_at.items():
                 out.append(
-                    (label, group, start, end, row[c], n, grid.place(n, c), grid.place(n, label_at))
+                    (
+                        label,
+                        group,
+                        start,
+                        end,
+                        row[c],
+                        n,
+                        c,
+                        grid.place(n, c),
+                        grid.place(n, label_at),
+                    )
                 )
     else:
         cols = table.columns
@@ -476,12 +488,13 @@ def cells_from_grid(grid: Grid, table: Table, source: str = "the spec") -> pd.Da
                     period[1].isoformat(),
                     value,
                     n,
+                    count_at,
                     grid.place(n, count_at),
                     grid.place(n, label_at),
                 )
             )
     cells = pd.DataFrame(out, columns=CELL_COLUMNS)
-    return cells.astype({"row": "int64"}) if len(cells) else cells
+    return cells.astype({"row": "int64", "column": "int64"}) if len(cells) else cells
 
 
 def read_csv_table(path: Path | str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
