@@ -215,6 +215,8 @@ def csv_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
         raise InputError(
             file, f"line {reader.line_num}", f"is not valid CSV ({error})", "check the quoting"
         ) from None
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]  # short (ragged) rows are padded
     header_at = table.where.header_row
     place = f"line {header_at} (header)"
     header = _header(rows, numbers, header_at, file, place, len(rows))
