@@ -247,7 +247,7 @@ def _classify_rows(cells: pd.DataFrame, table: Table) -> pd.Series:
             strict=True,
         )
     )
-    reason = norm.map(excluded).fillna("")
+    reason = norm.map(lambda label: excluded.get(label, ""))
     reason = reason.where(~cells["outside"], OUTSIDE_WAVE)
     return reason.where(~norm.isin(totals), TOTAL_ROW)
 

@@ -109,7 +109,12 @@ def test_csv_long_table_maps_offences_and_periods(tmp_path):
     table = Table.model_validate(
         {
             "layout": "long",
-            "columns": {"label": "App", "offence": "Question", "period": "Period", "count": "Count"},
+            "columns": {
+                "label": "App",
+                "offence": "Question",
+                "period": "Period",
+                "count": "Count",
+            },
             "offence_values": {"Q1": "online_sexual", "Q2": "indecent_images"},
             "period_values": {
                 "Oct-Dec 2019": ["2019-10-01", "2019-12-31"],
@@ -118,7 +123,9 @@ def test_csv_long_table_maps_offences_and_periods(tmp_path):
         }
     )
     cells = readers.read_csv_table(path, file_spec(format="csv"), table)
-    assert cells[["label", "offence_group", "period_start", "period_end", "value"]].values.tolist() == [
+    assert cells[
+        ["label", "offence_group", "period_start", "period_end", "value"]
+    ].values.tolist() == [
         ["Instagram", "online_sexual", "2019-10-01", "2019-12-31", "4"],
         ["Snap", "indecent_images", "2020-01-01", "2020-03-31", "1"],
     ]
@@ -158,7 +165,9 @@ def test_csv_rows_blank_in_label_and_counts_are_skipped_but_notes_stop_at_last_r
     assert cells["row"].tolist() == [2, 4]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     labels=st.lists(
         st.text(
@@ -311,7 +320,7 @@ def test_records_read_only_the_named_columns_with_their_lines(tmp_path):
 def test_records_lines_stay_right_with_multiline_fields_and_blank_lines(tmp_path):
     path = tmp_path / "e.csv"
     path.write_text(
-        'Crime Reference,Date Recorded,HO Code,Method of Contact\n'
+        "Crime Reference,Date Recorded,HO Code,Method of Contact\n"
         'A,01/10/2019,71/17,"Snapchat\nthen Instagram"\n'
         "\n"
         "B,02/10/2019,71/17,WhatsApp\n",
