@@ -1,0 +1,235 @@
+"""The manifest of data/raw: one row per file as received, with its sha256.
+
+``data/raw/MANIFEST.csv`` lists every file under ``data/raw`` except itself and ``README.md``
+(columns in docs/architecture.md). :func:`verify_raw` recomputes every hash before anything is
+read and stops with :class:`src.errors.InputError` on a changed, missing or unlisted file, or a
+malformed manifest. :func:`update_manifest` adds or refreshes rows; it is how the simulation
+script records its files, and how a person records a real return (``scripts/add_return.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from src.errors import InputError
+from src.helpers import RAW, csv_text, rel, sha256_file, write_text
+
+MANIFEST = "MANIFEST.csv"
+NOT_LISTED = frozenset({MANIFEST, "README.md"})
+COLUMNS = (
+    "path",
+    "wave",
+    "force",
+    "request_ref",
+    "date_requested",
+    "date_answered",
+    "format",
+    "content",
+    "outcome",
+    "period_start",
+    "period_end",
+    "provenance",
+    "bytes",
+    "sha256",
+)
+FORMATS = frozenset({"csv", "xlsx", "pdf", "txt"})
+CONTENTS = frozenset({"return", "records", "refusal", "outcomes", "published"})
+PROVENANCES = frozenset({"real", "simulated"})
+_HEX64 = r"^[0-9a-f]{64}$"
+
+
+def files_on_disk(raw_dir: Path | str = RAW) -> list[str]:
+    """Every file under ``raw_dir`` that the manifest must list, as sorted posix paths.
+
+    The manifest itself and README.md are not listed; hidden files (names starting with a dot,
+    such as an interrupted write's ``.name.tmp``) are ignored, as the Makefile ignores them.
+    """
+    raw_dir = Path(raw_dir)
+    found = []
+    for path in raw_dir.rglob("*"):
+        relative = path.relative_to(raw_dir)
+        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+            continue
+        if relative.as_posix() in NOT_LISTED:
+            continue
+        found.append(relative.as_posix())
+    return sorted(found)
+
+
+def _bad_rows(manifest: pd.DataFrame, mask: pd.Series) -> str:
+    return ", ".join(str(i + 2) for i in manifest.index[mask][:10])
+
+
+def read_manifest(raw_dir: Path | str = RAW) -> pd.DataFrame:
+    """Read ``MANIFEST.csv`` as text and check its shape (not yet the files it lists)."""
+    path = Path(raw_dir) / MANIFEST
+    where = rel(path)
+    if not path.is_file():
+        raise InputError(
+            where,
+            "",
+            "the manifest of raw files is missing",
+            "restore it with `git checkout -- data/raw/MANIFEST.csv`",
+        )
+    try:
+        manifest = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(
+            where, "", f"cannot be read as a UTF-8 CSV ({error})", "restore it from git"
+        ) from None
+    missing = [c for c in COLUMNS if c not in manifest.columns]
+    extra = [c for c in manifest.columns if c not in COLUMNS]
+    if missing or extra:
+        problem = "; ".join(
+            part
+            for part in (
+                f"missing column(s) {', '.join(missing)}" if missing else "",
+                f"unexpected column(s) {', '.join(extra)}" if extra else "",
+            )
+            if part
+        )
+        raise InputError(
+            where,
+            "header row",
+            problem,
+            f"the columns must be exactly: {', '.join(COLUMNS)} (docs/architecture.md)",
+        )
+    checks = [
+        (manifest["path"] == "", "path", "is empty", "give the path relative to data/raw"),
+        (
+            manifest["path"].duplicated(keep=False),
+            "path",
+            "is listed more than once",
+            "keep one row per file",
+        ),
+        (
+            ~manifest["sha256"].str.match(_HEX64),
+            "sha256",
+            "is not a 64-character lower-case hex digest",
+            "write the file's sha256 (`sha256sum <file>`)",
+        ),
+        (
+            ~manifest["bytes"].str.fullmatch(r"\d+"),
+            "bytes",
+            "is not a whole number",
+            "write the file's size in bytes",
+        ),
+        (
+            ~manifest["provenance"].isin(PROVENANCES),
+            "provenance",
+            "is not 'real' or 'simulated'",
+            "say whether the file is real or simulated",
+        ),
+        (
+            ~manifest["format"].isin(FORMATS),
+            "format",
+            f"is not one of {', '.join(sorted(FORMATS))}",
+            "give the file's format",
+        ),
+        (
+            ~manifest["content"].isin(CONTENTS),
+            "content",
+            f"is not one of {', '.join(sorted(CONTENTS))}",
+            "say what the file holds",
+        ),
+    ]
+    for mask, column, problem, fix in checks:
+        if mask.any():
+            values = ", ".join(sorted(set(manifest.loc[mask, column]))[:5])
+            raise InputError(
+                where,
+                f"rows {_bad_rows(manifest, mask)}, column '{column}'",
+                f"{column} {problem} ({values or 'empty'})",
+                fix,
+            )
+    return manifest
+
+
+def verify_raw(raw_dir: Path | str = RAW) -> pd.DataFrame:
+    """Check every file under ``raw_dir`` against the manifest; return the manifest.
+
+    Raises :class:`InputError` for a malformed manifest, a listed file that is missing, a file
+    that is not listed, or a file whose size or sha256 differs from its row.
+    """
+    raw_dir = Path(raw_dir)
+    manifest = read_manifest(raw_dir)
+    where = rel(raw_dir / MANIFEST)
+    listed = set(manifest["path"])
+    present = set(files_on_disk(raw_dir))
+    missing = sorted(listed - present)
+    if missing:
+        shown = "; ".join(missing[:5])
+        raise InputError(
+            rel(raw_dir / missing[0]),
+            f"listed in {where}",
+            f"{len(missing)} listed file(s) missing: {shown}",
+            "restore it with `git checkout -- <path>`, or remove its row if it was listed in error",
+        )
+    unlisted = sorted(present - listed)
+    if unlisted:
+        shown = "; ".join(unlisted[:5])
+        raise InputError(
+            rel(raw_dir / unlisted[0]),
+            f"not in {where}",
+            f"{len(unlisted)} file(s) not in the manifest: {shown}",
+            "add a row for it (python scripts/add_return.py, see data/raw/README.md), "
+            "or remove it if it does not belong in data/raw",
+        )
+    for row in manifest.itertuples(index=False):
+        path = raw_dir / row.path
+        if str(path.stat().st_size) != row.bytes or sha256_file(path) != row.sha256:
+            raise InputError(
+                rel(path),
+                f"row for '{row.path}' in {where}",
+                "changed since it was recorded; raw returns are immutable",
+                f"restore it with `git checkout -- {rel(path)}`, or if a corrected return was "
+                "received, add it as a new file and update its manifest row",
+            )
+    return manifest
+
+
+def file_row(raw_dir: Path | str, path: str, meta: Mapping[str, str]) -> dict[str, str]:
+    """A manifest row for ``path`` (relative to ``raw_dir``): ``meta`` plus size and sha256."""
+    target = Path(raw_dir) / path
+    unknown = set(meta) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"not manifest columns: {', '.join(sorted(unknown))}")
+    row = {column: str(meta.get(column, "") or "") for column in COLUMNS}
+    row["path"] = Path(path).as_posix()
+    row["bytes"] = str(target.stat().st_size)
+    row["sha256"] = sha256_file(target)
+    return row
+
+
+def manifest_text(rows: Iterable[Mapping[str, str]]) -> str:
+    """The manifest as CSV text: the fixed columns, sorted by path."""
+    frame = pd.DataFrame(list(rows), columns=list(COLUMNS)).fillna("")
+    return csv_text(frame.sort_values("path", kind="stable").reset_index(drop=True))
+
+
+def update_manifest(
+    raw_dir: Path | str,
+    metas: Mapping[str, Mapping[str, str]],
+    *,
+    drop: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Add or refresh manifest rows, recomputing size and sha256 of the files named.
+
+    ``metas`` maps each path (relative to ``raw_dir``) to its columns (wave, force, request_ref,
+    ...). Rows for other paths are kept exactly as they are (their hashes are not recomputed,
+    so a changed file is still caught); rows for the paths in ``drop`` are removed. Writes only
+    if the bytes change.
+    """
+    raw_dir = Path(raw_dir)
+    rows: dict[str, dict[str, str]] = {}
+    if (raw_dir / MANIFEST).is_file():
+        rows = {r["path"]: r for r in read_manifest(raw_dir).to_dict("records")}
+    for path in drop:
+        rows.pop(Path(path).as_posix(), None)
+    for path, meta in metas.items():
+        rows[Path(path).as_posix()] = file_row(raw_dir, path, meta)
+    write_text(raw_dir / MANIFEST, manifest_text(rows.values()))
+    return read_manifest(raw_dir)
