@@ -51,7 +51,7 @@ endef
 
 .PHONY: all help setup lab test lint unit nbval determinism report variants clean clean-all lock bench
 
-all: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(REPORT) ## Rebuild every output from data/raw (sets up .venv first)
+all: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(REPORT) README.md ## Rebuild every output from data/raw (sets up .venv first)
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -84,9 +84,13 @@ lock: ## Re-resolve requirements.in into requirements.txt (needs the network)
 # reconcile and validate.  Outputs: data/processed/*.csv.
 $(CLEAN_NB) $(PROCESSED) &: notebooks/10-clean.ipynb $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
 	$(call run_notebook,notebooks/10-clean.ipynb,$(CLEAN_NB),)
+	@# Unchanged tables are not rewritten; mark them as made by this run.
+	@touch $(PROCESSED)
 
 # Step 2. Findings against the published figures.  Outputs: reports/tables/.
-$(FINDINGS_NB): notebooks/20-findings.ipynb $(PROCESSED) $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
+PUBLISHED := $(wildcard data/raw/published/*.csv)
+
+$(FINDINGS_NB): notebooks/20-findings.ipynb $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(SRC) $(STAMP)
 	$(call run_notebook,notebooks/20-findings.ipynb,$@,)
 
 # Step 3. Figures, their data and alt text.  Outputs: reports/figures/.
@@ -95,7 +99,7 @@ $(FIGURES_NB): notebooks/30-figures.ipynb $(FINDINGS_NB) $(SRC) $(STAMP)
 
 # Variants: the same steps with the parameters in params/variants/<name>.yaml, built into
 # reports/variants/<name>/ without touching the defaults.
-$(EXECUTED)/variants/%/20-findings.ipynb: notebooks/20-findings.ipynb params/variants/%.yaml $(PROCESSED) $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
+$(EXECUTED)/variants/%/20-findings.ipynb: notebooks/20-findings.ipynb params/variants/%.yaml $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(SRC) $(STAMP)
 	$(call run_notebook,notebooks/20-findings.ipynb,$@,-f params/variants/$*.yaml -p output_dir reports/variants/$*)
 
 $(EXECUTED)/variants/%/30-figures.ipynb: notebooks/30-figures.ipynb params/variants/%.yaml $(EXECUTED)/variants/%/20-findings.ipynb $(SRC) $(STAMP)
@@ -110,7 +114,13 @@ variant: $(STAMP) ## Build one variant: make variant PARAMS=params/my-variant.ya
 
 # Step 4. The methodology report, rendered from the executed notebooks and tables.
 $(REPORT): $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(SRC) $(STAMP)
-	@if [ -f scripts/build_report.py ]; then $(BIN)/python scripts/build_report.py; fi
+	$(BIN)/python scripts/build_report.py
+	@touch $@
+
+# The README's numbers (findings, variants, sources) are generated, never typed in.
+README.md: $(FINDINGS_NB) $(VARIANT_NBS) $(PUBLISHED) scripts/update_readme.py src/readme.py $(STAMP)
+	$(BIN)/python scripts/update_readme.py
+	@touch $@
 
 report: $(REPORT) ## Render the methodology report, reports/report.html
 
@@ -130,7 +140,8 @@ nbval: $(STAMP) ## Re-execute the executed notebooks and compare their outputs
 	$(BIN)/python -m pytest -q --nbval $(EXECUTED) --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider -o testpaths=$(EXECUTED)
 
-determinism: ## Fail if the rebuild changed any committed file
+determinism: ## Fail if the rebuild changed any committed file, or if make still has work to do
+	@$(MAKE) -q all || { echo "make has work left after a full build: a rule does not produce what it declares" >&2; exit 1; }
 	@if [ -n "$$(git status --porcelain)" ]; then \
 	  echo "Outputs differ from the committed ones (a rebuild must be byte-identical):" >&2; \
 	  git status --porcelain >&2; git --no-pager diff --stat >&2; exit 1; \
