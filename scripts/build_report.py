@@ -1,0 +1,56 @@
+"""Render the methodology report, reports/report.html, and record its provenance.
+
+Run by `make` after the notebooks (`make report`). The page is built from the computed tables
+only (data/processed/, reports/tables/, reports/figures/); see src/report.py.
+
+    .venv/bin/python scripts/build_report.py [--tables DIR] [--figures DIR] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from src.errors import InputError
+from src.helpers import rel
+from src.provenance import write_provenance
+from src.report import Paths, build_report
+
+
+def parse_args(argv: list[str]) -> Paths:
+    defaults = Paths()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processed", type=Path, default=defaults.processed)
+    parser.add_argument("--tables", type=Path, default=defaults.tables)
+    parser.add_argument("--figures", type=Path, default=defaults.figures)
+    parser.add_argument("--out", type=Path, default=defaults.out)
+    args = parser.parse_args(argv)
+    return Paths(
+        processed=args.processed.resolve(),
+        tables=args.tables.resolve(),
+        figures=args.figures.resolve(),
+        out=args.out.resolve(),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    paths = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        out, inputs = build_report(paths)
+        parameters = {
+            "processed": paths.name(paths.processed),
+            "tables": paths.name(paths.tables),
+            "figures": paths.name(paths.figures),
+            "out": paths.name(paths.out),
+        }
+        write_provenance(out.parent, "report", parameters, inputs)
+    except InputError as error:
+        print(f"build_report: {error}", file=sys.stderr)
+        return 1
+    print(f"report: {rel(out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
