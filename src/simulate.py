@@ -2278,6 +2278,18 @@ def write_corpus(
     """
     raw_dir = Path(raw_dir)
     spec_dir = Path(spec_dir or Path(reference_dir) / "specs")
+    manifest = raw_dir / "MANIFEST.csv"
+    current = (
+        _read(manifest) if manifest.is_file() else pd.DataFrame(columns=["path", "provenance"])
+    )
+    in_wave = current["path"].str.startswith(f"waves/{WAVE}/")
+    real = current[in_wave & (current["provenance"] == "real")]
+    if len(real):
+        raise RuntimeError(
+            f"the manifest lists real returns for wave {WAVE} ({', '.join(real['path'])}); "
+            "regenerating the simulated returns would mix with them. Remove the simulated "
+            "files of the forces concerned by hand instead (see data/raw/README.md)."
+        )
     sim = simulate_wave(
         WAVE,
         raw_dir,
@@ -2287,30 +2299,13 @@ def write_corpus(
         published_csv=raw_dir / "published" / "release_2021_03.csv",
         write=False,
     )
-    manifest = raw_dir / "MANIFEST.csv"
-    if manifest.is_file():
-        current = _read(manifest)
-        real = current[
-            (current["provenance"] == "real") & current["path"].str.startswith(f"waves/{WAVE}/")
-        ]
-        if len(real):
-            raise RuntimeError(
-                f"the manifest lists real returns for wave {WAVE} ({', '.join(real['path'])}); "
-                "regenerating the simulated returns would mix with them. Remove the simulated "
-                "files of the forces concerned by hand instead (see data/raw/README.md)."
-            )
-    stale = []
-    if manifest.is_file():
-        current = _read(manifest)
-        ours = current[
-            (current["provenance"] == "simulated")
-            & current["path"].str.startswith(f"waves/{WAVE}/")
-        ]
-        stale = sorted(set(ours["path"]) - set(sim.files))
+    # Simulated files of an earlier version of this generator are removed with their rows.
+    ours = current[in_wave & (current["provenance"] == "simulated")]
+    stale = sorted(set(ours["path"]) - set(sim.files))
     outputs: dict[Path, str | bytes] = {raw_dir / p: b for p, b in sim.files.items()}
     outputs.update({spec_dir / p: t for p, t in sim.specs.items()})
     write_many(outputs)
-    for path in stale:  # simulated files of an earlier version of this generator
+    for path in stale:
         (raw_dir / path).unlink(missing_ok=True)
     update_manifest(raw_dir, {**published_meta(raw_dir), **sim.meta}, drop=stale)
     readme = raw_dir / "README.md"

@@ -1,0 +1,341 @@
+"""The reference tables and the transcribed published figures: shape, links and facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from src.helpers import RAW, REFERENCE
+
+PUBLISHED = RAW / "published"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def read(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def forces() -> pd.DataFrame:
+    return read(REFERENCE / "forces.csv")
+
+
+@pytest.fixture(scope="module")
+def platforms() -> pd.DataFrame:
+    return read(REFERENCE / "platforms.csv")
+
+
+@pytest.fixture(scope="module")
+def release() -> pd.DataFrame:
+    return read(PUBLISHED / "release_2021_03.csv")
+
+
+# --- forces ---------------------------------------------------------------------------------
+
+
+def test_forces_are_the_43_territorial_forces_plus_jersey_and_guernsey(forces):
+    assert list(forces.columns) == ["force", "ons_code", "name", "country", "release_region"]
+    assert forces["force"].is_unique
+    assert list(forces["force"]) == sorted(forces["force"])
+    assert all(SLUG.match(f) for f in forces["force"])
+    coded = forces[forces["ons_code"] != ""]
+    assert len(coded) == 43
+    assert coded["ons_code"].is_unique
+    expected = {f"E23{n:06d}" for n in range(1, 40)} | {f"W15{n:06d}" for n in range(1, 5)}
+    assert set(coded["ons_code"]) == expected
+    assert set(coded.loc[coded["ons_code"].str.startswith("W15"), "country"]) == {"Wales"}
+    assert set(coded.loc[coded["ons_code"].str.startswith("E23"), "country"]) == {"England"}
+    islands = forces[forces["ons_code"] == ""].set_index("force")
+    assert set(islands.index) == {"jersey", "guernsey"}
+    assert set(islands["country"]) == {"Channel Islands"}
+    assert islands.loc["jersey", "name"] == "States of Jersey Police"
+    assert islands.loc["guernsey", "name"] == "Guernsey Police"
+
+
+def test_force_names_and_codes_as_in_the_notes(forces):
+    by = forces.set_index("force")
+    assert by.loc["devon-and-cornwall", "name"] == "Devon & Cornwall Police"
+    assert by.loc["devon-and-cornwall", "ons_code"] == "E23000035"
+    assert by.loc["avon-and-somerset", "name"] == "Avon and Somerset Constabulary"
+    assert by.loc["metropolitan", "ons_code"] == "E23000001"
+    assert by.loc["dyfed-powys", "ons_code"] == "W15000004"
+
+
+def test_release_regions_as_the_release_grouped_them(forces):
+    regions = forces[forces["release_region"] != ""].groupby("release_region")["force"]
+    members = {region: set(group) for region, group in regions}
+    assert members == {
+        "North West": {"cheshire", "cumbria", "greater-manchester", "lancashire", "merseyside"},
+        "South West": {
+            "avon-and-somerset",
+            "devon-and-cornwall",
+            "dorset",
+            "gloucestershire",
+            "wiltshire",
+        },
+        "West Midlands region": {"west-midlands", "west-mercia", "staffordshire", "warwickshire"},
+        "East of England": {
+            "bedfordshire",
+            "cambridgeshire",
+            "essex",
+            "hertfordshire",
+            "norfolk",
+            "suffolk",
+        },
+    }
+
+
+# --- waves and offences ---------------------------------------------------------------------
+
+
+def test_wave_dates_are_two_half_years_covering_the_wave():
+    waves = read(REFERENCE / "waves.csv")
+    assert list(waves.columns) == [
+        "wave",
+        "start",
+        "end",
+        "h1_start",
+        "h1_end",
+        "h2_start",
+        "h2_end",
+        "request_summary",
+        "note",
+    ]
+    for row in waves.itertuples(index=False):
+        d = {k: dt.date.fromisoformat(getattr(row, k)) for k in waves.columns[1:7]}
+        assert d["start"] == d["h1_start"] and d["h2_end"] == d["end"]
+        assert d["h2_start"] - d["h1_end"] == dt.timedelta(days=1)
+        assert row.wave == f"{d['start']:%Y-%m}_{d['end']:%Y-%m}"
+
+
+def test_offence_codes_point_at_offence_groups():
+    groups = read(REFERENCE / "offence_groups.csv")
+    codes = read(REFERENCE / "offence_codes.csv")
+    assert set(groups["offence_group"]) == {"online_sexual", "indecent_images"}
+    assert set(groups["question"]) == {"Q1", "Q2"}
+    assert codes["code"].is_unique
+    assert set(codes["offence_group"]) <= set(groups["offence_group"])
+    assert set(codes["flag"]) <= {"V", "U"}
+    by = codes.set_index("code")["offence_group"]
+    assert by["86/2"] == by["86/10"] == "indecent_images"
+    assert by["71/17"] == "online_sexual"
+
+
+# --- platforms, labels, keywords, ownership -------------------------------------------------
+
+
+def test_platforms_include_every_named_platform_and_unknown(platforms):
+    assert platforms["platform"].is_unique
+    assert set(platforms["kind"]) <= {"app", "service", "unknown"}
+    assert platforms.set_index("platform").loc["unknown", "kind"] == "unknown"
+    named = {
+        "instagram",
+        "facebook_messenger",
+        "whatsapp",
+        "snapchat",
+        "tiktok",
+        "kik",
+        "online_gaming",
+        "twitter",
+        "skype",
+        "discord",
+        "omegle",
+        "telegram",
+        "signal",
+        "imessage",
+        "facetime",
+        "twitch",
+        "youtube",
+        "sms_text",
+        "email",
+        "dating_app",
+        "other_website_or_app",
+        "unknown",
+    }
+    assert named <= set(platforms["platform"])
+    assert (
+        platforms.set_index("platform").loc["facebook_messenger", "display_name"]
+        == "Facebook or Messenger"
+    )
+
+
+def test_every_label_is_normalised_and_maps_to_a_platform(platforms):
+    labels = read(REFERENCE / "platform_labels.csv")
+    assert labels["label"].is_unique
+    normalised = labels["label"].str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+    assert (labels["label"] == normalised).all()
+    assert set(labels["platform"]) <= set(platforms["platform"])
+    lookup = dict(zip(labels["label"], labels["platform"], strict=True))
+    for label, platform in {
+        "insta": "instagram",
+        "fb messenger": "facebook_messenger",
+        "facebook/messenger": "facebook_messenger",
+        "facebook / facebook messenger": "facebook_messenger",
+        "whats app": "whatsapp",
+        "snap chat": "snapchat",
+        "not known": "unknown",
+        "method not recorded": "unknown",
+    }.items():
+        assert lookup[label] == platform
+    assert "not online" not in lookup, "non-platform labels are excluded per return, not mapped"
+
+
+def test_contact_keywords_compile_and_find_every_app_named(platforms):
+    keywords = read(REFERENCE / "contact_keywords.csv")
+    assert set(keywords["platform"]) <= set(platforms["platform"])
+    compiled = [
+        (re.compile(pattern, re.IGNORECASE), platform)
+        for pattern, platform in zip(keywords["pattern"], keywords["platform"], strict=True)
+    ]
+
+    def found(text: str) -> set[str]:
+        return {k for p, k in compiled if p.search(text)}
+
+    assert found("Met on Insta then moved to Whats app") == {"instagram", "whatsapp"}
+    assert found("FB messenger") == {"facebook_messenger"}
+    assert found("sent pics on snap") == {"snapchat"}
+    assert found("Xbox live / Roblox") == {"online_gaming"}
+    assert found("Contact via mobile phone, no further details") == set()
+    assert found("Suspect sent text messages") == {"sms_text"}
+
+
+def test_facebook_owned_platforms_exist_and_were_owned_before_the_wave(platforms):
+    ownership = read(REFERENCE / "ownership.csv")
+    assert set(ownership["platform"]) <= set(platforms["platform"])
+    assert set(ownership["flag"]) <= {"V", "U"}
+    assert (ownership["source"] != "").all()
+    wave_start = read(REFERENCE / "waves.csv")["start"].min()
+    held = ownership[
+        (ownership["owner"] == "facebook_inc") & (ownership["owned_from"] <= wave_start)
+    ]
+    assert set(held["platform"]) == {"instagram", "facebook_messenger", "whatsapp"}
+    for value in ownership["owned_from"]:
+        dt.date.fromisoformat(value)
+
+
+# --- published figures ----------------------------------------------------------------------
+
+COLUMNS = {
+    "release_2021_03.csv": [
+        "figure_id",
+        "measure",
+        "geography",
+        "area",
+        "platform_group",
+        "denominator",
+        "value",
+        "unit",
+        "as_published",
+        "comparison",
+        "precision",
+        "period_start",
+        "period_end",
+        "flag",
+        "source_title",
+        "source_url",
+        "source_date",
+        "note",
+    ],
+    "sexual_communication_series.csv": [
+        "period_label",
+        "period_start",
+        "period_end",
+        "offences",
+        "forces_responding",
+        "forces_note",
+        "platform_findings",
+        "flag",
+        "source_title",
+        "source_url",
+        "source_date",
+        "note",
+    ],
+    "context.csv": [
+        "figure_id",
+        "measure",
+        "value",
+        "unit",
+        "as_published",
+        "comparison",
+        "flag",
+        "source_title",
+        "source_url",
+        "source_date",
+        "note",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_published_tables_have_their_columns_flags_and_sources(name):
+    table = read(PUBLISHED / name)
+    assert list(table.columns) == COLUMNS[name]
+    assert len(table) > 0
+    assert set(table["flag"]) <= {"V", "U"}
+    assert ((table["source_title"] != "") | (table["source_url"] != "")).all()
+    for value in table["source_date"]:
+        if value:
+            dt.date.fromisoformat(value)
+    numbers = table["offences"] if "offences" in table else table["value"]
+    pd.to_numeric(numbers, errors="raise")
+
+
+def test_release_rows_use_the_agreed_vocabularies(release, forces):
+    assert release["figure_id"].is_unique
+    assert set(release["geography"]) <= {"national", "region", "force"}
+    assert set(release["platform_group"]) <= {
+        "",
+        "all_known",
+        "facebook_owned",
+        "instagram",
+        "facebook_messenger",
+        "whatsapp",
+        "other",
+        "facebook_column",
+    }
+    assert set(release["denominator"]) <= {"", "all_known", "facebook_owned"}
+    assert set(release["unit"]) <= {"count", "percent"}
+    assert set(release["comparison"]) <= {"exact", "rounded", "more_than", "over", "approx_one_in"}
+    assert (release.loc[release["comparison"] == "rounded", "precision"] != "").all()
+    assert (release.loc[release["unit"] == "percent", "denominator"] != "").all()
+    regions = set(forces["release_region"]) - {""}
+    by_geo = release.groupby("geography")["area"].apply(set)
+    assert by_geo["national"] == {"England, Wales and the Channel Islands"}
+    assert by_geo["region"] == regions
+    assert by_geo["force"] <= set(forces["force"])
+    dates = {(s, e) for s, e in zip(release["period_start"], release["period_end"], strict=True)}
+    assert dates == {("2019-10-01", "2020-09-30")}
+
+
+def test_release_keeps_its_inconsistencies_as_published(release):
+    """The four platform counts and the published total differ; nothing was 'fixed'."""
+    national = release[(release["geography"] == "national") & (release["unit"] == "count")]
+    parts = national[
+        national["platform_group"].isin(["instagram", "facebook_messenger", "whatsapp", "other"])
+    ]
+    total = national[
+        (national["platform_group"] == "all_known") & (national["comparison"] == "exact")
+    ]
+    assert len(parts) == 4 and len(total) == 1
+    assert parts["value"].astype(int).sum() != int(total["value"].iloc[0])
+    forces_rows = release[release["measure"] == "police forces that provided data"]
+    assert set(zip(forces_rows["value"], forces_rows["flag"], strict=True)) == {
+        ("35", "V"),
+        ("34", "U"),
+    }
+
+
+def test_south_west_force_rows_add_up_to_the_published_totals(release, forces):
+    rows = release[release["geography"] == "force"]
+    south_west = set(forces.loc[forces["release_region"] == "South West", "force"])
+    assert set(rows["area"]) == south_west
+    region = release[(release["geography"] == "region") & (release["area"] == "South West")]
+    for group in ("all_known", "instagram", "facebook_column"):
+        by_force = rows.loc[rows["platform_group"] == group, "value"].astype(int).sum()
+        published = region.loc[
+            (region["platform_group"] == group) & (region["unit"] == "count"), "value"
+        ]
+        assert by_force == int(published.iloc[0]), group
