@@ -10,9 +10,9 @@ anywhere in the text, ignoring case) -> ``platform``. The rule, also written in
 * a pattern that maps to ``unknown`` (e.g. "not recorded") only applies when no other platform
   is named.
 
-The work is vectorised: one ``str.contains`` per pattern over the whole column (never a Python
-loop over records), and the set of platforms of each record is kept as a bit mask, turned into
-text once per distinct combination.
+The work is vectorised: one ``str.contains`` per pattern over the column of distinct texts
+(never a Python loop over records), and the set of platforms of each text is kept as a bit
+mask, turned into text once per distinct combination.
 """
 
 from __future__ import annotations
@@ -76,7 +76,11 @@ def classify(texts: pd.Series, keywords: pd.DataFrame) -> tuple[pd.Series, pd.Da
     """Classify ``texts``: (platforms as text per record, boolean platform matrix per record).
 
     Every record has at least one platform in the matrix (``unknown`` when none is named); the
-    number of instances a record contributes is its number of platforms.
+    number of instances a record contributes is its number of platforms. Each distinct text is
+    matched once (extracts repeat the same few phrasings), then spread back to every record.
     """
-    found = resolve_unknown(match_matrix(texts, keywords))
-    return platform_sets(found), found
+    codes, distinct = pd.factorize(texts.fillna("").astype("str"), sort=True)
+    found = resolve_unknown(match_matrix(pd.Series(distinct, dtype="str"), keywords))
+    names = platform_sets(found).to_numpy()
+    matrix = pd.DataFrame(found.to_numpy()[codes], columns=found.columns, index=texts.index)
+    return pd.Series(names[codes], index=texts.index, dtype="str"), matrix

@@ -294,78 +294,99 @@ def _check_duplicates(cells: pd.DataFrame, ctx: _Context) -> None:
         )
 
 
-def _block_totals(parts: pd.DataFrame) -> dict[str, int]:
-    counted = parts[parts["reason"] == ""]
-    known = counted["platform"] != UNKNOWN
-    excluded = parts[parts["reason"] != ""]
-    reasons = excluded.groupby("reason", sort=True)["lower"].agg(["sum", "size"])
-    withheld = parts[parts["withheld"]]
-    return {
-        "mapped_lower": int(counted.loc[known, "lower"].sum()),
-        "mapped_upper": int(counted.loc[known, "upper"].sum()),
-        "unknown_lower": int(counted.loc[~known, "lower"].sum()),
-        "unknown_upper": int(counted.loc[~known, "upper"].sum()),
-        "excluded_lower": int(excluded["lower"].sum()),
-        "excluded_upper": int(excluded["upper"].sum()),
-        "excluded_reasons": "; ".join(
-            f"{r}: {int(s)} in {n} cell(s)" for r, (s, n) in reasons.iterrows()
-        ),
-        "withheld_cells": len(withheld),
-        "withheld_lower": int(withheld["lower"].sum()),
-        "withheld_upper": int(withheld["upper"].sum()),
+def _block_totals(parts: list[dict]) -> dict:
+    """Counted (known, unknown), excluded and withheld sums of the cells of one block."""
+    sums = dict.fromkeys(
+        ["mapped", "unknown", "excluded", "withheld"], None
+    )  # each a [lower, upper] pair
+    for key in sums:
+        sums[key] = [0, 0]
+    reasons: dict[str, list[int]] = {}
+    withheld = 0
+    for cell in parts:
+        if cell["reason"]:
+            key = "excluded"
+            reason = reasons.setdefault(cell["reason"], [0, 0])
+            reason[0] += cell["lower"]
+            reason[1] += 1
+        else:
+            key = "unknown" if cell["platform"] == UNKNOWN else "mapped"
+        sums[key][0] += cell["lower"]
+        sums[key][1] += cell["upper"]
+        if cell["withheld"]:
+            withheld += 1
+            sums["withheld"][0] += cell["lower"]
+            sums["withheld"][1] += cell["upper"]
+    out = {
+        f"{k}_{side}": v[i] for k, v in sums.items() for i, side in enumerate(("lower", "upper"))
     }
+    out["excluded_reasons"] = "; ".join(
+        f"{r}: {s} in {n} cell(s)" for r, (s, n) in sorted(reasons.items())
+    )
+    out["withheld_cells"] = withheld
+    return out
+
+
+def _blocks(cells: list[dict]) -> list[tuple[str, dict, list[dict]]]:
+    """(total source, the total's cell or the block's first cell, the cells it covers).
+
+    A printed total covers the cells of its offence group whose period lies within its own;
+    the other cells are grouped by offence group and period, each group summed.
+    """
+    body = [c for c in cells if not c["is_total"]]
+    covered: set[int] = set()
+    blocks = []
+    for total in (c for c in cells if c["is_total"]):
+        inside = [
+            i
+            for i, c in enumerate(body)
+            if c["offence_group"] == total["offence_group"]
+            and c["period_start"] >= total["period_start"]
+            and c["period_end"] <= total["period_end"]
+        ]
+        covered.update(inside)
+        blocks.append(("printed total", total, [body[i] for i in inside]))
+    rest: dict[tuple, list[dict]] = {}
+    for i, c in enumerate(body):
+        if i not in covered:
+            rest.setdefault((c["offence_group"], c["period_start"], c["period_end"]), []).append(c)
+    blocks += [("sum of rows", parts[0], parts) for _, parts in sorted(rest.items())]
+    return blocks
 
 
 def reconcile_table(cells: pd.DataFrame, ctx: _Context, table_name: str) -> pd.DataFrame:
     """One reconciliation row per block: a printed total and the rows it covers, or the rows
     of one offence group and period where no total is printed.
 
-    A printed total covers the rows of its offence group whose period lies within its own. With
-    withheld cells the parts are a range; the total is explained when it lies in that range.
-    Any unexplained difference stops the run.
+    With withheld cells the rows give a range; the total is explained when it lies in that
+    range. Any unexplained difference stops the run.
     """
-    body = cells[~cells["is_total"]]
-    covered = pd.Series(False, index=body.index)
-    blocks = []
-    for _, total in cells[cells["is_total"]].iterrows():
-        inside = (
-            (body["offence_group"] == total["offence_group"])
-            & (body["period_start"] >= total["period_start"])
-            & (body["period_end"] <= total["period_end"])
-        )
-        covered |= inside
-        blocks.append(("printed total", total, body[inside]))
-    for _, rows in body[~covered].groupby(
-        ["offence_group", "period_start", "period_end"], sort=True
-    ):
-        blocks.append(("sum of rows", rows.iloc[0], rows))
     out = []
-    for source, head, parts in blocks:
+    for source, head, parts in _blocks(cells.to_dict("records")):
         sums = _block_totals(parts)
-        parts_lower = sums["mapped_lower"] + sums["unknown_lower"] + sums["excluded_lower"]
-        parts_upper = sums["mapped_upper"] + sums["unknown_upper"] + sums["excluded_upper"]
+        low = sums["mapped_lower"] + sums["unknown_lower"] + sums["excluded_lower"]
+        high = sums["mapped_upper"] + sums["unknown_upper"] + sums["excluded_upper"]
         if source == "printed total":
-            total_lower, total_upper, place = (
-                int(head["lower"]),
-                int(head["upper"]),
-                head["source_place"],
-            )
+            total_lower, total_upper, place = head["lower"], head["upper"], head["source_place"]
         else:
-            total_lower, total_upper, place = parts_lower, parts_upper, ""
+            total_lower, total_upper, place = low, high, ""
         unexplained = 0
-        if total_lower > parts_upper:
-            unexplained = total_lower - parts_upper
-        elif total_upper < parts_lower:
-            unexplained = total_upper - parts_lower
+        if total_lower > high:
+            unexplained = total_lower - high
+        elif total_upper < low:
+            unexplained = total_upper - low
         block = f"{head['offence_group']}, {head['period_start']} to {head['period_end']}"
         if unexplained:
+            counted = _range(
+                sums["mapped_lower"] + sums["unknown_lower"],
+                sums["mapped_upper"] + sums["unknown_upper"],
+            )
             raise InputError(
                 ctx.shown,
                 place,
                 f"the printed total ({_range(total_lower, total_upper)}) for {block} does not "
-                f"match its rows ({_range(parts_lower, parts_upper)}: counted "
-                f"{_range(sums['mapped_lower'] + sums['unknown_lower'], sums['mapped_upper'] + sums['unknown_upper'])}"
-                f", excluded {_range(sums['excluded_lower'], sums['excluded_upper'])}); "
+                f"match its rows ({_range(low, high)}: counted {counted}, excluded "
+                f"{_range(sums['excluded_lower'], sums['excluded_upper'])}); "
                 f"{abs(unexplained)} instance(s) unexplained",
                 "check the spec (total_labels, exclude_labels, periods, offence columns, "
                 "withheld bounds) against the return; if the force's own total is wrong, ask "
@@ -404,55 +425,52 @@ def _log(ctx: _Context, order=(0, 0, 0), **columns) -> dict:
 def _table_log(cells: pd.DataFrame, ctx: _Context, table_name: str, index: int) -> pd.DataFrame:
     """Cleaning-log rows for a table: label mappings (with the counts they moved), withheld
     cells, and every excluded cell with its reason."""
-    rows = []
-    for cell in cells[cells["withheld"]].itertuples():
-        rows.append(
-            _log(
-                ctx,
-                (index, cell.row, cell.column),
-                source_place=cell.source_place,
-                action="withheld_cell",
-                detail=f"'{cell.value}' read as {cell.lower} to {cell.upper}, the force's "
-                f"convention as its spec declares it",
-                offence_group=cell.offence_group,
-                rows=1,
-                count_lower=cell.lower,
-                count_upper=cell.upper,
-            )
-        )
     actions = {TOTAL_ROW: "exclude_total_row", OUTSIDE_WAVE: "exclude_outside_wave"}
-    for cell in cells[cells["reason"] != ""].itertuples():
-        rows.append(
-            _log(
-                ctx,
-                (index, cell.row, cell.column),
-                source_place=cell.source_place,
-                action=actions.get(cell.reason, "exclude_label"),
-                detail=f"'{cell.label}' ({cell.period_start} to {cell.period_end}): {cell.reason}"
-                + (": reconciled against, not counted" if cell.reason == TOTAL_ROW else ""),
-                offence_group=cell.offence_group,
-                rows=1,
-                count_lower=cell.lower,
-                count_upper=cell.upper,
+    rows = []
+    mapped: dict[tuple, list[dict]] = {}
+    for cell in cells.to_dict("records"):
+        order = (index, cell["row"], cell["column"])
+        common = {
+            "source_place": cell["source_place"],
+            "offence_group": cell["offence_group"],
+            "rows": 1,
+            "count_lower": cell["lower"],
+            "count_upper": cell["upper"],
+        }
+        if cell["withheld"]:
+            detail = (
+                f"'{cell['value']}' read as {cell['lower']} to {cell['upper']}, the force's "
+                "convention as its spec declares it"
             )
+            rows.append(_log(ctx, order, action="withheld_cell", detail=detail, **common))
+        if cell["reason"]:
+            detail = (
+                f"'{cell['label']}' ({cell['period_start']} to {cell['period_end']}): "
+                f"{cell['reason']}"
+                + (": reconciled against, not counted" if cell["reason"] == TOTAL_ROW else "")
+            )
+            action = actions.get(cell["reason"], "exclude_label")
+            rows.append(_log(ctx, order, action=action, detail=detail, **common))
+        else:
+            key = (cell["label"], cell["platform"], cell["offence_group"])
+            mapped.setdefault(key, []).append(cell)
+    for (label, platform, group), group_cells in mapped.items():
+        first = group_cells[0]
+        places = "; ".join(dict.fromkeys(c["label_place"] for c in group_cells))
+        detail = (
+            f"'{label}' -> {platform} (platform_labels.csv: '{first['norm_label']}'), {table_name}"
         )
-    counted = cells[cells["reason"] == ""]
-    for (label, platform, group), group_cells in counted.groupby(
-        ["label", "platform", "offence_group"], sort=True
-    ):
-        places = "; ".join(group_cells["label_place"].drop_duplicates())
         rows.append(
             _log(
                 ctx,
-                (index, group_cells["row"].min(), group_cells["column"].min()),
+                (index, first["row"], first["column"]),
                 source_place=places,
                 action="map_label",
-                detail=f"'{label}' -> {platform} (platform_labels.csv: "
-                f"'{group_cells['norm_label'].iloc[0]}'), {table_name}",
+                detail=detail,
                 offence_group=group,
                 rows=len(group_cells),
-                count_lower=int(group_cells["lower"].sum()),
-                count_upper=int(group_cells["upper"].sum()),
+                count_lower=sum(c["lower"] for c in group_cells),
+                count_upper=sum(c["upper"] for c in group_cells),
             )
         )
     return pd.DataFrame(rows)
