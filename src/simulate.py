@@ -2176,33 +2176,57 @@ def simulate_wave(
 
 
 def simulate_records(n_rows: int, seed: int, path: Path | str, wave: str = WAVE) -> dict:
-    """Write a record-level extract of about ``n_rows`` crimes (for benchmarks) to ``path``;
-    return its reading spec entry (with ``path`` as given). Texts are not re-checked against
-    the keywords, for speed."""
+    """Write a record-level extract of ``n_rows`` crimes (for benchmarks) to ``path``, in the
+    layout of the Leicestershire extract; return its reading-spec entry (``path`` as given).
+
+    About 30% of texts name no app, 6% two apps and the rest one; dates fall within the wave.
+    Vectorised, so that a million rows take seconds.
+    """
     rng = np.random.default_rng([seed, 7])
     info = load_wave(wave)
-    names = list(OTHER_SPLIT) + list(NATIONAL_GROUPS[:3])
-    weights = np.array(list(OTHER_SPLIT.values()) + [0.4, 0.15, 0.07])
+    names = [*NATIONAL_GROUPS[:3], *OTHER_SPLIT]
+    weights = np.array([0.4, 0.15, 0.07, *OTHER_SPLIT.values()])
     weights /= weights.sum()
-    crimes = []
-    for _ in range(n_rows):
-        roll = rng.random()
-        group = GROUPS[0] if rng.random() < 0.74 else GROUPS[1]
-        if roll < 0.3:
-            apps = []
-        elif roll < 0.36:
-            a, b = rng.choice(len(names), size=2, replace=False, p=weights)
-            apps = [names[a], names[b]]
-        else:
-            apps = [names[int(rng.choice(len(names), p=weights))]]
-        crimes.append((group, apps, _random_day((info.start, info.end), rng)))
-    crimes.sort(key=lambda c: c[2])
-    rows = _record_rows("leicestershire", crimes, rng, None)
+    roll = rng.random(n_rows)
+    first = rng.choice(len(names), size=n_rows, p=weights)
+    second = rng.choice(len(names), size=n_rows, p=weights)
+    second = np.where(second == first, (first + 1) % len(names), second)
+    picks = rng.integers(0, 1 << 30, size=(n_rows, 4))
+    days = np.sort(rng.integers(0, (info.end - info.start).days + 1, size=n_rows))
+    q1 = rng.random(n_rows) < Q1_SHARE_DEFAULT
+    code_lists = {g: (list(c), np.array(list(c.values()))) for g, c in RECORD_CODES.items()}
+    code_pick = {
+        g: rng.choice(len(codes), size=n_rows, p=p / p.sum())
+        for g, (codes, p) in code_lists.items()
+    }
+
+    def text(i: int) -> str:
+        a, b, k = names[first[i]], names[second[i]], picks[i]
+        if roll[i] < 0.3:
+            return NO_APP[k[0] % len(NO_APP)]
+        ma = MENTIONS[a][k[1] % len(MENTIONS[a])]
+        if roll[i] < 0.36:
+            mb = MENTIONS[b][k[2] % len(MENTIONS[b])]
+            return TWO_APPS[k[3] % len(TWO_APPS)].format(a=ma, b=mb)
+        return ONE_APP[k[3] % len(ONE_APP)].format(a=ma)
+
+    cols = RECORD_COLUMNS["leicestershire"]
+    header = [cols["id"], cols["date"], cols["offence"], *cols["extra"], cols["text"]]
+    start = info.start
+    rows = [header]
+    for i in range(n_rows):
+        group = GROUPS[0] if q1[i] else GROUPS[1]
+        codes = code_lists[group][0]
+        code = codes[code_pick[group][i]]
+        day = start + dt.timedelta(days=int(days[i]))
+        ref = f"LE/{i:07d}/{day:%y}"
+        rows.append(
+            [ref, day.strftime(cols["date_format"]), code, RECORD_DESCRIPTIONS[code], "Y", text(i)]
+        )
     style = STYLES["leicestershire"]
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(_csv_bytes(_record_table("leicestershire", rows), style))
-    cols = RECORD_COLUMNS["leicestershire"]
+    target.write_bytes(_csv_bytes(rows, style))
     return {
         "path": str(path),
         "format": "records",

@@ -446,6 +446,11 @@ def test_simulate_records_writes_the_rows_asked_for(tmp_path):
     assert set(spec["columns"].values()) <= set(rows[0])
     texts = pd.Series([r[spec["columns"]["text"]] for r in rows])
     assert texts.nunique() > 50
+    keywords = load_keywords()
+    found = texts.map(lambda t: len({p for pattern, p in keywords if pattern.search(t)}))
+    assert 0.2 < (found == 0).mean() < 0.4
+    assert 0.02 < (found == 2).mean() < 0.1
+    assert found.max() == 2
     again = tmp_path / "again.csv"
     simulate_records(2000, seed=3, path=again)
     assert again.read_bytes() == path.read_bytes()
