@@ -243,8 +243,13 @@ def fmt_percent(text: str, places: int = PERCENT_PLACES) -> str:
 
 
 def fmt_points(text: str, places: int = LOO_PLACES) -> str:
+    """A change in percentage points, signed; a change that rounds to nothing as plain zero."""
     value = number(text)
-    return MISSING if value is None else f"{value:+.{places}f}"
+    if value is None:
+        return MISSING
+    if round(value, places) == 0:
+        return f"{0:.{places}f}"
+    return f"{value:+.{places}f}"
 
 
 def fmt_bool(text: str) -> str:
@@ -427,6 +432,13 @@ def interval_numbers(uncertainty: pd.DataFrame) -> dict[str, dict]:
             "forces": row["forces"],
         }
     return out
+
+
+def loo_largest_change(loo: pd.DataFrame) -> str:
+    """The largest change (either way) in the Facebook-owned share when one force is left out."""
+    rows = loo[(loo["group"] == "facebook_owned") & (loo["denominator"] == "all_known")]
+    changes = [abs(v) for v in (number(x) for x in rows["change_points"]) if v is not None]
+    return f"{max(changes):.{LOO_PLACES}f}" if changes else MISSING
 
 
 def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
@@ -666,12 +678,12 @@ def processed_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     p = inputs.processed
     src = {name: paths.name(paths.processed / f"{name}.csv") for name in p}
     names = inputs.reference["forces"].set_index("force")["name"]
-    coverage = p["coverage"].assign(force_name=lambda d: d["force"].map(names).fillna(d["force"]))
+    force_names = names.to_dict()
     out = {}
     out["coverage"] = html_table(
-        coverage,
+        p["coverage"],
         [
-            Col("force_name", "Force", header=True),
+            Col("force", "Force", "code", header=True, labels=force_names),
             Col("outcome", "Outcome", "code", labels=OUTCOMES),
             Col("questions_answered", "Questions answered", "code", labels=QUESTIONS),
             Col("period_start", "From"),
@@ -690,15 +702,11 @@ def processed_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         "Low and high differ where a force withheld small counts. Instance counts per force are "
         "shown after the output rule (see Methods).",
     )
-    rec = p["reconciliation"].assign(
-        force_name=lambda d: d["force"].map(names).fillna(d["force"]),
-        file=lambda d: d["source_file"].map(lambda s: s.rsplit("/", 1)[-1]),
-    )
     out["reconciliation"] = html_table(
-        rec,
+        p["reconciliation"],
         [
-            Col("force_name", "Force", header=True),
-            Col("file", "File"),
+            Col("force", "Force", "code", header=True, labels=force_names),
+            Col("source_file", "File (under data/raw)", wide=True),
             Col("table", "Table"),
             Col("block", "Block"),
             Col("total_source", "Total from"),
@@ -974,6 +982,8 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "headline_source": paths.name(paths.tables / "headline.csv"),
         "tables": findings_tables(inputs, paths) | processed_tables(inputs, paths),
         "caveats": t["caveats"].to_dict("records"),
+        "caveats_source": paths.name(paths.tables / "caveats.csv"),
+        "loo_max": loo_largest_change(t["leave_one_out"]),
         "interval_text": dict(
             zip(t["intervals"]["interval"], t["intervals"]["meaning"], strict=True)
         ),
