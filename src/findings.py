@@ -204,6 +204,9 @@ class Findings:
     tables: dict[str, pd.DataFrame]
     text: dict[str, str]
     groups: pd.DataFrame
+    #: Every published figure against the exact computed value (before disclosure control of
+    #: the force rows): for checks, never published as it is.
+    comparison: pd.DataFrame
 
 
 def build(inputs: Inputs, params: Params) -> Findings:
@@ -262,20 +265,21 @@ def build(inputs: Inputs, params: Params) -> Findings:
     unc = stats.uncertainty(groups)
     tables = {
         "headline": headline_table(groups, comparison, published),
-        "denominators": denominators_table(published),
+        "published_consistency": consistency_table(published),
         "uncertainty": uncertainty_table(unc),
         "withheld": withheld_table(groups),
         "series": series_table(inputs.series),
         "whatsapp": whatsapp_table(unc, inputs.context),
         "coverage": coverage["table"],
     }
+    exact_comparison = comparison.copy()
     forces_table, audit, column_groups = per_force_table(
         groups, comparison, ref.forces, owned.platforms
     )
     tables["forces"] = forces_table
     tables["forces_audit"] = audit
     tables["leave_one_out"] = leave_one_out_table(groups, forces_table, column_groups)
-    tables["regional"] = regional_table(comparison)
+    tables["regional"] = regional_table(comparison, tables["published_consistency"])
     text = reader_text(context, tables, unc, coverage, inputs.context)
     tables["caveats"] = pd.DataFrame(
         [{"caveat": k, "text": v} for k, v in text.items() if k.startswith("caveat_")]
@@ -288,7 +292,14 @@ def build(inputs: Inputs, params: Params) -> Findings:
         ]
     )
     tables["build"] = pd.DataFrame([{"key": k, "value": str(v)} for k, v in context.items()])
-    return Findings(params=params, context=context, tables=tables, text=text, groups=groups)
+    return Findings(
+        params=params,
+        context=context,
+        tables=tables,
+        text=text,
+        groups=groups,
+        comparison=exact_comparison,
+    )
 
 
 def like_for_like(params: Params, ref: Reference) -> bool:
@@ -365,10 +376,7 @@ def headline_table(
     each published statement about it (a measure with no published figure appears once).
     """
     national = comparison[comparison["geography"] == "national"]
-    try:
-        denominators = stats.denominator_check(published).set_index("figure_id")
-    except InputError:
-        denominators = pd.DataFrame()
+    denominators = stats.implied_shares(published).set_index("figure_id")
     tot = stats.totals(groups)
     rows = []
     for group, denominator, unit in HEADLINE_MEASURES:
@@ -409,6 +417,7 @@ def headline_table(
                 row["published_share_of_stated_total"] = d["share_of_stated_total"]
                 row["published_share_of_sum_of_parts"] = d["share_of_sum_of_parts"]
                 row["published_fits"] = d["fits"]
+                row["note"] = f"{row['note']} {consistency_sentence(d)}"
             rows.append(row)
     columns = [
         "measure",
@@ -471,12 +480,25 @@ def _rounded(table: pd.DataFrame, columns: list[str], unit_column: str = "unit")
     return out
 
 
-def denominators_table(published: pd.DataFrame) -> pd.DataFrame:
-    """The published national percentages against the two totals the published counts imply."""
-    table = stats.denominator_check(published)
+def consistency_table(published: pd.DataFrame) -> pd.DataFrame:
+    """Each published percentage against the published counts it should come from."""
+    table = stats.implied_shares(published)
     for column in ("share_of_stated_total", "share_of_sum_of_parts"):
         table[column] = table[column].round(PERCENT_PLACES)
     return table
+
+
+def consistency_sentence(row: pd.Series) -> str:
+    """What the published counts of the same area say about a published percentage."""
+    stated, parts = row["share_of_stated_total"], row["share_of_sum_of_parts"]
+    if not _finite(stated):
+        return ""
+    text = (
+        f"The published counts give {stated:.2f}% of the stated total ({row['stated_total']:,.0f})"
+    )
+    if _finite(parts) and row["denominator"] == "all_known":
+        text += f" and {parts:.2f}% of the sum of the parts ({row['sum_of_parts']:,.0f})"
+    return f"{text}: the published statement {row['fits']}."
 
 
 def _share_label(group: str, denominator: str) -> str:
@@ -669,11 +691,20 @@ def whatsapp_table(unc: pd.DataFrame, context: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def regional_table(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Regional and force figures beside their published values. Force rows are made safe
+def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.DataFrame:
+    """Regional and force figures beside their published values, and, for a published
+    percentage, the share the published counts of the same area give. Force rows are made safe
     in :func:`per_force_table` first (their computed values may be rounded or redacted).
     """
     rows = comparison[comparison["geography"].isin(["region", "force"])].copy()
+    implied = consistency.set_index("figure_id")
+    rows["published_counts_share"] = rows["figure_id"].map(implied["share_of_stated_total"])
+    rows["published_counts_fit"] = rows["figure_id"].map(implied["fits"])
+    for i in rows.index:
+        if rows.at[i, "figure_id"] in implied.index:
+            sentence = consistency_sentence(implied.loc[rows.at[i, "figure_id"]])
+            if sentence:
+                rows.at[i, "note"] = f"{rows.at[i, 'note']} {sentence}"
     rows["geography_order"] = rows["geography"].map({"region": 0, "force": 1})
     rows = rows.sort_values(
         ["geography_order", "area", "unit", "platform_group"], ignore_index=True
@@ -696,13 +727,16 @@ def regional_table(comparison: pd.DataFrame) -> pd.DataFrame:
         "holds",
         "holds_if_truncated",
         "holds_over_withheld_range",
+        "published_counts_share",
+        "published_counts_fit",
         "flag",
         "note",
     ]
     if "disclosure_control" in rows:
         columns.append("disclosure_control")
     return _rounded(
-        rows[columns], ["computed", "computed_lowest", "computed_highest", "difference"]
+        rows[columns],
+        ["computed", "computed_lowest", "computed_highest", "difference", "published_counts_share"],
     )
 
 
@@ -938,7 +972,7 @@ def _context_value(context: pd.DataFrame, figure_id: str) -> float:
 TABLE_TITLES = {
     "headline": "Headline figures against the published figures",
     "regional": "Regional and South West force figures against the published figures",
-    "denominators": "The two national totals the published figures imply",
+    "published_consistency": "Published percentages against the published counts they come from",
     "uncertainty": "Intervals for each headline share",
     "intervals": "What each interval means",
     "withheld": "Sensitivity to small counts withheld by forces",
@@ -1000,7 +1034,7 @@ def workbook(findings: Findings) -> bytes:
             keys = ["instances", "known", "coverage", "missing"]
         if name in ("forces", "forces_audit", "regional", "leave_one_out"):
             keys.append("sdc")
-        if ctx["simulated"] and name not in ("series", "denominators", "build"):
+        if ctx["simulated"] and name not in ("series", "published_consistency", "build"):
             keys.append("simulated")
         sheets.append(
             Sheet(

@@ -713,6 +713,13 @@ def compare_published(
         precision = row.get("precision")
         precision = None if precision is None or _text(precision) == "" else int(float(precision))
         holds = statement_holds(comparison, value, value_pub, precision, unit)
+        over_range = holds_over_range(comparison, low, high, value_pub, precision, unit)
+        note = statement_note(comparison, value, value_pub, row["as_published"], precision, unit)
+        if comparison == "exact" and not holds and over_range == "in part":
+            note += (
+                f" The published figure lies within the range the withheld cells allow "
+                f"({_fmt(low, unit)} to {_fmt(high, unit)})."
+            )
         truncated = None
         if comparison == "rounded" and math.isfinite(value):
             truncated = truncate(value, precision or 0) == value_pub
@@ -735,13 +742,9 @@ def compare_published(
                 "difference": value - value_pub if math.isfinite(value) else math.nan,
                 "holds": holds,
                 "holds_if_truncated": truncated,
-                "holds_over_withheld_range": holds_over_range(
-                    comparison, low, high, value_pub, precision, unit
-                ),
+                "holds_over_withheld_range": over_range,
                 "flag": row["flag"],
-                "note": statement_note(
-                    comparison, value, value_pub, row["as_published"], precision, unit
-                ),
+                "note": note,
             }
         )
     return pd.DataFrame(rows)
@@ -753,86 +756,112 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-# --- The two published denominators ---------------------------------------------------------
+# --- What the published counts imply ------------------------------------------------------
 
 PARTS = ("instagram", "facebook_messenger", "whatsapp", "other")
 
 
-def published_denominators(published: pd.DataFrame, area: str | None = None) -> dict[str, float]:
-    """The two national denominators the published figures imply: the stated total of known
-    instances (``exact`` count of ``all_known``) and the sum of the published platform counts.
+def published_counts(published: pd.DataFrame, geography: str, area: str) -> dict[str, float]:
+    """The exact counts published for one area, by platform group, with the groups they imply:
+    ``facebook_owned`` (Instagram + Facebook or Messenger + WhatsApp, or Instagram + the
+    'Facebook' column), ``stated_total`` (the published count of known instances) and
+    ``sum_of_parts`` (the four national platform counts added up).
     """
-    national = published[(published["geography"] == "national") & (published["unit"] == "count")]
-    stated = national[
-        (national["platform_group"] == "all_known") & (national["comparison"] == "exact")
+    rows = published[
+        (published["geography"] == geography)
+        & (published["area"] == area)
+        & (published["unit"] == "count")
+        & (published["comparison"] == "exact")
+        & (published["platform_group"].fillna("") != "")
     ]
-    parts = national[national["platform_group"].isin(PARTS) & (national["comparison"] == "exact")]
-    missing = sorted(set(PARTS) - set(parts["platform_group"]))
-    if len(stated) != 1 or missing:
-        raise InputError(
-            "data/raw/published/release_2021_03.csv",
-            "national count rows",
-            "need exactly one exact national all_known count and one exact count for each of "
-            f"{', '.join(PARTS)} (missing: {', '.join(missing) or 'none'})",
-            "restore the national count rows",
-        )
-    counts = dict(zip(parts["platform_group"], parts["value"].astype(float), strict=True))
-    counts["facebook_owned"] = (
-        counts["instagram"] + counts["facebook_messenger"] + counts["whatsapp"]
-    )
-    counts["facebook_column"] = counts["facebook_messenger"] + counts["whatsapp"]
-    counts["stated_total"] = float(stated["value"].iloc[0])
-    counts["sum_of_parts"] = sum(counts[p] for p in PARTS)
+    counts = dict(zip(rows["platform_group"], rows["value"].astype(float), strict=True))
+    if all(p in counts for p in NAMED_PLATFORMS):
+        counts.setdefault("facebook_owned", sum(counts[p] for p in NAMED_PLATFORMS))
+        counts.setdefault("facebook_column", counts["facebook_messenger"] + counts["whatsapp"])
+    elif "instagram" in counts and "facebook_column" in counts:
+        counts.setdefault("facebook_owned", counts["instagram"] + counts["facebook_column"])
+    if "all_known" in counts:
+        counts["stated_total"] = counts["all_known"]
+    if all(p in counts for p in PARTS):
+        counts["sum_of_parts"] = sum(counts[p] for p in PARTS)
     return counts
 
 
-def denominator_check(published: pd.DataFrame) -> pd.DataFrame:
-    """Each published national percentage tested against the published counts over each of the
-    two denominators, and which denominator(s) it fits.
+def _fits(results: dict[str, tuple[float, bool | None, bool | None]], counts, denominator) -> str:
+    """Which total a published percentage fits, in words."""
+    names = {
+        "stated_total": f"the stated total ({counts.get('stated_total', math.nan):,.0f})",
+        "sum_of_parts": f"the sum of the parts ({counts.get('sum_of_parts', math.nan):,.0f})",
+    }
+    available = [n for n, (v, _, _) in results.items() if math.isfinite(v)]
+    if not available:
+        return "the published counts do not give this share"
+    if denominator != "all_known":
+        ok = results["stated_total"][1]
+        same = f"(its denominator, {GROUP_NAMES[denominator]}, is the same under either total)"
+        return f"fits both totals {same}" if ok else f"does not hold for them either {same}"
+    holds = [n for n in available if results[n][1]]
+    truncated = [n for n in available if not results[n][1] and results[n][2]]
+    if len(available) == 2 and len(holds) == 2:
+        return "fits both totals"
+    if holds:
+        return "fits " + " and ".join(names[n] for n in holds) + " only"
+    if truncated:
+        return (
+            "fits " + " and ".join(names[n] for n in truncated) + " only if truncated rather "
+            "than rounded"
+        )
+    return "fits neither total"
+
+
+def implied_shares(published: pd.DataFrame) -> pd.DataFrame:
+    """Each published percentage tested against the published counts of the same area: over
+    the stated total of known instances and, nationally, over the sum of the four platform
+    counts (which is 42 short of the stated total in the March 2021 figures). Says which total
+    each statement fits, and whether it fits only if the share was truncated.
     """
-    counts = published_denominators(published)
-    national = published[
-        (published["geography"] == "national") & (published["unit"] == "percent")
-    ].reset_index(drop=True)
+    percents = published[published["unit"] == "percent"].reset_index(drop=True)
     rows = []
-    for _, row in national.iterrows():
+    for _, row in percents.iterrows():
+        counts = published_counts(published, row["geography"], row["area"])
         group, denominator = row["platform_group"], row["denominator"]
         precision = None if _text(row.get("precision")) == "" else int(float(row["precision"]))
+        numerator = counts.get(group, math.nan)
         results = {}
         for name in ("stated_total", "sum_of_parts"):
-            base = counts[name] if denominator == "all_known" else counts[denominator]
-            value = 100 * counts[group] / base
-            results[name] = (
-                value,
-                statement_holds(
-                    row["comparison"], value, float(row["value"]), precision, "percent"
-                ),
+            base = (
+                counts.get(name, math.nan)
+                if denominator == "all_known"
+                else counts.get(denominator, math.nan)
             )
-        fits = [n for n, (_, ok) in results.items() if ok]
-        if denominator != "all_known":
-            verdict = f"the denominator is {GROUP_NAMES[denominator]}, the same under both totals"
-        elif len(fits) == 2:
-            verdict = "fits both"
-        elif fits == ["stated_total"]:
-            verdict = f"fits the stated total ({counts['stated_total']:,.0f}) only"
-        elif fits == ["sum_of_parts"]:
-            verdict = f"fits the sum of the parts ({counts['sum_of_parts']:,.0f}) only"
-        else:
-            verdict = "fits neither"
+            value = (
+                100 * numerator / base
+                if math.isfinite(numerator) and base == base and base
+                else math.nan
+            )
+            ok = statement_holds(
+                row["comparison"], value, float(row["value"]), precision, "percent"
+            )
+            truncated = None
+            if row["comparison"] == "rounded" and math.isfinite(value):
+                truncated = truncate(value, precision or 0) == float(row["value"])
+            results[name] = (value, ok, truncated)
         rows.append(
             {
                 "figure_id": row["figure_id"],
+                "geography": row["geography"],
+                "area": row["area"],
                 "as_published": row["as_published"],
                 "platform_group": group,
                 "denominator": denominator,
-                "published_count": counts[group],
-                "stated_total": counts["stated_total"],
+                "published_count": numerator,
+                "stated_total": counts.get("stated_total", math.nan),
                 "share_of_stated_total": results["stated_total"][0],
                 "holds_with_stated_total": results["stated_total"][1],
-                "sum_of_parts": counts["sum_of_parts"],
+                "sum_of_parts": counts.get("sum_of_parts", math.nan),
                 "share_of_sum_of_parts": results["sum_of_parts"][0],
                 "holds_with_sum_of_parts": results["sum_of_parts"][1],
-                "fits": verdict,
+                "fits": _fits(results, counts, denominator),
             }
         )
     return pd.DataFrame(rows)
