@@ -133,7 +133,7 @@ FINDINGS_TABLES = (
     "headline",
     "uncertainty",
     "intervals",
-    "denominators",
+    "published_consistency",
     "regional",
     "withheld",
     "leave_one_out",
@@ -434,6 +434,26 @@ def interval_numbers(uncertainty: pd.DataFrame) -> dict[str, dict]:
     return out
 
 
+def published_totals(consistency: pd.DataFrame) -> dict[str, str]:
+    """The two national totals the published figures imply, and the gap between them."""
+    national = consistency[consistency["geography"] == "national"]
+    stated = {number(v) for v in national["stated_total"]} - {None}
+    parts = {number(v) for v in national["sum_of_parts"]} - {None}
+    if len(stated) != 1 or len(parts) != 1:
+        raise InputError(
+            "reports/tables/published_consistency.csv",
+            "national rows, columns stated_total and sum_of_parts",
+            "expected one stated total and one sum of the published parts",
+            "rebuild the findings with `make`",
+        )
+    (total,), (part,) = stated, parts
+    return {
+        "stated_total": fmt_count(str(total)),
+        "sum_of_parts": fmt_count(str(part)),
+        "gap": fmt_count(str(total - part)),
+    }
+
+
 def loo_largest_change(loo: pd.DataFrame) -> str:
     """The largest change (either way) in the Facebook-owned share when one force is left out."""
     rows = loo[(loo["group"] == "facebook_owned") & (loo["denominator"] == "all_known")]
@@ -504,10 +524,11 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         "A force figure is shown as computed only where it equals the published one; otherwise "
         "it is rounded or redacted by the output rule (see Methods).",
     )
-    out["denominators"] = html_table(
-        t["denominators"],
+    out["consistency"] = html_table(
+        t["published_consistency"],
         [
             Col("as_published", "As published", header=True),
+            Col("area", "Area", "code", labels=force_names),
             Col("platform_group", "Platforms", "code", labels=dict(stats.GROUP_NAMES)),
             Col("published_count", "Published count", "count"),
             Col("stated_total", "Stated total", "count"),
@@ -518,9 +539,10 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
             Col("holds_with_sum_of_parts", "Holds", "bool"),
             Col("fits", "Fits", wide=True),
         ],
-        "table-denominators",
-        "Each published national percentage against the two totals the published counts imply",
-        src["denominators"],
+        "table-consistency",
+        "Each published percentage against the totals the published counts imply",
+        src["published_consistency"],
+        "Published figures only: this checks the release against itself, not against the returns.",
     )
     out["uncertainty"] = html_table(
         t["uncertainty"],
@@ -968,7 +990,6 @@ def context(inputs: Inputs, paths: Paths) -> dict:
     coverage = inputs.processed["coverage"]
     coverage = coverage[coverage["wave"] == build.get("wave", coverage["wave"].iloc[0])]
     withheld = _ints(coverage, ["withheld_cells"])["withheld_cells"]
-    denominators = t["denominators"]
     return {
         "title": "Which apps? Police FOI returns on online child sexual offences: methodology "
         "report",
@@ -998,22 +1019,7 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "outcome_names": OUTCOMES,
         "withheld_cells": int(withheld.sum()),
         "forces_withholding": int((withheld > 0).sum()),
-        "denominator": {
-            "stated_total": fmt_count(denominators["stated_total"].iloc[0])
-            if len(denominators)
-            else MISSING,
-            "sum_of_parts": fmt_count(denominators["sum_of_parts"].iloc[0])
-            if len(denominators)
-            else MISSING,
-            "gap": fmt_count(
-                str(
-                    number(denominators["stated_total"].iloc[0])
-                    - number(denominators["sum_of_parts"].iloc[0])
-                )
-            )
-            if len(denominators)
-            else MISSING,
-        },
+        "denominator": published_totals(t["published_consistency"]),
         "provenance": provenance_rows(inputs),
         "environment": environment(inputs),
         "links": {
