@@ -32,6 +32,7 @@ import pandera.pandas as pa
 from src import classify, readers
 from src.errors import InputError
 from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, rel, write_many
+from src.manifest import MANIFEST, read_manifest, verify_raw
 from src.reference import Reference, load_reference, normalise_labels
 from src.schemas import PROCESSED_SCHEMAS, validate, validate_processed
 from src.specs import FileSpec, Spec, Table, load_specs
@@ -695,7 +696,7 @@ def clean_records(records: pd.DataFrame, ctx: _Context) -> _Parts:
                 )
             )
     parts.log.append(pd.DataFrame(log))
-    n_known = int((known & True).sum())
+    n_known = int(known.sum())
     reasons = [
         f"{DUPLICATE_RECORD}: {int(duplicate.sum())} record(s)" if duplicate.any() else "",
         f"{OUTSIDE_WAVE}: {int(outside.sum())} record(s)" if outside.any() else "",
@@ -757,18 +758,20 @@ def read_outcomes(path: Path, reference: Reference) -> pd.DataFrame:
 
 
 def _read_manifest(raw_dir: Path) -> pd.DataFrame | None:
-    path = raw_dir / "MANIFEST.csv"
-    if not path.is_file():
-        return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    """The manifest, if there is one (``run_clean`` has already verified it)."""
+    return read_manifest(raw_dir) if (raw_dir / MANIFEST).is_file() else None
 
 
 def _check_specs_cover(
-    specs: list[Spec], outcomes: pd.DataFrame, manifest: pd.DataFrame | None, ctx_paths
+    specs: list[Spec],
+    outcomes: pd.DataFrame,
+    manifest: pd.DataFrame | None,
+    outcomes_file: str,
+    wave: str,
+    manifest_file: str = MANIFEST,
 ) -> None:
     """Every force with data has a spec, every spec's force sent data, and every return or
     extract in the manifest is read by the spec of its own force."""
-    wave_dir, outcomes_file, wave = ctx_paths
     with_data = set(outcomes.loc[outcomes["outcome"].isin(OUTCOMES_WITH_DATA), "force"])
     for spec in specs:
         if spec.force not in with_data:
@@ -796,7 +799,7 @@ def _check_specs_cover(
         spec = read.get(row["path"])
         if spec is None:
             raise InputError(
-                "data/raw/MANIFEST.csv",
+                manifest_file,
                 f"row {i + 2} ('{row['path']}')",
                 "a return in the manifest is not read by any spec, so its counts would be lost",
                 f"add it to data/reference/specs/{wave}/{row['force']}.yaml",
@@ -812,11 +815,10 @@ def _check_specs_cover(
 
 def _check_questions(instances: pd.DataFrame, outcomes: pd.DataFrame, ref: Reference, file: str):
     """A force counted for an offence group must have answered that question."""
-    question = dict(
-        zip(
-            ref.offence_groups["offence_group"], ref.offence_groups.get("question", ""), strict=True
-        )
-    )
+    groups = ref.offence_groups
+    if "question" not in groups.columns:
+        return
+    question = dict(zip(groups["offence_group"], groups["question"], strict=True))
     answered = dict(zip(outcomes["force"], outcomes["questions_answered"], strict=True))
     for (force, group), _ in instances.groupby(["force", "offence_group"]):
         said = answered.get(force, "")
@@ -830,7 +832,7 @@ def _check_questions(instances: pd.DataFrame, outcomes: pd.DataFrame, ref: Refer
             )
 
 
-def _check_overlaps(instances: pd.DataFrame) -> None:
+def _check_overlaps(instances: pd.DataFrame, raw_dir: Path) -> None:
     """The same label, offence group and overlapping period in two tables counts twice."""
     rows = instances.assign(
         norm=normalise_labels(instances["raw_label"]),
@@ -845,7 +847,7 @@ def _check_overlaps(instances: pd.DataFrame) -> None:
     if len(clash):
         c = clash.iloc[0]
         raise InputError(
-            c["source_file"],
+            rel(raw_dir / c["source_file"]),
             c["source_place"],
             f"'{c['raw_label']}' ({c['offence_group']}, {c['period_start']} to "
             f"{c['period_end']}) is also counted at {c['source_file_b']}, {c['source_place_b']}: "
@@ -869,7 +871,7 @@ def clean_wave(wave: str, raw_dir: Path | str, reference: Reference) -> CleanRes
         reference.offence_groups,
     )
     _check_specs_cover(
-        specs, outcomes, _read_manifest(raw_dir), (wave_dir, rel(outcomes_path), wave)
+        specs, outcomes, _read_manifest(raw_dir), rel(outcomes_path), wave, rel(raw_dir / MANIFEST)
     )
     parts = _Parts()
     for spec in specs:
@@ -892,7 +894,7 @@ def clean_wave(wave: str, raw_dir: Path | str, reference: Reference) -> CleanRes
                 parts.extend(clean_table(cells, table, ctx, i))
     instances = _concat(parts.instances, "instances")
     if len(instances):
-        _check_overlaps(instances)
+        _check_overlaps(instances, raw_dir)
         _check_questions(instances, outcomes, reference, rel(outcomes_path))
     instances = _sorted(instances, ["wave", "force", "source_file"])
     return CleanResult(
@@ -1000,10 +1002,8 @@ def run_clean(
     ``.records``). Every output is written together or not at all, and only after every check
     has passed, so a failed run leaves the previous outputs byte-for-byte as they were.
     """
-    from src.manifest import verify_raw  # the manifest check comes first, always
-
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
-    verify_raw(raw_dir)
+    verify_raw(raw_dir)  # the manifest check comes first, always
     reference = load_reference(reference_dir)
     waves = waves_present(raw_dir, reference)
     if not waves:

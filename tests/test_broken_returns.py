@@ -64,7 +64,7 @@ def apply_fault(action: dict, raw: Path, reference: Path) -> None:
     wave = raw / "waves" / corpus.WAVE
     if kind == "replace":
         path = wave / args["file"]
-        encoding = "cp1252" if path.name.endswith("platforms.csv") else "utf-8"
+        encoding = "cp1252" if path.name.endswith("platforms.csv") else "utf-8"  # as written
         text = path.read_bytes().decode(encoding)
         assert args["old"] in text, f"the fault's old text is not in {args['file']}"
         path.write_bytes(text.replace(args["old"], args["new"], 1).encode(encoding))
@@ -72,6 +72,8 @@ def apply_fault(action: dict, raw: Path, reference: Path) -> None:
         path = wave / args["file"]
         data = path.read_bytes()
         path.write_bytes(data[: int(len(data) * args["keep"])])
+    elif kind == "write":
+        (wave / args["file"]).write_text(args["text"], encoding="utf-8")
     elif kind == "empty":
         (wave / args["file"]).write_bytes(b"")
     elif kind == "rebuild":
