@@ -372,3 +372,14 @@ def test_the_real_corpus_brackets_every_published_count(real):
             rows = known[known["force"] == figure.area]
         lower, upper = _bounds(rows, figure.platform_group)
         assert lower <= int(figure.value) <= upper, (figure.figure_id, lower, upper)
+
+
+def test_an_extract_with_no_records_cleans_to_no_instances(tmp_path):
+    paths = corpus.build_corpus(tmp_path)
+    corpus.write_leics(paths["wave"] / corpus.LEICS_FILE, records=[])
+    corpus.refresh_manifest(paths["raw"])
+    result = clean.run_clean(paths["raw"], paths["reference"], paths["processed"])
+    assert "leicestershire" not in set(result.instances["force"])
+    recon = result.reconciliation.set_index("force").loc["leicestershire"]
+    assert (recon["total_lower"], recon["unexplained"]) == (0, 0)
+    assert result.records.empty
