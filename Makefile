@@ -12,6 +12,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Jupyter kernel, registered inside .venv by scripts/register_kernel.py
 KERNEL := foi-platforms
 BUILD := build
 
@@ -66,7 +67,7 @@ $(STAMP): requirements.txt
 	@# Make the project's src/ importable from anywhere (papermill, nbval, JupyterLab).
 	@echo "$(CURDIR)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/foi_platforms_root.pth"
 	@# The kernel lives inside the venv, not in the user's home.
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (foi-platforms)" >/dev/null
+	$(BIN)/python scripts/register_kernel.py
 	@touch $@
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab with the project's kernel
