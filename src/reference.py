@@ -169,6 +169,58 @@ def read_table(path: Path | str, name: str) -> pd.DataFrame:
     )
 
 
+def load_forces(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """forces.csv: force, ons_code, name, country, release_region."""
+    return read_table(Path(reference_dir) / "forces.csv", "forces")
+
+
+def load_waves(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """waves.csv: wave, start, end and the two half-years."""
+    return read_table(Path(reference_dir) / "waves.csv", "waves")
+
+
+def load_offence_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """offence_groups.csv: offence_group (and question, description)."""
+    return read_table(Path(reference_dir) / "offence_groups.csv", "offence_groups")
+
+
+def load_offence_codes(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """offence_codes.csv: Home Office code -> offence_group."""
+    return read_table(Path(reference_dir) / "offence_codes.csv", "offence_codes")
+
+
+def load_platforms(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """platforms.csv: platform, display_name, kind."""
+    return read_table(Path(reference_dir) / "platforms.csv", "platforms")
+
+
+def load_platform_labels(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """platform_labels.csv: normalised label -> platform."""
+    return read_table(Path(reference_dir) / "platform_labels.csv", "platform_labels")
+
+
+def load_contact_keywords(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """contact_keywords.csv: pattern (regular expression, ignoring case) -> platform."""
+    return read_table(Path(reference_dir) / "contact_keywords.csv", "contact_keywords")
+
+
+def load_ownership(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """ownership.csv: platform, owner, owner_name, owned_from, owned_to, flag, source."""
+    return read_table(Path(reference_dir) / "ownership.csv", "ownership")
+
+
+LOADERS = {
+    "forces": load_forces,
+    "waves": load_waves,
+    "offence_groups": load_offence_groups,
+    "offence_codes": load_offence_codes,
+    "platforms": load_platforms,
+    "platform_labels": load_platform_labels,
+    "contact_keywords": load_contact_keywords,
+    "ownership": load_ownership,
+}
+
+
 def _check_refers(df: pd.DataFrame, column: str, allowed, file: Path, target: str) -> None:
     """Every value of ``df[column]`` must be in ``allowed`` (a foreign key check)."""
     bad = df.index[~df[column].isin(list(allowed))]
@@ -238,7 +290,7 @@ class Reference:
 def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
     """Read and check every reference table, including the links between them."""
     directory = Path(reference_dir)
-    tables = {name: read_table(directory / f"{name}.csv", name) for name in SCHEMAS}
+    tables = {name: loader(directory) for name, loader in LOADERS.items()}
     platforms = set(tables["platforms"]["platform"])
     groups = set(tables["offence_groups"]["offence_group"])
     for name in ("platform_labels", "contact_keywords", "ownership"):

@@ -468,3 +468,15 @@ def test_reference_platform_must_exist(tmp_path):
 def test_owner_on_a_date(platform, date, owner):
     reference = load_reference(FIXTURE_REFERENCE)
     assert owner_on(platform, date, reference.ownership) == owner
+
+
+def test_waves_halves_must_cover_the_wave(tmp_path):
+    from src.reference import load_waves
+
+    assert load_waves(FIXTURE_REFERENCE)["wave"].tolist() == [corpus.WAVE]
+    text = (FIXTURE_REFERENCE / "waves.csv").read_text().replace(",2020-04-01,", ",2020-03-15,")
+    (tmp_path / "waves.csv").write_text(text)
+    with pytest.raises(InputError) as error:
+        load_waves(tmp_path)
+    assert "halves must be in order" in error.value.problem
+    assert error.value.file.endswith("waves.csv")
