@@ -278,6 +278,55 @@ def funnel_limits(pooled: float, n: np.ndarray, z: float) -> tuple[np.ndarray, n
     return np.clip(pooled - spread, 0, 1), np.clip(pooled + spread, 0, 1)
 
 
+MAX_LABELS = 6
+
+
+def short_name(name: str) -> str:
+    """A force's name without 'Police', 'Constabulary' and the like, for labels."""
+    for word in (" Police Service", " Constabulary", " Police"):
+        name = name.replace(word, "")
+    return name.replace("States of ", "")
+
+
+def label_outliers(ax, out: pd.DataFrame, pooled: float, grid: np.ndarray) -> None:
+    """Label the forces furthest outside the limits (at most MAX_LABELS), each beside its point,
+    nudged apart so that no two labels overlap, with a thin leader line.
+    """
+    if out.empty:
+        return
+    spread = np.sqrt(pooled * (1 - pooled) / out["known"].to_numpy(float))
+    z = np.abs(out["share"].to_numpy(float) / 100 - pooled) / spread
+    chosen = out.assign(z=z).sort_values(["z", "force"], ascending=[False, True]).head(MAX_LABELS)
+    middle = math.sqrt(grid.min() * grid.max())
+    low, high = ax.get_ylim()
+    gap = 0.06 * (high - low)
+    for right in (True, False):
+        side = chosen[(chosen["known"] < middle) == right].sort_values("share")
+        placed: list[float] = []
+        for _, row in side.iterrows():
+            y = row["share"]
+            if placed and y < placed[-1] + gap:
+                y = placed[-1] + gap
+            placed.append(y)
+            x_text = row["known"] * (1.25 if right else 0.8)
+            ax.annotate(
+                short_name(row["force_name"]),
+                (row["known"], row["share"]),
+                xytext=(x_text, y),
+                textcoords="data",
+                ha="left" if right else "right",
+                va="center",
+                fontsize=NOTE_SIZE,
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "0.5",
+                    "lw": 0.6,
+                    "shrinkA": 0,
+                    "shrinkB": 3,
+                },
+            )
+
+
 def funnel(
     forces: pd.DataFrame, pooled: float, subtitle: str, simulated: bool
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
@@ -305,7 +354,8 @@ def funnel(
         title = f"{outside} of {n} forces' Facebook-owned shares lie outside the 99.8% limits"
     notes = [
         f"Line: the pooled share ({percent(100 * pooled)}). Shaded: 95% and 99.8% limits for a "
-        "force of that size if every force shared it.",
+        "force of that size if every force shared it. Diamonds: outside the 99.8% limits "
+        f"(the {MAX_LABELS} furthest named; all are listed in the data file).",
         "Counts per force after disclosure control (rounded to 5; redacted cells count as 0).",
         SOURCE_RETURNS,
     ]
@@ -319,17 +369,7 @@ def funnel(
     out = data[data["outside_998"]]
     ax.scatter(inside["known"], inside["share"], s=28, color=c["dark_blue"], zorder=3)
     ax.scatter(out["known"], out["share"], s=40, color=c["orange"], marker="D", zorder=3)
-    middle = math.sqrt(grid.min() * grid.max())
-    for _, row in out.iterrows():
-        right = row["known"] < middle
-        ax.annotate(
-            row["force_name"],
-            (row["known"], row["share"]),
-            xytext=(6 if right else -6, 4),
-            textcoords="offset points",
-            ha="left" if right else "right",
-            fontsize=NOTE_SIZE,
-        )
+    label_outliers(ax, out, pooled, grid)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
@@ -380,6 +420,15 @@ def regions(
             ", ".join(truncated["area"])
             + " matches only if the published figure was truncated rather than rounded."
         )
+    if "published_counts_fit" in data:
+        for _, row in data.iterrows():
+            fit = str(row["published_counts_fit"])
+            if "truncated" in fit:
+                notes.append(
+                    f"{row['area']}: the published counts give "
+                    f"{percent(row['published_counts_share'])}, which matches the printed "
+                    f"{row['as_published']} only if truncated rather than rounded."
+                )
     notes += ["Circles: computed from the returns. Diamonds: as published.", SOURCE_RETURNS]
     fig, ax = new_figure(4.6, title, subtitle, notes, simulated, left_in=1.9, right_in=0.3)
     y = np.arange(n)
@@ -415,7 +464,7 @@ def regions(
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.tick_params(axis="y", length=0)
-    ax.set_xlabel("Facebook-owned share of instances with a known platform")
+    ax.set_xlabel("Facebook-owned share of known instances")
     alt = (
         "Dot chart comparing each region's Facebook-owned share computed from the returns with "
         "the published figure. "
@@ -614,6 +663,8 @@ def regions_input(regional: pd.DataFrame) -> pd.DataFrame:
         "as_published",
         "holds",
         "holds_if_truncated",
+        "published_counts_share",
+        "published_counts_fit",
         "flag",
     ]
     out = rows[columns].copy()

@@ -891,10 +891,10 @@ def reader_text(context, tables, unc, coverage, context_figures) -> dict[str, st
             f"{pct(100 * fb['unknown_bound_high'])}; were none, {pct(100 * fb['unknown_bound_low'])}."
         ),
         "caveat_coverage": (
-            f"Coverage: {n} of {asked} forces asked gave platform counts for "
-            f"{context['offence_groups']}"
+            f"Coverage: {n} of the {asked} forces asked are in this build, with platform counts "
+            f"for {context['offence_groups']}"
             + (
-                f" (excluded in this build: {context['exclude_forces']})"
+                f" ({context['exclude_forces']} left out by the build's parameters)"
                 if context["exclude_forces"]
                 else ""
             )
@@ -943,10 +943,10 @@ def reader_text(context, tables, unc, coverage, context_figures) -> dict[str, st
     )
     text["interval_bootstrap"] = (
         f"The cluster bootstrap ({pct(100 * fb['bootstrap_low'])} to "
-        f"{pct(100 * fb['bootstrap_high'])}) resamples whole forces. The {n} forces are "
-        f"{n} of the {asked} asked, nearly the whole population rather than a random sample, so "
-        "the interval does not measure sampling error: it shows how much the share depends on "
-        "which forces answered and how differently they record."
+        f"{pct(100 * fb['bootstrap_high'])}) resamples whole forces. The forces are not a random "
+        f"sample: {n} of the {asked} asked gave data, nearly the whole population, so the "
+        "interval does not measure sampling error. It shows how much the share depends on which "
+        "forces answered and on how differently they record."
     )
     text["interval_withheld"] = (
         f"The withheld-cell range ({pct(100 * fb['withheld_lowest'], 2)} to "
