@@ -46,7 +46,7 @@ define run_notebook
 	@echo "papermill $(1) -> $(2)"
 	@$(BIN)/papermill $(1) $(BUILD)/$(2) -k $(KERNEL) --no-progress-bar --log-level WARNING $(3) \
 	  || { echo >&2; echo "FAILED: notebook $(1) (run with: $(3)). The executed copy, with the failing cell marked, is $(BUILD)/$(2)" >&2; exit 1; }
-	@$(BIN)/nbstripout --keep-output --extra-keys "$(STRIP_KEYS)" $(BUILD)/$(2)
+	@$(BIN)/nbstripout --keep-output --keep-count --extra-keys "$(STRIP_KEYS)" $(BUILD)/$(2)
 	@mv $(BUILD)/$(2) $(2)
 endef
 
