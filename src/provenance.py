@@ -60,8 +60,9 @@ def _is_listed(path: Path) -> bool:
 
 
 def expand(inputs: Iterable[Path | str], root: Path = ROOT) -> list[Path]:
-    """Every file named by ``inputs`` (a folder stands for every file under it), relative to
-    ``root``, sorted and without duplicates."""
+    """Every file named by ``inputs`` (a folder stands for every file under it, except the
+    provenance files, which ``upstream`` lists), relative to ``root``, sorted and without
+    duplicates."""
     files: set[Path] = set()
     for item in inputs:
         rel_item = _relative(item, root)
@@ -70,7 +71,7 @@ def expand(inputs: Iterable[Path | str], root: Path = ROOT) -> list[Path]:
             files.update(
                 p.relative_to(root)
                 for p in full.rglob("*")
-                if p.is_file() and _is_listed(p.relative_to(full))
+                if p.is_file() and p.name != FILENAME and _is_listed(p.relative_to(full))
             )
         elif full.is_file():
             files.add(rel_item)

@@ -35,7 +35,7 @@ import pandas as pd
 
 from src import sdc, stats
 from src.errors import InputError
-from src.findings import COUNT_PLACES, LOO_PLACES, PERCENT_PLACES
+from src.findings import COUNT_PLACES, LOO_PLACES, OFFENCE_GROUP_NAMES, PERCENT_PLACES
 from src.helpers import PROCESSED, RAW, REFERENCE, REPORTS, ROOT, write_text
 from src.provenance import FILENAME as PROVENANCE_FILE
 
@@ -56,6 +56,15 @@ OUTCOMES = {
     "no_platform_flag": "Records cannot be searched by platform",
     "no_response": "No response",
     "refused_other": "Refused under another exemption",
+}
+#: The same outcomes as a clause of a sentence ("3 forces ...").
+OUTCOME_CLAUSES = {
+    "data": "sent platform counts",
+    "partial": "answered part of the request",
+    "refused_cost_s12": "refused on cost (FOI Act section 12)",
+    "no_platform_flag": "said their records cannot be searched by platform",
+    "no_response": "did not respond",
+    "refused_other": "refused under another exemption",
 }
 QUESTIONS = {
     "both": "Both questions",
@@ -454,6 +463,32 @@ def published_totals(consistency: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def owned_platforms(slugs: str, reference: dict[str, pd.DataFrame]) -> str:
+    """'facebook_messenger, instagram' as readers name them: 'Facebook or Messenger and Instagram'."""
+    names = dict(
+        zip(reference["platforms"]["platform"], reference["platforms"]["display_name"], strict=True)
+    )
+    shown = [names.get(s.strip(), s.strip()) for s in slugs.split(",") if s.strip()]
+    if len(shown) < 2:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def outcomes_sentence(coverage: pd.DataFrame) -> str:
+    """'Of the N forces asked, a sent platform counts, b did not respond and c ...'."""
+    counts = coverage["outcome"].value_counts()
+    order = sorted(counts.index, key=lambda o: (-counts[o], o))
+    parts = [f"{counts[o]} {OUTCOME_CLAUSES.get(o, o.replace('_', ' '))}" for o in order]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Of the {len(coverage)} forces asked, {listed}."
+
+
+def withheld_known_cells(withheld: pd.DataFrame) -> str:
+    """Withheld cells among the instances with a known platform (the shares' denominator)."""
+    rows = withheld[withheld["denominator"] == "all_known"]
+    return fmt_count(rows["withheld_cells"].iloc[0]) if len(rows) else MISSING
+
+
 def loo_largest_change(loo: pd.DataFrame) -> str:
     """The largest change (either way) in the Facebook-owned share when one force is left out."""
     rows = loo[(loo["group"] == "facebook_owned") & (loo["denominator"] == "all_known")]
@@ -826,6 +861,9 @@ def cleaning_summary(log: pd.DataFrame) -> pd.DataFrame:
     """Decisions and the instances they moved, by action and offence group, all forces."""
     data = _ints(log, ["rows", "count_lower", "count_upper"])
     data["action_name"] = data["action"].map(ACTIONS).fillna(data["action"])
+    data["offence_group"] = (
+        data["offence_group"].map(OFFENCE_GROUP_NAMES).fillna(data["offence_group"])
+    )
     out = (
         data.groupby(["action_name", "offence_group"], sort=True)
         .agg(
@@ -1015,9 +1053,10 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "sdc_base": sdc.ROUNDING_BASE,
         "redacted": REDACTED,
         "forces_asked": len(coverage),
-        "forces_outcomes": coverage["outcome"].value_counts().sort_index().to_dict(),
-        "outcome_names": OUTCOMES,
+        "outcomes_sentence": outcomes_sentence(coverage),
+        "owned_platforms": owned_platforms(build.get("owned_platforms", ""), inputs.reference),
         "withheld_cells": int(withheld.sum()),
+        "withheld_known_cells": withheld_known_cells(t["withheld"]),
         "forces_withholding": int((withheld > 0).sum()),
         "denominator": published_totals(t["published_consistency"]),
         "provenance": provenance_rows(inputs),
