@@ -19,7 +19,7 @@ BUILD := build
 # Files named as received may contain spaces: escape them for make.
 esc = $(subst $(space),\ ,$(1))
 space := $(subst ,, )
-RAW_FILES := $(shell find data/raw -type f -not -name '.*' 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
+RAW_FILES := $(shell find data/raw -type f -not -name '.*' -not -name README.md 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
 REFERENCE_FILES := $(shell find data/reference -type f -not -name '.*' 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
 SRC := $(sort $(wildcard src/*.py))
 VARIANTS := $(basename $(notdir $(wildcard params/variants/*.yaml)))
