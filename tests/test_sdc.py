@@ -1,0 +1,170 @@
+"""Tests for src/sdc.py: the small-count rule and the differencing audit, including property
+tests (hypothesis) and a brute-force check of the audit on small tables."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from src import sdc
+
+
+def table(values, columns=("a", "b")):
+    return pd.DataFrame(values, columns=list(columns), index=[f"f{i}" for i in range(len(values))])
+
+
+def test_rule_redacts_small_counts_and_rounds_the_rest():
+    out = sdc.apply_rule(table([[0, 7], [8, 12], [13, 102]]))
+    assert out.loc["f0"].isna().all()
+    assert out.loc["f1"].tolist() == [10, 10]
+    assert out.loc["f2"].tolist() == [15, 100]
+
+
+def test_rounding_goes_half_up():
+    assert sdc.round_to_base(12.5) == 15
+    assert sdc.round_to_base(12.4) == 10
+    assert sdc.apply_rule(table([[12.5, 17.5]])).loc["f0"].tolist() == [15, 20]
+
+
+def test_negative_or_missing_counts_are_refused():
+    with pytest.raises(ValueError):
+        sdc.apply_rule(table([[-1, 3]]))
+    with pytest.raises(ValueError):
+        sdc.apply_rule(table([[np.nan, 3]]))
+
+
+def test_totals_come_from_the_rounded_cells():
+    published = sdc.apply_rule(table([[3, 12], [9, 14]]))
+    out = sdc.with_totals(published, {"total": ["a", "b"]})
+    assert out["total"].tolist() == [10, 25]  # [REDACTED] + 10; 10 + 15
+
+
+def test_display_marks_redacted_cells():
+    shown = sdc.display(sdc.apply_rule(table([[3, 12]])))
+    assert shown.loc["f0"].tolist() == [sdc.REDACTED, "10"]
+
+
+def test_whole_instances_round_halves_up():
+    assert sdc.whole_instances(table([[2.5, 3.49]])).loc["f0"].tolist() == [3, 3]
+
+
+def test_an_exact_total_can_give_a_redacted_cell_away():
+    # 7 is redacted and 12 shows as 10 (so 8 to 12); a published total of 19 leaves only 7.
+    true = table([[7], [12]], columns=["a"])
+    published = sdc.apply_rule(true)
+    result = sdc.audit(published, sdc.exact_totals(true, {"all": list(true.index)}, {"a": ["a"]}))
+    assert result.loc[0, ["lowest", "highest"]].tolist() == [7, 7]
+    assert bool(result.loc[0, "recoverable"])
+
+
+def test_protect_hides_another_cell_until_nothing_can_be_worked_out():
+    true = table([[7], [12], [30]], columns=["a"])
+    published, result = sdc.protect(true, {"all": ["f0", "f1"]}, {"a": ["a"]})
+    assert not result["recoverable"].any()
+    assert published.loc["f1", "a"] is pd.NA  # the smallest shown cell of that total
+    assert set(result["reason"]) == {"small count", "secondary"}
+
+
+def test_a_single_row_behind_an_exact_total_cannot_be_protected():
+    true = table([[5]], columns=["a"])
+    with pytest.raises(ValueError, match="cannot protect"):
+        sdc.protect(true)
+
+
+def test_weighted_facts_are_used():
+    # A published share a / (a + b) between 0.3 and 0.34, with b = 12 shown as 10 (8 to 12)
+    # and a redacted: 0.3 (a + b) <= a  <=>  -0.7 a + 0.3 b <= 0, and a <= 0.34 (a + b)
+    # <=>  0.66 a - 0.34 b <= 0; so a lies between 3/7 b (at least 3.4) and 17/33 b (at most 6.2).
+    true = table([[6, 12]])
+    published = sdc.apply_rule(true)
+    cells = (("f0", "a"), ("f0", "b"))
+    facts = [
+        sdc.KnownTotal("share at least 0.3", cells, -np.inf, 0.0, weights=(-0.7, 0.3)),
+        sdc.KnownTotal("share at most 0.34", cells, -np.inf, 0.0, weights=(0.66, -0.34)),
+    ]
+    result = sdc.audit(published, facts)
+    assert result.loc[0, ["lowest", "highest"]].tolist() == [4, 6]
+
+
+# --- Properties -------------------------------------------------------------------------------
+
+counts = st.integers(min_value=0, max_value=60)
+tables = st.integers(min_value=1, max_value=4).flatmap(
+    lambda n: st.lists(st.lists(counts, min_size=2, max_size=2), min_size=n, max_size=n)
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables)
+def test_rule_properties(values):
+    true = table(values)
+    out = sdc.apply_rule(true)
+    redacted = out.isna()
+    assert (redacted == (true <= sdc.REDACTION_THRESHOLD)).all().all()
+    shown = out.stack().dropna().astype(int)
+    assert (shown % sdc.ROUNDING_BASE == 0).all()
+    assert ((shown - true.stack().loc[shown.index]).abs() <= 2).all()
+    assert (shown > sdc.REDACTION_THRESHOLD).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables)
+def test_audit_bounds_always_contain_the_truth(values):
+    true = table(values)
+    published = sdc.apply_rule(true)
+    facts = sdc.exact_totals(
+        true, {"all": list(true.index)}, {"a": ["a"], "b": ["b"], "ab": ["a", "b"]}
+    )
+    result = sdc.audit(published, facts)
+    for _, row in result.iterrows():
+        assert row["lowest"] <= true.loc[row["row"], row["column"]] <= row["highest"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables)
+def test_protected_tables_give_nothing_away(values):
+    true = table(values)
+    try:
+        published, result = sdc.protect(true)
+    except ValueError:
+        # Only when every other cell behind some exact total is hidden already.
+        return
+    assert not result["recoverable"].any()
+    assert published[true <= sdc.REDACTION_THRESHOLD].isna().all().all()
+
+
+def brute_force(true: pd.DataFrame, published: pd.DataFrame, facts) -> dict:
+    """Every whole-number table consistent with what is published: each redacted cell's range."""
+    low, high = sdc.cell_bounds(published)
+    cells = [(r, c) for r in true.index for c in true.columns]
+    ranges = [range(int(low.loc[cell]), int(high.loc[cell]) + 1) for cell in cells]
+    seen: dict = {cell: set() for cell in cells if pd.isna(published.loc[cell])}
+    for combo in itertools.product(*ranges):
+        values = dict(zip(cells, combo, strict=True))
+        if all(total.low <= sum(values[c] for c in total.cells) <= total.high for total in facts):
+            for cell in seen:
+                seen[cell].add(values[cell])
+    return {cell: (min(v), max(v)) for cell, v in seen.items()}
+
+
+small_tables = st.lists(
+    st.lists(st.integers(min_value=0, max_value=16), min_size=2, max_size=2), min_size=2, max_size=2
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_tables)
+def test_audit_matches_brute_force(values):
+    true = table(values)
+    published = sdc.apply_rule(true)
+    facts = sdc.exact_totals(true, {"all": list(true.index)}, {"a": ["a"], "b": ["b"]})
+    facts += sdc.exact_totals(true, {"f0": ["f0"]}, {"ab": ["a", "b"]})
+    result = sdc.audit(published, facts)
+    expected = brute_force(true, published, facts)
+    got = {(r["row"], r["column"]): (r["lowest"], r["highest"]) for _, r in result.iterrows()}
+    assert got == expected
