@@ -932,13 +932,19 @@ def data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def figure_title(stem: str) -> str:
-    """A heading for a figure from its file name (``01-platform-shares`` -> ``Platform shares``)."""
-    words = re.sub(r"^\d+[-_ ]*", "", stem).replace("_", " ").replace("-", " ").strip()
-    return words[:1].upper() + words[1:]
+def figure_title(stem: str, names: dict[str, str] | None = None) -> str:
+    """A heading for a figure from its file name (``1-platform-shares`` -> ``Platform shares``),
+    with platform names written as in platforms.csv (``whatsapp`` -> ``WhatsApp``)."""
+    words = re.sub(r"^\d+[-_ ]*", "", stem).replace("_", " ").replace("-", " ").split()
+    words = [(names or {}).get(w, w) for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def figures_for_page(inputs: Inputs, paths: Paths) -> list[dict]:
+    platforms = inputs.reference["platforms"]
+    names = dict(zip(platforms["platform"], platforms["display_name"], strict=True))
+    names = {k: v for k, v in names.items() if " " not in v}
     out = []
     for i, fig in enumerate(inputs.figures, start=1):
         data = fig["data"]
@@ -946,7 +952,7 @@ def figures_for_page(inputs: Inputs, paths: Paths) -> list[dict]:
             {
                 "number": i,
                 "id": f"figure-{fig['stem']}",
-                "title": figure_title(fig["stem"]),
+                "title": figure_title(fig["stem"], names),
                 "src": data_uri(fig["image"].read_bytes(), fig["mime"]),
                 "alt": fig["alt"],
                 "data_name": paths.name(fig["data_path"]),

@@ -448,6 +448,13 @@ def test_counts_below_national_level_follow_the_output_rule(value, shown):
     assert report.safe_count(value) == shown
 
 
+def test_figure_headings_come_from_file_names():
+    assert report.figure_title("1-platform-shares") == "Platform shares"
+    assert report.figure_title("5-whatsapp-tipoffs", {"whatsapp": "WhatsApp"}) == (
+        "WhatsApp tipoffs"
+    )
+
+
 def test_numbers_are_formatted_as_ons_style_asks():
     assert report.fmt_percent("52.4") == "52.40%"
     assert report.fmt_count("9477.0") == "9,477"
