@@ -11,8 +11,8 @@ Each step ends by calling :func:`write_provenance` on the folder it wrote, which
 - ``upstream``: the ``PROVENANCE.json`` of each folder a derived input came from, by hash, so a
   figure can be traced back to the raw returns through the chain of steps;
 - ``outputs``: every file in the folder (not in its subfolders), with its sha256;
-- ``environment``: the Python version and the installed version of each top-level package pinned
-  in ``requirements.in``.
+- ``environment``: the Python version (major.minor, as the project pins it) and the installed
+  version of each top-level package pinned in ``requirements.in``.
 
 There is no timestamp, no host name and no absolute path, and keys are sorted, so a rebuild from
 the same inputs in the same environment writes the same bytes (and, through
@@ -152,7 +152,11 @@ def package_versions(root: Path = ROOT) -> dict[str, str]:
 
 
 def environment(root: Path = ROOT) -> dict:
-    return {"python": platform.python_version(), "packages": package_versions(root)}
+    """Python as the project pins it (major.minor: ``requires-python`` and environment.yml pin
+    no patch release, so recording one would make a rebuild on another conforming machine
+    differ by that alone) and every pinned package at its exact installed version."""
+    major, minor, _ = platform.python_version_tuple()
+    return {"python": f"{major}.{minor}", "packages": package_versions(root)}
 
 
 def _kind(path: Path) -> str:
