@@ -246,6 +246,18 @@ def fmt_count(text: str) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{COUNT_PLACES}f}"
 
 
+def fmt_number(text: str, most: int = 2) -> str:
+    """A number from a table the report has no layout for: as many decimals as the table gives,
+    up to ``most``, with thousands separators."""
+    value = number(text)
+    if value is None:
+        return MISSING
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    given = len(str(text).split(".", 1)[1]) if "." in str(text) else 0
+    return f"{value:,.{min(given, most)}f}"
+
+
 def fmt_percent(text: str, places: int = PERCENT_PLACES) -> str:
     value = number(text)
     return MISSING if value is None else f"{value:.{places}f}%"
@@ -295,6 +307,7 @@ class Col:
     Kinds: ``text``; ``code`` (a code shown through ``labels``); ``bool``; ``count``;
     ``percent``; ``points`` (percentage points, signed); ``unit`` (count or percent by the
     row's ``unit`` column); ``sdc`` (a count below national level, after the output rule);
+    ``number`` (any other number, as many decimals as given up to two);
     ``redacted`` (a count already made safe by the findings, empty where it was redacted);
     ``int``; ``url`` (a link). ``places`` overrides the decimal places of a percentage.
     """
@@ -308,7 +321,7 @@ class Col:
     wide: bool = False
 
 
-NUMERIC = {"count", "percent", "points", "unit", "sdc", "int", "redacted"}
+NUMERIC = {"count", "number", "percent", "points", "unit", "sdc", "int", "redacted"}
 
 
 def _cell(col: Col, value: str, row: pd.Series) -> dict:
@@ -319,6 +332,8 @@ def _cell(col: Col, value: str, row: pd.Series) -> dict:
         kind = "percent" if unit == "percent" else "count"
     elif kind in ("count", "int"):
         text = fmt_count(value)
+    elif kind == "number":
+        text = fmt_number(value)
     elif kind == "percent":
         text = fmt_percent(value, PERCENT_PLACES if col.places is None else col.places)
     elif kind == "redacted":
@@ -386,14 +401,17 @@ def html_table(
 
 
 def generic_columns(df: pd.DataFrame) -> list[Col]:
-    """Columns of a table the report has no layout for: numbers as counts, the rest as text."""
+    """Columns of a table the report has no layout for: true/false as yes/no, numbers as
+    numbers, the rest as text; the first column heads each row."""
     cols = []
     for i, name in enumerate(df.columns):
         values = [v for v in df[name] if v != ""]
-        numeric = bool(values) and all(number(v) is not None for v in values)
-        cols.append(
-            Col(name, name.replace("_", " ").capitalize(), "count" if numeric else "text", i == 0)
-        )
+        kind = "text"
+        if values and set(values) <= {"True", "False"}:
+            kind = "bool"
+        elif values and all(number(v) is not None for v in values):
+            kind = "number"
+        cols.append(Col(name, name.replace("_", " ").capitalize(), kind, i == 0))
     return cols
 
 

@@ -175,7 +175,7 @@ def shown_number(text: str) -> tuple[float, int]:
 
 def check_cell(kind: str, value: str, text: str) -> None:
     """The text a reader sees agrees with the CSV value, whatever the cell's kind."""
-    if kind in ("count", "int", "percent", "points"):
+    if kind in ("count", "number", "int", "percent", "points"):
         if value.strip() == "":
             assert text == report.MISSING
             return
@@ -463,3 +463,6 @@ def test_numbers_are_formatted_as_ons_style_asks():
     assert report.fmt_points("-0.01") == "0.0"
     assert report.fmt_points("0.3") == "+0.3"
     assert report.fmt_count("") == report.MISSING
+    assert report.fmt_number("54.76190476190476") == "54.76"
+    assert report.fmt_number("3305.5") == "3,305.5"
+    assert report.fmt_number("5083.0") == "5,083"
