@@ -407,6 +407,13 @@ def test_nothing_is_loaded_from_outside_and_links_out_only_to_sources(built, pag
     assert not re.search(r"url\(\s*['\"]?https?:|@import", built[1])
 
 
+def test_ids_are_unique_and_every_link_inside_the_page_lands(page):
+    ids = [a["id"] for _, a in page.elements if "id" in a]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    anchors = [a["href"][1:] for tag, a in page.elements if a.get("href", "").startswith("#")]
+    assert anchors and set(anchors) <= set(ids)
+
+
 def test_tables_are_accessible(page):
     for table in page.tables:
         assert table["caption"], f"table {table['attrs'].get('id')} has no caption"
