@@ -267,8 +267,9 @@ def platform_shares(
             f"to {percent(row['bootstrap_high'])})"
             for _, row in data.iterrows()
         )
-        + f". {SIMULATED_LABEL if simulated else ''}."
-    ).replace(". .", ".")
+        + "."
+        + (f" {SIMULATED_LABEL}." if simulated else "")
+    )
     return fig, data, alt
 
 
@@ -380,8 +381,9 @@ def funnel(
         f"against the force's number of known instances. The pooled share is "
         f"{percent(100 * pooled)}; {outside} forces lie outside the 99.8% control limits"
         + (": " + ", ".join(out.sort_values("force_name")["force_name"]) if outside else "")
-        + f". {SIMULATED_LABEL if simulated else ''}."
-    ).replace(". .", ".")
+        + "."
+        + (f" {SIMULATED_LABEL}." if simulated else "")
+    )
     columns = [
         "force",
         "force_name",
@@ -472,8 +474,9 @@ def regions(
             f"{row['area']}: computed {percent(row['computed'])}, published {row['as_published']}"
             for _, row in data.iterrows()
         )
-        + f". {SIMULATED_LABEL if simulated else ''}."
-    ).replace(". .", ".")
+        + "."
+        + (f" {SIMULATED_LABEL}." if simulated else "")
+    )
     return fig, data, alt
 
 
@@ -574,9 +577,9 @@ def whatsapp(
     alt = (
         f"Bar chart: WhatsApp was {percent(police['share'])} of police-recorded instances on "
         f"Facebook-owned apps, against {percent(tipoffs['share'])} of Facebook's child-abuse "
-        "tip-offs to the NCA as stated in the release (unconfirmed). "
-        f"{SIMULATED_LABEL if simulated else ''}."
-    ).replace(". .", ".")
+        "tip-offs to the NCA as stated in the release (unconfirmed)."
+        + (f" {SIMULATED_LABEL}." if simulated else "")
+    )
     return fig, data, alt
 
 

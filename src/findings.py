@@ -138,8 +138,7 @@ def load_inputs(
         Path(published_dir) / CONTEXT_FILE,
     ]
     instances, coverage, published, series, context = (_read(p) for p in files)
-    for column in ("value",):
-        published[column] = _numbers(published[column], files[2], column)
+    published["value"] = _numbers(published["value"], files[2], "value")
     series["offences"] = _numbers(series["offences"], files[3], "offences")
     context["value"] = _numbers(context["value"], files[4], "value")
     return Inputs(
@@ -216,7 +215,6 @@ def build(inputs: Inputs, params: Params) -> Findings:
     as_of = stats.as_of_date(params.owner_as_of, wave["end"])
     owned = stats.owner_group(ref.ownership, as_of)
     unknown_platforms = tuple(ref.platforms.loc[ref.platforms["kind"] == "unknown", "platform"])
-    display_names = dict(zip(ref.platforms["platform"], ref.platforms["display_name"], strict=True))
 
     selected = stats.select_instances(
         inputs.instances,
@@ -229,35 +227,9 @@ def build(inputs: Inputs, params: Params) -> Findings:
     included = sorted(set(treated["force"]))
     groups = stats.force_groups(treated, owned.platforms, included, unknown_platforms)
     coverage = coverage_summary(inputs.coverage, params, included)
-    simulated = bool(
-        inputs.coverage.loc[
-            inputs.coverage["force"].isin(included) & (inputs.coverage["wave"] == params.wave),
-            "provenance",
-        ]
-        .eq("simulated")
-        .any()
-    )
-    national = inputs.published[inputs.published["geography"] == "national"]
-    place = national["area"].iloc[0] if len(national) else "England, Wales and the Channel Islands"
+    context = build_context(inputs, params, owned, coverage, included)
+    simulated = context["simulated"]
     published = published_for_wave(inputs.published, wave)
-    context = {
-        "wave": params.wave,
-        "period_start": wave["start"],
-        "period_end": wave["end"],
-        "period": period_text(wave["start"], wave["end"]),
-        "place": place,
-        "offence_groups": groups_text(params.offence_groups),
-        "owner": owned.owner,
-        "owner_name": owned.owner_name,
-        "owner_as_of": as_of,
-        "owned_platforms": ", ".join(display_names.get(p, p) for p in owned.platforms),
-        "withheld_treatment": params.withheld_treatment,
-        "exclude_forces": ", ".join(params.exclude_forces),
-        "forces_with_data": coverage["forces_with_data"],
-        "forces_asked": coverage["forces_asked"],
-        "simulated": simulated,
-        "like_for_like": like_for_like(params, ref),
-    }
 
     comparison = stats.compare_published(
         published, groups, ref.forces, coverage["forces_with_data"]
@@ -269,7 +241,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
         "uncertainty": uncertainty_table(unc),
         "withheld": withheld_table(groups),
         "series": series_table(inputs.series),
-        "whatsapp": whatsapp_table(unc, inputs.context),
+        "whatsapp": whatsapp_table(unc, inputs.context, simulated),
         "coverage": coverage["table"],
     }
     exact_comparison = comparison.copy()
@@ -300,6 +272,42 @@ def build(inputs: Inputs, params: Params) -> Findings:
         groups=groups,
         comparison=exact_comparison,
     )
+
+
+def build_context(
+    inputs: Inputs,
+    params: Params,
+    owned: stats.OwnerGroup,
+    coverage: dict,
+    included: list[str],
+) -> dict:
+    """What a reader (and a chart's subtitle) needs to know about this build."""
+    ref = inputs.reference
+    wave = ref.wave(params.wave)
+    names = dict(zip(ref.platforms["platform"], ref.platforms["display_name"], strict=True))
+    rows = inputs.coverage[
+        inputs.coverage["force"].isin(included) & (inputs.coverage["wave"] == params.wave)
+    ]
+    national = inputs.published[inputs.published["geography"] == "national"]
+    place = national["area"].iloc[0] if len(national) else "England, Wales and the Channel Islands"
+    return {
+        "wave": params.wave,
+        "period_start": wave["start"],
+        "period_end": wave["end"],
+        "period": period_text(wave["start"], wave["end"]),
+        "place": place,
+        "offence_groups": groups_text(params.offence_groups),
+        "owner": owned.owner,
+        "owner_name": owned.owner_name,
+        "owner_as_of": owned.as_of,
+        "owned_platforms": ", ".join(names.get(p, p) for p in owned.platforms),
+        "withheld_treatment": params.withheld_treatment,
+        "exclude_forces": ", ".join(params.exclude_forces),
+        "forces_with_data": coverage["forces_with_data"],
+        "forces_asked": coverage["forces_asked"],
+        "simulated": bool(rows["provenance"].eq("simulated").any()),
+        "like_for_like": like_for_like(params, ref),
+    }
 
 
 def like_for_like(params: Params, ref: Reference) -> bool:
@@ -655,7 +663,7 @@ def series_table(series: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["period_start", "period_end"], ignore_index=True)[columns]
 
 
-def whatsapp_table(unc: pd.DataFrame, context: pd.DataFrame) -> pd.DataFrame:
+def whatsapp_table(unc: pd.DataFrame, context: pd.DataFrame, simulated: bool) -> pd.DataFrame:
     """WhatsApp's share of Facebook-owned instances (computed) and of Facebook's tip-offs to the
     NCA (as stated in the release), for figure 5.
     """
@@ -677,7 +685,7 @@ def whatsapp_table(unc: pd.DataFrame, context: pd.DataFrame) -> pd.DataFrame:
                 "low": round(100 * row["bootstrap_low"], PERCENT_PLACES),
                 "high": round(100 * row["bootstrap_high"], PERCENT_PLACES),
                 "flag": "",
-                "source": "police force returns (simulated)",
+                "source": "police force returns" + (" (simulated)" if simulated else ""),
             },
             {
                 "measure": "Share of Facebook's child-abuse tip-offs to the NCA (previous year)",
