@@ -104,7 +104,7 @@ def percent(value: float, places: int = 1) -> str:
 
 
 def new_figure(
-    height_in: float,
+    plot_in: float,
     title: str,
     subtitle: str,
     notes: list[str],
@@ -113,59 +113,62 @@ def new_figure(
     right_in: float = 0.3,
     bottom_axis_in: float = 0.55,
 ):
-    """A figure with the title, subtitle and notes placed in inches from the edges, and one
-    axes filling the space between them. Returns (figure, axes).
+    """A figure 6 inches wide: the title, subtitle and notes placed in inches from the edges,
+    and one axes ``plot_in`` inches high between them (the figure grows with the text, so a
+    longer note never squeezes the plot). Returns (figure, axes).
     """
-    fig = plt.figure(figsize=(WIDTH_IN, height_in))
     title_lines = wrap(title, TEXT_WIDTH_IN, TITLE_SIZE, "bold")
     subtitle_lines = wrap(subtitle, TEXT_WIDTH_IN, SUBTITLE_SIZE)
     note_lines = [line for note in notes for line in wrap(note, TEXT_WIDTH_IN, NOTE_SIZE)]
-    top = 0.12
+    title_top = 0.12
+    subtitle_top = title_top + 0.24 * len(title_lines) + 0.06
+    top = subtitle_top + 0.2 * len(subtitle_lines) + (0.4 if simulated else 0.2)
+    notes_bottom = 0.1
+    bottom = notes_bottom + 0.17 * len(note_lines) + bottom_axis_in
+    height = round(top + plot_in + bottom, 2)
+    fig = plt.figure(figsize=(WIDTH_IN, height))
+    text = {"ha": "left", "transform": fig.transFigure}
     fig.text(
         0.1 / WIDTH_IN,
-        1 - top / height_in,
+        1 - title_top / height,
         "\n".join(title_lines),
-        ha="left",
         va="top",
         fontsize=TITLE_SIZE,
         fontweight="bold",
+        **text,
     )
-    top += 0.24 * len(title_lines) + 0.06
     fig.text(
         0.1 / WIDTH_IN,
-        1 - top / height_in,
+        1 - subtitle_top / height,
         "\n".join(subtitle_lines),
-        ha="left",
         va="top",
         fontsize=SUBTITLE_SIZE,
         color="0.25",
+        **text,
     )
-    top += 0.2 * len(subtitle_lines) + (0.4 if simulated else 0.2)
-    bottom = 0.1
     fig.text(
         0.1 / WIDTH_IN,
-        bottom / height_in,
+        notes_bottom / height,
         "\n".join(note_lines),
-        ha="left",
         va="bottom",
         fontsize=NOTE_SIZE,
         color="0.2",
         linespacing=1.3,
+        **text,
     )
-    bottom += 0.17 * len(note_lines) + bottom_axis_in
     ax = fig.add_axes(
         (
             left_in / WIDTH_IN,
-            bottom / height_in,
+            bottom / height,
             1 - (left_in + right_in) / WIDTH_IN,
-            1 - (top + bottom) / height_in,
+            plot_in / height,
         )
     )
     if simulated:
         # Also on the plot itself, so a cropped copy still says so.
         ax.text(
             1.0,
-            1.0 + 0.12 / (height_in - top - bottom),
+            1.0 + 0.12 / plot_in,
             SIMULATED_LABEL,
             transform=ax.transAxes,
             ha="right",
@@ -209,7 +212,7 @@ def save_figure(fig, stem: Path | str, data: pd.DataFrame, alt_text: str) -> lis
 
 
 def platform_shares(
-    table: pd.DataFrame, subtitle: str, simulated: bool
+    table: pd.DataFrame, subtitle: str, simulated: bool, extra_notes: list[str] | None = None
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 1: each platform group's share of instances with a known platform, as labelled
     horizontal bars with 95% intervals from resampling forces; Facebook-owned apps grouped.
@@ -229,7 +232,8 @@ def platform_shares(
         "An instance is an offence recorded on a platform; one offence can involve several.",
         SOURCE_RETURNS,
     ]
-    fig, ax = new_figure(4.9, title, subtitle, notes, simulated, left_in=2.1, right_in=0.45)
+    notes = [*(extra_notes or []), *notes]
+    fig, ax = new_figure(2.4, title, subtitle, notes, simulated, left_in=2.1, right_in=0.45)
     y = np.arange(len(data))[::-1]
     grouped = data["in_facebook_owned"].to_numpy(bool)
     bar_colours = [c["dark_blue"] if g else c["grey"] for g in grouped]
@@ -329,7 +333,11 @@ def label_outliers(ax, out: pd.DataFrame, pooled: float, grid: np.ndarray) -> No
 
 
 def funnel(
-    forces: pd.DataFrame, pooled: float, subtitle: str, simulated: bool
+    forces: pd.DataFrame,
+    pooled: float,
+    subtitle: str,
+    simulated: bool,
+    extra_notes: list[str] | None = None,
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 2: each force's Facebook-owned share against its number of instances with a known
     platform, with 95% and 99.8% control limits around the pooled share (a funnel plot).
@@ -360,7 +368,8 @@ def funnel(
         "Counts per force after disclosure control (rounded to 5; redacted cells count as 0).",
         SOURCE_RETURNS,
     ]
-    fig, ax = new_figure(5.4, title, subtitle, notes, simulated, left_in=0.75)
+    notes = [*(extra_notes or []), *notes]
+    fig, ax = new_figure(2.7, title, subtitle, notes, simulated, left_in=0.75)
     grid = np.geomspace(max(5, data["known"].min() * 0.8), data["known"].max() * 1.25, 200)
     for z, shade in ((3.09, "0.93"), (1.96, "0.85")):
         low, high = funnel_limits(pooled, grid, z)
@@ -400,7 +409,7 @@ def funnel(
 
 
 def regions(
-    table: pd.DataFrame, subtitle: str, simulated: bool
+    table: pd.DataFrame, subtitle: str, simulated: bool, extra_notes: list[str] | None = None
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 3: each region's computed Facebook-owned share beside the published figure.
 
@@ -432,7 +441,8 @@ def regions(
                     f"{row['as_published']} only if truncated rather than rounded."
                 )
     notes += ["Circles: computed from the returns. Diamonds: as published.", SOURCE_RETURNS]
-    fig, ax = new_figure(4.6, title, subtitle, notes, simulated, left_in=1.9, right_in=0.3)
+    notes = [*(extra_notes or []), *notes]
+    fig, ax = new_figure(1.9, title, subtitle, notes, simulated, left_in=1.9, right_in=0.3)
     y = np.arange(n)
     for yi, (_, row) in zip(y, data.iterrows(), strict=True):
         ax.plot([row["computed"], row["published"]], [yi, yi], color="0.7", lw=2, zorder=1)
@@ -500,7 +510,7 @@ def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame
         "The forces differ between years, so the series is not like-for-like.",
         SOURCE_PUBLISHED,
     ]
-    fig, ax = new_figure(5.0, title, subtitle, notes, simulated=False, left_in=0.75)
+    fig, ax = new_figure(2.6, title, subtitle, notes, simulated=False, left_in=0.75)
     x = np.arange(len(data))
     ax.bar(x, data["offences"], color=c["dark_blue"], width=0.65)
     for xi, (_, row) in zip(x, data.iterrows(), strict=True):
@@ -531,7 +541,7 @@ def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame
 
 
 def whatsapp(
-    table: pd.DataFrame, subtitle: str, simulated: bool
+    table: pd.DataFrame, subtitle: str, simulated: bool, extra_notes: list[str] | None = None
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 5: WhatsApp's share of police-recorded Facebook-owned instances beside its stated
     share of Facebook's child-abuse tip-offs to the NCA.
@@ -551,7 +561,8 @@ def whatsapp(
         "Line: 95% interval from resampling whole forces.",
         SOURCE_RETURNS,
     ]
-    fig, ax = new_figure(4.4, title, subtitle, notes, simulated, left_in=2.5, right_in=0.3)
+    notes = [*(extra_notes or []), *notes]
+    fig, ax = new_figure(1.5, title, subtitle, notes, simulated, left_in=2.5, right_in=0.3)
     y = np.arange(len(data))[::-1]
     ax.barh(y, data["share"], color=[c["dark_blue"], c["orange"]], height=0.55)
     for yi, (_, row) in zip(y, data.iterrows(), strict=True):
@@ -607,6 +618,17 @@ def subtitle(info: dict[str, str], measure: str, forces: bool = True) -> str:
 
 def is_simulated(info: dict[str, str]) -> bool:
     return info.get("simulated", "True") == "True"
+
+
+def variant_notes(info: dict[str, str]) -> list[str]:
+    """A note for charts of a build that differs from the release (a variant)."""
+    if info.get("like_for_like", "True") == "True":
+        return []
+    without = f"; without {info['exclude_forces']}" if info.get("exclude_forces") else ""
+    return [
+        f"This build differs from the release ({info['offence_groups']}{without}), so it need "
+        "not match the published figures."
+    ]
 
 
 PLATFORM_ORDER = ("facebook_owned", "instagram", "facebook_messenger", "whatsapp", "other")
