@@ -426,6 +426,8 @@ def headline_table(
                 row["published_share_of_sum_of_parts"] = d["share_of_sum_of_parts"]
                 row["published_fits"] = d["fits"]
                 row["note"] = f"{row['note']} {consistency_sentence(d)}"
+            elif group == "all_known" and match["comparison"] != "exact":
+                row["note"] = f"{row['note']} {total_sentence(published, match)}"
             rows.append(row)
     columns = [
         "measure",
@@ -507,6 +509,22 @@ def consistency_sentence(row: pd.Series) -> str:
     if _finite(parts) and row["denominator"] == "all_known":
         text += f" and {parts:.2f}% of the sum of the parts ({row['sum_of_parts']:,.0f})"
     return f"{text}: the published statement {row['fits']}."
+
+
+def total_sentence(published: pd.DataFrame, match: pd.Series) -> str:
+    """Whether a loose statement about the national total ("more than 9,470") fits the stated
+    total and the sum of the published platform counts."""
+    counts = stats.published_counts(published, "national", match["area"])
+    if "stated_total" not in counts or "sum_of_parts" not in counts:
+        return ""
+    verdicts = []
+    for name, label in (
+        ("stated_total", "the stated total"),
+        ("sum_of_parts", "the sum of the parts"),
+    ):
+        ok = stats.statement_holds(match["comparison"], counts[name], match["published"])
+        verdicts.append(f"{label} ({counts[name]:,.0f}) {'fits' if ok else 'does not fit'} it")
+    return f"Of the published figures, {verdicts[0]}; {verdicts[1]}."
 
 
 def _share_label(group: str, denominator: str) -> str:
