@@ -50,7 +50,7 @@ define run_notebook
 	@mv $(BUILD)/$(2) $(2)
 endef
 
-.PHONY: all help setup lab test lint unit nbval determinism report variants clean clean-all lock bench
+.PHONY: all help setup lab test lint unit nbval determinism report variants variant clean clean-all lock bench
 
 all: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(REPORT) README.md ## Rebuild every output from data/raw (sets up .venv first)
 
@@ -68,6 +68,8 @@ $(STAMP): requirements.txt
 	@echo "$(CURDIR)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/foi_platforms_root.pth"
 	@# The kernel lives inside the venv, not in the user's home.
 	$(BIN)/python scripts/register_kernel.py
+	@# Build matplotlib's font cache now, so its one-off notice never lands in a notebook.
+	@MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot" 2>/dev/null
 	@touch $@
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab with the project's kernel
@@ -114,12 +116,14 @@ variant: $(STAMP) ## Build one variant: make variant PARAMS=params/my-variant.ya
 	$(call run_notebook,notebooks/30-figures.ipynb,$(EXECUTED)/variants/$(basename $(notdir $(PARAMS)))/30-figures.ipynb,-f $(PARAMS) -p output_dir reports/variants/$(basename $(notdir $(PARAMS))))
 
 # Step 4. The methodology report, rendered from the executed notebooks and tables.
-$(REPORT): $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(SRC) $(STAMP)
+REPORT_TEMPLATES := $(wildcard src/templates/*)
+
+$(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(PUBLISHED) $(REFERENCE_FILES) scripts/build_report.py $(REPORT_TEMPLATES) $(SRC) $(STAMP)
 	$(BIN)/python scripts/build_report.py
-	@touch $@
+	@touch $(REPORT) reports/PROVENANCE.json
 
 # The README's numbers (findings, variants, sources) are generated, never typed in.
-README.md: $(FINDINGS_NB) $(VARIANT_NBS) $(PUBLISHED) scripts/update_readme.py src/readme.py $(STAMP)
+README.md: $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(PUBLISHED) scripts/update_readme.py src/readme.py $(STAMP)
 	$(BIN)/python scripts/update_readme.py
 	@touch $@
 
@@ -154,7 +158,7 @@ bench: $(STAMP) ## Measure rebuild time and scale (writes docs/benchmark.md; not
 # --- Housekeeping -------------------------------------------------------------------------
 
 clean: ## Remove what make rebuilds (executed notebooks, processed data, reports); keep .venv
-	rm -rf $(EXECUTED) $(BUILD) $(PROCESSED) reports/tables reports/figures reports/variants $(REPORT)
+	rm -rf $(EXECUTED) $(BUILD) $(PROCESSED) data/processed/PROVENANCE.json reports/tables reports/figures reports/variants $(REPORT) reports/PROVENANCE.json
 
 clean-all: clean ## Also remove .venv
 	rm -rf $(VENV)

@@ -6,7 +6,11 @@ from src.helpers import ROOT, write_text
 
 def main() -> None:
     path = ROOT / "README.md"
-    blocks = {"sources": readme.sources_block()}
+    blocks = {
+        "findings": readme.findings_block(),
+        "variants": readme.variants_block(),
+        "sources": readme.sources_block(),
+    }
     write_text(path, readme.update(path.read_text(encoding="utf-8"), blocks))
 
 
