@@ -341,15 +341,12 @@ def xlsx_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
     )
 
 
-def pdf_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
-    """A table on a PDF page (pdfplumber ``extract_tables``); rows are numbered within the table."""
+def _pdf_page_tables(path: Path, file: str, page_no: int) -> list[list[list]]:
+    """Every table pdfplumber finds on page ``page_no`` (1-based) of the PDF at ``path``."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
-    file = rel(path)
-    _read_bytes(path, file)
-    page_no, table_no = table.where.page, table.where.table
     try:
         with pdfplumber.open(path) as pdf:
             if page_no > len(pdf.pages):
@@ -359,7 +356,7 @@ def pdf_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
                     f"there is no page {page_no}: the PDF has {len(pdf.pages)} page(s)",
                     "correct where.page in the spec",
                 )
-            tables = pdf.pages[page_no - 1].extract_tables()
+            return pdf.pages[page_no - 1].extract_tables()
     except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as e:
         raise InputError(
             file,
@@ -367,6 +364,23 @@ def pdf_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
             f"cannot be read as a PDF: it is truncated or corrupt ({type(e).__name__})",
             "check the file against MANIFEST.csv; if the force sent it like this, ask again",
         ) from None
+
+
+def pdf_grid(
+    path: Path, file_spec: FileSpec, table: Table, pages: dict[int, list] | None = None
+) -> Grid:
+    """A table on a PDF page (pdfplumber ``extract_tables``); rows are numbered within the table.
+
+    ``pages`` (page number -> its tables), when given, is filled and reused, so that a page
+    holding several of the spec's tables is parsed once (parsing a page is most of the cost).
+    """
+    file = rel(path)
+    _read_bytes(path, file)
+    page_no, table_no = table.where.page, table.where.table
+    pages = {} if pages is None else pages
+    if page_no not in pages:
+        pages[page_no] = _pdf_page_tables(path, file, page_no)
+    tables = pages[page_no]
     if not tables:
         raise InputError(
             file,
@@ -521,9 +535,16 @@ def read_tables(
     path: Path | str, file_spec: FileSpec, source: str = "the spec"
 ) -> list[pd.DataFrame]:
     """Cells of every table the spec lists for a csv, xlsx or pdf file, in spec order."""
-    grid_reader = {"csv": csv_grid, "xlsx": xlsx_grid, "pdf": pdf_grid}[file_spec.format]
+    path = Path(path)
+    if file_spec.format == "pdf":
+        pages: dict[int, list] = {}  # each page is parsed once, however many tables it holds
+        return [
+            cells_from_grid(pdf_grid(path, file_spec, table, pages), table, source)
+            for table in file_spec.tables
+        ]
+    grid_reader = {"csv": csv_grid, "xlsx": xlsx_grid}[file_spec.format]
     return [
-        cells_from_grid(grid_reader(Path(path), file_spec, table), table, source)
+        cells_from_grid(grid_reader(path, file_spec, table), table, source)
         for table in file_spec.tables
     ]
 
