@@ -34,19 +34,16 @@ REPORT := reports/report.html
 PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
 	data/processed/reconciliation.csv data/processed/cleaning_log.csv data/processed/records.csv
 
-# papermill metadata that changes on every run (timings, paths of the run) is stripped from
-# executed notebooks so that a rebuild is byte-identical.
-STRIP_KEYS := metadata.papermill cell.metadata.papermill cell.metadata.execution metadata.widgets
-
 # $(call run_notebook,SOURCE,TARGET,EXTRA_PAPERMILL_ARGS)
 # Runs into build/ first; the target appears only if every cell ran. A failing notebook is
-# kept in build/ with the failing cell marked.
+# kept in build/ with the failing cell marked. src/notebooks.py then removes what differs
+# between runs (papermill's timings, how the kernel happened to split printed output).
 define run_notebook
 	@mkdir -p $(BUILD)/$(dir $(2)) $(dir $(2))
 	@echo "papermill $(1) -> $(2)"
 	@$(BIN)/papermill $(1) $(BUILD)/$(2) -k $(KERNEL) --no-progress-bar --log-level WARNING $(3) \
 	  || { echo >&2; echo "FAILED: notebook $(1) (run with: $(3)). The executed copy, with the failing cell marked, is $(BUILD)/$(2)" >&2; exit 1; }
-	@$(BIN)/nbstripout --keep-output --keep-count --extra-keys "$(STRIP_KEYS)" $(BUILD)/$(2)
+	@$(BIN)/python -m src.notebooks $(BUILD)/$(2)
 	@mv $(BUILD)/$(2) $(2)
 endef
 
