@@ -88,7 +88,7 @@ def step(message: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     start = time.perf_counter()
-    load_before = bench.load_average()
+    load_before, measured = bench.load_average(), commit()
     with bench.scratch() as work:
         rebuild = None
         if not args.no_rebuild:
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         machine=bench.machine(),
         load_before=load_before,
         load_after=bench.load_average(),
-        commit=commit(),
+        commit=measured,
         baseline=baseline,
         waves=waves,
         records=records,

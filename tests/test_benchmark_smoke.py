@@ -104,10 +104,22 @@ def test_the_rebuild_copy_imports_its_own_code(tmp_path):
     assert not (copy / "build").exists() and (copy / ".venv").is_symlink()
 
 
-def test_notebook_code_has_the_parameters_injected_as_papermill_does():
-    code = bench.notebook_code(ROOT / "notebooks" / "10-clean.ipynb", {"processed_dir": "x"})
-    parameters = next(i for i, c in enumerate(code) if "processed_dir =" in c)
-    assert 'processed_dir = "x"' in code[parameters + 1]
+def test_notebook_code_is_every_code_cell_with_its_default_parameters():
+    code = bench.notebook_code(ROOT / "notebooks" / "10-clean.ipynb")
+    assert any('processed_dir = "data/processed"' in cell for cell in code)
+    assert any("run_clean(" in cell for cell in code)
+    for i, cell in enumerate(code):
+        compile(cell, f"cell {i + 1}", "exec")
+
+
+def test_the_plain_run_does_not_pay_for_nbformat():
+    """Importing nbformat takes seconds; the plain side of (c) must not include them."""
+    check = (
+        "import sys; from src import bench; "
+        "bench.notebook_code(bench.ROOT / 'notebooks' / '10-clean.ipynb'); "
+        "assert 'nbformat' not in sys.modules and 'jsonschema' not in sys.modules"
+    )
+    bench.run_process([bench.PYTHON, "-c", check])
 
 
 # --- How it judges the targets ----------------------------------------------------------------
