@@ -58,7 +58,7 @@ help: ## List the targets
 
 setup: $(STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt scripts/register_kernel.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@# Make the project's src/ importable from anywhere (papermill, nbval, JupyterLab).

@@ -51,13 +51,15 @@ SOURCE_PUBLISHED = "Source: published figures from NSPCC releases, as reported (
 
 
 def use_style() -> None:
-    """The afcharts style, with fonts this machine has (so matplotlib never warns about a
+    """The afcharts style, with a font every machine has (so matplotlib never warns about a
     missing Arial), a fixed SVG hash salt, and sizes that read well at 600 pixels.
     """
     plt.style.use("afcharts.afcharts")
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    preferred = [f for f in mpl.rcParams["font.sans-serif"] if f in available]
-    mpl.rcParams["font.sans-serif"] = preferred or ["DejaVu Sans"]
+    # DejaVu Sans ships with matplotlib, so the files come out the same on every machine,
+    # whatever fonts it has installed (the Analysis Function's Arial is not everywhere).
+    mpl.rcParams["font.sans-serif"] = ["DejaVu Sans"]
+    # SVG text stays text (selectable, read by screen readers), not glyph outlines.
+    mpl.rcParams["svg.fonttype"] = "none"
     mpl.rcParams["font.size"] = FONT_SIZE
     mpl.rcParams["svg.hashsalt"] = SVG_HASHSALT
     mpl.rcParams["figure.dpi"] = DPI
@@ -186,7 +188,7 @@ def new_figure(
 def render(fig) -> dict[str, bytes]:
     """The figure as SVG, PNG and PDF bytes, with no dates or software versions inside."""
     out = {}
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
         for fmt, metadata in (("svg", SVG_METADATA), ("png", PNG_METADATA), ("pdf", PDF_METADATA)):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
