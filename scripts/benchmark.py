@@ -41,13 +41,14 @@ per record; the generator writes a million rows in a vectorised pass.
 
 - *Notebook start-up.* papermill and nbstripout both import nbformat, which imports jsonschema,
   which imports the optional IRI checker `rfc3987_syntax` when it is installed. That module
-  builds its grammar's parsers when it is imported (about 2.5 s on this machine), and nothing
-  here checks IRIs (python-jsonschema/jsonschema#1428). A notebook step pays it twice, once in
-  papermill and once in nbstripout: it is most of the empty notebook's time in (c) and most of
-  the gap between papermill and plain Python. Running papermill and nbstripout in one process
-  with that module marked unavailable (so jsonschema skips it, as when it is not installed)
-  took about a third off the default rebuild in a trial on a copy of the project, with the
-  same tables, figures and report. That is a change to the Makefile's `run_notebook`.
+  builds its grammar's parsers when it is imported (the start-up table in (c) gives the cost),
+  and nothing here checks IRIs (python-jsonschema/jsonschema#1428). A notebook step pays it
+  twice, once in papermill and once in nbstripout: more than half of the empty notebook's time,
+  and about half of what a make notebook step costs beyond the same code run as plain Python.
+  Running papermill and nbstripout in one process with that module marked unavailable (so
+  jsonschema skips it, as when it is not installed) took about a third off the default rebuild
+  in a trial on a copy of the project, with the same tables, figures and report. That is a
+  change to the Makefile's `run_notebook`.
 - *Writing `records.csv`.* `pandas.DataFrame.to_csv` (through `src.helpers.csv_text`) is about
   half of the million-row time.
 - *Cleaning a table* costs tens of milliseconds of pandas overhead whatever its size (about 60

@@ -506,6 +506,7 @@ class Rebuild:
     empty_notebook: Run
     papermill: dict[str, Run]  # notebook -> papermill alone, as the make recipe calls it
     plain: Run
+    startup: dict[str, float] = field(default_factory=dict)  # what start-up costs, by part
 
     @property
     def default_seconds(self) -> float:
@@ -560,7 +561,43 @@ def measure_rebuild(work: Path, repeats: int = 5) -> Rebuild:
         for n in NOTEBOOKS
     }
     plain = plain_run([copy / n for n in NOTEBOOKS], copy, copy_env(copy), work)
-    return Rebuild(steps, extras, noop_query, noop_make, empty_run, papermill, plain)
+    startup = measure_startup(work, empty, empty_run.seconds, options)
+    return Rebuild(steps, extras, noop_query, noop_make, empty_run, papermill, plain, startup)
+
+
+SLOW_IMPORT = "rfc3987_syntax"  # optional IRI checker jsonschema imports if it is installed
+
+
+def without_module(work: Path, module: str, env: dict[str, str]) -> dict[str, str]:
+    """``env`` with ``module`` marked unavailable in every Python process started with it (a
+    ``sitecustomize`` first on PYTHONPATH sets ``sys.modules[module] = None``), as if it were
+    not installed. For measuring what the module's import costs; nothing else uses it."""
+    folder = work / f"without-{module}"
+    folder.mkdir(exist_ok=True)
+    (folder / "sitecustomize.py").write_text(
+        f"import sys\n\nsys.modules.setdefault({module!r}, None)\n", encoding="utf-8"
+    )
+    paths = [str(folder), env.get("PYTHONPATH", "")]
+    return {**env, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+
+
+def measure_startup(
+    work: Path, empty: Path, empty_seconds: float, options: dict
+) -> dict[str, float]:
+    """Where a notebook step's fixed cost goes: importing nbformat (papermill and nbstripout
+    each do) and running an empty notebook, as installed and with :data:`SLOW_IMPORT` marked
+    unavailable."""
+    blocked = {**options, "env": without_module(work, SLOW_IMPORT, options["env"])}
+    importing = [PYTHON, "-c", "import nbformat"]
+    empty_run = papermill_command(empty, work / "empty-out.ipynb")
+    return {
+        "`import nbformat`": run_process(importing, **options).seconds,
+        f"`import nbformat`, {SLOW_IMPORT} unavailable": run_process(importing, **blocked).seconds,
+        "papermill, empty notebook": empty_seconds,
+        f"papermill, empty notebook, {SLOW_IMPORT} unavailable": run_process(
+            empty_run, **blocked
+        ).seconds,
+    }
 
 
 def measure_waves(work: Path, sizes: Sequence[int], seed: int = 20240101) -> list[Scale]:
@@ -834,7 +871,11 @@ def _rebuild_sections(rebuild: Rebuild, empty_seconds: float) -> list[str]:
         "",
         f"Papermill on a notebook whose only cell is `pass` takes {seconds(empty_seconds)}: "
         "that much of each notebook's time is starting papermill and a kernel, before any of "
-        "the notebook's own imports.",
+        "the notebook's own imports. Where that goes (each a fresh process; papermill and "
+        "nbstripout each import nbformat, and through it jsonschema, which imports the "
+        f"optional `{SLOW_IMPORT}` when it is installed):",
+        "",
+        table(["start-up", "wall time"], [[k, seconds(v)] for k, v in rebuild.startup.items()]),
         "",
     ]
 

@@ -112,6 +112,14 @@ def test_notebook_code_is_every_code_cell_with_its_default_parameters():
         compile(cell, f"cell {i + 1}", "exec")
 
 
+def test_a_module_can_be_marked_unavailable_for_the_start_up_measure(tmp_path):
+    env = bench.without_module(tmp_path, "json", {"PYTHONPATH": "/elsewhere"})
+    assert env["PYTHONPATH"].endswith("/elsewhere")
+    run = bench.run_process([sys.executable, "-c", "import json"], env=env, check=False)
+    assert run.returncode == 1  # as if json were not installed
+    assert bench.run_process([sys.executable, "-c", "import json"]).returncode == 0
+
+
 def test_the_plain_run_does_not_pay_for_nbformat():
     """Importing nbformat takes seconds; the plain side of (c) must not include them."""
     check = (
@@ -207,6 +215,7 @@ def _rebuild(plain_seconds: float, noop: float = 0.02) -> bench.Rebuild:
         empty_notebook=bench.Run(2.0, 100 * MIB),
         papermill=notebooks,
         plain=bench.Run(plain_seconds, 300 * MIB, {"seconds": per_notebook}),
+        startup={"`import nbformat`": 2.5, "papermill, empty notebook": 4.0},
     )
 
 
@@ -219,3 +228,4 @@ def test_the_rebuild_is_judged_on_wall_time_and_papermill_overhead():
     assert not slow["No-op `make` (median)"] and not slow["No-op `make -q all` (median)"]
     text = bench.render(_results(rebuild=_rebuild(plain_seconds=15.0)))
     assert "## (a) No-op make" in text and "(2.00x)" in text
+    assert "| `import nbformat` | 2.50 s |" in text
