@@ -43,7 +43,7 @@ per record; the generator writes a million rows in a vectorised pass.
   which imports the optional IRI checker `rfc3987_syntax` when it is installed. That module
   builds its grammar's parsers when it is imported (the start-up table in (c) gives the cost),
   and nothing here checks IRIs (python-jsonschema/jsonschema#1428). A notebook step pays it
-  twice, once in papermill and once in nbstripout: more than half of the empty notebook's time,
+  twice, once in papermill and once in nbstripout: about half of the empty notebook's time,
   and about half of what a make notebook step costs beyond the same code run as plain Python.
   Running papermill and nbstripout in one process with that module marked unavailable (so
   jsonschema skips it, as when it is not installed) took about a third off the default rebuild
