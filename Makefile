@@ -42,7 +42,9 @@ define run_notebook
 	@mkdir -p $(BUILD)/$(dir $(2)) $(dir $(2))
 	@echo "papermill $(1) -> $(2)"
 	@$(BIN)/papermill $(1) $(BUILD)/$(2) -k $(KERNEL) --no-progress-bar --log-level WARNING $(3) \
-	  || { echo >&2; echo "FAILED: notebook $(1) (run with: $(3)). The executed copy, with the failing cell marked, is $(BUILD)/$(2)" >&2; exit 1; }
+	  || { rm -f $(2); echo >&2; \
+	       echo "FAILED: notebook $(1) ($(or $(3),default parameters)) stopped at the cell shown above." >&2; \
+	       echo "The executed copy, with the failing cell marked, is $(BUILD)/$(2); $(2) was removed." >&2; exit 1; }
 	@$(BIN)/python -m src.notebooks $(BUILD)/$(2)
 	@mv $(BUILD)/$(2) $(2)
 endef
