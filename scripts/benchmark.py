@@ -39,16 +39,16 @@ per record; the generator writes a million rows in a vectorised pass.
 
 **Slow, and outside the files this benchmark may change:**
 
-- *Notebook start-up.* papermill and nbstripout both import nbformat, which imports jsonschema,
-  which imports the optional IRI checker `rfc3987_syntax` when it is installed. That module
-  builds its grammar's parsers when it is imported (the start-up table in (c) gives the cost),
-  and nothing here checks IRIs (python-jsonschema/jsonschema#1428). A notebook step pays it
-  twice, once in papermill and once in nbstripout: about half of the empty notebook's time,
-  and about half of what a make notebook step costs beyond the same code run as plain Python.
-  Running papermill and nbstripout in one process with that module marked unavailable (so
-  jsonschema skips it, as when it is not installed) took about a third off the default rebuild
-  in a trial on a copy of the project, with the same tables, figures and report. That is a
-  change to the Makefile's `run_notebook`.
+- *Notebook start-up.* Each notebook step runs papermill and then the Makefile's clean-up of
+  the executed notebook, and both import nbformat, which imports jsonschema, which imports the
+  optional IRI checker `rfc3987_syntax` when it is installed. That module builds its grammar's
+  parsers when it is imported (the start-up table in (c) gives the cost), and nothing here
+  checks IRIs (python-jsonschema/jsonschema#1428). A notebook step pays it twice: about half of
+  the empty notebook's time, and about half of what a make notebook step costs beyond the same
+  code run as plain Python. Running papermill and the clean-up in one process with that module
+  marked unavailable (so jsonschema skips it, as when it is not installed) took about a third
+  off the default rebuild in a trial on a copy of the project, with the same tables, figures
+  and report. That is a change to the Makefile's `run_notebook` and `src/notebooks.py`.
 - *Writing `records.csv`.* `pandas.DataFrame.to_csv` (through `src.helpers.csv_text`) is about
   half of the million-row time.
 - *Cleaning a table* costs tens of milliseconds of pandas overhead whatever its size (about 60
@@ -115,9 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     write_text(args.out, bench.render(results, NOTES))
     failed = [c for c in bench.checks(results) if not c.passed]
     for check in bench.checks(results):
-        step(
-            f"{'pass' if check.passed else 'FAIL'}  {check.measure}: {check.measured} ({check.target})"
-        )
+        verdict = "pass" if check.passed else "FAIL"
+        step(f"{verdict}  {check.measure}: {check.measured} ({check.target})")
     step(f"wrote {rel(args.out)} in {bench.seconds(results.total_seconds)}")
     return 1 if failed else 0
 

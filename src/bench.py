@@ -442,8 +442,18 @@ def papermill_command(notebook: Path, output: Path) -> list[str | Path]:
     ]
 
 
-def notebook_code(notebook: Path) -> list[str]:
-    """The source of each code cell, with the notebook's default parameters.
+def _literal(value) -> str:
+    """``value`` as Python source; only the plain types a parameters file holds."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if value is None or isinstance(value, str | int | float | bool):
+        return repr(value)
+    raise ValueError(f"parameter value {value!r} is not a string, number, list or null")
+
+
+def notebook_code(notebook: Path, parameters: dict | None = None) -> list[str]:
+    """The source of each code cell; ``parameters`` are assigned in a cell after the one tagged
+    ``parameters``, as papermill injects them.
 
     Read as plain JSON: importing nbformat costs seconds (its schema validator's imports),
     which is part of papermill's overhead, not of the notebooks' work.
@@ -457,14 +467,38 @@ def notebook_code(notebook: Path) -> list[str]:
         if re.search(r"^\s*[%!]", source, re.M):
             raise ValueError(f"{Path(notebook).name}: a cell uses IPython syntax (% or !)")
         code.append(source)
+        if parameters and "parameters" in cell.get("metadata", {}).get("tags", []):
+            code.append("\n".join(f"{k} = {_literal(v)}" for k, v in parameters.items()))
     return code
 
 
-def plain_run(notebooks: Sequence[Path], cwd: Path, env: dict[str, str], work: Path) -> Run:
-    """Every notebook's code cells, with their default parameters, in one plain Python process
-    (no kernel, no papermill), in order; its report has each notebook's time."""
-    report = work / "plain-report.json"
-    command = [PYTHON, "-m", "src.bench", "notebooks", report, *notebooks]
+def notebook_plan(copy: Path) -> list[dict]:
+    """Every notebook ``make all`` runs, in order, with its parameters as the Makefile passes
+    them: the three default steps, then each variant's findings and figures
+    (``-f params/variants/<name>.yaml -p output_dir reports/variants/<name>``)."""
+    plan = [{"label": Path(n).stem, "notebook": str(copy / n), "parameters": {}} for n in NOTEBOOKS]
+    for path in sorted((copy / "params" / "variants").glob("*.yaml")):
+        parameters = {
+            **(yaml.safe_load(path.read_text(encoding="utf-8")) or {}),
+            "output_dir": f"reports/variants/{path.stem}",
+        }
+        for notebook in NOTEBOOKS[1:]:
+            plan.append(
+                {
+                    "label": f"variants/{path.stem}/{Path(notebook).stem}",
+                    "notebook": str(copy / notebook),
+                    "parameters": parameters,
+                }
+            )
+    return plan
+
+
+def plain_run(plan: list[dict], cwd: Path, env: dict[str, str], work: Path) -> Run:
+    """Each notebook of ``plan`` (see :func:`notebook_plan`) as plain Python, one after the
+    other in one process (no kernel, no papermill); its report has each notebook's time."""
+    report, plan_file = work / "plain-report.json", work / "plain-plan.json"
+    plan_file.write_text(json.dumps(plan), encoding="utf-8")
+    command = [PYTHON, "-m", "src.bench", "notebooks", plan_file, report]
     return run_process(command, cwd=cwd, env=env, report_file=report)
 
 
@@ -484,6 +518,9 @@ EXTRA_STEPS = (
     ("anything else in `make all`", "all"),
 )
 NOTEBOOKS = tuple(source for source, _ in REBUILD_STEPS if source.endswith(".ipynb"))
+# Every executed notebook of `make all`: the last default step (and so the ones before it) and
+# every variant.
+NOTEBOOK_TARGETS = ("notebooks/executed/30-figures.ipynb", "variants")
 
 
 @dataclass
@@ -505,7 +542,9 @@ class Rebuild:
     noop_make: list[float]  # `make`
     empty_notebook: Run
     papermill: dict[str, Run]  # notebook -> papermill alone, as the make recipe calls it
-    plain: Run
+    plain: Run  # every notebook of `make all` as plain Python, in one process
+    parallel: Run | None = None  # every notebook of `make all` under `make -j<jobs>`
+    jobs: int = 1
     startup: dict[str, float] = field(default_factory=dict)  # what start-up costs, by part
 
     @property
@@ -514,12 +553,23 @@ class Rebuild:
 
     @property
     def make_notebook_seconds(self) -> float:
-        """The notebook steps as make runs them (papermill, then nbstripout)."""
+        """The notebook steps as make runs them (papermill, then the clean-up)."""
         return sum(s.run.seconds for s in self.steps if s.name in NOTEBOOKS)
 
     @property
     def papermill_seconds(self) -> float:
         return sum(r.seconds for r in self.papermill.values())
+
+    @property
+    def plain_startup_seconds(self) -> float:
+        """The plain process's own start-up and imports, outside every notebook."""
+        return self.plain.seconds - sum(self.plain.report["seconds"].values())
+
+    @property
+    def plain_default_seconds(self) -> float:
+        """The three default notebooks as plain Python, with the process's start-up."""
+        times = self.plain.report["seconds"]
+        return self.plain_startup_seconds + sum(times[Path(n).stem] for n in NOTEBOOKS)
 
 
 @dataclass
@@ -548,6 +598,10 @@ def measure_rebuild(work: Path, repeats: int = 5) -> Rebuild:
     run_process(["make", "clean"], **options)
     steps = [Step(n, t, run_process(["make", t], **options)) for n, t in REBUILD_STEPS]
     extras = [Step(n, t, run_process(["make", t], **options)) for n, t in EXTRA_STEPS]
+    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    run_process(["make", "clean"], **options)
+    parallel = run_process(["make", f"-j{jobs}", *NOTEBOOK_TARGETS], **options)
+    run_process(["make", "all"], **options)
     left = run_process(["make", "-q", "all"], check=False, **options)
     if left.returncode:
         raise RuntimeError("make still has work to do after `make all`: a rule is not a no-op")
@@ -560,9 +614,11 @@ def measure_rebuild(work: Path, repeats: int = 5) -> Rebuild:
         n: run_process(papermill_command(copy / n, work / "papermill" / Path(n).name), **options)
         for n in NOTEBOOKS
     }
-    plain = plain_run([copy / n for n in NOTEBOOKS], copy, copy_env(copy), work)
+    plain = plain_run(notebook_plan(copy), copy, copy_env(copy), work)
     startup = measure_startup(work, empty, empty_run.seconds, options)
-    return Rebuild(steps, extras, noop_query, noop_make, empty_run, papermill, plain, startup)
+    return Rebuild(
+        steps, extras, noop_query, noop_make, empty_run, papermill, plain, parallel, jobs, startup
+    )
 
 
 SLOW_IMPORT = "rfc3987_syntax"  # optional IRI checker jsonschema imports if it is installed
@@ -584,9 +640,9 @@ def without_module(work: Path, module: str, env: dict[str, str]) -> dict[str, st
 def measure_startup(
     work: Path, empty: Path, empty_seconds: float, options: dict
 ) -> dict[str, float]:
-    """Where a notebook step's fixed cost goes: importing nbformat (papermill and nbstripout
-    each do) and running an empty notebook, as installed and with :data:`SLOW_IMPORT` marked
-    unavailable."""
+    """Where a notebook step's fixed cost goes: importing nbformat (papermill and the clean-up
+    of the executed notebook each do) and running an empty notebook, as installed and with
+    :data:`SLOW_IMPORT` marked unavailable."""
     blocked = {**options, "env": without_module(work, SLOW_IMPORT, options["env"])}
     importing = [PYTHON, "-c", "import nbformat"]
     empty_run = papermill_command(empty, work / "empty-out.ipynb")
@@ -696,7 +752,7 @@ def checks(results: Results) -> list[Check]:
     rebuild = results.rebuild
     if rebuild:
         q, m = median(rebuild.noop_query), median(rebuild.noop_make)
-        ratio = rebuild.papermill_seconds / rebuild.plain.seconds
+        ratio = rebuild.papermill_seconds / rebuild.plain_default_seconds
         out += [
             Check("No-op `make -q all` (median)", seconds(q), "< 1 s", q < NOOP_SECONDS),
             Check("No-op `make` (median)", seconds(m), "< 1 s", m < NOOP_SECONDS),
@@ -713,6 +769,17 @@ def checks(results: Results) -> list[Check]:
                 ratio <= PAPERMILL_RATIO,
             ),
         ]
+        if rebuild.parallel:
+            both = rebuild.parallel.seconds / rebuild.plain.seconds
+            out.append(
+                Check(
+                    f"Every notebook of `make all` under `make -j{rebuild.jobs}` against the same "
+                    "code as plain Python",
+                    f"{both:.2f}x",
+                    "<= 1.5x",
+                    both <= PAPERMILL_RATIO,
+                )
+            )
     out += _growth_checks(results.waves, "waves")
     for row in results.records:
         if row.size == RECORDS_TARGET_ROWS:
@@ -822,18 +889,31 @@ def _rebuild_sections(rebuild: Rebuild, empty_seconds: float) -> list[str]:
         step = next(s for s in rebuild.steps if s.name == name)
         alone, under = plain[Path(name).stem], rebuild.papermill[name].seconds
         by_notebook.append([f"`{name}`", seconds(alone), seconds(under), seconds(step.run.seconds)])
-    outside = rebuild.plain.seconds - sum(plain.values())
-    by_notebook.append(["interpreter start-up and imports, once", seconds(outside), "", ""])
+    by_notebook.append(
+        ["interpreter start-up and imports, once", seconds(rebuild.plain_startup_seconds), "", ""]
+    )
+    plain_default = rebuild.plain_default_seconds
     by_notebook.append(
         [
             "**all three**",
-            f"**{seconds(rebuild.plain.seconds)}**",
+            f"**{seconds(plain_default)}**",
             f"**{seconds(rebuild.papermill_seconds)}** "
-            f"({rebuild.papermill_seconds / rebuild.plain.seconds:.2f}x)",
+            f"({rebuild.papermill_seconds / plain_default:.2f}x)",
             f"**{seconds(rebuild.make_notebook_seconds)}** "
-            f"({rebuild.make_notebook_seconds / rebuild.plain.seconds:.2f}x)",
+            f"({rebuild.make_notebook_seconds / plain_default:.2f}x)",
         ]
     )
+    parallel = []
+    if rebuild.parallel:
+        parallel = [
+            f"Every notebook `make all` runs ({len(plain)}: the three above and each variant's "
+            f"findings and figures), from a cleaned tree, took {seconds(rebuild.parallel.seconds)} "
+            f"under `make -j{rebuild.jobs}` (make runs independent notebooks side by side), "
+            f"against {seconds(rebuild.plain.seconds)} for the same code, with the same "
+            "parameters, as plain Python in one process, one notebook after the other: "
+            f"{rebuild.parallel.seconds / rebuild.plain.seconds:.2f}x.",
+            "",
+        ]
     runs = ", ".join(f"{t:.3f}" for t in rebuild.noop_query)
     make_runs = ", ".join(f"{t:.3f}" for t in rebuild.noop_make)
     return [
@@ -847,9 +927,10 @@ def _rebuild_sections(rebuild: Rebuild, empty_seconds: float) -> list[str]:
         "",
         "A copy of the working tree (under `build/`, so the project's own outputs are never "
         "touched) is cleaned with its `make clean`, then built one make target at a time, in "
-        "dependency order, so each row is that step alone: papermill with a fresh kernel, then "
-        "nbstripout, exactly as the Makefile runs them. Peak memory is the largest process of "
-        "the step (the kernel, for a notebook).",
+        "dependency order, so each row is that step alone: for a notebook, papermill with a "
+        "fresh kernel, then the Makefile's clean-up of the executed notebook, exactly as the "
+        "Makefile runs them. CPU time is that of every process of the step; peak memory is "
+        "the largest process (the kernel, for a notebook).",
         "",
         table(STEP_HEADER, step_rows, right=2),
         "",
@@ -862,18 +943,16 @@ def _rebuild_sections(rebuild: Rebuild, empty_seconds: float) -> list[str]:
         "The same notebooks' code cells, with their default parameters, run one after the "
         "other in a single plain Python process (no kernel, no papermill, nothing rendered), "
         "against each notebook under papermill with the Makefile's kernel and flags (a fresh "
-        "kernel per notebook), and against the make step (papermill, then nbstripout).",
+        "kernel per notebook), and against the make step (papermill, then the clean-up).",
         "",
-        table(
-            ["notebook", "plain Python", "under papermill", "make step (with nbstripout)"],
-            by_notebook,
-        ),
+        table(["notebook", "plain Python", "under papermill", "make step"], by_notebook),
         "",
+        *parallel,
         f"Papermill on a notebook whose only cell is `pass` takes {seconds(empty_seconds)}: "
         "that much of each notebook's time is starting papermill and a kernel, before any of "
-        "the notebook's own imports. Where that goes (each a fresh process; papermill and "
-        "nbstripout each import nbformat, and through it jsonschema, which imports the "
-        f"optional `{SLOW_IMPORT}` when it is installed):",
+        "the notebook's own imports. Where that goes (each a fresh process; papermill and the "
+        "clean-up each import nbformat, and through it jsonschema, which imports the optional "
+        f"`{SLOW_IMPORT}` when it is installed):",
         "",
         table(["start-up", "wall time"], [[k, seconds(v)] for k, v in rebuild.startup.items()]),
         "",
@@ -983,32 +1062,31 @@ def _baseline_worker(report: str) -> None:
     )
 
 
-def _notebooks_worker(report: str, notebooks: list[str]) -> None:
+def _notebooks_worker(plan: str, report: str) -> None:
     times = {}
-    for notebook in notebooks:
+    for entry in json.loads(Path(plan).read_text(encoding="utf-8")):
+        notebook = Path(entry["notebook"])
         start = time.perf_counter()
         namespace: dict = {"__name__": "__main__"}
-        for i, source in enumerate(notebook_code(Path(notebook))):
-            exec(compile(source, f"{Path(notebook).name} [cell {i + 1}]", "exec"), namespace)
-        times[Path(notebook).stem] = time.perf_counter() - start
+        for i, source in enumerate(notebook_code(notebook, entry["parameters"])):
+            exec(compile(source, f"{notebook.name} [cell {i + 1}]", "exec"), namespace)
+        times[entry["label"]] = time.perf_counter() - start
     Path(report).write_text(json.dumps({"seconds": times}), encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """The worker: ``clean RAW REFERENCE PROCESSED REPORT``, ``baseline REPORT`` or
-    ``notebooks REPORT NOTEBOOK...``. Each writes a JSON report for the parent to read."""
+    ``notebooks PLAN REPORT``. Each writes a JSON report for the parent to read."""
     parser = argparse.ArgumentParser(prog="python -m src.bench")
     sub = parser.add_subparsers(dest="task", required=True)
     for name, args in (
         ("clean", ["raw", "reference", "processed", "report"]),
         ("baseline", ["report"]),
-        ("notebooks", ["report"]),
+        ("notebooks", ["plan", "report"]),
     ):
         task = sub.add_parser(name)
         for arg in args:
             task.add_argument(arg)
-        if name == "notebooks":
-            task.add_argument("notebooks", nargs="+")
     args = vars(parser.parse_args(argv))
     task = args.pop("task")
     {"clean": _clean_worker, "baseline": _baseline_worker, "notebooks": _notebooks_worker}[task](

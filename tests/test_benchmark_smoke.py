@@ -215,6 +215,8 @@ def _rebuild(plain_seconds: float, noop: float = 0.02) -> bench.Rebuild:
         empty_notebook=bench.Run(2.0, 100 * MIB),
         papermill=notebooks,
         plain=bench.Run(plain_seconds, 300 * MIB, {"seconds": per_notebook}),
+        parallel=bench.Run(plain_seconds * 1.4, 300 * MIB),
+        jobs=2,
         startup={"`import nbformat`": 2.5, "papermill, empty notebook": 4.0},
     )
 
@@ -226,6 +228,33 @@ def test_the_rebuild_is_judged_on_wall_time_and_papermill_overhead():
     slow = _verdicts(_results(rebuild=_rebuild(plain_seconds=15.0, noop=1.5)))
     assert not slow["The notebooks under papermill against the same code as plain Python"]
     assert not slow["No-op `make` (median)"] and not slow["No-op `make -q all` (median)"]
+    parallel = "Every notebook of `make all` under `make -j2` against the same code as plain Python"
+    assert slow[parallel] and verdicts[parallel]  # 1.4 times plain Python
     text = bench.render(_results(rebuild=_rebuild(plain_seconds=15.0)))
     assert "## (a) No-op make" in text and "(2.00x)" in text
     assert "| `import nbformat` | 2.50 s |" in text
+
+
+def test_the_plain_run_gets_each_variant_parameters_as_papermill_would(tmp_path):
+    copy = tmp_path / "project"
+    (copy / "params" / "variants").mkdir(parents=True)
+    (copy / "params" / "variants" / "q2.yaml").write_text("offence_groups:\n  - indecent_images\n")
+    plan = bench.notebook_plan(copy)
+    assert [p["label"] for p in plan] == [
+        "10-clean",
+        "20-findings",
+        "30-figures",
+        "variants/q2/20-findings",
+        "variants/q2/30-figures",
+    ]
+    parameters = plan[3]["parameters"]
+    assert parameters == {
+        "offence_groups": ["indecent_images"],
+        "output_dir": "reports/variants/q2",
+    }
+    code = bench.notebook_code(ROOT / "notebooks" / "20-findings.ipynb", parameters)
+    injected = next(i for i, c in enumerate(code) if c.startswith("offence_groups = ['indecent"))
+    assert "output_dir = 'reports/variants/q2'" in code[injected]
+    assert 'output_dir = "reports"' in code[injected - 1]  # the defaults, overridden after
+    with pytest.raises(ValueError, match="not a string"):
+        bench.notebook_code(ROOT / "notebooks" / "20-findings.ipynb", {"day": object()})
