@@ -82,6 +82,10 @@ lock: ## Re-resolve requirements.in into requirements.txt (needs the network)
 
 # --- Pipeline -----------------------------------------------------------------------------
 
+# Each step writes its tables all together or not at all, so a failed run leaves the previous
+# ones in place: make must not delete them either.
+.PRECIOUS: $(PROCESSED) reports/PROVENANCE.json $(REPORT)
+
 # Step 1. Verify data/raw against its manifest, read every return by its spec, clean,
 # reconcile and validate.  Outputs: data/processed/*.csv.
 $(CLEAN_NB) $(PROCESSED) &: notebooks/10-clean.ipynb $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
