@@ -126,7 +126,7 @@ $(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(
 	@touch $(REPORT) reports/PROVENANCE.json
 
 # The README's numbers (findings, variants, sources) are generated, never typed in.
-README.md: $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(PUBLISHED) scripts/update_readme.py src/readme.py $(STAMP)
+README.md: $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(PUBLISHED) $(wildcard docs/benchmark.md) scripts/update_readme.py src/readme.py $(STAMP)
 	$(BIN)/python scripts/update_readme.py
 	@touch $@
 

@@ -10,6 +10,7 @@ def main() -> None:
         "findings": readme.findings_block(),
         "variants": readme.variants_block(),
         "sources": readme.sources_block(),
+        "benchmark": readme.benchmark_block(),
     }
     write_text(path, readme.update(path.read_text(encoding="utf-8"), blocks))
 

@@ -32,12 +32,12 @@ HEADLINE = [
 def replace_block(text: str, name: str, content: str) -> str:
     """Replace the body of the block ``name`` in ``text``; the markers must exist exactly once."""
     pattern = re.compile(
-        rf"(<!-- {re.escape(name)}:start -->\n).*?(\n<!-- {re.escape(name)}:end -->)", re.S
+        rf"(<!-- {re.escape(name)}:start -->\n).*?(<!-- {re.escape(name)}:end -->)", re.S
     )
     found = len(pattern.findall(text))
     if found != 1:
         raise ValueError(f"README block '{name}': expected one pair of markers, found {found}")
-    return pattern.sub(lambda m: m.group(1) + content.strip("\n") + m.group(2), text)
+    return pattern.sub(lambda m: m.group(1) + content.strip("\n") + "\n" + m.group(2), text)
 
 
 def _markdown_link(title: str, url: str) -> str:
@@ -178,6 +178,20 @@ def variants_block(reports: Path = REPORTS) -> str:
             f"`{(builds[name].parent / 'figures').relative_to(ROOT).as_posix()}/`."
         )
     return "\n".join(lines)
+
+
+def benchmark_block(results: Path = ROOT / "docs" / "benchmark.md") -> str:
+    """The measured speed and scale, quoted from the results ``make bench`` last wrote."""
+    if not results.is_file():
+        return "_Run `make bench` to measure._"
+    text = results.read_text(encoding="utf-8")
+    table = re.search(r"## Results against the targets\n\n(\|.*?\n)\n", text, re.S)
+    if table is None:
+        raise ValueError(f"{results}: no 'Results against the targets' table")
+    return (
+        "Measured by `make bench` on a two-core machine (details, and what was made faster, in "
+        "[`docs/benchmark.md`](docs/benchmark.md)):\n\n" + table.group(1).rstrip("\n")
+    )
 
 
 def update(readme_text: str, blocks: dict[str, str]) -> str:

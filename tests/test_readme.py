@@ -35,7 +35,7 @@ def test_sources_block_lists_every_source_of_every_published_file():
 
 def test_the_committed_readme_has_every_generated_block():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in ("findings", "variants", "sources"):
+    for name in ("findings", "variants", "sources", "benchmark"):
         assert text.count(f"<!-- {name}:start -->") == 1
         assert text.count(f"<!-- {name}:end -->") == 1
 
@@ -46,6 +46,7 @@ def test_committed_readme_blocks_are_what_the_tables_give():
     assert readme.update(text, {"findings": readme.findings_block()}) == text
     assert readme.update(text, {"variants": readme.variants_block()}) == text
     assert readme.update(text, {"sources": readme.sources_block()}) == text
+    assert readme.update(text, {"benchmark": readme.benchmark_block()}) == text
 
 
 def test_findings_block_states_each_headline_number_from_the_headline_table(tmp_path):
