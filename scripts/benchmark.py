@@ -1,7 +1,7 @@
 """Measure how long a rebuild takes and how it grows with the returns; write docs/benchmark.md.
 
 Run by `make bench` (not part of `make test`; tests/test_benchmark_smoke.py runs its smallest
-sizes). In about five minutes on two cores it measures:
+sizes). In about seven minutes on two cores it measures:
 
 (a) a no-op `make`; (b) a full rebuild, step by step; (c) the notebooks under papermill against
 the same code as plain Python, all in a copy of the working tree under build/, so the

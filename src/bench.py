@@ -1004,13 +1004,16 @@ def render(results: Results, notes: str = "") -> str:
         "",
     ]
     if results.waves:
+        first = results.waves[0]
+        forces = first.run.report["rows"]["coverage"] // first.size
+        sizes = ", ".join(str(w.size) for w in results.waves)
         parts += [
             "### Waves of every force",
             "",
-            "The first 1, 3 and 10 of ten simulated annual waves, each with every force in "
-            "`data/reference/forces.csv` asked, answering in the mix of formats (CSV, XLSX, PDF, "
-            "record-level extracts, refusals) of the repository's wave, with counts scaled by "
-            "1.05, 1.10, ... so that no two waves are alike.",
+            f"The first {sizes} of {results.waves[-1].size} simulated annual waves, each asking "
+            f"all {forces} forces in `data/reference/forces.csv`, answered in the mix of formats "
+            "(CSV, XLSX, PDF, record-level extracts, refusals) of the repository's wave, with "
+            "counts scaled by 1.05, 1.10, ... so that no two waves are alike.",
             "",
             _scale_table(results.waves, "waves"),
             "",

@@ -59,6 +59,8 @@ def test_ten_thousand_records_are_read_classified_and_counted(smallest):
 
 def test_the_results_file_shows_the_machine_and_each_size(smallest):
     text = bench.render(smallest, notes="Nothing was changed.")
+    forces = pd.read_csv(REFERENCE / "forces.csv", dtype=str)
+    assert f"all {len(forces)} forces" in text
     assert "## Machine" in text and smallest.machine["CPU"] in text
     assert "| 1 | " in text and "| 10,000 | " in text
     assert "SIMULATED" in text
