@@ -136,7 +136,8 @@ def test_the_plain_run_does_not_pay_for_nbformat():
 
 
 def _scale(size: int, step: float, peak_mib: float) -> bench.Scale:
-    report = {"seconds": step, "rows": {"instances": 1, "records": size}, "raw_files": 1}
+    rows = {"instances": 1, "records": size, "coverage": size}
+    report = {"seconds": step, "rows": rows, "raw_files": 1}
     return bench.Scale(size, bench.Run(step + 1, int(peak_mib * MIB), report | {"raw_bytes": 1}))
 
 
