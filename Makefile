@@ -36,16 +36,16 @@ PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
 
 # $(call run_notebook,SOURCE,TARGET,EXTRA_PAPERMILL_ARGS)
 # Runs into build/ first; the target appears only if every cell ran. A failing notebook is
-# kept in build/ with the failing cell marked. src/notebooks.py then removes what differs
-# between runs (papermill's timings, how the kernel happened to split printed output).
+# kept in build/ with the failing cell marked. scripts/run_notebook.py is papermill followed
+# by src/notebooks.py, which removes what differs between runs (papermill's timings, how the
+# kernel happened to split printed output).
 define run_notebook
 	@mkdir -p $(BUILD)/$(dir $(2)) $(dir $(2))
 	@echo "papermill $(1) -> $(2)"
-	@$(BIN)/papermill $(1) $(BUILD)/$(2) -k $(KERNEL) --no-progress-bar --log-level WARNING $(3) \
+	@$(BIN)/python scripts/run_notebook.py $(1) $(BUILD)/$(2) -k $(KERNEL) --no-progress-bar --log-level WARNING $(3) \
 	  || { rm -f $(2); echo >&2; \
 	       echo "FAILED: notebook $(1) ($(or $(3),default parameters)) stopped at the cell shown above." >&2; \
 	       echo "The executed copy, with the failing cell marked, is $(BUILD)/$(2); $(2) was removed." >&2; exit 1; }
-	@$(BIN)/python -m src.notebooks $(BUILD)/$(2)
 	@mv $(BUILD)/$(2) $(2)
 endef
 
@@ -88,7 +88,9 @@ lock: ## Re-resolve requirements.in into requirements.txt (needs the network)
 
 # Step 1. Verify data/raw against its manifest, read every return by its spec, clean,
 # reconcile and validate.  Outputs: data/processed/*.csv.
-$(CLEAN_NB) $(PROCESSED) &: notebooks/10-clean.ipynb $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
+RUNNER := scripts/run_notebook.py
+
+$(CLEAN_NB) $(PROCESSED) &: $(RUNNER) notebooks/10-clean.ipynb $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
 	$(call run_notebook,notebooks/10-clean.ipynb,$(CLEAN_NB),)
 	@# Unchanged tables are not rewritten; mark them as made by this run.
 	@touch $(PROCESSED)
@@ -96,19 +98,19 @@ $(CLEAN_NB) $(PROCESSED) &: notebooks/10-clean.ipynb $(RAW_FILES) $(REFERENCE_FI
 # Step 2. Findings against the published figures.  Outputs: reports/tables/.
 PUBLISHED := $(wildcard data/raw/published/*.csv)
 
-$(FINDINGS_NB): notebooks/20-findings.ipynb $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(SRC) $(STAMP)
+$(FINDINGS_NB): $(RUNNER) notebooks/20-findings.ipynb $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(SRC) $(STAMP)
 	$(call run_notebook,notebooks/20-findings.ipynb,$@,)
 
 # Step 3. Figures, their data and alt text.  Outputs: reports/figures/.
-$(FIGURES_NB): notebooks/30-figures.ipynb $(FINDINGS_NB) $(SRC) $(STAMP)
+$(FIGURES_NB): $(RUNNER) notebooks/30-figures.ipynb $(FINDINGS_NB) $(SRC) $(STAMP)
 	$(call run_notebook,notebooks/30-figures.ipynb,$@,)
 
 # Variants: the same steps with the parameters in params/variants/<name>.yaml, built into
 # reports/variants/<name>/ without touching the defaults.
-$(EXECUTED)/variants/%/20-findings.ipynb: notebooks/20-findings.ipynb params/variants/%.yaml $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(SRC) $(STAMP)
+$(EXECUTED)/variants/%/20-findings.ipynb: $(RUNNER) notebooks/20-findings.ipynb params/variants/%.yaml $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(SRC) $(STAMP)
 	$(call run_notebook,notebooks/20-findings.ipynb,$@,-f params/variants/$*.yaml -p output_dir reports/variants/$*)
 
-$(EXECUTED)/variants/%/30-figures.ipynb: notebooks/30-figures.ipynb params/variants/%.yaml $(EXECUTED)/variants/%/20-findings.ipynb $(SRC) $(STAMP)
+$(EXECUTED)/variants/%/30-figures.ipynb: $(RUNNER) notebooks/30-figures.ipynb params/variants/%.yaml $(EXECUTED)/variants/%/20-findings.ipynb $(SRC) $(STAMP)
 	$(call run_notebook,notebooks/30-figures.ipynb,$@,-f params/variants/$*.yaml -p output_dir reports/variants/$*)
 
 variants: $(VARIANT_NBS) ## Build every variant in params/variants/

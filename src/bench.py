@@ -429,9 +429,11 @@ def empty_notebook(path: Path) -> Path:
 
 
 def papermill_command(notebook: Path, output: Path) -> list[str | Path]:
-    """``notebook`` executed by papermill with the Makefile's kernel and flags."""
+    """``notebook`` executed as the Makefile runs it: papermill and the clean-up in one process
+    (scripts/run_notebook.py), with the Makefile's kernel and flags."""
     return [
-        BIN / "papermill",
+        BIN / "python",
+        ROOT / "scripts" / "run_notebook.py",
         notebook,
         output,
         "-k",
