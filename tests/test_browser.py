@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from page_measures import expected
 
 from src.helpers import ROOT
 
@@ -104,25 +105,6 @@ def test_every_inline_svg_renders(browser):
     assert all(w > 0 and h > 0 for w, h in boxes), f"inline SVGs with no size: {boxes}"
 
 
-def _expected(headline: pd.DataFrame, key: str) -> tuple[float, str]:
-    """The computed value of a headline measure, from the headline table, and its unit."""
-    if key.endswith("_count"):
-        group = key.removesuffix("_count")
-        rows = headline[
-            (headline["unit"] == "count")
-            & (headline["platform_group"] == ("" if group == "forces" else group))
-        ]
-    else:
-        group, denominator = key.split("_of_")
-        rows = headline[
-            (headline["unit"] == "percent")
-            & (headline["platform_group"] == group)
-            & (headline["denominator"] == denominator)
-        ]
-    assert len(rows), f"the page shows {key}, which the headline table does not have"
-    return float(rows["computed"].iloc[0]), rows["unit"].iloc[0]
-
-
 def test_headline_numbers_equal_the_headline_table(browser):
     headline = pd.read_csv(HEADLINE, dtype=str, keep_default_na=False)
     spans = browser.execute_script(
@@ -131,7 +113,7 @@ def test_headline_numbers_equal_the_headline_table(browser):
     )
     assert len(spans) >= 5, "the page marks too few headline numbers"
     for span in spans:
-        value, unit = _expected(headline, span["key"])
+        value, unit = expected(headline, span["key"])
         match = re.fullmatch(r"([\d,]+(?:\.(\d+))?)(%?)", span["text"].strip())
         assert match, f"{span['key']}: '{span['text']}' is not a number"
         shown = float(match.group(1).replace(",", ""))
