@@ -34,7 +34,13 @@ from src.errors import InputError
 from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, rel, write_many
 from src.manifest import MANIFEST, read_manifest, verify_raw
 from src.reference import Reference, load_reference, normalise_labels
-from src.schemas import PROCESSED_SCHEMAS, validate, validate_processed
+from src.schemas import (
+    OUTCOMES,
+    PROCESSED_SCHEMAS,
+    QUESTIONS_ANSWERED,
+    validate,
+    validate_processed,
+)
 from src.specs import FileSpec, Spec, Table, load_specs
 
 OUTSIDE_WAVE = "outside the wave period"
@@ -60,18 +66,9 @@ OUTCOMES_SCHEMA = pa.DataFrameSchema(
         "force": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
         "outcome": pa.Column(
             str,
-            pa.Check.isin(
-                [
-                    "data",
-                    "partial",
-                    "refused_cost_s12",
-                    "no_platform_flag",
-                    "no_response",
-                    "refused_other",
-                ]
-            ),
+            pa.Check.isin(OUTCOMES),
         ),
-        "questions_answered": pa.Column(str, pa.Check.isin(["both", "q1", "q2", "none"])),
+        "questions_answered": pa.Column(str, pa.Check.isin(QUESTIONS_ANSWERED)),
         "period_start": pa.Column(str, pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$")),
         "period_end": pa.Column(str, pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$")),
         "provenance": pa.Column(str, pa.Check.isin(["real", "simulated"])),

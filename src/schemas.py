@@ -75,22 +75,22 @@ INSTANCES = pa.DataFrameSchema(
     name="instances",
 )
 
+# What a force's answer to a request can be (outcomes.csv, coverage.csv).
+OUTCOMES = [
+    "data",
+    "partial",
+    "refused_cost_s12",
+    "no_platform_flag",
+    "no_response",
+    "refused_other",
+]
+QUESTIONS_ANSWERED = ["both", "q1", "q2", "none"]
+
 COVERAGE = pa.DataFrameSchema(
     {
         "wave": _text(),
         "force": _text(),
-        "outcome": _text(
-            pa.Check.isin(
-                [
-                    "data",
-                    "partial",
-                    "refused_cost_s12",
-                    "no_platform_flag",
-                    "no_response",
-                    "refused_other",
-                ]
-            )
-        ),
+        "outcome": _text(pa.Check.isin(OUTCOMES)),
         "questions_answered": _text(pa.Check.isin(["both", "q1", "q2", "none"])),
         "period_start": _text(nullable=True),
         "period_end": _text(nullable=True),
