@@ -91,7 +91,7 @@ COVERAGE = pa.DataFrameSchema(
         "wave": _text(),
         "force": _text(),
         "outcome": _text(pa.Check.isin(OUTCOMES)),
-        "questions_answered": _text(pa.Check.isin(["both", "q1", "q2", "none"])),
+        "questions_answered": _text(pa.Check.isin(QUESTIONS_ANSWERED)),
         "period_start": _text(nullable=True),
         "period_end": _text(nullable=True),
         "provenance": _text(),
