@@ -14,6 +14,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The Jupyter kernel, registered inside .venv by scripts/register_kernel.py
 KERNEL := foi-platforms
+# papermill's options for every notebook. The executed copy is written once, when the notebook
+# ends (not after every cell: that is for watching long runs, and costs time on every cell).
+PAPERMILL_OPTIONS := -k $(KERNEL) --no-progress-bar --log-level WARNING --no-request-save-on-cell-execute
 BUILD := build
 
 # Files named as received may contain spaces: escape them for make.
@@ -42,7 +45,7 @@ PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
 define run_notebook
 	@mkdir -p $(BUILD)/$(dir $(2)) $(dir $(2))
 	@echo "papermill $(1) -> $(2)"
-	@$(BIN)/python scripts/run_notebook.py $(1) $(BUILD)/$(2) -k $(KERNEL) --no-progress-bar --log-level WARNING $(3) \
+	@$(BIN)/python scripts/run_notebook.py $(1) $(BUILD)/$(2) $(PAPERMILL_OPTIONS) $(3) \
 	  || { rm -f $(2); echo >&2; \
 	       echo "FAILED: notebook $(1) ($(or $(3),default parameters)) stopped at the cell shown above." >&2; \
 	       echo "The executed copy, with the failing cell marked, is $(BUILD)/$(2); $(2) was removed." >&2; exit 1; }

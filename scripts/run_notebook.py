@@ -1,27 +1,42 @@
 """Run one notebook with papermill and finalise the executed copy, in a single process.
 
-    python scripts/run_notebook.py SOURCE.ipynb OUTPUT.ipynb [papermill options]
+    python scripts/run_notebook.py SOURCE.ipynb OUTPUT.ipynb -k KERNEL [papermill options]
 
 The same as ``papermill SOURCE OUTPUT [options]`` followed by ``python -m src.notebooks
-OUTPUT``, without paying Python's start-up and nbformat's imports twice. nbformat validates
-with jsonschema, which imports the optional ``rfc3987_syntax`` package when it is installed:
-a slow import (seconds) for an IRI format check that notebooks never use
-(python-jsonschema/jsonschema#1428). It is blocked here, so jsonschema skips that check.
+OUTPUT``, with less waiting (docs/benchmark.md measures each):
+
+- the kernel is started first (``src.kernels``), so that it boots while papermill and nbformat
+  are imported, instead of after;
+- nbformat validates with jsonschema, which imports the optional ``rfc3987_syntax`` package
+  when it is installed: a slow import (seconds) for an IRI format check that notebooks never
+  use (python-jsonschema/jsonschema#1428). It is blocked here, so jsonschema skips that check;
+- once the executed notebook is written, the process ends without tearing down the modules it
+  imported (``os._exit``), which takes longer than running an empty notebook's cell. A failure
+  exits the usual way, with its traceback.
 """
 
+import logging
+import os
 import sys
 
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from papermill.cli import papermill  # noqa: E402
-
-from src.notebooks import finalise_file  # noqa: E402
+from src import kernels  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
-    papermill.main(argv, prog_name="papermill", standalone_mode=False)
-    finalise_file(argv[1])
+    manager = kernels.start(kernels.kernel_option(argv))
+    try:
+        from src.notebooks import run  # imported while the kernel boots
+    except BaseException:
+        kernels.stop(manager)
+        raise
+    run(argv, manager)
 
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

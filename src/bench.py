@@ -409,12 +409,30 @@ def check_copy(copy: Path) -> None:
 # --- Notebooks, under papermill and as plain Python --------------------------------------------
 
 
-def kernel_name(makefile: Path = ROOT / "Makefile") -> str:
-    """The Jupyter kernel the Makefile runs notebooks with (``KERNEL := ...``)."""
-    match = re.search(r"^KERNEL\s*:?=\s*(\S+)", makefile.read_text(encoding="utf-8"), re.M)
-    if not match:
-        raise ValueError(f"no KERNEL := line in {makefile}")
-    return match.group(1)
+def makefile_variable(name: str, root: Path = ROOT) -> str:
+    """The value of variable ``name`` as the project's Makefile sets it (make expands it)."""
+    done = subprocess.run(
+        [
+            "make",
+            "-s",
+            "--no-print-directory",
+            f"--eval=_bench-print: ; @echo $({name})",
+            "_bench-print",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    value = done.stdout.strip()
+    if not value:
+        raise ValueError(f"the Makefile in {root} does not set {name}")
+    return value
+
+
+def kernel_name() -> str:
+    """The Jupyter kernel the Makefile runs notebooks with (``KERNEL``)."""
+    return makefile_variable("KERNEL")
 
 
 def empty_notebook(path: Path) -> Path:
@@ -423,25 +441,17 @@ def empty_notebook(path: Path) -> Path:
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("pass")]
-    nb.metadata["kernelspec"] = {"name": kernel_name(), "language": "python"}
+    name = kernel_name()
+    nb.metadata["kernelspec"] = {"name": name, "display_name": name, "language": "python"}
     nbformat.write(nb, path)
     return path
 
 
 def papermill_command(notebook: Path, output: Path) -> list[str | Path]:
     """``notebook`` executed as the Makefile runs it: papermill and the clean-up in one process
-    (scripts/run_notebook.py), with the Makefile's kernel and flags."""
-    return [
-        BIN / "python",
-        ROOT / "scripts" / "run_notebook.py",
-        notebook,
-        output,
-        "-k",
-        kernel_name(),
-        "--no-progress-bar",
-        "--log-level",
-        "WARNING",
-    ]
+    (scripts/run_notebook.py), with the Makefile's kernel and options (``PAPERMILL_OPTIONS``)."""
+    options = makefile_variable("PAPERMILL_OPTIONS").split()
+    return [BIN / "python", ROOT / "scripts" / "run_notebook.py", notebook, output, *options]
 
 
 def _literal(value) -> str:
@@ -536,16 +546,20 @@ class Step:
 
 @dataclass
 class Rebuild:
-    """(a) no-op make, (b) the rebuild by step, (c) the same notebooks as plain Python."""
+    """(a) no-op make, (b) the rebuild by step, (c) the same notebooks as plain Python.
+
+    (c) is measured ``samples`` times, each sample all three ways one after the other, so that
+    a slow spell of the machine falls on all of them; its figures are the medians.
+    """
 
     steps: list[Step]
     extras: list[Step]
     noop_query: list[float]  # `make -q all`
     noop_make: list[float]  # `make`
     empty_notebook: Run
-    papermill: dict[str, Run]  # notebook -> papermill alone, as the make recipe calls it
-    plain: Run  # every notebook of `make all` as plain Python, in one process
-    parallel: Run | None = None  # every notebook of `make all` under `make -j<jobs>`
+    papermill: dict[str, list[Run]]  # notebook -> each sample of it alone, as make runs it
+    plain: list[Run]  # each sample of every notebook of `make all` as plain Python, one process
+    parallel: list[Run] = field(default_factory=list)  # each sample of `make -j<jobs>`
     jobs: int = 1
     startup: dict[str, float] = field(default_factory=dict)  # what start-up costs, by part
 
@@ -555,23 +569,46 @@ class Rebuild:
 
     @property
     def make_notebook_seconds(self) -> float:
-        """The notebook steps as make runs them (papermill, then the clean-up)."""
+        """The notebook steps as make runs them, in (b)."""
         return sum(s.run.seconds for s in self.steps if s.name in NOTEBOOKS)
 
     @property
+    def samples(self) -> int:
+        return len(self.plain)
+
+    def papermill_median(self, notebook: str) -> float:
+        return median([r.seconds for r in self.papermill[notebook]])
+
+    @property
     def papermill_seconds(self) -> float:
-        return sum(r.seconds for r in self.papermill.values())
+        return sum(self.papermill_median(n) for n in self.papermill)
+
+    def plain_median(self, label: str) -> float:
+        """The median time of one notebook (a label of :func:`notebook_plan`) as plain Python."""
+        return median([r.report["seconds"][label] for r in self.plain])
+
+    @property
+    def plain_labels(self) -> list[str]:
+        return list(self.plain[0].report["seconds"])
+
+    @property
+    def plain_seconds(self) -> float:
+        """Every notebook of ``make all`` as plain Python, start-up included (median)."""
+        return median([r.seconds for r in self.plain])
 
     @property
     def plain_startup_seconds(self) -> float:
-        """The plain process's own start-up and imports, outside every notebook."""
-        return self.plain.seconds - sum(self.plain.report["seconds"].values())
+        """The plain process's own start-up and imports, outside every notebook (median)."""
+        return median([r.seconds - sum(r.report["seconds"].values()) for r in self.plain])
 
     @property
     def plain_default_seconds(self) -> float:
         """The three default notebooks as plain Python, with the process's start-up."""
-        times = self.plain.report["seconds"]
-        return self.plain_startup_seconds + sum(times[Path(n).stem] for n in NOTEBOOKS)
+        return self.plain_startup_seconds + sum(self.plain_median(Path(n).stem) for n in NOTEBOOKS)
+
+    @property
+    def parallel_seconds(self) -> float:
+        return median([r.seconds for r in self.parallel])
 
 
 @dataclass
@@ -587,9 +624,11 @@ class Scale:
         return self.run.report["seconds"]
 
 
-def measure_rebuild(work: Path, repeats: int = 5) -> Rebuild:
-    """Rebuild a copy of the project from nothing, one make target at a time, then time a no-op
-    make, papermill's start-up on an empty notebook and the notebooks' code as plain Python.
+def measure_rebuild(work: Path, repeats: int = 5, samples: int = 3) -> Rebuild:
+    """Rebuild a copy of the project from nothing, one make target at a time; time a no-op make
+    and papermill's start-up on an empty notebook; then, ``samples`` times, each default notebook
+    under papermill, every notebook of ``make all`` under ``make -j`` from a cleaned tree, and
+    the same notebooks' code as plain Python.
 
     Runs in ``work/project`` so that the project's own outputs are never touched; the copy's
     ``make clean`` removes only the copy's outputs.
@@ -600,10 +639,6 @@ def measure_rebuild(work: Path, repeats: int = 5) -> Rebuild:
     run_process(["make", "clean"], **options)
     steps = [Step(n, t, run_process(["make", t], **options)) for n, t in REBUILD_STEPS]
     extras = [Step(n, t, run_process(["make", t], **options)) for n, t in EXTRA_STEPS]
-    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    run_process(["make", "clean"], **options)
-    parallel = run_process(["make", f"-j{jobs}", *NOTEBOOK_TARGETS], **options)
-    run_process(["make", "all"], **options)
     left = run_process(["make", "-q", "all"], check=False, **options)
     if left.returncode:
         raise RuntimeError("make still has work to do after `make all`: a rule is not a no-op")
@@ -611,13 +646,18 @@ def measure_rebuild(work: Path, repeats: int = 5) -> Rebuild:
     noop_make = repeat(["make"], repeats, **options)
     empty = empty_notebook(work / "empty.ipynb")
     empty_run = run_process(papermill_command(empty, work / "empty-out.ipynb"), **options)
-    (work / "papermill").mkdir()
-    papermill = {
-        n: run_process(papermill_command(copy / n, work / "papermill" / Path(n).name), **options)
-        for n in NOTEBOOKS
-    }
-    plain = plain_run(notebook_plan(copy), copy, copy_env(copy), work)
     startup = measure_startup(work, empty, empty_run.seconds, options)
+    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    (work / "papermill").mkdir()
+    papermill: dict[str, list[Run]] = {n: [] for n in NOTEBOOKS}
+    plain, parallel = [], []
+    for _ in range(samples):
+        for n in NOTEBOOKS:
+            output = work / "papermill" / Path(n).name
+            papermill[n].append(run_process(papermill_command(copy / n, output), **options))
+        plain.append(plain_run(notebook_plan(copy), copy, copy_env(copy), work))
+        run_process(["make", "clean"], **options)
+        parallel.append(run_process(["make", f"-j{jobs}", *NOTEBOOK_TARGETS], **options))
     return Rebuild(
         steps, extras, noop_query, noop_make, empty_run, papermill, plain, parallel, jobs, startup
     )
@@ -639,22 +679,27 @@ def without_module(work: Path, module: str, env: dict[str, str]) -> dict[str, st
     return {**env, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
+STOCK_PAPERMILL = "`papermill` command line, empty notebook"
+RUNNER_EMPTY = "`scripts/run_notebook.py`, empty notebook"
+
+
 def measure_startup(
     work: Path, empty: Path, empty_seconds: float, options: dict
 ) -> dict[str, float]:
-    """Where a notebook step's fixed cost goes: importing nbformat (papermill and the clean-up
-    of the executed notebook each do) and running an empty notebook, as installed and with
-    :data:`SLOW_IMPORT` marked unavailable."""
+    """Where a notebook's fixed cost goes: an empty notebook under papermill's own command line
+    (its kernel started after its imports, the notebook saved after every cell) and under
+    scripts/run_notebook.py as the Makefile runs it; and importing nbformat, as installed and
+    with :data:`SLOW_IMPORT` marked unavailable."""
     blocked = {**options, "env": without_module(work, SLOW_IMPORT, options["env"])}
     importing = [PYTHON, "-c", "import nbformat"]
-    empty_run = papermill_command(empty, work / "empty-out.ipynb")
+    stock = [BIN / "papermill", empty, work / "empty-stock.ipynb", "-k", kernel_name()]
+    stock += ["--no-progress-bar", "--log-level", "WARNING"]
     return {
+        STOCK_PAPERMILL: run_process(stock, **options).seconds,
+        f"{STOCK_PAPERMILL}, {SLOW_IMPORT} unavailable": run_process(stock, **blocked).seconds,
+        RUNNER_EMPTY: empty_seconds,
         "`import nbformat`": run_process(importing, **options).seconds,
         f"`import nbformat`, {SLOW_IMPORT} unavailable": run_process(importing, **blocked).seconds,
-        "papermill, empty notebook": empty_seconds,
-        f"papermill, empty notebook, {SLOW_IMPORT} unavailable": run_process(
-            empty_run, **blocked
-        ).seconds,
     }
 
 
@@ -772,7 +817,7 @@ def checks(results: Results) -> list[Check]:
             ),
         ]
         if rebuild.parallel:
-            both = rebuild.parallel.seconds / rebuild.plain.seconds
+            both = rebuild.parallel_seconds / rebuild.plain_seconds
             out.append(
                 Check(
                     f"Every notebook of `make all` under `make -j{rebuild.jobs}` against the same "
@@ -861,7 +906,6 @@ STEP_HEADER = ["step", "make target", "wall time", "CPU time", "peak memory"]
 
 
 def _rebuild_sections(rebuild: Rebuild, empty_seconds: float) -> list[str]:
-    plain = rebuild.plain.report["seconds"]
     step_rows = [
         [
             f"`{s.name}`",
@@ -888,9 +932,15 @@ def _rebuild_sections(rebuild: Rebuild, empty_seconds: float) -> list[str]:
     ]
     by_notebook = []
     for name in NOTEBOOKS:
-        step = next(s for s in rebuild.steps if s.name == name)
-        alone, under = plain[Path(name).stem], rebuild.papermill[name].seconds
-        by_notebook.append([f"`{name}`", seconds(alone), seconds(under), seconds(step.run.seconds)])
+        times = [r.seconds for r in rebuild.papermill[name]]
+        by_notebook.append(
+            [
+                f"`{name}`",
+                seconds(rebuild.plain_median(Path(name).stem)),
+                seconds(rebuild.papermill_median(name)),
+                f"{min(times):.2f} to {max(times):.2f} s",
+            ]
+        )
     by_notebook.append(
         ["interpreter start-up and imports, once", seconds(rebuild.plain_startup_seconds), "", ""]
     )
@@ -901,19 +951,21 @@ def _rebuild_sections(rebuild: Rebuild, empty_seconds: float) -> list[str]:
             f"**{seconds(plain_default)}**",
             f"**{seconds(rebuild.papermill_seconds)}** "
             f"({rebuild.papermill_seconds / plain_default:.2f}x)",
-            f"**{seconds(rebuild.make_notebook_seconds)}** "
-            f"({rebuild.make_notebook_seconds / plain_default:.2f}x)",
+            "",
         ]
     )
     parallel = []
     if rebuild.parallel:
+        each = ", ".join(seconds(r.seconds) for r in rebuild.parallel)
+        plain_each = ", ".join(seconds(r.seconds) for r in rebuild.plain)
         parallel = [
-            f"Every notebook `make all` runs ({len(plain)}: the three above and each variant's "
-            f"findings and figures), from a cleaned tree, took {seconds(rebuild.parallel.seconds)} "
-            f"under `make -j{rebuild.jobs}` (make runs independent notebooks side by side), "
-            f"against {seconds(rebuild.plain.seconds)} for the same code, with the same "
+            f"Every notebook `make all` runs ({len(rebuild.plain_labels)}: the three above and "
+            "each variant's findings and figures), from a cleaned tree, under "
+            f"`make -j{rebuild.jobs}` (make runs independent notebooks side by side) took "
+            f"{each} (median {seconds(rebuild.parallel_seconds)}), against {plain_each} "
+            f"(median {seconds(rebuild.plain_seconds)}) for the same code, with the same "
             "parameters, as plain Python in one process, one notebook after the other: "
-            f"{rebuild.parallel.seconds / rebuild.plain.seconds:.2f}x.",
+            f"{rebuild.parallel_seconds / rebuild.plain_seconds:.2f}x.",
             "",
         ]
     runs = ", ".join(f"{t:.3f}" for t in rebuild.noop_query)
@@ -943,18 +995,22 @@ def _rebuild_sections(rebuild: Rebuild, empty_seconds: float) -> list[str]:
         "## (c) Papermill against plain Python",
         "",
         "The same notebooks' code cells, with their default parameters, run one after the "
-        "other in a single plain Python process (no kernel, no papermill, nothing rendered), "
-        "against each notebook under papermill with the Makefile's kernel and flags (a fresh "
-        "kernel per notebook), and against the make step (papermill, then the clean-up).",
+        "other in a single plain Python process (no kernel, no papermill, nothing displayed), "
+        "against each notebook run as the Makefile runs it (`scripts/run_notebook.py`: papermill "
+        "with the Makefile's kernel and options, a fresh kernel per notebook, then the clean-up "
+        f"of the executed copy). Each was measured {rebuild.samples} times, the ways taking "
+        "turns, so that a slow spell of the machine falls on all of them; the figures are "
+        "medians, with the range of the notebook runs.",
         "",
-        table(["notebook", "plain Python", "under papermill", "make step"], by_notebook),
+        table(["notebook", "plain Python", "under papermill", "range"], by_notebook),
         "",
         *parallel,
-        f"Papermill on a notebook whose only cell is `pass` takes {seconds(empty_seconds)}: "
-        "that much of each notebook's time is starting papermill and a kernel, before any of "
-        "the notebook's own imports. Where that goes (each a fresh process; papermill and the "
-        "clean-up each import nbformat, and through it jsonschema, which imports the optional "
-        f"`{SLOW_IMPORT}` when it is installed):",
+        f"A notebook whose only cell is `pass` takes {seconds(empty_seconds)} as the Makefile "
+        "runs it: starting Python, papermill and a kernel, before any of a notebook's own "
+        "imports. The runner starts the kernel before it imports papermill, so that the two "
+        "overlap, and writes the executed copy once, at the end; papermill's own command line "
+        "does neither. nbformat validates with jsonschema, which imports the optional "
+        f"`{SLOW_IMPORT}` when it is installed; the runner blocks it:",
         "",
         table(["start-up", "wall time"], [[k, seconds(v)] for k, v in rebuild.startup.items()]),
         "",

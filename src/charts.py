@@ -210,6 +210,19 @@ def save_figure(fig, stem: Path | str, data: pd.DataFrame, alt_text: str) -> lis
     return sorted(files)
 
 
+def show(fig, stem: Path | str) -> None:
+    """Close ``fig`` and show the SVG that :func:`save_figure` wrote for it, ``<stem>.svg``.
+
+    The notebook then shows the published figure itself, and matplotlib does not draw the
+    figure a second time for the notebook (its inline backend would, as a PNG). Outside a
+    notebook, IPython's ``display`` prints a one-line description instead.
+    """
+    from IPython.display import SVG, display  # only the notebooks display anything
+
+    plt.close(fig)
+    display(SVG(filename=str(Path(stem).with_suffix(".svg"))))
+
+
 # --- The charts -----------------------------------------------------------------------------
 
 

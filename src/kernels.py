@@ -1,0 +1,54 @@
+"""Start a notebook's Jupyter kernel first, so that it boots while papermill is still importing.
+
+A kernel takes about a second to be ready (a new Python process importing ipykernel and
+IPython), and papermill with nbformat takes about as long to import. papermill would do them one
+after the other; ``scripts/run_notebook.py`` starts the kernel with :func:`start` before it
+imports anything else, then hands it to papermill (``src.notebooks.PrestartedKernelEngine``).
+
+Only jupyter_client is imported here, so that the kernel starts as early as it can.
+"""
+
+from __future__ import annotations
+
+import os
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+
+# nbclient starts its kernels with IPython's history kept in memory (its `ipython_hist_file`),
+# so nothing is written to the user's ~/.ipython; a kernel started here does the same.
+EXTRA_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
+
+
+def kernel_option(argv: list[str]) -> str:
+    """The kernel named by papermill's ``-k NAME`` / ``--kernel NAME`` option in ``argv``."""
+    for i, arg in enumerate(argv):
+        if arg in ("-k", "--kernel") and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--kernel="):
+            return arg.split("=", 1)[1]
+    raise SystemExit(
+        "scripts/run_notebook.py needs the kernel to run the notebook with: -k NAME "
+        "(the Makefile passes -k $(KERNEL))"
+    )
+
+
+def start(name: str) -> AsyncKernelManager:
+    """Start kernel ``name`` and return its manager without waiting for it to be ready.
+
+    The kernel inherits this process's working directory and environment, as papermill's own
+    kernels do; ``PYDEVD_DISABLE_FILE_VALIDATION`` is set first, as papermill's command line
+    sets it before starting one.
+    """
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    manager = AsyncKernelManager(kernel_name=name)
+    run_sync(manager.start_kernel)(extra_arguments=list(EXTRA_ARGUMENTS))
+    return manager
+
+
+def stop(manager: AsyncKernelManager) -> None:
+    """Shut the kernel down now, if it is still running (papermill stops it when a notebook
+    ends; this is for when papermill never got to run it)."""
+    if run_sync(manager.is_alive)():
+        run_sync(manager.shutdown_kernel)(now=True)
+    run_sync(manager.cleanup_resources)()
