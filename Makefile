@@ -8,6 +8,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 MAKEFLAGS += --no-builtin-rules --no-print-directory
 
+# `make` and `make all` run independent notebooks side by side, one job per CPU, and print each
+# job's output in one piece when it ends. `make JOBS=1` runs one at a time. (make reads -j
+# given on its command line only after this file, so JOBS is the way to choose.) Other goals,
+# `make test` among them, run one step at a time unless given -j.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+ifeq ($(filter-out all,$(or $(MAKECMDGOALS),all)),)
+MAKEFLAGS += -j$(JOBS) --output-sync=target
+endif
+
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -63,7 +72,7 @@ help: ## List the targets
 
 setup: $(STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
 
-$(STAMP): requirements.txt scripts/register_kernel.py
+$(STAMP): requirements.txt requirements.in scripts/register_kernel.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@# Make the project's src/ importable from anywhere (papermill, nbval, JupyterLab).

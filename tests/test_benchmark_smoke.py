@@ -229,17 +229,32 @@ def _rebuild(plain_seconds: float, noop: float = 0.02) -> bench.Rebuild:
     )
 
 
-def test_the_rebuild_is_judged_on_wall_time_and_papermill_overhead():
+PARALLEL = (
+    "Every notebook of `make all`, 2 at a time as `make` runs them, against the same code as "
+    "plain Python"
+)
+SERIAL = (
+    "The three default notebooks one after the other under papermill against the same code as "
+    "plain Python"
+)
+
+
+def test_the_rebuild_is_judged_on_wall_time_and_papermill_overhead_as_make_runs_it():
     verdicts = _verdicts(_results(rebuild=_rebuild(plain_seconds=25.0)))
-    assert verdicts["The notebooks under papermill against the same code as plain Python"]
-    assert verdicts["Full rebuild of the default outputs"]  # 4 steps of 12 s
+    assert verdicts["Full rebuild of the default outputs, one step at a time"]  # 4 steps of 12 s
+    assert verdicts[PARALLEL] is True  # 1.4 times plain Python
     slow = _verdicts(_results(rebuild=_rebuild(plain_seconds=15.0, noop=1.5)))
-    assert not slow["The notebooks under papermill against the same code as plain Python"]
     assert not slow["No-op `make` (median)"] and not slow["No-op `make -q all` (median)"]
-    parallel = "Every notebook of `make all` under `make -j2` against the same code as plain Python"
-    assert slow[parallel] and verdicts[parallel]  # 1.4 times plain Python
+    assert slow[PARALLEL] is True
+    # The notebooks one after the other (2x here) are reported, not judged: the target lets
+    # independent notebooks run side by side.
+    assert verdicts[SERIAL] is None and slow[SERIAL] is None
+    over = _rebuild(plain_seconds=15.0)
+    over.parallel = [bench.Run(15.0 * f, 300 * MIB) for f in (1.6, 1.5, 1.7)]
+    assert _verdicts(_results(rebuild=over))[PARALLEL] is False
     text = bench.render(_results(rebuild=_rebuild(plain_seconds=15.0)))
     assert "## (a) No-op make" in text and "(2.00x)" in text  # medians: 30 s against 15 s
+    assert f"| {SERIAL} | 2.00x |  | reported |" in text
     assert "| `import nbformat` | 2.50 s |" in text
     assert "| `notebooks/10-clean.ipynb` | 3.75 s | 10.0 s | 9.00 to 11.00 s |" in text
     assert "(median 21.0 s)" in text and "1.40x" in text  # make -j2 against plain Python
