@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = [c for c in bench.checks(results) if c.passed is False]
     for check in bench.checks(results):
         verdict = check.verdict.strip("*")
-        step(f"{verdict}  {check.measure}: {check.measured} ({check.target})")
+        target = f" ({check.target})" if check.target else ""
+        step(f"{verdict}  {check.measure}: {check.measured}{target}")
     step(f"wrote {rel(args.out)} in {bench.seconds(results.total_seconds)}")
     return 1 if failed else 0
 
