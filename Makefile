@@ -29,11 +29,17 @@ PAPERMILL_OPTIONS := -k $(KERNEL) --no-progress-bar --log-level WARNING --no-req
 BUILD := build
 
 # Files named as received may contain spaces: escape them for make.
-esc = $(subst $(space),\ ,$(1))
-space := $(subst ,, )
 RAW_FILES := $(shell find data/raw -type f -not -name '.*' -not -name README.md 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
 REFERENCE_FILES := $(shell find data/reference -type f -not -name '.*' 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
-SRC := $(sort $(wildcard src/*.py))
+# The product's code, by layer: each step's rule depends on its own package, the shared layer
+# and the ground, never on another step's code nor on a tool (simulation/, bench/).
+GROUND := src/__init__.py src/helpers.py src/errors.py src/vocab.py
+SHARED := $(sort $(wildcard src/data/*.py)) src/sdc.py src/provenance.py
+STEP_SRC = $(sort $(wildcard src/$(1)/*.py)) $(GROUND) $(SHARED)
+CLEAN_SRC := $(call STEP_SRC,clean)
+FINDINGS_SRC := $(call STEP_SRC,findings)
+FIGURES_SRC := $(call STEP_SRC,figures)
+REPORT_SRC := $(call STEP_SRC,report) $(wildcard src/report/templates/*)
 VARIANTS := $(basename $(notdir $(wildcard params/variants/*.yaml)))
 
 EXECUTED := notebooks/executed
@@ -46,7 +52,7 @@ REPORT := reports/report.html
 PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
 	data/processed/reconciliation.csv data/processed/cleaning_log.csv data/processed/records.csv
 
-# $(call run_notebook,SOURCE,TARGET,EXTRA_PAPERMILL_ARGS)
+# $(call run_notebook,SOURCE,TARGET,PAPERMILL_PARAMETERS)
 # Runs into build/ first; the target appears only if every cell ran. A failing notebook is
 # kept in build/ with the failing cell marked. scripts/run_notebook.py is papermill followed
 # by src/notebooks.py, which removes what differs between runs (papermill's timings, how the
@@ -98,49 +104,59 @@ lock: ## Re-resolve requirements.in into requirements.txt (needs the network)
 # ones in place: make must not delete them either.
 .PRECIOUS: $(PROCESSED) reports/PROVENANCE.json $(REPORT)
 
-# Step 1. Verify data/raw against its manifest, read every return by its spec, clean,
-# reconcile and validate.  Outputs: data/processed/*.csv.
-RUNNER := scripts/run_notebook.py
+# How make runs a notebook (papermill with a kernel started early, then the clean-up).
+RUNNER := scripts/run_notebook.py $(sort $(wildcard src/runner/*.py))
 
-$(CLEAN_NB) $(PROCESSED) &: $(RUNNER) notebooks/10-clean.ipynb $(RAW_FILES) $(REFERENCE_FILES) $(SRC) $(STAMP)
+# Step 10: data/raw/ + data/reference/ -> data/processed/*.csv
+# Verify data/raw against its manifest, read every return by its spec, clean, reconcile and
+# validate.
+$(CLEAN_NB) $(PROCESSED) &: $(RUNNER) notebooks/10-clean.ipynb $(RAW_FILES) $(REFERENCE_FILES) $(CLEAN_SRC) $(STAMP)
 	$(call run_notebook,notebooks/10-clean.ipynb,$(CLEAN_NB),)
 	@# Unchanged tables are not rewritten; mark them as made by this run.
 	@touch $(PROCESSED)
 
-# Step 2. Findings against the published figures.  Outputs: reports/tables/.
+# Step 20: data/processed/ + data/raw/published/ + data/reference/ -> reports/tables/
+# The findings against the published figures. Takes every parameter of the findings.
 PUBLISHED := $(wildcard data/raw/published/*.csv)
 
-$(FINDINGS_NB): $(RUNNER) notebooks/20-findings.ipynb $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(SRC) $(STAMP)
+$(FINDINGS_NB): $(RUNNER) notebooks/20-findings.ipynb $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(FINDINGS_SRC) $(STAMP)
 	$(call run_notebook,notebooks/20-findings.ipynb,$@,)
 
-# Step 3. Figures, their data and alt text.  Outputs: reports/figures/.
-$(FIGURES_NB): $(RUNNER) notebooks/30-figures.ipynb $(FINDINGS_NB) $(SRC) $(STAMP)
+# Step 30: reports/tables/ -> reports/figures/
+# The figures, their data and alt text. Takes one parameter, output_dir.
+$(FIGURES_NB): $(RUNNER) notebooks/30-figures.ipynb $(FINDINGS_NB) $(FIGURES_SRC) $(STAMP)
 	$(call run_notebook,notebooks/30-figures.ipynb,$@,)
 
-# Variants: the same steps with the parameters in params/variants/<name>.yaml, built into
-# reports/variants/<name>/ without touching the defaults.
-$(EXECUTED)/variants/%/20-findings.ipynb: $(RUNNER) notebooks/20-findings.ipynb params/variants/%.yaml $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(SRC) $(STAMP)
-	$(call run_notebook,notebooks/20-findings.ipynb,$@,-f params/variants/$*.yaml -p output_dir reports/variants/$*)
+# Variants: steps 20 and 30 with the parameters in params/variants/<name>.yaml, built into
+# reports/variants/<name>/ without touching the defaults. Step 20 takes the file's parameters;
+# step 30 only the output folder.
+variant_dir = reports/variants/$(1)
+FINDINGS_PARAMS = -f $(1) -p output_dir $(call variant_dir,$(2))
+FIGURES_PARAMS = -p output_dir $(call variant_dir,$(1))
 
-$(EXECUTED)/variants/%/30-figures.ipynb: $(RUNNER) notebooks/30-figures.ipynb params/variants/%.yaml $(EXECUTED)/variants/%/20-findings.ipynb $(SRC) $(STAMP)
-	$(call run_notebook,notebooks/30-figures.ipynb,$@,-f params/variants/$*.yaml -p output_dir reports/variants/$*)
+$(EXECUTED)/variants/%/20-findings.ipynb: $(RUNNER) notebooks/20-findings.ipynb params/variants/%.yaml $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(FINDINGS_SRC) $(STAMP)
+	$(call run_notebook,notebooks/20-findings.ipynb,$@,$(call FINDINGS_PARAMS,params/variants/$*.yaml,$*))
+
+$(EXECUTED)/variants/%/30-figures.ipynb: $(RUNNER) notebooks/30-figures.ipynb $(EXECUTED)/variants/%/20-findings.ipynb $(FIGURES_SRC) $(STAMP)
+	$(call run_notebook,notebooks/30-figures.ipynb,$@,$(call FIGURES_PARAMS,$*))
 
 variants: $(VARIANT_NBS) ## Build every variant in params/variants/
 
+variant: NAME = $(basename $(notdir $(PARAMS)))
 variant: $(STAMP) ## Build one variant: make variant PARAMS=params/my-variant.yaml
 	@test -n "$(PARAMS)" || { echo "Usage: make variant PARAMS=params/<name>.yaml" >&2; exit 2; }
-	$(call run_notebook,notebooks/20-findings.ipynb,$(EXECUTED)/variants/$(basename $(notdir $(PARAMS)))/20-findings.ipynb,-f $(PARAMS) -p output_dir reports/variants/$(basename $(notdir $(PARAMS))))
-	$(call run_notebook,notebooks/30-figures.ipynb,$(EXECUTED)/variants/$(basename $(notdir $(PARAMS)))/30-figures.ipynb,-f $(PARAMS) -p output_dir reports/variants/$(basename $(notdir $(PARAMS))))
+	$(call run_notebook,notebooks/20-findings.ipynb,$(EXECUTED)/variants/$(NAME)/20-findings.ipynb,$(call FINDINGS_PARAMS,$(PARAMS),$(NAME)))
+	$(call run_notebook,notebooks/30-figures.ipynb,$(EXECUTED)/variants/$(NAME)/30-figures.ipynb,$(call FIGURES_PARAMS,$(NAME)))
 
-# Step 4. The methodology report, rendered from the executed notebooks and tables.
-REPORT_TEMPLATES := $(wildcard src/templates/*)
-
-$(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(PUBLISHED) $(REFERENCE_FILES) scripts/build_report.py $(REPORT_TEMPLATES) $(SRC) $(STAMP)
+# Step 40: data/processed/ + reports/tables/ + reports/figures/ -> reports/report.html
+# The methodology report, rendered from the executed notebooks and tables.
+$(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(PUBLISHED) $(REFERENCE_FILES) scripts/build_report.py $(REPORT_SRC) $(STAMP)
 	$(BIN)/python scripts/build_report.py
 	@touch $(REPORT) reports/PROVENANCE.json
 
-# The README's numbers (findings, variants, sources) are generated, never typed in.
-README.md: $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(PUBLISHED) $(wildcard docs/benchmark.md) scripts/update_readme.py src/readme.py $(STAMP)
+# Step 40 also writes the README's numbers (findings, variants, sources): generated, never
+# typed in. (`make bench` writes the benchmark block itself.)
+README.md: $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(PUBLISHED) scripts/update_readme.py $(REPORT_SRC) $(STAMP)
 	$(BIN)/python scripts/update_readme.py
 	@touch $@
 
@@ -169,8 +185,8 @@ determinism: ## Fail if the rebuild changed any committed file, or if make still
 	  git status --porcelain >&2; git --no-pager diff --stat >&2; exit 1; \
 	else echo "determinism: the rebuild left the working tree clean"; fi
 
-bench: $(STAMP) ## Measure rebuild time and scale (writes docs/benchmark.md; not part of test)
-	$(BIN)/python scripts/benchmark.py
+bench: $(STAMP) ## Measure rebuild time and scale (writes bench/README.md and the README's block; not part of test)
+	$(BIN)/python -m bench
 
 # --- Housekeeping -------------------------------------------------------------------------
 

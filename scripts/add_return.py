@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from src.data.manifest import CONTENTS, update_manifest
 from src.helpers import RAW
-from src.manifest import CONTENTS, update_manifest
 
 
 def main(argv: list[str] | None = None) -> int:

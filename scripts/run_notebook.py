@@ -3,7 +3,7 @@
     python scripts/run_notebook.py SOURCE.ipynb OUTPUT.ipynb -k KERNEL [papermill options]
 
 The same as ``papermill SOURCE OUTPUT [options]`` followed by ``python -m src.notebooks
-OUTPUT``, with less waiting (docs/benchmark.md measures each):
+OUTPUT``, with less waiting (bench/README.md measures each):
 
 - the kernel is started first (``src.kernels``), so that it boots while papermill and nbformat
   are imported, instead of after;
@@ -21,13 +21,13 @@ import sys
 
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from src import kernels  # noqa: E402
+from src.runner import kernels  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
     manager = kernels.start(kernels.kernel_option(argv))
     try:
-        from src.notebooks import run  # imported while the kernel boots
+        from src.runner.notebooks import run  # imported while the kernel boots
     except BaseException:
         kernels.stop(manager)
         raise

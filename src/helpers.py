@@ -1,4 +1,5 @@
-"""Small shared helpers: project paths, deterministic and atomic writes, hashing, YAML."""
+"""The ground every module stands on: project paths, deterministic and atomic writes, hashing,
+YAML, the one CSV format out and in, and the generated blocks of hand-written files."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +33,12 @@ RAW = ROOT / "data" / "raw"
 REFERENCE = ROOT / "data" / "reference"
 PROCESSED = ROOT / "data" / "processed"
 REPORTS = ROOT / "reports"
+#: Published figures, transcribed (real, not simulated), read by the findings and the report.
+PUBLISHED = RAW / "published"
+#: The default build's outputs; a variant's live under ``reports/variants/<name>/``.
+TABLES = REPORTS / "tables"
+FIGURES = REPORTS / "figures"
+REPORT_HTML = REPORTS / "report.html"
 
 
 def rel(path: Path | str) -> str:
@@ -90,6 +98,13 @@ def csv_text(df: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
+def read_csv_text(source: Path | str | io.StringIO) -> pd.DataFrame:
+    """A CSV the project wrote (or a reference table) as text, exactly as it is: every column a
+    string, no guessing of types or missing values, a UTF-8 byte-order mark ignored. The one
+    reader of every CSV :func:`csv_text` writes."""
+    return pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
 def write_csv(df: pd.DataFrame, path: Path | str) -> Path:
     return write_text(path, csv_text(df))
 
@@ -120,3 +135,16 @@ def write_many(outputs: dict[Path | str, str | bytes]) -> None:
         for tmp, _ in staged:
             if tmp.exists():
                 tmp.unlink()
+
+
+def replace_block(text: str, name: str, content: str) -> str:
+    """Replace the body of the generated block ``name`` in ``text`` (a hand-written file such
+    as the README): what lies between ``<!-- name:start -->`` and ``<!-- name:end -->``. The
+    markers must exist exactly once."""
+    pattern = re.compile(
+        rf"(<!-- {re.escape(name)}:start -->\n).*?(<!-- {re.escape(name)}:end -->)", re.S
+    )
+    found = len(pattern.findall(text))
+    if found != 1:
+        raise ValueError(f"block '{name}': expected one pair of markers, found {found}")
+    return pattern.sub(lambda m: m.group(1) + content.strip("\n") + "\n" + m.group(2), text)

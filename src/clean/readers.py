@@ -1,0 +1,627 @@
+"""Readers: one small function per format, each turning a table into a long frame of cells.
+
+Every table reader returns one row per count cell, with the text exactly as printed:
+
+``label`` (as printed), ``offence_group``, ``period_start``, ``period_end`` (ISO dates),
+``value`` (the cell's text), ``row`` (the row as the file numbers it), ``column`` (0-based
+index of the count cell's column), ``source_place`` (the
+count cell, e.g. ``sheet 'Oct 2019 - Mar 2020', row 7, column C``) and ``label_place`` (the
+label cell).
+
+Nothing is parsed or mapped here (that is :mod:`src.clean`), so that every decision about a cell
+is made, and logged, in one place. Each format has a grid reader (header, body rows, row numbers
+and how to name a place) and all share :func:`cells_from_grid`. Record-level extracts are read by
+:func:`read_records`, vectorised with pyarrow, reading only the columns the spec names.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from src.clean.specs import FileSpec, Table
+from src.errors import InputError
+from src.helpers import rel
+
+CELL_COLUMNS = [
+    "label",
+    "offence_group",
+    "period_start",
+    "period_end",
+    "value",
+    "row",
+    "column",
+    "source_place",
+    "label_place",
+]
+RECORD_COLUMNS = ["line", "id", "date", "offence", "text"]
+_SPACE = re.compile(r"\s+")
+_UTF8 = {"utf-8", "utf-8-sig"}
+
+
+def _clean_header(text) -> str:
+    """A header as matched against the spec: whitespace collapsed, trimmed (case kept)."""
+    return _SPACE.sub(" ", "" if text is None else str(text)).strip()
+
+
+def _cell_text(value) -> str:
+    """A cell's value as printed: numbers without a trailing '.0', text trimmed, None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter for a 0-based index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+# --- Text decoding -----------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, encoding: str, file: str) -> str:
+    """Decode ``data`` strictly with the declared ``encoding``; a wrong declaration is an error.
+
+    Strict decoding catches bytes that are invalid in the declared encoding. It cannot catch a
+    UTF-8 file declared as a single-byte encoding (cp1252, latin-1 decode any bytes, giving
+    mojibake such as 'Ã©'), so that case is checked for too: non-ASCII text that is valid UTF-8
+    is almost never meant as cp1252.
+    """
+    name = codecs.lookup(encoding).name
+    fix = "declare the file's real encoding in its spec (encoding: utf-8, cp1252, utf-16, ...)"
+    for bom, bom_name in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom) and not name.startswith("utf-16"):
+            raise InputError(
+                file,
+                "byte 1",
+                f"starts with a {bom_name} byte-order mark but the spec says {encoding}",
+                fix,
+            )
+    if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        name = "utf-8-sig"
+    try:
+        text = data.decode(name, errors="strict")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            file,
+            f"line {line}, byte {error.start + 1}",
+            f"is not valid {encoding}: byte {data[error.start : error.start + 1]!r} cannot be "
+            f"decoded ({error.reason})",
+            fix,
+        ) from None
+    if name not in _UTF8 and not name.startswith("utf-") and not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return text
+        offset = next(i for i, b in enumerate(data) if b > 127)
+        line = data[:offset].count(b"\n") + 1
+        raise InputError(
+            file,
+            f"line {line}, byte {offset + 1}",
+            f"the spec says {encoding} but the text is UTF-8: read as {encoding} it would turn "
+            f"into mojibake (e.g. {data[offset : offset + 2].decode('utf-8', 'replace')!r} -> "
+            f"{data[offset : offset + 2].decode(name, 'replace')!r})",
+            "declare encoding: utf-8 (or utf-8-sig) in the spec",
+        )
+    return text
+
+
+def _read_bytes(path: Path, file: str) -> bytes:
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(
+            file,
+            "whole file",
+            "the file is empty",
+            "ask the force for the return again (and replace the file with its manifest row)",
+        )
+    return data
+
+
+# --- Grids: a header, body rows and how to name a place ----------------------------------------
+
+
+@dataclass
+class Grid:
+    """A table as text: ``header`` names, ``body`` rows (lists of text), their row numbers."""
+
+    file: str
+    header: list[str]
+    body: list[list[str]]
+    rows: list[int]
+    header_place: str
+    place: Callable[[int, int], str]  # (row number, 0-based column) -> place
+
+    def column(self, name: str, key: str, source: str) -> int:
+        """The 0-based index of header ``name``; a missing or ambiguous header is an error."""
+        wanted = _clean_header(name)
+        found = [i for i, h in enumerate(self.header) if h == wanted]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise InputError(
+                self.file,
+                self.header_place,
+                f"the header '{wanted}' appears {len(found)} times, so '{key}' is ambiguous",
+                f"point the spec ({source}) at a header row whose names are unique",
+            )
+        shown = ", ".join(f"'{h}'" for h in self.header if h) or "(nothing)"
+        hint = ""
+        if len([h for h in self.header if h]) == 1 and any(d in self.header[0] for d in ";\t|,"):
+            hint = " (the whole header is one column: is the delimiter right?)"
+        raise InputError(
+            self.file,
+            self.header_place,
+            f"no column headed '{wanted}' (spec key '{key}'); the header row has: {shown}{hint}",
+            f"correct '{key}' or where.header_row in {source}",
+        )
+
+
+def _body(
+    rows: list[list[str]], numbers: list[int], header_at: int, last_row: int | None
+) -> tuple[list[list[str]], list[int]]:
+    keep = [
+        (row, n)
+        for row, n in zip(rows, numbers, strict=True)
+        if n > header_at and (last_row is None or n <= last_row)
+    ]
+    return [r for r, _ in keep], [n for _, n in keep]
+
+
+def _header(rows, numbers, header_at: int, file: str, header_place: str, size: int) -> list[str]:
+    if header_at not in numbers:
+        raise InputError(
+            file,
+            header_place,
+            f"there is no row {header_at}: the table has {size} row(s)",
+            "correct where.header_row in the spec",
+        )
+    return [_clean_header(h) for h in rows[numbers.index(header_at)]]
+
+
+def csv_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
+    """A CSV table: decoded strictly, split by the declared delimiter; rows are file lines."""
+    file = rel(path)
+    text = decode_text(_read_bytes(path, file), file_spec.text_encoding, file)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=file_spec.text_delimiter)
+    rows, numbers, line = [], [], 1
+    try:
+        for row in reader:
+            rows.append([cell.strip() for cell in row])
+            numbers.append(line)
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise InputError(
+            file, f"line {reader.line_num}", f"is not valid CSV ({error})", "check the quoting"
+        ) from None
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]  # short (ragged) rows are padded
+    header_at = table.where.header_row
+    place = f"line {header_at} (header)"
+    header = _header(rows, numbers, header_at, file, place, len(rows))
+    body, body_numbers = _body(rows, numbers, header_at, table.where.last_row)
+    return Grid(
+        file,
+        header,
+        body,
+        body_numbers,
+        place,
+        lambda n, c: f"line {n}, column '{header[c] if c < len(header) else c + 1}'",
+    )
+
+
+def _merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
+    """Merged cell ranges of a read-only sheet, as (min_row, min_col, max_row, max_col), 1-based.
+
+    A read-only worksheet does not expose its merged cells, so they are read from the sheet's
+    XML (the ``<mergeCell ref="A5:C5"/>`` elements).
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges = []
+    source = worksheet._get_source()  # the sheet's XML, as openpyxl itself reads it
+    try:
+        for _, element in ET.iterparse(source):
+            if element.tag.endswith("}mergeCell") or element.tag == "mergeCell":
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                ranges.append((min_row, min_col, max_row, max_col))
+            element.clear()
+    finally:
+        source.close()
+    return ranges
+
+
+def _fill_merged_header(cells: list[list[str]], merges, header_at: int) -> None:
+    """Give every header cell inside a merged range the range's (top-left) value."""
+    if header_at > len(cells):
+        return
+    for min_row, min_col, max_row, max_col in merges:
+        if min_row <= header_at <= max_row:
+            value = cells[min_row - 1][min_col - 1]
+            for c in range(min_col, min(max_col, len(cells[0])) + 1):
+                cells[header_at - 1][c - 1] = value
+
+
+def _fill_merged_column(cells: list[list[str]], merges, column: int, header_at: int) -> None:
+    """Give every body cell of ``column`` (0-based) inside a merged range the range's value."""
+    for min_row, min_col, max_row, max_col in merges:
+        if min_col <= column + 1 <= max_col and max_row > header_at:
+            value = cells[min_row - 1][min_col - 1]
+            for r in range(max(min_row, header_at + 1), min(max_row, len(cells)) + 1):
+                cells[r - 1][column] = value
+
+
+def xlsx_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
+    """An XLSX table (openpyxl, read-only), found by sheet name and header row.
+
+    A header cell inside a merged range takes the range's value (merged header cells), and so
+    does a label cell; count cells never do, so a merged count is not counted twice.
+    """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    file = rel(path)
+    _read_bytes(path, file)
+    sheet = table.where.sheet
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError, ValueError) as e:
+        raise InputError(
+            file,
+            "whole file",
+            f"cannot be opened as an XLSX workbook: it is truncated or corrupt ({type(e).__name__}: {e})",
+            "check the file against its sha256 in MANIFEST.csv; if the force sent it like this, "
+            "ask for it again",
+        ) from None
+    try:
+        if sheet not in workbook.sheetnames:
+            raise InputError(
+                file,
+                f"sheet '{sheet}'",
+                f"no sheet named '{sheet}'; the workbook has: "
+                + ", ".join(f"'{s}'" for s in workbook.sheetnames),
+                "correct where.sheet in the spec (names are matched exactly, spaces included)",
+            )
+        worksheet = workbook[sheet]
+        worksheet.reset_dimensions()
+        try:
+            raw = [list(r) for r in worksheet.iter_rows(min_row=1, values_only=True)]
+            merges = _merged_ranges(worksheet)
+        except (zipfile.BadZipFile, ET.ParseError, KeyError, OSError, EOFError) as e:
+            raise InputError(
+                file,
+                f"sheet '{sheet}'",
+                f"the sheet cannot be read: the file is truncated or corrupt ({e})",
+                "check the file against MANIFEST.csv; if the force sent it like this, ask again",
+            ) from None
+    finally:
+        workbook.close()
+    width = max((len(r) for r in raw), default=0)
+    cells = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in raw]
+    header_at = table.where.header_row
+    numbers = list(range(1, len(cells) + 1))
+    header_place = f"sheet '{sheet}', row {header_at} (header)"
+    _fill_merged_header(cells, merges, header_at)
+    header = _header(cells, numbers, header_at, file, header_place, len(cells))
+    label_name = _clean_header(
+        table.label_column if table.layout == "wide" else table.columns.label
+    )
+    if header.count(label_name) == 1:
+        _fill_merged_column(cells, merges, header.index(label_name), header_at)
+    header = _header(cells, numbers, header_at, file, header_place, len(cells))
+    body, body_numbers = _body(cells, numbers, header_at, table.where.last_row)
+    return Grid(
+        file,
+        header,
+        body,
+        body_numbers,
+        header_place,
+        lambda n, c: f"sheet '{sheet}', row {n}, column {column_letter(c)}",
+    )
+
+
+def _pdf_page_tables(path: Path, file: str, page_no: int) -> list[list[list]]:
+    """Every table pdfplumber finds on page ``page_no`` (1-based) of the PDF at ``path``."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            if page_no > len(pdf.pages):
+                raise InputError(
+                    file,
+                    f"page {page_no}",
+                    f"there is no page {page_no}: the PDF has {len(pdf.pages)} page(s)",
+                    "correct where.page in the spec",
+                )
+            return pdf.pages[page_no - 1].extract_tables()
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as e:
+        raise InputError(
+            file,
+            "whole file",
+            f"cannot be read as a PDF: it is truncated or corrupt ({type(e).__name__})",
+            "check the file against MANIFEST.csv; if the force sent it like this, ask again",
+        ) from None
+
+
+def pdf_grid(
+    path: Path, file_spec: FileSpec, table: Table, pages: dict[int, list] | None = None
+) -> Grid:
+    """A table on a PDF page (pdfplumber ``extract_tables``); rows are numbered within the table.
+
+    ``pages`` (page number -> its tables), when given, is filled and reused, so that a page
+    holding several of the spec's tables is parsed once (parsing a page is most of the cost).
+    """
+    file = rel(path)
+    _read_bytes(path, file)
+    page_no, table_no = table.where.page, table.where.table
+    pages = {} if pages is None else pages
+    if page_no not in pages:
+        pages[page_no] = _pdf_page_tables(path, file, page_no)
+    tables = pages[page_no]
+    if not tables:
+        raise InputError(
+            file,
+            f"page {page_no}",
+            "no table found on this page (a scanned image or text without ruled cells has none)",
+            "check where.page in the spec; if the page really has no table, ask the force for "
+            "the figures as a spreadsheet",
+        )
+    if table_no > len(tables):
+        raise InputError(
+            file,
+            f"page {page_no}, table {table_no}",
+            f"there is no table {table_no}: page {page_no} has {len(tables)} table(s)",
+            "correct where.table in the spec",
+        )
+    rows = [[_cell_text(_clean_header(c)) for c in row] for row in tables[table_no - 1]]
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    numbers = list(range(1, len(rows) + 1))
+    header_at = table.where.header_row
+    where = f"page {page_no}, table {table_no}"
+    header_place = f"{where}, row {header_at} (header)"
+    header = _header(rows, numbers, header_at, file, header_place, len(rows))
+    body, body_numbers = _body(rows, numbers, header_at, table.where.last_row)
+    return Grid(
+        file,
+        header,
+        body,
+        body_numbers,
+        header_place,
+        lambda n, c: f"{where}, row {n}, column '{header[c] or c + 1}'",
+    )
+
+
+# --- Grid -> long cells ------------------------------------------------------------------------
+
+
+def _mapped(value: str, mapping: dict, what: str, key: str, grid: Grid, place: str):
+    """``mapping[value]`` (values compared with whitespace collapsed); unknown is an error."""
+    lookup = {_clean_header(k): v for k, v in mapping.items()}
+    try:
+        return lookup[_clean_header(value)]
+    except KeyError:
+        raise InputError(
+            grid.file,
+            place,
+            f"{what} '{value}' is not in the spec's {key} ({', '.join(map(repr, mapping))})",
+            f"add '{value}' to {key} in the spec",
+        ) from None
+
+
+def cells_from_grid(grid: Grid, table: Table, source: str = "the spec") -> pd.DataFrame:
+    """The count cells of a table, one row each (see the module docstring for the columns).
+
+    Rows whose label and count cells are all blank are skipped (spacer rows, notes in other
+    columns); anything else is kept, to be parsed and accounted for by the cleaning step.
+    """
+    out = []
+    if table.layout == "wide":
+        label_at = grid.column(table.label_column, "label_column", source)
+        value_at = {
+            grid.column(name, f"offence_columns['{name}']", source): group
+            for name, group in table.offence_columns.items()
+        }
+        start, end = (d.isoformat() for d in table.period)
+        for row, n in zip(grid.body, grid.rows, strict=True):
+            label = row[label_at]
+            if not label and not any(row[c] for c in value_at):
+                continue
+            for c, group in value_at.items():
+                out.append(
+                    (
+                        label,
+                        group,
+                        start,
+                        end,
+                        row[c],
+                        n,
+                        c,
+                        grid.place(n, c),
+                        grid.place(n, label_at),
+                    )
+                )
+    else:
+        cols = table.columns
+        label_at = grid.column(cols.label, "columns.label", source)
+        count_at = grid.column(cols.count, "columns.count", source)
+        offence_at = grid.column(cols.offence, "columns.offence", source) if cols.offence else None
+        period_at = grid.column(cols.period, "columns.period", source) if cols.period else None
+        for row, n in zip(grid.body, grid.rows, strict=True):
+            label, value = row[label_at], row[count_at]
+            if not label and not value:
+                continue
+            if offence_at is None:
+                group = table.offence_group
+            else:
+                group = _mapped(
+                    row[offence_at],
+                    table.offence_values,
+                    "offence",
+                    "offence_values",
+                    grid,
+                    grid.place(n, offence_at),
+                )
+            if period_at is None:
+                period = table.period
+            else:
+                period = _mapped(
+                    row[period_at],
+                    table.period_values,
+                    "period",
+                    "period_values",
+                    grid,
+                    grid.place(n, period_at),
+                )
+            out.append(
+                (
+                    label,
+                    group,
+                    period[0].isoformat(),
+                    period[1].isoformat(),
+                    value,
+                    n,
+                    count_at,
+                    grid.place(n, count_at),
+                    grid.place(n, label_at),
+                )
+            )
+    cells = pd.DataFrame(out, columns=CELL_COLUMNS)
+    return cells.astype({"row": "int64", "column": "int64"}) if len(cells) else cells
+
+
+def read_csv_table(path: Path | str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
+    """Cells of a CSV table (encoding and delimiter from the spec, decoded strictly)."""
+    return cells_from_grid(csv_grid(Path(path), file_spec, table), table)
+
+
+def read_xlsx_table(path: Path | str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
+    """Cells of an XLSX table (sheet by name, header row, merged header cells)."""
+    return cells_from_grid(xlsx_grid(Path(path), file_spec, table), table)
+
+
+def read_pdf_table(path: Path | str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
+    """Cells of a PDF table (page and table number from the spec)."""
+    return cells_from_grid(pdf_grid(Path(path), file_spec, table), table)
+
+
+TABLE_READERS = {"csv": read_csv_table, "xlsx": read_xlsx_table, "pdf": read_pdf_table}
+
+
+def read_tables(
+    path: Path | str, file_spec: FileSpec, source: str = "the spec"
+) -> list[pd.DataFrame]:
+    """Cells of every table the spec lists for a csv, xlsx or pdf file, in spec order."""
+    path = Path(path)
+    if file_spec.format == "pdf":
+        pages: dict[int, list] = {}  # each page is parsed once, however many tables it holds
+        return [
+            cells_from_grid(pdf_grid(path, file_spec, table, pages), table, source)
+            for table in file_spec.tables
+        ]
+    grid_reader = {"csv": csv_grid, "xlsx": xlsx_grid}[file_spec.format]
+    return [
+        cells_from_grid(grid_reader(path, file_spec, table), table, source)
+        for table in file_spec.tables
+    ]
+
+
+# --- Record-level extracts ---------------------------------------------------------------------
+
+
+def _record_lines(text: str, delimiter: str, rows: int) -> np.ndarray:
+    """The file line each record starts on (the header is line 1).
+
+    When no field spans lines (the usual case) record ``i`` (0-based) is on line ``i + 2``;
+    otherwise the lines are counted with the csv module.
+    """
+    newlines = text.count("\n")
+    ends_with_newline = text.endswith("\n")
+    if newlines - (1 if ends_with_newline else 0) == rows:
+        return np.arange(2, rows + 2, dtype=np.int64)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    next(reader)
+    starts, line = [], reader.line_num + 1
+    for row in reader:
+        if row:  # pyarrow skips blank lines too
+            starts.append(line)
+        line = reader.line_num + 1
+    return np.asarray(starts[:rows], dtype=np.int64)
+
+
+def read_records(path: Path | str, file_spec: FileSpec) -> pd.DataFrame:
+    """A record-level extract: one row per crime, with only the four columns the spec names.
+
+    Returns ``line`` (the file line of the record), ``id``, ``date``, ``offence`` and ``text``,
+    all as printed. Decoded strictly in Python, then parsed by pyarrow (multithreaded), reading
+    only the named columns.
+    """
+    path = Path(path)
+    file = rel(path)
+    data = _read_bytes(path, file)
+    text = decode_text(data, file_spec.text_encoding, file)
+    delimiter = file_spec.text_delimiter
+    first = text.split("\n", 1)[0]
+    printed = next(csv.reader([first.rstrip("\r")], delimiter=delimiter))
+    printed[0] = printed[0].lstrip("\ufeff")
+    header = [_clean_header(h) for h in printed]
+    wanted = file_spec.columns.model_dump()
+    for key, name in wanted.items():
+        if header.count(_clean_header(name)) != 1:
+            shown = ", ".join(f"'{h}'" for h in header)
+            problem = "appears more than once" if name in header else "is missing"
+            raise InputError(
+                file,
+                "line 1 (header)",
+                f"column '{name}' (spec key columns.{key}) {problem}; the header has: {shown}",
+                f"correct columns.{key} in the spec (or the delimiter, '{delimiter}')",
+            )
+    payload = data if codecs.lookup(file_spec.text_encoding).name == "utf-8" else text.encode()
+    if payload.startswith(codecs.BOM_UTF8):
+        payload = payload[len(codecs.BOM_UTF8) :]
+    keys = {printed[header.index(_clean_header(v))]: k for k, v in wanted.items()}
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(payload),
+            engine="pyarrow",
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            usecols=list(keys),
+        )
+    except Exception as error:  # pyarrow raises its own types for malformed rows
+        raise InputError(
+            file,
+            "",
+            f"cannot be read as a {delimiter!r}-delimited CSV ({error})",
+            "check the delimiter and quoting in the spec and the file",
+        ) from None
+    frame = frame.rename(columns=keys)
+    frame = frame[RECORD_COLUMNS[1:]]
+    for column in RECORD_COLUMNS[1:]:
+        frame[column] = frame[column].str.strip()
+    frame.insert(0, "line", _record_lines(text, delimiter, len(frame)))
+    return frame

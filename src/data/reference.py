@@ -1,0 +1,331 @@
+"""Loaders for the reference tables in data/reference/, each checked on load.
+
+Every loader reads its CSV as text (nothing is guessed), checks it with a pandera schema (all
+failures at once) and raises :class:`src.errors.InputError` naming the file, the rows and the
+fix. ``load_reference`` reads them all into one :class:`Reference`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from src.data.schemas import ISO_DATE, validate
+from src.errors import InputError
+from src.helpers import REFERENCE, rel
+
+_SPACE = re.compile(r"\s+")
+SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+
+
+def normalise_label(text) -> str:
+    """A label as the lookup keys it: trimmed, lower case, inner whitespace collapsed to one space."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return _SPACE.sub(" ", str(text)).strip().lower()
+
+
+def normalise_labels(labels: pd.Series) -> pd.Series:
+    """:func:`normalise_label` over a column, vectorised."""
+    return (
+        labels.fillna("").astype(str).str.replace(r"\s+", " ", regex=True).str.strip().str.lower()
+    )
+
+
+def _key(*checks: pa.Check, unique: bool = False) -> pa.Column:
+    return pa.Column(str, [pa.Check.str_length(min_value=1), *checks], unique=unique)
+
+
+def _free() -> pa.Column:
+    return pa.Column(str)
+
+
+def _iso(optional: bool = False) -> pa.Column:
+    pattern = r"^(\d{4}-\d{2}-\d{2})?$" if optional else ISO_DATE
+    return pa.Column(str, pa.Check.str_matches(pattern))
+
+
+def _valid_dates(*columns: str) -> pa.Check:
+    def check(df: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=df.index)
+        for column in columns:
+            text = df[column]
+            parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+            ok &= parsed.notna() | (text == "")
+        return ok
+
+    return pa.Check(check, error=f"{', '.join(columns)} must be real dates (YYYY-MM-DD)")
+
+
+SCHEMAS = {
+    "forces": pa.DataFrameSchema(
+        {
+            "force": _key(pa.Check.str_matches(SLUG), unique=True),
+            "ons_code": pa.Column(str, pa.Check.str_matches(r"^([EW]\d{8})?$")),
+            "name": _key(),
+            "country": _key(),
+            "release_region": _free(),
+        },
+        name="forces",
+    ),
+    "waves": pa.DataFrameSchema(
+        {
+            "wave": _key(pa.Check.str_matches(r"^\d{4}-\d{2}_\d{4}-\d{2}$"), unique=True),
+            **{c: _iso() for c in ("start", "end", "h1_start", "h1_end", "h2_start", "h2_end")},
+        },
+        checks=[
+            _valid_dates("start", "end", "h1_start", "h1_end", "h2_start", "h2_end"),
+            pa.Check(
+                lambda d: (
+                    (d["start"] == d["h1_start"])
+                    & (d["h1_start"] <= d["h1_end"])
+                    & (d["h1_end"] < d["h2_start"])
+                    & (d["h2_start"] <= d["h2_end"])
+                    & (d["h2_end"] == d["end"])
+                ),
+                error="halves must be in order and cover start to end",
+            ),
+        ],
+        name="waves",
+    ),
+    "offence_groups": pa.DataFrameSchema(
+        {"offence_group": _key(pa.Check.str_matches(SLUG), unique=True)}, name="offence_groups"
+    ),
+    "offence_codes": pa.DataFrameSchema(
+        {"code": _key(unique=True), "offence_group": _key()}, name="offence_codes"
+    ),
+    "platforms": pa.DataFrameSchema(
+        {
+            "platform": _key(pa.Check.str_matches(SLUG), unique=True),
+            "display_name": _key(),
+            "kind": _key(pa.Check.isin(["app", "service", "unknown"])),
+        },
+        checks=[
+            pa.Check(
+                lambda d: pd.Series((d["platform"] == "unknown").any(), index=d.index),
+                error="the platform 'unknown' must be listed",
+            )
+        ],
+        name="platforms",
+    ),
+    "platform_labels": pa.DataFrameSchema(
+        {"label": _key(unique=True), "platform": _key()},
+        checks=[
+            pa.Check(
+                lambda d: d["label"] == normalise_labels(d["label"]),
+                error="labels must be normalised: trimmed, lower case, single spaces",
+            )
+        ],
+        name="platform_labels",
+    ),
+    "contact_keywords": pa.DataFrameSchema(
+        {"pattern": _key(unique=True), "platform": _key()}, name="contact_keywords"
+    ),
+    "ownership": pa.DataFrameSchema(
+        {
+            "platform": _key(),
+            "owner": _key(pa.Check.str_matches(SLUG)),
+            "owner_name": _key(),
+            "owned_from": _iso(),
+            "owned_to": _iso(optional=True),
+        },
+        checks=[
+            _valid_dates("owned_from", "owned_to"),
+            pa.Check(
+                lambda d: (d["owned_to"] == "") | (d["owned_from"] <= d["owned_to"]),
+                error="owned_from must not be after owned_to",
+            ),
+        ],
+        name="ownership",
+    ),
+}
+
+
+def read_table(path: Path | str, name: str) -> pd.DataFrame:
+    """Read one reference CSV as text and check it against its schema."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            rel(path), "", "the reference table is missing", f"restore {path.name} (see git log)"
+        )
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(
+            rel(path), "", f"cannot be read as a UTF-8 CSV ({error})", "save it as UTF-8 CSV"
+        ) from None
+    df = df.apply(lambda column: column.str.strip())
+    return validate(
+        df,
+        SCHEMAS[name],
+        rel(path),
+        f"correct the rows named in {path.name}: the columns are described in "
+        "docs/architecture.md and data/processed/README.md",
+    )
+
+
+def load_forces(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """forces.csv: force, ons_code, name, country, release_region."""
+    return read_table(Path(reference_dir) / "forces.csv", "forces")
+
+
+def load_waves(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """waves.csv: wave, start, end and the two half-years."""
+    return read_table(Path(reference_dir) / "waves.csv", "waves")
+
+
+def load_offence_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """offence_groups.csv: offence_group (and question, description)."""
+    return read_table(Path(reference_dir) / "offence_groups.csv", "offence_groups")
+
+
+def load_offence_codes(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """offence_codes.csv: Home Office code -> offence_group."""
+    return read_table(Path(reference_dir) / "offence_codes.csv", "offence_codes")
+
+
+def load_platforms(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """platforms.csv: platform, display_name, kind."""
+    return read_table(Path(reference_dir) / "platforms.csv", "platforms")
+
+
+def load_platform_labels(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """platform_labels.csv: normalised label -> platform."""
+    return read_table(Path(reference_dir) / "platform_labels.csv", "platform_labels")
+
+
+def load_contact_keywords(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """contact_keywords.csv: pattern (regular expression, ignoring case) -> platform."""
+    return read_table(Path(reference_dir) / "contact_keywords.csv", "contact_keywords")
+
+
+def load_ownership(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """ownership.csv: platform, owner, owner_name, owned_from, owned_to, flag, source."""
+    return read_table(Path(reference_dir) / "ownership.csv", "ownership")
+
+
+LOADERS = {
+    "forces": load_forces,
+    "waves": load_waves,
+    "offence_groups": load_offence_groups,
+    "offence_codes": load_offence_codes,
+    "platforms": load_platforms,
+    "platform_labels": load_platform_labels,
+    "contact_keywords": load_contact_keywords,
+    "ownership": load_ownership,
+}
+
+
+def _check_refers(df: pd.DataFrame, column: str, allowed, file: Path, target: str) -> None:
+    """Every value of ``df[column]`` must be in ``allowed`` (a foreign key check)."""
+    bad = df.index[~df[column].isin(list(allowed))]
+    if len(bad):
+        rows = ", ".join(str(i + 2) for i in bad[:20])
+        values = ", ".join(sorted(set(df.loc[bad, column])))
+        raise InputError(
+            rel(file),
+            f"rows {rows}, column '{column}'",
+            f"value(s) not in {target}: {values}",
+            f"use a value listed in {target}, or add it there first",
+        )
+
+
+def _check_patterns(keywords: pd.DataFrame, file: Path) -> None:
+    for i, pattern in keywords["pattern"].items():
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise InputError(
+                rel(file),
+                f"row {i + 2}, column 'pattern'",
+                f"'{pattern}' is not a valid regular expression ({error})",
+                "correct the pattern (Python regular expression syntax, matched ignoring case)",
+            ) from None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Every reference table, checked, and the folder they came from."""
+
+    directory: Path
+    forces: pd.DataFrame
+    waves: pd.DataFrame
+    offence_groups: pd.DataFrame
+    offence_codes: pd.DataFrame
+    platforms: pd.DataFrame
+    platform_labels: pd.DataFrame
+    contact_keywords: pd.DataFrame
+    ownership: pd.DataFrame
+
+    def wave(self, wave: str) -> pd.Series:
+        """The row of waves.csv for ``wave``; an unknown wave is an InputError."""
+        match = self.waves[self.waves["wave"] == wave]
+        if match.empty:
+            raise InputError(
+                rel(self.directory / "waves.csv"),
+                "column 'wave'",
+                f"wave '{wave}' is not listed",
+                "add the wave to waves.csv or correct the wave id",
+            )
+        return match.iloc[0]
+
+    @property
+    def label_lookup(self) -> dict[str, str]:
+        return dict(
+            zip(self.platform_labels["label"], self.platform_labels["platform"], strict=True)
+        )
+
+    @property
+    def offence_code_lookup(self) -> dict[str, str]:
+        return dict(
+            zip(self.offence_codes["code"], self.offence_codes["offence_group"], strict=True)
+        )
+
+
+def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
+    """Read and check every reference table, including the links between them."""
+    directory = Path(reference_dir)
+    tables = {name: loader(directory) for name, loader in LOADERS.items()}
+    platforms = set(tables["platforms"]["platform"])
+    groups = set(tables["offence_groups"]["offence_group"])
+    for name in ("platform_labels", "contact_keywords", "ownership"):
+        _check_refers(
+            tables[name], "platform", platforms, directory / f"{name}.csv", "platforms.csv"
+        )
+    _check_refers(
+        tables["offence_codes"],
+        "offence_group",
+        groups,
+        directory / "offence_codes.csv",
+        "offence_groups.csv",
+    )
+    _check_patterns(tables["contact_keywords"], directory / "contact_keywords.csv")
+    return Reference(directory=directory, **tables)
+
+
+def owner_on(platform: str, date, ownership: pd.DataFrame) -> str:
+    """The owner of ``platform`` on ``date`` (an ISO date text or a date), or ``""`` if none.
+
+    ``ownership`` is the table from :func:`load_reference`. Ownership applies from
+    ``owned_from`` to ``owned_to`` inclusive; an empty ``owned_to`` means it still holds. The
+    analysis calls this with its "as of" date (for a half-year, its last day, say), so that the
+    owner is applied when the findings are made rather than stored with the counts.
+    """
+    day = date if isinstance(date, str) else dt.date.fromisoformat(str(date)[:10]).isoformat()
+    rows = ownership[ownership["platform"] == platform]
+    held = rows[
+        (rows["owned_from"] <= day) & ((rows["owned_to"] == "") | (day <= rows["owned_to"]))
+    ]
+    if len(held) > 1:
+        raise InputError(
+            "data/reference/ownership.csv",
+            f"platform '{platform}'",
+            f"more than one owner on {day}: {', '.join(held['owner'])}",
+            "make the owned_from/owned_to periods of this platform not overlap",
+        )
+    return held["owner"].iloc[0] if len(held) else ""

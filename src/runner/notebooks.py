@@ -1,0 +1,113 @@
+"""Run a notebook with papermill so that the executed copy is byte-identical from run to run.
+
+Two things change the bytes of an executed notebook without changing what a reader sees:
+papermill records the timings and paths of the run, and the kernel may split a cell's printed
+output into several stream chunks, depending on when it flushed. The notebook client merges the
+chunks as the cell ends (nbclient's ``coalesce_streams``, which also puts stdout before stderr,
+so the order no longer depends on timing), and :func:`finalise` removes the run metadata and
+renumbers the cell ids. Outputs and execution counts are kept (nbval needs both).
+
+The Makefile runs each notebook with ``scripts/run_notebook.py``: :func:`run` is papermill's own
+command line, on a kernel started before papermill was imported (``src.kernels``), followed by
+:func:`finalise_file`. ``python -m src.notebooks <executed.ipynb>`` finalises a notebook in place.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbstripout import strip_output
+from papermill.cli import papermill
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+from src.runner import kernels
+
+ENGINE = "prestarted-kernel"
+
+# Metadata that differs between runs of the same notebook on the same inputs.
+RUN_METADATA = [
+    "metadata.papermill",
+    "metadata.widgets",
+    "cell.metadata.papermill",
+    "cell.metadata.execution",
+]
+
+
+def finalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop the run metadata and renumber the cell ids; keep outputs and execution counts."""
+    return strip_output(
+        nb, keep_output=True, keep_count=True, keep_id=False, extra_keys=RUN_METADATA
+    )
+
+
+def finalise_file(path: Path | str) -> None:
+    nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    nbformat.write(finalise(nb), path)
+
+
+class PrestartedKernelEngine(NBClientEngine):
+    """papermill's default engine (nbclient), on a kernel that is already starting.
+
+    The same as ``NBClientEngine.execute_managed_notebook``, except that the notebook client is
+    given :attr:`manager` (``src.kernels.start``) instead of starting a kernel of its own, shuts
+    it down at the end as it would its own, and merges each cell's stream outputs.
+    """
+
+    manager: AsyncKernelManager | None = None
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
+        if cls.manager is None:
+            raise RuntimeError("PrestartedKernelEngine.manager is not set: start a kernel first")
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        options = merge_kwargs(
+            kwargs,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            coalesce_streams=True,
+            # Every cell has finished and its output is in; nothing is left for the kernel to
+            # do at exit, so it is stopped without the grace period (saves a few tenths of a s).
+            shutdown_kernel="immediate",
+        )
+        client = PapermillNotebookClient(nb_man, km=cls.manager, **options)
+        return client.execute(cleanup_kc=True)
+
+
+papermill_engines.register(ENGINE, PrestartedKernelEngine)
+
+
+def run(argv: list[str], manager: AsyncKernelManager) -> None:
+    """``papermill SOURCE OUTPUT [options]`` on the kernel ``manager`` has started, then
+    :func:`finalise_file` on OUTPUT. The kernel is shut down whatever happens."""
+    PrestartedKernelEngine.manager = manager
+    try:
+        papermill.main([*argv, "--engine", ENGINE], prog_name="papermill", standalone_mode=False)
+    finally:
+        kernels.stop(manager)
+    finalise_file(argv[1])
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        finalise_file(name)

@@ -1,0 +1,109 @@
+"""The words of the house, each defined once.
+
+Every step and the report use these names for the same things: what a force's answer can be,
+which questions it answered, what the cleaning did, the offence groups, the platform groups of
+the findings, and how many decimal places each kind of number is shown with. Nothing here reads
+a file or imports anything of ours (this module is part of the ground, like ``helpers`` and
+``errors``).
+"""
+
+from __future__ import annotations
+
+# --- Forces' answers -------------------------------------------------------------------------
+
+#: What a force's answer to a request can be (``outcomes.csv``, ``coverage.csv``), with the
+#: label a reader sees in a table.
+OUTCOME_LABELS = {
+    "data": "Sent platform counts",
+    "partial": "Answered part of the request",
+    "refused_cost_s12": "Refused on cost (FOI Act section 12)",
+    "no_platform_flag": "Records cannot be searched by platform",
+    "no_response": "No response",
+    "refused_other": "Refused under another exemption",
+}
+#: The outcomes, in the order tables list them.
+OUTCOMES = list(OUTCOME_LABELS)
+#: The same outcomes as the clause of a sentence ("3 forces ...").
+OUTCOME_CLAUSES = {
+    "data": "sent platform counts",
+    "partial": "answered part of the request",
+    "refused_cost_s12": "refused on cost (FOI Act section 12)",
+    "no_platform_flag": "said their records cannot be searched by platform",
+    "no_response": "did not respond",
+    "refused_other": "refused under another exemption",
+}
+#: The outcomes whose returns hold counts.
+OUTCOMES_WITH_DATA = ("data", "partial")
+
+#: Which of the request's questions a force answered, with the label a reader sees.
+QUESTION_LABELS = {
+    "both": "Both questions",
+    "q1": "Q1 only (online sexual offences)",
+    "q2": "Q2 only (indecent images)",
+    "none": "Neither",
+}
+QUESTIONS_ANSWERED = list(QUESTION_LABELS)
+
+# --- Cleaning --------------------------------------------------------------------------------
+
+#: Every action the cleaning log records, with the label a reader sees.
+ACTION_LABELS = {
+    "map_label": "Label read as a platform",
+    "withheld_cell": "Withheld small count read as a range",
+    "exclude_total_row": "Total row left out (reconciled against)",
+    "exclude_label": "Row left out: not an online platform or not asked for",
+    "exclude_outside_wave": "Period outside the year asked about",
+    "exclude_duplicate_record": "Duplicate record left out",
+    "classify_records": "Records classified by their free text",
+}
+#: Why a row of a return is set aside (the reasons the reconciliation states).
+OUTSIDE_WAVE = "outside the wave period"
+TOTAL_ROW = "total row"
+DUPLICATE_RECORD = "duplicate record"
+
+# --- Offences and platforms ------------------------------------------------------------------
+
+#: The offence groups of the request, as a reader sees them named.
+OFFENCE_GROUP_NAMES = {
+    "online_sexual": "online child sexual offences",
+    "indecent_images": "child abuse image offences",
+}
+
+#: The platform groups of the findings, in the order tables show them, as a reader sees them
+#: named. ``all_known`` is every instance with a known platform; ``other`` is the known
+#: instances outside the owner group; ``facebook_column`` is the South West story's "Facebook"
+#: column, read as Facebook-owned apps other than Instagram (Facebook, Messenger and WhatsApp).
+GROUP_NAMES = {
+    "all_known": "all apps and platforms (known)",
+    "facebook_owned": "Facebook-owned apps",
+    "instagram": "Instagram",
+    "facebook_messenger": "Facebook or Messenger",
+    "whatsapp": "WhatsApp",
+    "other": "other apps and platforms",
+    "facebook_column": "'Facebook' column (Facebook, Messenger and WhatsApp)",
+    "unknown": "platform not known",
+}
+PLATFORM_GROUPS = tuple(GROUP_NAMES)
+#: The owner group of the findings (the group whose members depend on the owner on the day).
+OWNER_GROUP = "facebook_owned"
+#: The groups a chart of shares shows, in order, each labelled with its name.
+CHART_GROUPS = ("facebook_owned", "instagram", "facebook_messenger", "whatsapp", "other")
+
+
+def group_label(group: str) -> str:
+    """A group's name as a chart label or table heading (first letter capitalised)."""
+    name = GROUP_NAMES[group]
+    return name[:1].upper() + name[1:]
+
+
+# --- Numbers ---------------------------------------------------------------------------------
+
+#: Decimal places shown for each kind of number in the published tables.
+PERCENT_PLACES = 2
+COUNT_PLACES = 1
+#: Leave-one-out shares take each force's counts from the published per-force table (after
+#: disclosure control), so they disclose nothing that table does not; one decimal place is all
+#: that this approximation supports.
+LOO_PLACES = 1
+#: The confidence level of every interval the findings compute.
+CONFIDENCE = 0.95

@@ -1,0 +1,482 @@
+"""Readers (one per format), text decoding, reading specs and reference tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import string
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from fixtures import corpus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
+
+from src.clean import readers
+from src.clean.specs import FileSpec, Table, Where, load_specs, parse_spec
+from src.data.reference import load_reference, normalise_label, owner_on
+from src.errors import InputError
+
+FIXTURE_REFERENCE = corpus.HERE / "reference"
+WIDE = {"layout": "wide", "label_column": "Platform", "period": ["2019-10-01", "2020-03-31"]}
+
+
+def file_spec(**kwargs) -> FileSpec:
+    """A file spec for the reader tests (its tables are passed to the readers separately)."""
+    kwargs.setdefault("path", "x")
+    kwargs.setdefault("tables", [{**WIDE, "offence_columns": {"Q1": "online_sexual"}}])
+    return FileSpec.model_validate(kwargs)
+
+
+def wide_table(**kwargs) -> Table:
+    return Table.model_validate({**WIDE, "offence_columns": {"Q1": "online_sexual"}, **kwargs})
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+
+def test_decode_text_reads_the_declared_encoding():
+    text = "App;Count\nFacebook – Messenger;3\n"
+    assert readers.decode_text(text.encode("cp1252"), "cp1252", "f.csv") == text
+    assert readers.decode_text(text.encode("utf-8"), "utf-8", "f.csv") == text
+    assert readers.decode_text(b"\xef\xbb\xbf" + text.encode(), "utf-8", "f.csv") == text
+
+
+def test_decode_text_stops_on_bytes_invalid_in_the_declared_encoding():
+    data = "App\nCafé\n".encode("cp1252")
+    with pytest.raises(InputError) as error:
+        readers.decode_text(data, "utf-8", "f.csv")
+    assert error.value.place == "line 2, byte 8"
+    assert "not valid utf-8" in error.value.problem
+    assert "encoding" in error.value.fix
+
+
+def test_decode_text_refuses_utf8_declared_as_cp1252_rather_than_mojibake():
+    with pytest.raises(InputError) as error:
+        readers.decode_text("App\nCafé\n".encode(), "cp1252", "f.csv")
+    assert "mojibake" in error.value.problem
+    assert "'Ã©'" in error.value.problem
+    assert "utf-8" in error.value.fix
+
+
+def test_decode_text_refuses_utf16_declared_as_something_else():
+    with pytest.raises(InputError, match="byte-order mark"):
+        readers.decode_text("App\n".encode("utf-16"), "utf-8", "f.csv")
+
+
+# --- CSV tables -------------------------------------------------------------------------------
+
+
+def write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_csv_wide_table_with_any_delimiter_and_a_preamble(tmp_path, delimiter):
+    lines = [["Force FOI reply"], [], ["Platform", "Q1", "Q2"]]
+    lines += [["Facebook, Messenger", "3", "<5"], ["Total", "4", "5"]]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(lines)
+    text = buffer.getvalue()
+    path = write(tmp_path, text)
+    spec = file_spec(format="csv", delimiter=delimiter)
+    table = wide_table(
+        where={"header_row": 3}, offence_columns={"Q1": "online_sexual", "Q2": "indecent_images"}
+    )
+    cells = readers.read_csv_table(path, spec, table)
+    assert list(cells.columns) == readers.CELL_COLUMNS
+    assert cells[["label", "offence_group", "value"]].values.tolist() == [
+        ["Facebook, Messenger", "online_sexual", "3"],
+        ["Facebook, Messenger", "indecent_images", "<5"],
+        ["Total", "online_sexual", "4"],
+        ["Total", "indecent_images", "5"],
+    ]
+    assert cells["source_place"].tolist()[:2] == ["line 4, column 'Q1'", "line 4, column 'Q2'"]
+    assert cells["label_place"].iloc[0] == "line 4, column 'Platform'"
+    assert set(cells["period_start"]) == {"2019-10-01"}
+
+
+def test_csv_long_table_maps_offences_and_periods(tmp_path):
+    path = write(
+        tmp_path,
+        "App,Question,Period,Count\nInstagram,Q1,Oct-Dec 2019,4\nSnap,Q2,Jan-Mar 2020,1\n",
+    )
+    table = Table.model_validate(
+        {
+            "layout": "long",
+            "columns": {
+                "label": "App",
+                "offence": "Question",
+                "period": "Period",
+                "count": "Count",
+            },
+            "offence_values": {"Q1": "online_sexual", "Q2": "indecent_images"},
+            "period_values": {
+                "Oct-Dec 2019": ["2019-10-01", "2019-12-31"],
+                "Jan-Mar 2020": ["2020-01-01", "2020-03-31"],
+            },
+        }
+    )
+    cells = readers.read_csv_table(path, file_spec(format="csv"), table)
+    assert cells[
+        ["label", "offence_group", "period_start", "period_end", "value"]
+    ].values.tolist() == [
+        ["Instagram", "online_sexual", "2019-10-01", "2019-12-31", "4"],
+        ["Snap", "indecent_images", "2020-01-01", "2020-03-31", "1"],
+    ]
+    assert cells["source_place"].tolist() == ["line 2, column 'Count'", "line 3, column 'Count'"]
+
+
+def test_csv_long_table_unknown_period_value_names_the_cell(tmp_path):
+    path = write(tmp_path, "App,Period,Count\nInstagram,Oct-Dec 2021,4\n")
+    table = Table.model_validate(
+        {
+            "layout": "long",
+            "columns": {"label": "App", "period": "Period", "count": "Count"},
+            "offence_group": "online_sexual",
+            "period_values": {"Oct-Dec 2019": ["2019-10-01", "2019-12-31"]},
+        }
+    )
+    with pytest.raises(InputError) as error:
+        readers.read_csv_table(path, file_spec(format="csv"), table)
+    assert error.value.place == "line 2, column 'Period'"
+    assert "period_values" in error.value.fix
+
+
+def test_csv_missing_header_lists_the_header_and_hints_at_the_delimiter(tmp_path):
+    path = write(tmp_path, "Platform;Q1\nInstagram;4\n")
+    with pytest.raises(InputError) as error:
+        readers.read_csv_table(path, file_spec(format="csv"), wide_table())
+    assert error.value.place == "line 1 (header)"
+    assert "'Platform;Q1'" in error.value.problem
+    assert "delimiter" in error.value.problem
+
+
+def test_csv_rows_blank_in_label_and_counts_are_skipped_but_notes_stop_at_last_row(tmp_path):
+    path = write(tmp_path, "Platform,Q1,Note\nInstagram,4,\n,,a note\nTotal,4,\n\nSource: force\n")
+    table = wide_table(where={"header_row": 1, "last_row": 4})
+    cells = readers.read_csv_table(path, file_spec(format="csv"), table)
+    assert cells["label"].tolist() == ["Instagram", "Total"]
+    assert cells["row"].tolist() == [2, 4]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    labels=st.lists(
+        st.text(
+            alphabet=string.ascii_letters + string.digits + " ,;&'-/()\"é–",
+            min_size=1,
+            max_size=20,
+        ).filter(lambda s: s.strip()),
+        min_size=1,
+        max_size=8,
+    ),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
+def test_csv_round_trip_of_any_label(tmp_path, labels, encoding, delimiter):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["Platform", "Q1"])
+    writer.writerows([label, str(i)] for i, label in enumerate(labels))
+    path = write(tmp_path, buffer.getvalue(), encoding)
+    spec = file_spec(format="csv", encoding=encoding, delimiter=delimiter)
+    cells = readers.read_csv_table(path, spec, wide_table())
+    assert cells["label"].tolist() == [label.strip() for label in labels]
+    assert cells["value"].tolist() == [str(i) for i in range(len(labels))]
+    assert cells["row"].tolist() == list(range(2, len(labels) + 2))
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cheshire(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("xlsx") / "c.xlsx"
+    corpus.write_cheshire(path)
+    return path
+
+
+def cheshire_spec():
+    spec = parse_spec(FIXTURE_REFERENCE / "specs" / corpus.WAVE / "cheshire.yaml")
+    return spec.files[0]
+
+
+def test_xlsx_merged_header_cells_title_and_footnote(cheshire):
+    file = cheshire_spec()
+    cells = readers.read_xlsx_table(cheshire, file, file.tables[0])
+    labels = [row[0] for row in corpus.CHESHIRE_H1] + ["Total"]
+    assert cells["label"].drop_duplicates().tolist() == labels
+    assert cells["source_place"].iloc[0] == "sheet 'Oct 2019 - Mar 2020', row 5, column B"
+    assert cells["source_place"].iloc[1] == "sheet 'Oct 2019 - Mar 2020', row 5, column C"
+    assert cells["label_place"].iloc[0] == "sheet 'Oct 2019 - Mar 2020', row 5, column A"
+    expected = [corpus.printed(c) for row in corpus.CHESHIRE_H1 for c in row[1:]]
+    assert cells["value"].tolist()[: len(expected)] == expected
+
+
+def test_xlsx_numbers_are_read_as_printed_without_decimals(cheshire):
+    file = cheshire_spec()
+    cells = readers.read_xlsx_table(cheshire, file, file.tables[1])
+    assert cells["value"].tolist() == [str(c) for row in corpus.CHESHIRE_H2 for c in row[1:]]
+
+
+def test_xlsx_missing_sheet_lists_the_sheets(cheshire):
+    file = cheshire_spec()
+    table = file.tables[1].model_copy(
+        update={"where": file.tables[1].where.model_copy(update={"sheet": "Sheet1"})}
+    )
+    with pytest.raises(InputError) as error:
+        readers.read_xlsx_table(cheshire, file, table)
+    assert error.value.place == "sheet 'Sheet1'"
+    assert "'Oct 2019 - Mar 2020', 'Apr 2020 - Sep 2020'" in error.value.problem
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.9])
+def test_xlsx_truncated_is_a_clear_error(cheshire, tmp_path, keep):
+    broken = tmp_path / "broken.xlsx"
+    data = cheshire.read_bytes()
+    broken.write_bytes(data[: int(len(data) * keep)])
+    file = cheshire_spec()
+    with pytest.raises(InputError, match="truncated or corrupt"):
+        readers.read_xlsx_table(broken, file, file.tables[0])
+
+
+def test_column_letters_match_openpyxl():
+    for index in [0, 1, 25, 26, 27, 51, 52, 701, 702, 16383]:
+        assert readers.column_letter(index) == get_column_letter(index + 1)
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def jersey(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "j.pdf"
+    corpus.write_jersey(path)
+    return path
+
+
+def jersey_spec():
+    return parse_spec(FIXTURE_REFERENCE / "specs" / corpus.WAVE / "jersey.yaml").files[0]
+
+
+def test_pdf_tables_by_page_and_number(jersey):
+    file = jersey_spec()
+    first, second = readers.read_tables(jersey, file)
+    assert first["label"].tolist() == [label for label, _ in corpus.JERSEY_H1] + ["Total"]
+    assert first["value"].tolist()[:-1] == [corpus.printed(c) for _, c in corpus.JERSEY_H1]
+    assert first["source_place"].iloc[0] == "page 1, table 1, row 2, column 'Q1'"
+    assert second["label"].tolist() == [label for label, _ in corpus.JERSEY_H2] + ["Total"]
+    assert second["source_place"].iloc[-1] == "page 1, table 2, row 4, column 'Q1'"
+
+
+def test_pdf_without_a_table_or_page_is_a_clear_error(jersey, tmp_path):
+    from fpdf import FPDF
+
+    file = jersey_spec()
+    wrong_page = file.tables[0].model_copy(update={"where": Where(page=3, table=1)})
+    with pytest.raises(InputError, match="the PDF has 1 page"):
+        readers.read_pdf_table(jersey, file, wrong_page)
+    wrong_table = file.tables[0].model_copy(update={"where": Where(page=1, table=3)})
+    with pytest.raises(InputError, match="page 1 has 2 table"):
+        readers.read_pdf_table(jersey, file, wrong_table)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(w=0, text="Instagram 4\nSnapchat <5\n(figures in a letter, not a table)")
+    letter = tmp_path / "letter.pdf"
+    pdf.output(str(letter))
+    with pytest.raises(InputError) as error:
+        readers.read_pdf_table(letter, file, file.tables[0])
+    assert error.value.place == "page 1"
+    assert "no table found" in error.value.problem
+
+
+# --- Records ----------------------------------------------------------------------------------
+
+
+def leics_spec(**update) -> FileSpec:
+    file = parse_spec(FIXTURE_REFERENCE / "specs" / corpus.WAVE / "leicestershire.yaml").files[0]
+    return file.model_copy(update=update)
+
+
+def test_records_read_only_the_named_columns_with_their_lines(tmp_path):
+    path = tmp_path / "e.csv"
+    corpus.write_leics(path)
+    records = readers.read_records(path, leics_spec())
+    assert list(records.columns) == readers.RECORD_COLUMNS
+    assert records["id"].tolist() == [r[0] for r in corpus.LEICS_RECORDS]
+    assert records["text"].tolist() == [r[3] for r in corpus.LEICS_RECORDS]
+    assert records["line"].tolist() == list(range(2, len(corpus.LEICS_RECORDS) + 2))
+
+
+def test_records_lines_stay_right_with_multiline_fields_and_blank_lines(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text(
+        "Crime Reference,Date Recorded,HO Code,Method of Contact\n"
+        'A,01/10/2019,71/17,"Snapchat\nthen Instagram"\n'
+        "\n"
+        "B,02/10/2019,71/17,WhatsApp\n",
+        encoding="utf-8",
+    )
+    records = readers.read_records(path, leics_spec())
+    assert records["id"].tolist() == ["A", "B"]
+    assert records["line"].tolist() == [2, 5]
+    assert records["text"].iloc[0] == "Snapchat\nthen Instagram"
+
+
+def test_records_missing_column_is_named(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text("Crime Ref,Date Recorded,HO Code,Method of Contact\nA,01/10/2019,71/17,x\n")
+    with pytest.raises(InputError) as error:
+        readers.read_records(path, leics_spec())
+    assert "column 'Crime Reference' (spec key columns.id) is missing" in error.value.problem
+    assert "'Crime Ref'" in error.value.problem
+
+
+def test_records_in_cp1252_with_semicolons(tmp_path):
+    path = tmp_path / "e.csv"
+    text = "Crime Reference;Date Recorded;HO Code;Method of Contact\nA;01/10/2019;71/17;Café – Snapchat\n"
+    path.write_bytes(text.encode("cp1252"))
+    records = readers.read_records(path, leics_spec(encoding="cp1252", delimiter=";"))
+    assert records["text"].tolist() == ["Café – Snapchat"]
+
+
+# --- Specs ------------------------------------------------------------------------------------
+
+
+def test_fixture_specs_load_and_are_sorted_by_force(tmp_path):
+    paths = corpus.build_corpus(tmp_path)
+    reference = load_reference(paths["reference"])
+    specs = load_specs(
+        corpus.WAVE,
+        paths["reference"] / "specs" / corpus.WAVE,
+        paths["wave"],
+        reference.forces,
+        reference.offence_groups,
+    )
+    assert [s.force for s in specs] == ["cheshire", "dorset", "jersey", "leicestershire"]
+    assert specs[0].source.endswith("cheshire.yaml")
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "words"),
+    [
+        ({"format": "xls"}, "files[0].format", "Input should be"),
+        ({"withheld": {"<5": [4, 1]}}, "files[0].withheld", "lower bound 4 above upper 1"),
+        ({"withheld": {"5": [1, 4]}}, "files[0].withheld", "is a number"),
+        ({"tables": []}, "files[0]", "at least one entry in 'tables'"),
+        ({"colour": "red"}, "files[0].colour", "Extra inputs are not permitted"),
+    ],
+)
+def test_invalid_spec_names_the_file_and_key(tmp_path, change, key, words):
+    spec = yaml.safe_load((FIXTURE_REFERENCE / "specs" / corpus.WAVE / "cheshire.yaml").read_text())
+    spec["files"][0].update(change)
+    path = tmp_path / "cheshire.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError) as error:
+        parse_spec(path)
+    assert error.value.file.endswith("cheshire.yaml")
+    assert error.value.place == f"key '{key}'"
+    assert words in error.value.problem
+    assert "docs/architecture.md" in error.value.fix
+
+
+def test_spec_with_broken_yaml_names_the_line(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("force: x\nfiles: [\n")
+    with pytest.raises(InputError) as error:
+        parse_spec(path)
+    assert error.value.place.startswith("line 3")
+
+
+# --- Reference tables -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("  Facebook   &\tMessenger ", "facebook & messenger"), ("INSTA", "insta"), (None, "")],
+)
+def test_normalise_label(text, expected):
+    assert normalise_label(text) == expected
+
+
+@given(st.text(max_size=30))
+def test_normalise_label_is_idempotent_and_has_no_outer_or_double_spaces(text):
+    once = normalise_label(text)
+    assert normalise_label(once) == once
+    assert once == once.strip() and "  " not in once and once == once.lower()
+
+
+def test_reference_tables_load_and_link():
+    reference = load_reference(FIXTURE_REFERENCE)
+    assert reference.label_lookup["fb"] == "facebook_messenger"
+    assert reference.offence_code_lookup["86/10"] == "indecent_images"
+    assert set(reference.contact_keywords["platform"]) <= set(reference.platforms["platform"])
+
+
+def test_the_projects_reference_tables_load():
+    reference = load_reference()
+    assert "unknown" in set(reference.platforms["platform"])
+    assert len(reference.waves) >= 1
+
+
+def test_bad_reference_table_reports_every_failing_row(tmp_path):
+    import shutil
+
+    target = tmp_path / "reference"
+    shutil.copytree(FIXTURE_REFERENCE, target)
+    labels = pd.read_csv(target / "platform_labels.csv", dtype=str, keep_default_na=False)
+    labels.loc[0, "label"] = "Facebook  &  Messenger"
+    labels.loc[2, "platform"] = ""
+    labels.to_csv(target / "platform_labels.csv", index=False)
+    with pytest.raises(InputError) as error:
+        load_reference(target)
+    assert error.value.file.endswith("platform_labels.csv")
+    assert "row 2" in error.value.problem and "row 4" in error.value.problem
+
+
+def test_reference_platform_must_exist(tmp_path):
+    import shutil
+
+    target = tmp_path / "reference"
+    shutil.copytree(FIXTURE_REFERENCE, target)
+    with open(target / "platform_labels.csv", "a") as handle:
+        handle.write("myspace,myspace,\n")
+    with pytest.raises(InputError) as error:
+        load_reference(target)
+    assert "myspace" in error.value.problem and "platforms.csv" in error.value.problem
+
+
+@pytest.mark.parametrize(
+    ("platform", "date", "owner"),
+    [
+        ("instagram", "2012-09-05", "instagram_inc"),
+        ("instagram", "2012-09-06", "facebook_inc"),
+        ("instagram", "2020-03-31", "facebook_inc"),
+        ("whatsapp", "2014-10-05", ""),
+        ("snapchat", "2020-01-01", ""),
+    ],
+)
+def test_owner_on_a_date(platform, date, owner):
+    reference = load_reference(FIXTURE_REFERENCE)
+    assert owner_on(platform, date, reference.ownership) == owner
+
+
+def test_waves_halves_must_cover_the_wave(tmp_path):
+    from src.data.reference import load_waves
+
+    assert load_waves(FIXTURE_REFERENCE)["wave"].tolist() == [corpus.WAVE]
+    text = (FIXTURE_REFERENCE / "waves.csv").read_text().replace(",2020-04-01,", ",2020-03-15,")
+    (tmp_path / "waves.csv").write_text(text)
+    with pytest.raises(InputError) as error:
+        load_waves(tmp_path)
+    assert "halves must be in order" in error.value.problem
+    assert error.value.file.endswith("waves.csv")

@@ -1,0 +1,201 @@
+"""The findings from the real processed data, checked against data/raw/published/ (never
+against numbers typed here). The computation runs in-process, so a stale file cannot pass.
+
+What the published figures allow us to expect of the returns:
+- a count whose cells include no withheld cell is reproduced exactly; otherwise the published
+  count lies between the lowest and highest totals the withheld cells allow;
+- at the default treatment (withheld cells at their midpoints) each published percentage is
+  read the same way (same rounding, same side of a threshold, same "one in N") as the share
+  the published counts of the same area give. Nationally those counts are the four platform
+  counts, which add to less than the stated total; the published "52%" fits only the stated
+  total, and the headline table says so.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from src import sdc
+from src.findings import run as findings
+from src.findings import stats
+from src.helpers import PROCESSED
+
+pytestmark = pytest.mark.skipif(
+    not (PROCESSED / "instances.csv").is_file(),
+    reason="data/processed not built yet (run make)",
+)
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return findings.load_inputs()
+
+
+@pytest.fixture(scope="module")
+def default(inputs):
+    return findings.build(inputs, findings.Params())
+
+
+@pytest.fixture(scope="module")
+def published(inputs):
+    return findings.published_for_wave(
+        inputs.published, inputs.reference.wave(findings.Params().wave)
+    )
+
+
+def test_published_counts_are_reproduced_or_within_the_withheld_range(default, published):
+    comparison = default.comparison
+    counts = comparison[(comparison["unit"] == "count") & (comparison["comparison"] == "exact")]
+    counts = counts[(counts["platform_group"] != "") & (counts["flag"] == "V")]
+    assert len(counts) == len(
+        published[
+            (published["unit"] == "count")
+            & (published["comparison"] == "exact")
+            & (published["platform_group"] != "")
+            & (published["flag"] == "V")
+        ]
+    )
+    for _, row in counts.iterrows():
+        if row["computed_lowest"] == row["computed_highest"]:
+            assert row["computed"] == row["published"], row["figure_id"]
+        else:
+            assert row["computed_lowest"] <= row["published"] <= row["computed_highest"], row[
+                "figure_id"
+            ]
+
+
+def test_forces_with_data_match_the_release(default, published):
+    row = default.comparison.set_index("figure_id")
+    confirmed = published[(published["platform_group"] == "") & (published["flag"] == "V")]
+    for figure_id in confirmed["figure_id"]:
+        assert row.loc[figure_id, "holds"], figure_id
+
+
+def test_default_treatment_reads_each_percentage_as_the_published_counts_do(default, published):
+    implied = stats.implied_shares(published).set_index("figure_id")
+    comparison = default.comparison.set_index("figure_id")
+    percents = published[published["unit"] == "percent"]
+    assert len(percents) > 0
+    for _, pub in percents.iterrows():
+        computed = comparison.loc[pub["figure_id"], "computed"]
+        precision = None if pub["precision"] == "" else int(float(pub["precision"]))
+        row = implied.loc[pub["figure_id"]]
+        # The counts the returns reproduce: the sum of the parts nationally, else the stated total.
+        reference = row["share_of_sum_of_parts"]
+        if pd.isna(reference):
+            reference = row["share_of_stated_total"]
+        if pd.isna(reference):
+            # No published counts give this share: the published statement itself must hold.
+            assert comparison.loc[pub["figure_id"], "holds"], pub["figure_id"]
+            continue
+        if pub["comparison"] == "rounded":
+            assert stats.round_half_up(computed, precision) == stats.round_half_up(
+                reference, precision
+            ), pub["figure_id"]
+        elif pub["comparison"] == "approx_one_in":
+            assert stats.one_in(computed / 100) == stats.one_in(reference / 100), pub["figure_id"]
+        else:
+            assert stats.statement_holds(
+                pub["comparison"], computed, pub["value"], precision, "percent"
+            ) == stats.statement_holds(
+                pub["comparison"], reference, pub["value"], precision, "percent"
+            ), pub["figure_id"]
+
+
+def test_headline_table_shows_the_published_values_and_both_denominators(default, published):
+    headline = default.tables["headline"]
+    shown = headline.dropna(subset=["figure_id"]).set_index("figure_id")
+    national = published[published["geography"] == "national"].set_index("figure_id")
+    assert set(shown.index) == set(national.index)
+    for figure_id, row in shown.iterrows():
+        assert row["published"] == national.loc[figure_id, "value"]
+        assert row["as_published"] == national.loc[figure_id, "as_published"]
+    shares = shown[shown["unit"] == "percent"]
+    assert shares["published_share_of_stated_total"].notna().all()
+    assert shares["published_share_of_sum_of_parts"].notna().all()
+    counts = stats.published_counts(published, "national", national["area"].iloc[0])
+    assert counts["stated_total"] != counts["sum_of_parts"]
+    assert shares["published_fits"].str.startswith(("fits", "does not hold")).all()
+
+
+def test_south_west_rows_and_the_truncated_share(default, published):
+    regional = default.tables["regional"]
+    south_west = published[
+        (published["geography"] == "region")
+        & (published["unit"] == "percent")
+        & published["figure_id"].isin(regional["figure_id"])
+    ]
+    assert set(south_west["figure_id"]) <= set(regional["figure_id"])
+    truncated = regional[regional["published_counts_fit"].fillna("").str.contains("truncated")]
+    assert len(truncated) == 1
+    row = truncated.iloc[0]
+    assert stats.truncate(row["published_counts_share"]) == row["published"]
+    forces = published[published["geography"] == "force"]
+    assert set(forces["figure_id"]) <= set(regional["figure_id"])
+
+
+def test_per_force_table_follows_the_small_count_rule(default):
+    table = default.tables["forces"]
+    cells = table[list(findings.FORCE_COLUMNS)]
+    shown = cells.stack().dropna().astype(int)
+    assert (shown % sdc.ROUNDING_BASE == 0).all()
+    assert (shown > sdc.REDACTION_THRESHOLD).all()
+    totals = cells.astype("Float64").fillna(0).sum(axis=1)
+    assert (table["total"].astype(float) == totals.astype(float)).all()
+    audit = default.tables["forces_audit"]
+    assert len(audit) == int(cells.isna().sum().sum())
+    assert not audit["recoverable"].any()
+
+
+def test_uncertainty_intervals_contain_each_share(default):
+    unc = default.tables["uncertainty"]
+    assert len(unc) == len(stats.HEADLINE_SHARES)
+    assert (unc["wilson_low"] <= unc["share"]).all() and (unc["share"] <= unc["wilson_high"]).all()
+    assert (unc["bootstrap_low"] <= unc["share"]).all()
+    assert (unc["share"] <= unc["bootstrap_high"]).all()
+    assert (unc["withheld_lowest"] <= unc["share"]).all()
+    assert (unc["share"] <= unc["withheld_highest"]).all()
+    assert (unc["unknown_bound_low"] <= unc["share"]).all()
+
+
+def test_caveats_cover_what_a_reader_needs(default, inputs):
+    caveats = set(default.tables["caveats"]["caveat"])
+    assert {
+        "caveat_instances",
+        "caveat_known_subset",
+        "caveat_coverage",
+        "caveat_official_statistics",
+        "caveat_simulated",
+    } <= caveats
+    asked = int((inputs.coverage["wave"] == default.params.wave).sum())
+    n = default.context["forces_with_data"]
+    assert f"{n} of the {asked} forces asked" in default.text["caveat_coverage"]
+
+
+def test_removing_one_force_changes_the_outputs_and_the_coverage(inputs, default):
+    force = sorted(set(default.groups["force"]))[0]
+    without = findings.build(inputs, findings.Params(exclude_forces=(force,)))
+    n = default.context["forces_with_data"]
+    assert without.context["forces_with_data"] == n - 1
+    assert f"{n - 1} of the" in without.text["caveat_coverage"]
+    removed = stats.wide(default.groups).loc[force, "all_known"]
+    before = default.tables["headline"].set_index("measure")
+    after = without.tables["headline"].set_index("measure")
+    key = "instances with a known platform"
+    assert after.loc[key, "computed"].iloc[0] == pytest.approx(
+        before.loc[key, "computed"].iloc[0] - removed
+    )
+    assert force not in set(without.tables["forces"]["force"])
+    assert "caveat_variant" in without.text
+
+
+def test_tables_are_written_identically_twice(default, tmp_path):
+    first = findings.write_tables(default, tmp_path / "a")
+    second = findings.write_tables(default, tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert (tmp_path / "a" / "findings.xlsx").stat().st_size > 0
+    headline = pd.read_csv(tmp_path / "a" / "headline.csv")
+    assert len(headline) == len(default.tables["headline"])

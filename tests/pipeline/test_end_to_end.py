@@ -1,0 +1,139 @@
+"""End to end on a copy of the corpus: raw returns -> clean -> findings, with nothing typed in.
+
+Removing one force's return, or changing one count in a return, must change what the findings
+say by exactly what that return held.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from src.clean import run as clean
+from src.data.manifest import read_manifest
+from src.findings import run as findings
+from src.helpers import RAW, REFERENCE, load_yaml, sha256_file
+
+WAVE = findings.Params().wave
+
+
+@pytest.fixture
+def corpus(tmp_path) -> tuple[Path, Path, Path]:
+    raw, reference, processed = tmp_path / "raw", tmp_path / "reference", tmp_path / "processed"
+    shutil.copytree(RAW, raw)
+    shutil.copytree(REFERENCE, reference)
+    return raw, reference, processed
+
+
+def _known_total(result: findings.Findings) -> float:
+    headline = result.tables["headline"]
+    row = headline[
+        headline["platform_group"].eq("all_known") & headline["denominator"].fillna("").eq("")
+    ]
+    return float(row["computed"].iloc[0])
+
+
+def _baseline(raw: Path, reference: Path, processed: Path) -> findings.Findings:
+    clean.run_clean(raw, reference, processed)
+    inputs = findings.load_inputs(processed, raw / "published", reference)
+    return findings.build(inputs, findings.Params())
+
+
+def _remove_return(raw: Path, reference: Path, force: str) -> None:
+    """What a researcher does when a force withdraws its answer: files, manifest rows, spec
+    and the outcome all change together."""
+    wave_dir = raw / "waves" / WAVE
+    shutil.rmtree(wave_dir / force)
+    (reference / "specs" / WAVE / f"{force}.yaml").unlink()
+    manifest = pd.read_csv(raw / "MANIFEST.csv", dtype=str, keep_default_na=False)
+    manifest = manifest[~manifest["force"].eq(force) | manifest["content"].eq("outcomes")]
+    outcomes = pd.read_csv(wave_dir / "outcomes.csv", dtype=str, keep_default_na=False)
+    at = outcomes["force"].eq(force)
+    outcomes.loc[at, ["outcome", "questions_answered"]] = ["no_response", "none"]
+    outcomes.loc[at, ["date_answered", "period_start", "period_end", "note"]] = ""
+    outcomes.to_csv(wave_dir / "outcomes.csv", index=False, lineterminator="\n")
+    _rehash(raw, manifest, f"waves/{WAVE}/outcomes.csv")
+
+
+def _rehash(raw: Path, manifest: pd.DataFrame, path: str) -> None:
+    at = manifest["path"].eq(path)
+    manifest.loc[at, "sha256"] = sha256_file(raw / path)
+    manifest.loc[at, "bytes"] = str((raw / path).stat().st_size)
+    manifest.to_csv(raw / "MANIFEST.csv", index=False, lineterminator="\n")
+
+
+def test_removing_one_forces_return_changes_the_findings_by_what_it_held(corpus):
+    raw, reference, processed = corpus
+    before = _baseline(raw, reference, processed)
+    instances = pd.read_csv(processed / "instances.csv")
+    # A force outside the release's regions, so no regional figure depends on it.
+    forces = pd.read_csv(reference / "forces.csv", dtype=str, keep_default_na=False)
+    outside = set(forces.loc[forces["release_region"].eq(""), "force"])
+    force = sorted(outside & set(instances["force"]))[0]
+    known = instances[instances["force"].eq(force) & instances["platform"].ne("unknown")]
+    held = float(known["lower"].add(known["upper"]).div(2).sum())
+    assert held > 0
+
+    _remove_return(raw, reference, force)
+    result = clean.run_clean(raw, reference, processed)
+    after = findings.build(
+        findings.load_inputs(processed, raw / "published", reference), findings.Params()
+    )
+
+    n = before.context["forces_with_data"]
+    assert after.context["forces_with_data"] == n - 1
+    assert f"{n - 1} of the" in after.text["caveat_coverage"]
+    assert result.coverage.set_index("force").loc[force, "outcome"] == "no_response"
+    assert _known_total(after) == pytest.approx(_known_total(before) - held)
+
+
+def _add(lines: list[str], place: str, delimiter: str, amount: int) -> None:
+    """Add ``amount`` to the CSV cell at ``place`` ("line N, column 'NAME'")."""
+    line_part, column_part = place.split(", column ", 1)
+    line_no = int(line_part.removeprefix("line "))
+    column = column_part.strip("'")
+    header = next(row.split(delimiter) for row in lines if column in row.split(delimiter))
+    fields = lines[line_no - 1].split(delimiter)
+    at = header.index(column)
+    fields[at] = str(int(fields[at]) + amount)
+    lines[line_no - 1] = delimiter.join(fields)
+
+
+def test_changing_one_count_in_a_return_moves_the_total_by_that_much(corpus):
+    """A corrected return (a count and the force's printed total both up by 100) moves the
+    national total by 100; the manifest is updated as for any replaced return."""
+    raw, reference, processed = corpus
+    before = _baseline(raw, reference, processed)
+    instances = pd.read_csv(processed / "instances.csv", dtype={"count": "Int64"})
+    reconciliation = pd.read_csv(processed / "reconciliation.csv", keep_default_na=False)
+    cells = instances[
+        instances["source_file"].str.endswith(".csv")
+        & ~instances["withheld"]
+        & instances["platform"].ne("unknown")
+        & instances["source_place"].str.startswith("line ")
+    ].sort_values(["source_file", "source_place"])
+    cell = cells.iloc[0]
+    block = f"{cell['offence_group']}, {cell['period_start']} to {cell['period_end']}"
+    total = reconciliation[
+        reconciliation["source_file"].eq(cell["source_file"]) & reconciliation["block"].eq(block)
+    ]["total_place"].iloc[0]
+
+    path = raw / cell["source_file"]
+    spec = load_yaml(reference / "specs" / WAVE / f"{cell['force']}.yaml")
+    file = next(f for f in spec["files"] if f"waves/{WAVE}/{f['path']}" == cell["source_file"])
+    encoding, delimiter = file.get("encoding", "utf-8"), file.get("delimiter", ",")
+    lines = path.read_bytes().decode(encoding).split("\n")
+    _add(lines, cell["source_place"], delimiter, 100)
+    if total:
+        _add(lines, total, delimiter, 100)
+    path.write_bytes("\n".join(lines).encode(encoding))
+    _rehash(raw, read_manifest(raw), cell["source_file"])
+
+    clean.run_clean(raw, reference, processed)
+    after = findings.build(
+        findings.load_inputs(processed, raw / "published", reference), findings.Params()
+    )
+    assert _known_total(after) == pytest.approx(_known_total(before) + 100)

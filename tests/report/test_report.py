@@ -1,0 +1,463 @@
+"""The methodology report: every section, every figure with its alt text, every number equal to
+the table it comes from, a changed table changing the page, and nothing loaded from outside.
+
+The report is rebuilt into a temporary copy of the project's built tables (so the tests never
+touch reports/); the copy has the same layout, so the page must come out byte for byte as the
+committed reports/report.html.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import os
+import re
+import shutil
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import pandas as pd
+import pytest
+from page_measures import expected
+
+from src import sdc
+from src.errors import InputError
+from src.helpers import ROOT
+from src.report import run as report
+
+#: Where the built tables are read from: this project, or (to check a report against another
+#: build with the same layout) the folder in REPORT_SOURCE_ROOT.
+SOURCE = Path(os.environ.get("REPORT_SOURCE_ROOT", ROOT))
+FOLDERS = ("data/processed", "reports/tables", "reports/figures", "data/raw/published")
+REFERENCE_FILES = [f"data/reference/{name}.csv" for name in report.REFERENCE_TABLES]
+
+SECTIONS = [
+    "findings",
+    "published",
+    "published-denominators",
+    "figures",
+    "uncertainty",
+    "withheld",
+    "coverage",
+    "reconciliation",
+    "cleaning",
+    "context",
+    "caveats",
+    "methods",
+    "methods-sources",
+    "methods-unit",
+    "methods-withheld",
+    "methods-denominators",
+    "methods-intervals",
+    "methods-sdc",
+    "methods-simulated",
+    "sources",
+]
+
+
+def _needs_build() -> None:
+    needed = ("reports/tables/headline.csv", "data/processed/coverage.csv", "reports/figures")
+    missing = [f for f in needed if not (SOURCE / f).exists()]
+    if missing:
+        pytest.skip(f"the tables are not built yet ({', '.join(missing)}): run `make` first")
+
+
+def copy_project(target: Path) -> report.Paths:
+    """A copy of the built tables in the project's layout under ``target``."""
+    for folder in FOLDERS:
+        shutil.copytree(SOURCE / folder, target / folder)
+    for file in REFERENCE_FILES:
+        (target / file).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SOURCE / file, target / file)
+    return paths_in(target)
+
+
+def paths_in(root: Path) -> report.Paths:
+    return report.Paths(
+        processed=root / "data/processed",
+        tables=root / "reports/tables",
+        figures=root / "reports/figures",
+        published=root / "data/raw/published",
+        reference=root / "data/reference",
+        out=root / "reports/report.html",
+        root=root,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[report.Paths, str]:
+    _needs_build()
+    paths = copy_project(tmp_path_factory.mktemp("project"))
+    out, _ = report.build_report(paths)
+    return paths, out.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def page(built) -> Page:
+    return Page.parse(built[1])
+
+
+# --- A small HTML reader --------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Elements of the report as the tests need them: every element's attributes, the text of
+    cells, headline spans, headings and images, and every table with its cells."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.tables: list[dict] = []
+        self.headings: list[tuple[int, str]] = []
+        self.spans: list[dict] = []
+        self.text_parts: list[str] = []
+        self._stack: list[dict] = []  # open elements whose text we collect
+
+    @classmethod
+    def parse(cls, html: str) -> Page:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return parser
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k: (v if v is not None else "") for k, v in attrs}
+        self.elements.append((tag, attrs))
+        if tag == "table":
+            self.tables.append({"attrs": attrs, "rows": [], "caption": "", "header_scopes": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append({"attrs": attrs, "cells": []})
+        if tag in ("td", "th", "caption", "span", "h1", "h2", "h3", "h4", "figcaption"):
+            self._stack.append({"tag": tag, "attrs": attrs, "text": []})
+        if tag == "th" and self.tables:
+            self.tables[-1]["header_scopes"].append(attrs.get("scope", ""))
+
+    def handle_endtag(self, tag):
+        if not self._stack or self._stack[-1]["tag"] != tag:
+            return
+        item = self._stack.pop()
+        text = " ".join("".join(item["text"]).split())
+        for outer in self._stack:
+            outer["text"].append(text)
+        if tag in ("td", "th") and self.tables and self.tables[-1]["rows"]:
+            self.tables[-1]["rows"][-1]["cells"].append({"attrs": item["attrs"], "text": text})
+        elif tag == "caption" and self.tables:
+            self.tables[-1]["caption"] = text
+        elif tag == "span" and "headline" in item["attrs"].get("class", "").split():
+            self.spans.append({"attrs": item["attrs"], "text": text})
+        elif tag in ("h1", "h2", "h3", "h4"):
+            self.headings.append((int(tag[1]), item["attrs"].get("id", "")))
+        elif tag == "figcaption":
+            self.text_parts.append(text)
+
+    def handle_data(self, data):
+        if self._stack:
+            self._stack[-1]["text"].append(data)
+
+    def ids(self) -> set[str]:
+        return {a["id"] for _, a in self.elements if "id" in a}
+
+    def table(self, table_id: str) -> dict:
+        matches = [t for t in self.tables if t["attrs"].get("id") == table_id]
+        assert matches, f"no table {table_id}"
+        return matches[0]
+
+
+# --- Checking a shown value against its source ----------------------------------------------
+
+
+def shown_number(text: str) -> tuple[float, int]:
+    """The number in a cell's text and its decimal places ('15,263.5' -> (15263.5, 1))."""
+    match = re.fullmatch(r"([+-]?[\d,]+(?:\.(\d+))?)%?", text.strip())
+    assert match, f"not a number: {text!r}"
+    return float(match.group(1).replace(",", "")), len(match.group(2) or "")
+
+
+def check_cell(kind: str, value: str, text: str) -> None:
+    """The text a reader sees agrees with the CSV value, whatever the cell's kind."""
+    if kind in ("count", "number", "int", "percent", "points"):
+        if value.strip() == "":
+            assert text == report.MISSING
+            return
+        shown, places = shown_number(text)
+        assert abs(shown - float(value)) <= 0.5 * 10**-places + 1e-9, (value, text)
+        assert text.endswith("%") == (kind == "percent"), (kind, text)
+    elif kind == "sdc":
+        true = math.floor(float(value) + 0.5)
+        if true <= sdc.REDACTION_THRESHOLD:
+            assert text == sdc.REDACTED, (value, text)
+        else:
+            shown, _ = shown_number(text)
+            assert shown % sdc.ROUNDING_BASE == 0 and abs(shown - true) <= 2.5, (value, text)
+    elif kind == "redacted":
+        if value == "":
+            assert text == sdc.REDACTED
+        else:
+            assert shown_number(text)[0] == float(value)
+    elif kind == "bool":
+        expected = {"True": "yes", "False": "no"}.get(value, value)
+        assert text == expected, (value, text)
+    elif kind == "code":
+        assert text, value
+    else:
+        assert text == " ".join(value.split()), (value, text)
+
+
+def source_tables(page: Page) -> list[dict]:
+    return [t for t in page.tables if t["attrs"].get("data-source")]
+
+
+# --- The tests ------------------------------------------------------------------------------
+
+
+def test_the_committed_report_is_what_the_tables_give(built):
+    """Rebuilt from copies of the tables, the page is byte for byte the committed one."""
+    committed = SOURCE / "reports" / "report.html"
+    if not committed.is_file():
+        pytest.skip("reports/report.html is not built yet: run `make`")
+    assert built[1] == committed.read_text(encoding="utf-8")
+
+
+def test_a_rebuild_is_byte_identical_and_not_rewritten(built):
+    paths, html = built
+    before = paths.out.stat().st_mtime_ns
+    out, _ = report.build_report(paths)
+    assert out.read_text(encoding="utf-8") == html
+    assert out.stat().st_mtime_ns == before
+
+
+def test_every_section_is_there_with_headings_in_order(page):
+    missing = [s for s in SECTIONS if s not in page.ids()]
+    assert not missing, f"sections missing: {missing}"
+    levels = [level for level, _ in page.headings]
+    assert levels[0] == 1 and levels.count(1) == 1
+    jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    assert not jumps, f"heading levels skip: {jumps}"
+
+
+def test_the_simulated_notice_is_prominent_when_any_return_is_simulated(built, page):
+    coverage = pd.read_csv(SOURCE / "data/processed/coverage.csv", dtype=str)
+    simulated = (coverage["provenance"] == "simulated").any()
+    assert ("simulated-notice" in page.ids()) == simulated
+    if simulated:
+        html = built[1]
+        assert html.index('id="simulated-notice"') < html.index('id="findings"')
+        assert "per-force returns in this report are simulated" in html
+
+
+def test_every_figure_is_inlined_with_its_alt_text_and_data(page):
+    figures = SOURCE / "reports" / "figures"
+    stems = sorted(
+        {p.stem for p in figures.glob("*.svg")} | {p.stem for p in figures.glob("*.png")}
+    )
+    assert stems, "no figures built"
+    images = [a for tag, a in page.elements if tag == "img"]
+    assert len(images) == len(stems)
+    by_alt = {a["alt"]: a for a in images}
+    links = {
+        a.get("download"): a["href"] for tag, a in page.elements if tag == "a" and "download" in a
+    }
+    for stem in stems:
+        alt = (figures / f"{stem}.txt").read_text(encoding="utf-8").strip()
+        assert alt in by_alt, f"figure {stem}: no image with its alt text"
+        image = figures / f"{stem}.svg"
+        if not image.is_file():
+            image = figures / f"{stem}.png"
+        src = by_alt[alt]["src"]
+        assert src.startswith("data:image/")
+        assert base64.b64decode(src.split(",", 1)[1]) == image.read_bytes()
+        assert any(alt in unescape(caption) for caption in page.text_parts), f"{stem}: no caption"
+        data = links.get(f"{stem}.csv")
+        assert data, f"figure {stem}: no link to its data"
+        assert base64.b64decode(data.split(",", 1)[1]) == (figures / f"{stem}.csv").read_bytes()
+        page.table(f"figure-data-{stem}")
+
+
+def test_every_cell_equals_its_source_table(built, page):
+    """Each cell of a table copied from a CSV shows that CSV's value, formatted for a reader."""
+    paths = built[0]
+    tables = source_tables(page)
+    assert len(tables) >= 15
+    checked = 0
+    for table in tables:
+        source = pd.read_csv(
+            paths.root / table["attrs"]["data-source"], dtype=str, keep_default_na=False
+        )
+        for row in table["rows"]:
+            if "data-row" not in row["attrs"]:
+                continue
+            data = source.iloc[int(row["attrs"]["data-row"])]
+            for cell in row["cells"]:
+                column = cell["attrs"]["data-column"]
+                assert cell["attrs"]["data-value"] == data[column], (table["attrs"], column)
+                check_cell(cell["attrs"]["data-kind"], data[column], cell["text"])
+                checked += 1
+    assert checked > 200
+
+
+def test_every_findings_table_is_shown(page):
+    shown = {
+        a["data-source"]
+        for _, a in page.elements
+        if a.get("data-source", "").startswith("reports/tables/")
+    }
+    built = {f"reports/tables/{p.name}" for p in (SOURCE / "reports" / "tables").glob("*.csv")}
+    assert built <= shown, f"tables not in the report: {sorted(built - shown)}"
+
+
+def test_every_caveat_is_listed(built):
+    caveats = pd.read_csv(SOURCE / "reports/tables/caveats.csv", dtype=str, keep_default_na=False)
+    html = unescape(built[1])
+    for _, row in caveats.iterrows():
+        assert f'data-caveat="{row["caveat"]}">{row["text"]}</li>' in html, row["caveat"]
+
+
+def test_every_force_asked_is_in_the_coverage_table(page):
+    coverage = pd.read_csv(SOURCE / "data/processed/coverage.csv", dtype=str)
+    rows = page.table("table-coverage")["rows"][1:]  # after the header row
+    assert sorted(int(r["attrs"]["data-row"]) for r in rows) == list(range(len(coverage)))
+    rec = pd.read_csv(SOURCE / "data/processed/reconciliation.csv", dtype=str)
+    assert len(page.table("table-reconciliation")["rows"]) - 1 == len(rec)
+
+
+def test_the_headline_numbers_equal_the_headline_table(page):
+    headline = pd.read_csv(SOURCE / "reports/tables/headline.csv", dtype=str, keep_default_na=False)
+    assert len(page.spans) >= 10
+    seen = set()
+    for span in page.spans:
+        key = span["attrs"]["data-measure"]
+        value, _ = expected(headline, key)
+        shown, places = shown_number(span["text"])
+        assert abs(shown - value) <= 0.5 * 10**-places + 1e-9, (key, span["text"], value)
+        assert span["text"].endswith("%") == (not key.endswith("_count"))
+        seen.add(key)
+    assert "facebook_owned_of_all_known" in seen and "all_known_count" in seen
+
+
+def test_derived_tables_add_up_to_the_processed_tables(page):
+    """The totals the report works out itself, recomputed here independently."""
+    rec = pd.read_csv(SOURCE / "data/processed/reconciliation.csv")
+    table = page.table("table-reconciliation-totals")
+    header = [c["text"] for c in table["rows"][0]["cells"]]
+    for row in table["rows"][1:]:
+        cells = dict(zip(header, [c["text"] for c in row["cells"]], strict=True))
+        part = rec[rec["unit"] == cells["Unit"]]
+        for column in ("total_lower", "mapped_upper", "unexplained"):
+            label = column.replace("_", " ").capitalize()
+            assert shown_number(cells[label])[0] == part[column].sum(), column
+    log = pd.read_csv(SOURCE / "data/processed/cleaning_log.csv", keep_default_na=False)
+    table = page.table("table-cleaning-actions")
+    rows = table["rows"][1:]
+    assert sum(shown_number(r["cells"][3]["text"])[0] for r in rows) == len(log)
+    assert sum(shown_number(r["cells"][5]["text"])[0] for r in rows) == log["count_lower"].sum()
+
+
+def test_a_changed_table_changes_the_page(built, tmp_path):
+    paths = copy_project(tmp_path)
+    headline_csv = paths.tables / "headline.csv"
+    headline = pd.read_csv(headline_csv, dtype=str, keep_default_na=False)
+    share = (headline["platform_group"] == "facebook_owned") & (headline["unit"] == "percent")
+    headline.loc[share, "computed"] = "12.34"
+    headline.to_csv(headline_csv, index=False, lineterminator="\n")
+    coverage_csv = paths.processed / "coverage.csv"
+    coverage = pd.read_csv(coverage_csv, dtype=str, keep_default_na=False)
+    coverage.loc[0, "outcome"] = (
+        "no_response" if coverage.loc[0, "outcome"] != "no_response" else "data"
+    )
+    coverage.to_csv(coverage_csv, index=False, lineterminator="\n")
+    out, _ = report.build_report(paths)
+    changed = Page.parse(out.read_text(encoding="utf-8"))
+    spans = {s["attrs"]["data-measure"]: s["text"] for s in changed.spans}
+    assert spans["facebook_owned_of_all_known"] == "12.34%"
+    first = changed.table("table-coverage")["rows"][1]["cells"]
+    outcome = next(c for c in first if c["attrs"]["data-column"] == "outcome")
+    assert outcome["attrs"]["data-value"] == coverage.loc[0, "outcome"]
+    assert out.read_text(encoding="utf-8") != built[1]
+
+
+def test_nothing_is_loaded_from_outside_and_links_out_only_to_sources(built, page):
+    sources = set()
+    for csv in (SOURCE / "data/raw/published").glob("*.csv"):
+        urls = pd.read_csv(csv, dtype=str, keep_default_na=False).get("source_url")
+        if urls is not None:
+            sources |= {u for u in urls if u}
+    for tag, attrs in page.elements:
+        assert tag not in ("script", "iframe", "object", "embed"), tag
+        if tag == "link":
+            assert attrs.get("rel") not in ("stylesheet", "preload", "prefetch", "icon"), attrs
+        if "src" in attrs:
+            assert attrs["src"].startswith("data:"), attrs["src"][:80]
+        href = attrs.get("href", "")
+        if re.match(r"^[a-z][a-z0-9+.-]*:", href) and not href.startswith("data:"):
+            assert unquote(href) in sources or href in sources, f"external link: {href}"
+    assert not re.search(r"url\(\s*['\"]?https?:|@import", built[1])
+
+
+def test_ids_are_unique_and_every_link_inside_the_page_lands(page):
+    ids = [a["id"] for _, a in page.elements if "id" in a]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    anchors = [a["href"][1:] for tag, a in page.elements if a.get("href", "").startswith("#")]
+    assert anchors and set(anchors) <= set(ids)
+
+
+def test_tables_are_accessible(page):
+    for table in page.tables:
+        assert table["caption"], f"table {table['attrs'].get('id')} has no caption"
+        assert table["header_scopes"] and all(s in ("col", "row") for s in table["header_scopes"])
+
+
+def test_a_missing_table_names_the_file_and_the_fix(tmp_path):
+    _needs_build()
+    paths = copy_project(tmp_path)
+    (paths.tables / "uncertainty.csv").unlink()
+    with pytest.raises(InputError, match="uncertainty.csv") as caught:
+        report.build_report(paths)
+    assert "make" in caught.value.fix
+
+
+def test_a_figure_without_alt_text_stops_the_build(tmp_path):
+    _needs_build()
+    paths = copy_project(tmp_path)
+    alt = sorted(paths.figures.glob("*.txt"))[0]
+    alt.write_text("  \n")
+    with pytest.raises(InputError, match="alt text"):
+        report.build_report(paths)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("0", sdc.REDACTED),
+        ("7", sdc.REDACTED),
+        ("7.4", sdc.REDACTED),
+        ("8", "10"),
+        ("12", "10"),
+        ("12.5", "15"),
+        ("1234", "1,235"),
+        ("", report.MISSING),
+    ],
+)
+def test_counts_below_national_level_follow_the_output_rule(value, shown):
+    assert report.safe_count(value) == shown
+
+
+def test_figure_headings_come_from_file_names():
+    assert report.figure_title("1-platform-shares") == "Platform shares"
+    assert report.figure_title("5-whatsapp-tipoffs", {"whatsapp": "WhatsApp"}) == (
+        "WhatsApp tipoffs"
+    )
+
+
+def test_numbers_are_formatted_as_ons_style_asks():
+    assert report.fmt_percent("52.4") == "52.40%"
+    assert report.fmt_count("9477.0") == "9,477"
+    assert report.fmt_count("9477.5") == "9,477.5"
+    assert report.fmt_points("-0.25") in ("-0.2", "-0.3")
+    assert report.fmt_points("-0.01") == "0.0"
+    assert report.fmt_points("0.3") == "+0.3"
+    assert report.fmt_count("") == report.MISSING
+    assert report.fmt_number("54.76190476190476") == "54.76"
+    assert report.fmt_number("3305.5") == "3,305.5"
+    assert report.fmt_number("5083.0") == "5,083"

@@ -1,0 +1,167 @@
+"""The manifest of data/raw: every hash recomputed, and every kind of tampering caught."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scripts import add_return
+from src.data.manifest import COLUMNS, files_on_disk, read_manifest, update_manifest, verify_raw
+from src.errors import InputError
+from src.helpers import RAW
+
+
+@pytest.fixture
+def raw_copy(tmp_path: Path) -> Path:
+    """A private copy of data/raw, to damage."""
+    target = tmp_path / "raw"
+    shutil.copytree(RAW, target)
+    return target
+
+
+def _a_return(raw: Path) -> str:
+    manifest = read_manifest(raw)
+    return manifest.loc[manifest["content"] == "return", "path"].iloc[0]
+
+
+def test_every_committed_file_matches_its_recorded_hash():
+    manifest = verify_raw(RAW)
+    assert list(manifest.columns) == list(COLUMNS)
+    assert sorted(manifest["path"]) == files_on_disk(RAW)
+    assert list(manifest["path"]) == sorted(manifest["path"]), "manifest must be sorted by path"
+    for row in manifest.itertuples(index=False):
+        data = (RAW / row.path).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == row.sha256, row.path
+        assert len(data) == int(row.bytes), row.path
+
+
+def test_manifest_covers_returns_letters_outcomes_and_published_figures():
+    manifest = read_manifest(RAW)
+    assert {"return", "records", "refusal", "outcomes", "published"} <= set(manifest["content"])
+    published = manifest[manifest["content"] == "published"]
+    assert set(published["provenance"]) == {"real"}
+    assert set(manifest.loc[manifest["path"].str.startswith("waves/"), "provenance"]) == {
+        "simulated"
+    }
+    assert "MANIFEST.csv" not in set(manifest["path"])
+    assert "README.md" not in set(manifest["path"])
+
+
+def test_a_one_byte_edit_is_caught_and_the_file_named(raw_copy: Path):
+    path = _a_return(raw_copy)
+    target = raw_copy / path
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    with pytest.raises(InputError) as caught:
+        verify_raw(raw_copy)
+    message = str(caught.value)
+    assert Path(path).name in message
+    assert "changed since it was recorded" in message
+    assert "git checkout --" in message
+
+
+def test_same_size_edit_is_caught_by_the_hash(raw_copy: Path):
+    path = _a_return(raw_copy)
+    target = raw_copy / path
+    data = target.read_bytes()
+    target.write_bytes(data[::-1])  # same bytes, same size, different order
+    with pytest.raises(InputError, match="changed since it was recorded"):
+        verify_raw(raw_copy)
+
+
+def test_a_missing_file_is_caught(raw_copy: Path):
+    path = _a_return(raw_copy)
+    (raw_copy / path).unlink()
+    with pytest.raises(InputError, match="missing") as caught:
+        verify_raw(raw_copy)
+    assert Path(path).name in str(caught.value)
+
+
+def test_an_unlisted_file_is_caught(raw_copy: Path):
+    extra = raw_copy / "waves" / "2019-10_2020-09" / "cheshire" / "late reply.csv"
+    extra.write_text("Platform,Count\nInstagram,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not in the manifest") as caught:
+        verify_raw(raw_copy)
+    assert "late reply.csv" in str(caught.value)
+
+
+def test_hidden_files_and_the_readme_are_not_listed(raw_copy: Path):
+    (raw_copy / ".DS_Store").write_bytes(b"x")
+    (raw_copy / "waves" / ".partial.tmp").write_bytes(b"x")
+    (raw_copy / "README.md").write_text("changed\n", encoding="utf-8")
+    verify_raw(raw_copy)
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (lambda m: m.drop(columns=["sha256"]), "missing column"),
+        (lambda m: m.assign(extra=""), "unexpected column"),
+        (lambda m: pd.concat([m, m.iloc[[0]]]), "more than once"),
+        (lambda m: m.assign(sha256=m["sha256"].str.upper()), "hex digest"),
+        (lambda m: m.assign(provenance="guessed"), "provenance"),
+        (lambda m: m.assign(bytes="ten"), "whole number"),
+    ],
+)
+def test_a_malformed_manifest_is_caught(raw_copy: Path, damage, expected):
+    manifest = read_manifest(raw_copy)
+    damage(manifest).to_csv(raw_copy / "MANIFEST.csv", index=False)
+    with pytest.raises(InputError, match=expected) as caught:
+        verify_raw(raw_copy)
+    assert "MANIFEST.csv" in str(caught.value)
+
+
+def test_a_missing_manifest_is_caught(raw_copy: Path):
+    (raw_copy / "MANIFEST.csv").unlink()
+    with pytest.raises(InputError, match="manifest of raw files is missing"):
+        verify_raw(raw_copy)
+
+
+def test_updating_one_row_does_not_rehash_the_others(raw_copy: Path):
+    """Refreshing a row must never quietly bless a changed file elsewhere."""
+    path = _a_return(raw_copy)
+    (raw_copy / path).write_bytes(b"tampered")
+    new = raw_copy / "waves" / "2019-10_2020-09" / "kent" / "FOI 1 reply.csv"
+    new.write_text("Platform,Q1\nInstagram,7\n", encoding="utf-8")
+    rel = new.relative_to(raw_copy).as_posix()
+    meta = {"force": "kent", "format": "csv", "content": "return", "provenance": "real"}
+    update_manifest(raw_copy, {rel: meta})
+    with pytest.raises(InputError, match="changed since it was recorded") as caught:
+        verify_raw(raw_copy)
+    assert Path(path).name in str(caught.value)
+
+
+def test_add_return_records_a_real_file_and_unlists_the_one_it_replaces(raw_copy: Path):
+    old = _a_return(raw_copy)
+    force = old.split("/")[2]
+    new = raw_copy / "waves" / "2019-10_2020-09" / force / "Real reply.xlsx"
+    new.write_bytes(b"PK\x03\x04 a real workbook")
+    (raw_copy / old).unlink()
+    rel = new.relative_to(raw_copy).as_posix()
+    add_return.main(
+        [
+            rel,
+            "--force",
+            force,
+            "--request-ref",
+            "FOI 1",
+            "--date-answered",
+            "2020-11-02",
+            "--replaces",
+            old,
+            "--raw-dir",
+            str(raw_copy),
+        ]
+    )
+    manifest = verify_raw(raw_copy)
+    row = manifest[manifest["path"] == rel].iloc[0]
+    assert row["provenance"] == "real"
+    assert row["wave"] == "2019-10_2020-09"
+    assert row["format"] == "xlsx"
+    assert row["sha256"] == hashlib.sha256(new.read_bytes()).hexdigest()
+    assert old not in set(manifest["path"])
