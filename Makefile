@@ -60,7 +60,7 @@ PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
 define run_notebook
 	@mkdir -p $(BUILD)/$(dir $(2)) $(dir $(2))
 	@echo "papermill $(1) -> $(2)"
-	@$(BIN)/python scripts/run_notebook.py $(1) $(BUILD)/$(2) $(PAPERMILL_OPTIONS) $(3) \
+	@$(BIN)/python $(RUNNER_SCRIPT) $(1) $(BUILD)/$(2) $(PAPERMILL_OPTIONS) $(3) \
 	  || { rm -f $(2); echo >&2; \
 	       echo "FAILED: notebook $(1) ($(or $(3),default parameters)) stopped at the cell shown above." >&2; \
 	       echo "The executed copy, with the failing cell marked, is $(BUILD)/$(2); $(2) was removed." >&2; exit 1; }
@@ -105,7 +105,8 @@ lock: ## Re-resolve requirements.in into requirements.txt (needs the network)
 .PRECIOUS: $(PROCESSED) reports/PROVENANCE.json $(REPORT)
 
 # How make runs a notebook (papermill with a kernel started early, then the clean-up).
-RUNNER := scripts/run_notebook.py $(sort $(wildcard src/runner/*.py))
+RUNNER_SCRIPT := scripts/run_notebook.py
+RUNNER := $(RUNNER_SCRIPT) $(sort $(wildcard src/runner/*.py))
 
 # Step 10: data/raw/ + data/reference/ -> data/processed/*.csv
 # Verify data/raw against its manifest, read every return by its spec, clean, reconcile and
@@ -178,12 +179,29 @@ nbval: $(STAMP) ## Re-execute the executed notebooks and compare their outputs
 	$(BIN)/python -m pytest -q --nbval $(EXECUTED) --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider -o testpaths=$(EXECUTED)
 
-determinism: ## Fail if the rebuild changed any committed file, or if make still has work to do
+# numpy picks its fastest code for the CPU it runs on (AVX-512, AVX2, ...), which can change
+# the last bits of a result; the determinism check redraws the figures without these.
+REDUCED_CPU := X86_V4 AVX512_ICL AVX512_SPR X86_V3 AVX2 FMA3
+CPU_CHECK := $(BUILD)/cpu-check
+
+determinism: ## Fail if the rebuild changed any committed file, if make has work left, or if the figures depend on the CPU
 	@$(MAKE) -q all || { echo "make has work left after a full build: a rule does not produce what it declares" >&2; exit 1; }
 	@if [ -n "$$(git status --porcelain)" ]; then \
 	  echo "Outputs differ from the committed ones (a rebuild must be byte-identical):" >&2; \
 	  git status --porcelain >&2; git --no-pager diff --stat >&2; exit 1; \
 	else echo "determinism: the rebuild left the working tree clean"; fi
+	@# Every build's figures again, with numpy held to an older CPU's instructions: the bytes
+	@# must match the committed ones.
+	@for build in reports $(VARIANTS:%=reports/variants/%); do \
+	  rm -rf $(CPU_CHECK) && mkdir -p $(CPU_CHECK) && cp -r $$build/tables $(CPU_CHECK)/tables; \
+	  NPY_DISABLE_CPU_FEATURES="$(REDUCED_CPU)" $(BIN)/python $(RUNNER_SCRIPT) notebooks/30-figures.ipynb \
+	    $(CPU_CHECK)/30-figures.ipynb $(PAPERMILL_OPTIONS) -p output_dir $(CPU_CHECK) >/dev/null; \
+	  for f in $$build/figures/*; do [ "$${f##*/}" = PROVENANCE.json ] && continue; \
+	    cmp -s "$$f" "$(CPU_CHECK)/figures/$${f##*/}" \
+	      || { echo "$$f differs when numpy runs without $(REDUCED_CPU)" >&2; exit 1; }; \
+	  done; \
+	done; rm -rf $(CPU_CHECK)
+	@echo "determinism: every figure is byte-identical with numpy running without $(REDUCED_CPU)"
 
 bench: $(STAMP) ## Measure rebuild time and scale (writes bench/README.md and the README's block; not part of test)
 	$(BIN)/python -m bench

@@ -42,7 +42,7 @@ NOTES = """
   start-up table in (c) compares an empty notebook under the runner and under papermill's
   own command line.
 - *Showing the figures.* `notebooks/30-figures.ipynb` shows the SVG it has just saved
-  (`src.charts.show`) instead of letting matplotlib's inline backend draw every figure a
+  (`src.figures.show`) instead of letting matplotlib's inline backend draw every figure a
   second time as a PNG. The executed notebooks are several times smaller, and nbval now
   compares the figures themselves (it skips PNGs but compares SVG text).
 - *Reading a PDF return.* pdfplumber's table finder parsed a page again for every table the

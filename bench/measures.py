@@ -2,7 +2,7 @@
 any number of waves or record-level rows, and the notebooks' code run as plain Python.
 
 ``python -m bench`` puts them together and writes ``bench/README.md``;
-``tests/test_benchmark_smoke.py`` runs the smallest sizes through the same functions.
+``tests/tools/test_benchmark_smoke.py`` runs the smallest sizes through the same functions.
 
 Every measured run is a fresh process, started by :func:`run_process`, which reads its wall
 time, CPU time and peak resident memory (its own or that of a process it waited for, such as a

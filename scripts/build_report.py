@@ -1,7 +1,7 @@
 """Render the methodology report, reports/report.html, and record its provenance.
 
 Run by `make` after the notebooks (`make report`). The page is built from the computed tables
-only (data/processed/, reports/tables/, reports/figures/); see src/report.py.
+only (data/processed/, reports/tables/, reports/figures/); see src/report/.
 
     .venv/bin/python scripts/build_report.py [--tables DIR] [--figures DIR] [--out FILE]
 """

@@ -2,10 +2,10 @@
 
     python scripts/run_notebook.py SOURCE.ipynb OUTPUT.ipynb -k KERNEL [papermill options]
 
-The same as ``papermill SOURCE OUTPUT [options]`` followed by ``python -m src.notebooks
+The same as ``papermill SOURCE OUTPUT [options]`` followed by ``python -m src.runner.notebooks
 OUTPUT``, with less waiting (bench/README.md measures each):
 
-- the kernel is started first (``src.kernels``), so that it boots while papermill and nbformat
+- the kernel is started first (``src.runner.kernels``), so that it boots while papermill and nbformat
   are imported, instead of after;
 - nbformat validates with jsonschema, which imports the optional ``rfc3987_syntax`` package
   when it is installed: a slow import (seconds) for an IRI format check that notebooks never
@@ -21,17 +21,12 @@ import sys
 
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from src.runner import kernels  # noqa: E402
+from src import runner  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
-    manager = kernels.start(kernels.kernel_option(argv))
-    try:
-        from src.runner.notebooks import run  # imported while the kernel boots
-    except BaseException:
-        kernels.stop(manager)
-        raise
-    run(argv, manager)
+    manager = runner.start(runner.kernel_option(argv))
+    runner.run(argv, manager)  # papermill is imported while the kernel boots
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ the same inputs in the same environment writes the same bytes (and, through
 
 from __future__ import annotations
 
-import csv
 import json
 import platform
 from collections.abc import Iterable, Mapping
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
+from src.data.manifest import read_manifest
 from src.errors import InputError
 from src.helpers import ROOT, sha256_file, write_text
 
@@ -85,27 +85,10 @@ def expand(inputs: Iterable[Path | str], root: Path = ROOT) -> list[Path]:
     return sorted(files, key=lambda p: p.as_posix())
 
 
-def read_manifest(root: Path = ROOT) -> dict[str, dict[str, str]]:
-    """``data/raw/MANIFEST.csv`` as ``{path under data/raw: row}``."""
-    path = root / MANIFEST
-    if not path.is_file():
-        raise InputError(
-            MANIFEST.as_posix(),
-            "",
-            "the manifest of raw files is missing, so raw inputs cannot be checked",
-            "restore data/raw/MANIFEST.csv from git",
-        )
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    missing = {"path", "sha256"} - set(rows[0] if rows else {})
-    if missing:
-        raise InputError(
-            MANIFEST.as_posix(),
-            "header",
-            f"column(s) {', '.join(sorted(missing))} missing",
-            "the manifest needs at least the columns path and sha256 (docs/architecture.md)",
-        )
-    return {row["path"]: row for row in rows}
+def manifest_rows(root: Path = ROOT) -> dict[str, dict[str, str]]:
+    """``data/raw/MANIFEST.csv`` as ``{path under data/raw: row}``, read and checked by the one
+    manifest reader, :func:`src.data.manifest.read_manifest`."""
+    return {row["path"]: row for row in read_manifest(root / RAW_DIR).to_dict("records")}
 
 
 def _raw_entry(path: Path, root: Path, manifest: Mapping[str, Mapping[str, str]]) -> dict:
@@ -192,7 +175,7 @@ def build_provenance(
     """The provenance record for ``folder`` as a dictionary (see the module docstring)."""
     out_dir = _relative(folder, root)
     files = expand(inputs, root)
-    manifest = read_manifest(root) if any(_kind(p) == "raw" for p in files) else {}
+    manifest = manifest_rows(root) if any(_kind(p) == "raw" for p in files) else {}
     grouped: dict[str, list[dict]] = {"raw": [], "reference": [], "derived": []}
     upstream: set[Path] = set()
     for path in files:

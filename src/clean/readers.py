@@ -1,6 +1,8 @@
 """Readers: one small function per format, each turning a table into a long frame of cells.
 
-Every table reader returns one row per count cell, with the text exactly as printed:
+Every reader takes the file's bytes (read by the orchestrator, :mod:`src.clean.run`) and the
+file's name as messages show it; nothing here opens a file. Every table reader returns one row
+per count cell, with the text exactly as printed:
 
 ``label`` (as printed), ``offence_group``, ``period_start``, ``period_end`` (ISO dates),
 ``value`` (the cell's text), ``row`` (the row as the file numbers it), ``column`` (0-based
@@ -24,14 +26,12 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from src.clean.specs import FileSpec, Table
 from src.errors import InputError
-from src.helpers import rel
 
 CELL_COLUMNS = [
     "label",
@@ -127,8 +127,8 @@ def decode_text(data: bytes, encoding: str, file: str) -> str:
     return text
 
 
-def _read_bytes(path: Path, file: str) -> bytes:
-    data = path.read_bytes()
+def _not_empty(data: bytes, file: str) -> bytes:
+    """``data``, unless the file is empty (or only whitespace), which is an error."""
     if not data.strip():
         raise InputError(
             file,
@@ -200,10 +200,9 @@ def _header(rows, numbers, header_at: int, file: str, header_place: str, size: i
     return [_clean_header(h) for h in rows[numbers.index(header_at)]]
 
 
-def csv_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
+def csv_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid:
     """A CSV table: decoded strictly, split by the declared delimiter; rows are file lines."""
-    file = rel(path)
-    text = decode_text(_read_bytes(path, file), file_spec.text_encoding, file)
+    text = decode_text(_not_empty(data, file), file_spec.text_encoding, file)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=file_spec.text_delimiter)
     rows, numbers, line = [], [], 1
     try:
@@ -272,7 +271,7 @@ def _fill_merged_column(cells: list[list[str]], merges, column: int, header_at: 
                 cells[r - 1][column] = value
 
 
-def xlsx_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
+def xlsx_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid:
     """An XLSX table (openpyxl, read-only), found by sheet name and header row.
 
     A header cell inside a merged range takes the range's value (merged header cells), and so
@@ -281,11 +280,10 @@ def xlsx_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    file = rel(path)
-    _read_bytes(path, file)
+    _not_empty(data, file)
     sheet = table.where.sheet
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError, ValueError) as e:
         raise InputError(
             file,
@@ -341,14 +339,14 @@ def xlsx_grid(path: Path, file_spec: FileSpec, table: Table) -> Grid:
     )
 
 
-def _pdf_page_tables(path: Path, file: str, page_no: int) -> list[list[list]]:
-    """Every table pdfplumber finds on page ``page_no`` (1-based) of the PDF at ``path``."""
+def _pdf_page_tables(data: bytes, file: str, page_no: int) -> list[list[list]]:
+    """Every table pdfplumber finds on page ``page_no`` (1-based) of the PDF ``data``."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
-        with pdfplumber.open(path) as pdf:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
             if page_no > len(pdf.pages):
                 raise InputError(
                     file,
@@ -367,19 +365,22 @@ def _pdf_page_tables(path: Path, file: str, page_no: int) -> list[list[list]]:
 
 
 def pdf_grid(
-    path: Path, file_spec: FileSpec, table: Table, pages: dict[int, list] | None = None
+    data: bytes,
+    file: str,
+    file_spec: FileSpec,
+    table: Table,
+    pages: dict[int, list] | None = None,
 ) -> Grid:
     """A table on a PDF page (pdfplumber ``extract_tables``); rows are numbered within the table.
 
     ``pages`` (page number -> its tables), when given, is filled and reused, so that a page
     holding several of the spec's tables is parsed once (parsing a page is most of the cost).
     """
-    file = rel(path)
-    _read_bytes(path, file)
+    _not_empty(data, file)
     page_no, table_no = table.where.page, table.where.table
     pages = {} if pages is None else pages
     if page_no not in pages:
-        pages[page_no] = _pdf_page_tables(path, file, page_no)
+        pages[page_no] = _pdf_page_tables(data, file, page_no)
     tables = pages[page_no]
     if not tables:
         raise InputError(
@@ -513,38 +514,37 @@ def cells_from_grid(grid: Grid, table: Table, source: str = "the spec") -> pd.Da
     return cells.astype({"row": "int64", "column": "int64"}) if len(cells) else cells
 
 
-def read_csv_table(path: Path | str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
+def read_csv_table(data: bytes, file: str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
     """Cells of a CSV table (encoding and delimiter from the spec, decoded strictly)."""
-    return cells_from_grid(csv_grid(Path(path), file_spec, table), table)
+    return cells_from_grid(csv_grid(data, file, file_spec, table), table)
 
 
-def read_xlsx_table(path: Path | str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
+def read_xlsx_table(data: bytes, file: str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
     """Cells of an XLSX table (sheet by name, header row, merged header cells)."""
-    return cells_from_grid(xlsx_grid(Path(path), file_spec, table), table)
+    return cells_from_grid(xlsx_grid(data, file, file_spec, table), table)
 
 
-def read_pdf_table(path: Path | str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
+def read_pdf_table(data: bytes, file: str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
     """Cells of a PDF table (page and table number from the spec)."""
-    return cells_from_grid(pdf_grid(Path(path), file_spec, table), table)
+    return cells_from_grid(pdf_grid(data, file, file_spec, table), table)
 
 
 TABLE_READERS = {"csv": read_csv_table, "xlsx": read_xlsx_table, "pdf": read_pdf_table}
 
 
 def read_tables(
-    path: Path | str, file_spec: FileSpec, source: str = "the spec"
+    data: bytes, file: str, file_spec: FileSpec, source: str = "the spec"
 ) -> list[pd.DataFrame]:
     """Cells of every table the spec lists for a csv, xlsx or pdf file, in spec order."""
-    path = Path(path)
     if file_spec.format == "pdf":
         pages: dict[int, list] = {}  # each page is parsed once, however many tables it holds
         return [
-            cells_from_grid(pdf_grid(path, file_spec, table, pages), table, source)
+            cells_from_grid(pdf_grid(data, file, file_spec, table, pages), table, source)
             for table in file_spec.tables
         ]
     grid_reader = {"csv": csv_grid, "xlsx": xlsx_grid}[file_spec.format]
     return [
-        cells_from_grid(grid_reader(path, file_spec, table), table, source)
+        cells_from_grid(grid_reader(data, file, file_spec, table), table, source)
         for table in file_spec.tables
     ]
 
@@ -572,16 +572,17 @@ def _record_lines(text: str, delimiter: str, rows: int) -> np.ndarray:
     return np.asarray(starts[:rows], dtype=np.int64)
 
 
-def read_records(path: Path | str, file_spec: FileSpec) -> pd.DataFrame:
+def read_records(data: bytes, file: str, file_spec: FileSpec) -> pd.DataFrame:
     """A record-level extract: one row per crime, with only the four columns the spec names.
 
     Returns ``line`` (the file line of the record), ``id``, ``date``, ``offence`` and ``text``,
     all as printed. Decoded strictly in Python, then parsed by pyarrow (multithreaded), reading
     only the named columns.
     """
-    path = Path(path)
-    file = rel(path)
-    data = _read_bytes(path, file)
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    data = _not_empty(data, file)
     text = decode_text(data, file_spec.text_encoding, file)
     delimiter = file_spec.text_delimiter
     first = text.split("\n", 1)[0]
@@ -604,13 +605,15 @@ def read_records(path: Path | str, file_spec: FileSpec) -> pd.DataFrame:
         payload = payload[len(codecs.BOM_UTF8) :]
     keys = {printed[header.index(_clean_header(v))]: k for k, v in wanted.items()}
     try:
-        frame = pd.read_csv(
+        table = arrow_csv.read_csv(
             io.BytesIO(payload),
-            engine="pyarrow",
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            usecols=list(keys),
+            parse_options=arrow_csv.ParseOptions(delimiter=delimiter),
+            convert_options=arrow_csv.ConvertOptions(
+                include_columns=list(keys),
+                column_types=dict.fromkeys(keys, pa.large_string()),
+                null_values=[],
+                strings_can_be_null=False,
+            ),
         )
     except Exception as error:  # pyarrow raises its own types for malformed rows
         raise InputError(
@@ -619,7 +622,7 @@ def read_records(path: Path | str, file_spec: FileSpec) -> pd.DataFrame:
             f"cannot be read as a {delimiter!r}-delimited CSV ({error})",
             "check the delimiter and quoting in the spec and the file",
         ) from None
-    frame = frame.rename(columns=keys)
+    frame = table.to_pandas().astype(str).rename(columns=keys)
     frame = frame[RECORD_COLUMNS[1:]]
     for column in RECORD_COLUMNS[1:]:
         frame[column] = frame[column].str.strip()

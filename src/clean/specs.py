@@ -1,10 +1,11 @@
 """Reading specs: how each force's files are read, checked on load (pydantic).
 
 One YAML file per force per wave, ``data/reference/specs/<wave>/<force>.yaml``; the format is in
-docs/architecture.md. :func:`load_specs` reads every spec of a wave, checks it against the models
-below and against the reference data and the raw folder, and raises
+docs/architecture.md. :func:`parse_spec` checks one spec's YAML text against the models below
+and :func:`check_specs` checks a wave's specs against the reference data; each raises
 :class:`src.errors.InputError` naming the spec file and the key (as pydantic locates it,
-``files[0].tables[1].where.sheet``), what is wrong and how to fix it.
+``files[0].tables[1].where.sheet``), what is wrong and how to fix it. The orchestrator
+(:mod:`src.clean.run`, ``load_specs``) reads the files and checks their paths in the raw folder.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from src.errors import InputError
-from src.helpers import rel
 
 FORMATS = ("csv", "xlsx", "pdf", "records")
 Period = tuple[dt.date, dt.date]
@@ -240,7 +240,7 @@ class Spec(_Model):
     wave: str
     files: list[FileSpec] = Field(min_length=1)
     note: str | None = None
-    # Set by load_specs: where the spec came from and the raw folder its paths are relative to.
+    # Set by parse_spec: the spec file, as messages show it.
     source: str = Field(default="", exclude=True)
 
 
@@ -269,22 +269,22 @@ def _from_validation_error(file: str, error: ValidationError) -> InputError:
     )
 
 
-def parse_spec(path: Path | str) -> Spec:
-    """Read one spec file and check its shape (not yet against the reference data)."""
-    path = Path(path)
+def parse_spec(text: str, file: str) -> Spec:
+    """Check one spec's YAML ``text`` for its shape (not yet against the reference data).
+
+    ``file`` is the spec's path as messages show it; it becomes the spec's ``source``.
+    """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise InputError(
-            rel(path), place, f"not valid YAML: {error.problem}", "correct the YAML syntax"
+            file, place, f"not valid YAML: {error.problem}", "correct the YAML syntax"
         ) from None
-    except UnicodeDecodeError:
-        raise InputError(rel(path), "", "not UTF-8 text", "save the spec as UTF-8") from None
     if not isinstance(data, dict):
         raise InputError(
-            rel(path),
+            file,
             "",
             "the spec is empty or not a mapping",
             "start it with force:, wave:, files:",
@@ -292,8 +292,8 @@ def parse_spec(path: Path | str) -> Spec:
     try:
         spec = Spec.model_validate(data)
     except ValidationError as error:
-        raise _from_validation_error(rel(path), error) from None
-    return spec.model_copy(update={"source": rel(path)})
+        raise _from_validation_error(file, error) from None
+    return spec.model_copy(update={"source": file})
 
 
 def _check_reference(spec: Spec, wave: str, forces: set[str], groups: set[str] | None) -> None:
@@ -337,66 +337,22 @@ def _check_reference(spec: Spec, wave: str, forces: set[str], groups: set[str] |
                 )
 
 
-def _check_paths(specs: list[Spec], raw_wave_dir: Path) -> None:
-    seen: dict[str, str] = {}
-    for spec in specs:
-        for i, file in enumerate(spec.files):
-            key = f"key 'files[{i}].path'"
-            where = f"{spec.source}, {key}"
-            target = (raw_wave_dir / file.path).resolve()
-            if raw_wave_dir.resolve() not in target.parents:
-                raise InputError(
-                    spec.source,
-                    key,
-                    f"path '{file.path}' points outside {rel(raw_wave_dir)}",
-                    "give the path relative to the wave's raw folder",
-                )
-            if target.as_posix() in seen:
-                raise InputError(
-                    spec.source,
-                    key,
-                    f"'{file.path}' is listed twice (also at {seen[target.as_posix()]}), "
-                    "so its counts would be read twice",
-                    "list each file once: merge the two entries' tables into one",
-                )
-            seen[target.as_posix()] = where
-            if not target.is_file():
-                raise InputError(
-                    spec.source,
-                    key,
-                    f"no file '{file.path}' in {rel(raw_wave_dir)}",
-                    "correct the path (it is relative to the wave's raw folder and case-sensitive)",
-                )
-
-
-def load_specs(
+def check_specs(
+    specs: list[Spec],
     wave: str,
-    spec_dir: Path | str,
-    raw_wave_dir: Path | str,
     forces: pd.DataFrame | Iterable[str],
     offence_groups: pd.DataFrame | Iterable[str] | None = None,
-) -> list[Spec]:
-    """Every spec for ``wave``, checked; sorted by force.
+) -> None:
+    """Check a wave's specs against the reference data: the force is in forces.csv and matches
+    the spec's file name; the wave; every offence group named (when ``offence_groups`` is given).
 
     ``forces`` (and, if given, ``offence_groups``) are the reference tables or their ids.
-    Checks: the shape of each spec; the force is in forces.csv and matches the file name; the
-    wave; every offence group named; every path exists under ``raw_wave_dir``; no file is listed
-    twice, in one spec or in two.
     """
-    spec_dir, raw_wave_dir = Path(spec_dir), Path(raw_wave_dir)
     if isinstance(forces, pd.DataFrame):
         forces = forces["force"]
     if isinstance(offence_groups, pd.DataFrame):
         offence_groups = offence_groups["offence_group"]
     force_ids = set(forces)
     groups = set(offence_groups) if offence_groups is not None else None
-    if not spec_dir.is_dir():
-        raise InputError(
-            rel(spec_dir), "", "no spec folder for this wave", "write one spec per force there"
-        )
-    paths = sorted(spec_dir.glob("*.yaml")) + sorted(spec_dir.glob("*.yml"))
-    specs = [parse_spec(path) for path in paths]
     for spec in specs:
         _check_reference(spec, wave, force_ids, groups)
-    _check_paths(specs, raw_wave_dir)
-    return sorted(specs, key=lambda s: s.force)

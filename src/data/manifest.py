@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from src.errors import InputError
-from src.helpers import RAW, csv_text, rel, sha256_file, write_text
+from src.helpers import RAW, csv_text, read_csv_text, rel, sha256_file, write_text
 
 MANIFEST = "MANIFEST.csv"
 NOT_LISTED = frozenset({MANIFEST, "README.md"})
@@ -64,7 +64,12 @@ def _bad_rows(manifest: pd.DataFrame, mask: pd.Series) -> str:
 
 
 def read_manifest(raw_dir: Path | str = RAW) -> pd.DataFrame:
-    """Read ``MANIFEST.csv`` as text and check its shape (not yet the files it lists)."""
+    """Read ``MANIFEST.csv`` as text and check its shape (not yet the files it lists).
+
+    The one reader of the manifest: the cleaning step, provenance and the scripts all use it.
+    A manifest saved by a spreadsheet program (a UTF-8 byte-order mark, CRLF line ends) reads
+    the same as the one the repository writes.
+    """
     path = Path(raw_dir) / MANIFEST
     where = rel(path)
     if not path.is_file():
@@ -75,7 +80,7 @@ def read_manifest(raw_dir: Path | str = RAW) -> pd.DataFrame:
             "restore it with `git checkout -- data/raw/MANIFEST.csv`",
         )
     try:
-        manifest = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        manifest = read_csv_text(path)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputError(
             where, "", f"cannot be read as a UTF-8 CSV ({error})", "restore it from git"

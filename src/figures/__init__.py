@@ -1,28 +1,27 @@
 """Step 30: ``reports/tables/`` to ``reports/figures/``.
 
 Each chart in the Analysis Function's style, saved as SVG, PNG and PDF with its data and alt
-text. The face is what ``notebooks/30-figures.ipynb`` calls.
+text. The face is what ``notebooks/30-figures.ipynb`` calls: :mod:`~src.figures.run` reads
+the tables and saves and shows the figures (the only module that touches files),
+:mod:`~src.figures.inputs` chooses each chart's rows, :mod:`~src.figures.charts` draws the
+charts in the house style of :mod:`~src.figures.style`, and :mod:`~src.figures.rendering`
+turns a figure into the bytes of its files.
 """
 
-from src.figures.charts import (
+from src.figures.charts import funnel, platform_shares, regions, series, whatsapp
+from src.figures.inputs import (
     build_info,
-    funnel,
     funnel_input,
     is_simulated,
-    platform_shares,
-    read_tables,
-    regions,
     regions_input,
-    save_figure,
-    series,
     series_input,
     shares_input,
-    show,
     subtitle,
-    use_style,
     variant_notes,
-    whatsapp,
+    whatsapp_input,
 )
+from src.figures.run import read_tables, save_figure, show
+from src.figures.style import use_style
 
 __all__ = [
     "build_info",
@@ -42,4 +41,5 @@ __all__ = [
     "use_style",
     "variant_notes",
     "whatsapp",
+    "whatsapp_input",
 ]

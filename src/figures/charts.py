@@ -1,274 +1,45 @@
-"""Publication-ready charts in the Analysis Function style (``afcharts``).
+"""The five charts of step 30, each drawn from the rows its input function chose: platform
+shares (figure 1), the funnel of forces (figure 2), regions against their published figures
+(figure 3), the national series (figure 4) and WhatsApp against tip-offs (figure 5).
 
-Every chart has a title that states the finding (computed from the numbers, never typed), a
-subtitle with the measure, place and period, direct labels rather than a legend, a source
-note, and the label "Per-force returns are simulated" when it is built from the returns. Charts
-are 6 inches wide and saved at 100 dots per inch, so the PNG is 600 pixels wide (the ONS limit
-for images) and the text stays readable at that width.
-
-:func:`save_figure` writes SVG, PNG and PDF byte-deterministically, with the data behind the
-chart as CSV and its alt text as a text file.
+Each returns the figure, the data behind it (which ends with the table and row each data row
+came from, ``source_table`` and ``source_row``) and its alt text; nothing here reads or writes
+a file.
 """
 
 from __future__ import annotations
 
-import io
 import math
-import re
-from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import resvg_py
-from afcharts.af_colours import get_af_colours
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import RendererAgg
 
-from src.helpers import csv_text, write_many
-from src.vocab import CHART_GROUPS, group_label
-
-SIMULATED_LABEL = "Per-force returns are simulated"
-WIDTH_IN = 6.0
-DPI = 100
-FONT_SIZE = 11
-TITLE_SIZE = 13
-SUBTITLE_SIZE = 10.5
-NOTE_SIZE = 9
-TEXT_WIDTH_IN = WIDTH_IN - 0.25  # titles, subtitles and notes: the figure less its margins
-
-#: The one font of every chart (matplotlib's bundled DejaVu Sans), for the SVG rasteriser too.
-FONT_FILES = [
-    str(Path(mpl.get_data_path(), "fonts", "ttf", f"DejaVuSans{weight}.ttf"))
-    for weight in ("", "-Bold")
-]
-PDF_METADATA = {"Creator": None, "Producer": None, "CreationDate": None}
-SVG_METADATA = {"Date": None}
-SVG_HASHSALT = "foi-platforms"
-
-SOURCE_RETURNS = (
-    "Source: police force returns to Freedom of Information requests (simulated here); "
-    "published figures from the NSPCC release of 26 March 2021 as reported."
+from src.figures.inputs import SOURCE_COLUMNS
+from src.figures.style import (
+    FONT_SIZE,
+    NOTE_SIZE,
+    SIMULATED_LABEL,
+    SOURCE_PUBLISHED,
+    SOURCE_RETURNS,
+    colours,
+    new_figure,
+    percent,
+    wrap,
 )
-SOURCE_PUBLISHED = "Source: published figures from NSPCC releases, as reported (see the data file)."
-
-
-# --- Style ----------------------------------------------------------------------------------
-
-
-def use_style() -> None:
-    """The afcharts style, with a font every machine has (so matplotlib never warns about a
-    missing Arial), a fixed SVG hash salt, and sizes that read well at 600 pixels.
-    """
-    plt.style.use("afcharts.afcharts")
-    # DejaVu Sans ships with matplotlib, so the files come out the same on every machine,
-    # whatever fonts it has installed (the Analysis Function's Arial is not everywhere).
-    mpl.rcParams["font.sans-serif"] = ["DejaVu Sans"]
-    # SVG text stays text (selectable, read by screen readers), not glyph outlines.
-    mpl.rcParams["svg.fonttype"] = "none"
-    mpl.rcParams["font.size"] = FONT_SIZE
-    mpl.rcParams["svg.hashsalt"] = SVG_HASHSALT
-    mpl.rcParams["figure.dpi"] = DPI
-    mpl.rcParams["savefig.dpi"] = DPI
-    mpl.rcParams["figure.figsize"] = (WIDTH_IN, 4.5)
-    mpl.rcParams["axes.titlesize"] = TITLE_SIZE
-    mpl.rcParams["path.simplify"] = True
-
-
-def colours() -> dict[str, str]:
-    """The Analysis Function categorical palette by name, plus the focus grey."""
-    main = get_af_colours("categorical")
-    focus = get_af_colours("focus")
-    names = ["dark_blue", "turquoise", "dark_pink", "orange", "dark_grey", "light_purple"]
-    return {**dict(zip(names, main, strict=True)), "grey": focus[1]}
-
-
-def text_width_in(text: str, fontsize: float, weight: str = "normal") -> float:
-    """How wide ``text`` is, in inches, in the current font (measured, not guessed)."""
-    prop = font_manager.FontProperties(
-        family=mpl.rcParams["font.family"], size=fontsize, weight=weight
-    )
-    renderer = RendererAgg(10, 10, DPI)
-    width, _, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
-    return width / DPI
-
-
-def wrap(
-    text: str, width_in: float, fontsize: float = FONT_SIZE, weight: str = "normal"
-) -> list[str]:
-    """``text`` broken into lines no wider than ``width_in`` inches."""
-    lines: list[str] = []
-    for word in str(text).split():
-        if lines and text_width_in(f"{lines[-1]} {word}", fontsize, weight) <= width_in:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines or [""]
-
-
-def percent(value: float, places: int = 1) -> str:
-    """A percentage as ONS style writes it: no space before the sign."""
-    return f"{value:.{places}f}%"
-
-
-def new_figure(
-    plot_in: float,
-    title: str,
-    subtitle: str,
-    notes: list[str],
-    simulated: bool,
-    left_in: float = 0.6,
-    right_in: float = 0.3,
-    bottom_axis_in: float = 0.55,
-):
-    """A figure 6 inches wide: the title, subtitle and notes placed in inches from the edges,
-    and one axes ``plot_in`` inches high between them (the figure grows with the text, so a
-    longer note never squeezes the plot). Returns (figure, axes).
-    """
-    title_lines = wrap(title, TEXT_WIDTH_IN, TITLE_SIZE, "bold")
-    subtitle_lines = wrap(subtitle, TEXT_WIDTH_IN, SUBTITLE_SIZE)
-    note_lines = [line for note in notes for line in wrap(note, TEXT_WIDTH_IN, NOTE_SIZE)]
-    title_top = 0.12
-    subtitle_top = title_top + 0.24 * len(title_lines) + 0.06
-    top = subtitle_top + 0.2 * len(subtitle_lines) + (0.4 if simulated else 0.2)
-    notes_bottom = 0.1
-    bottom = notes_bottom + 0.17 * len(note_lines) + bottom_axis_in
-    height = round(top + plot_in + bottom, 2)
-    fig = plt.figure(figsize=(WIDTH_IN, height))
-    text = {"ha": "left", "transform": fig.transFigure}
-    fig.text(
-        0.1 / WIDTH_IN,
-        1 - title_top / height,
-        "\n".join(title_lines),
-        va="top",
-        fontsize=TITLE_SIZE,
-        fontweight="bold",
-        **text,
-    )
-    fig.text(
-        0.1 / WIDTH_IN,
-        1 - subtitle_top / height,
-        "\n".join(subtitle_lines),
-        va="top",
-        fontsize=SUBTITLE_SIZE,
-        color="0.25",
-        **text,
-    )
-    fig.text(
-        0.1 / WIDTH_IN,
-        notes_bottom / height,
-        "\n".join(note_lines),
-        va="bottom",
-        fontsize=NOTE_SIZE,
-        color="0.2",
-        linespacing=1.3,
-        **text,
-    )
-    ax = fig.add_axes(
-        (
-            left_in / WIDTH_IN,
-            bottom / height,
-            1 - (left_in + right_in) / WIDTH_IN,
-            plot_in / height,
-        )
-    )
-    if simulated:
-        # Also on the plot itself, so a cropped copy still says so.
-        ax.text(
-            1.0,
-            1.0 + 0.12 / plot_in,
-            SIMULATED_LABEL,
-            transform=ax.transAxes,
-            ha="right",
-            va="bottom",
-            fontsize=NOTE_SIZE,
-            color=colours()["dark_pink"],
-            fontweight="bold",
-        )
-    return fig, ax
-
-
-# --- Saving ---------------------------------------------------------------------------------
-
-
-_SVG_SIZE = re.compile(r'width="([\d.]+)pt" height="([\d.]+)pt"')
-
-
-def svg_to_png(svg: bytes, dpi: float = DPI) -> bytes:
-    """Rasterise a chart's SVG with resvg and the bundled DejaVu fonts only.
-
-    The PNG is drawn from the SVG, not by matplotlib's Agg renderer, so that it does not
-    depend on the last bits of the floating point numpy computed on this CPU: the SVG holds its
-    coordinates to a fixed number of decimals, and resvg draws the same pixels from the same
-    text on every machine. (resvg reads sizes in pixels, so the size in points is converted.)
-    """
-    text = svg.decode("utf-8")
-    found = _SVG_SIZE.search(text)
-    if found is None:
-        raise ValueError("the SVG has no width and height in points")
-    width, height = (float(found[i]) * dpi / 72 for i in (1, 2))
-    text = text.replace(found[0], f'width="{width:.2f}" height="{height:.2f}"', 1)
-    return bytes(
-        resvg_py.svg_to_bytes(
-            svg_string=text,
-            skip_system_fonts=True,
-            font_files=FONT_FILES,
-            background="#ffffff",
-        )
-    )
-
-
-def render(fig) -> dict[str, bytes]:
-    """The figure as SVG, PNG and PDF bytes, with no dates or software versions inside."""
-    out = {}
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
-        for fmt, metadata in (("svg", SVG_METADATA), ("pdf", PDF_METADATA)):
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
-            out[fmt] = buffer.getvalue()
-    out["png"] = svg_to_png(out["svg"])
-    return {fmt: out[fmt] for fmt in ("svg", "png", "pdf")}
-
-
-def save_figure(fig, stem: Path | str, data: pd.DataFrame, alt_text: str) -> list[Path]:
-    """Write ``<stem>.svg``, ``.png``, ``.pdf``, ``.csv`` (the data behind the chart) and
-    ``.txt`` (its alt text), all or none, leaving unchanged files untouched.
-    """
-    stem = Path(stem)
-    files: dict[Path, str | bytes] = {
-        stem.with_suffix(f".{fmt}"): content for fmt, content in render(fig).items()
-    }
-    files[stem.with_suffix(".csv")] = csv_text(data)
-    files[stem.with_suffix(".txt")] = alt_text.strip() + "\n"
-    write_many(files)
-    return sorted(files)
-
-
-def show(fig, stem: Path | str) -> None:
-    """Close ``fig`` and show the SVG that :func:`save_figure` wrote for it, ``<stem>.svg``.
-
-    The notebook then shows the published figure itself, and matplotlib does not draw the
-    figure a second time for the notebook (its inline backend would, as a PNG). Outside a
-    notebook, IPython's ``display`` prints a one-line description instead.
-    """
-    from IPython.display import SVG, display  # only the notebooks display anything
-
-    plt.close(fig)
-    display(SVG(filename=str(Path(stem).with_suffix(".svg"))))
-
-
-# --- The charts -----------------------------------------------------------------------------
 
 
 def platform_shares(
     table: pd.DataFrame, subtitle: str, simulated: bool, extra_notes: list[str] | None = None
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 1: each platform group's share of instances with a known platform, as labelled
-    horizontal bars with 95% intervals from resampling forces; Facebook-owned apps grouped.
+    horizontal bars with 95% intervals from resampling forces; the owner's apps grouped.
 
     ``table`` has one row per group (``group``, ``label``, ``share``, ``bootstrap_low``,
-    ``bootstrap_high``, ``in_facebook_owned``), shares in percent, in display order.
+    ``bootstrap_high``, ``in_owner_group``), shares in percent, in display order. The bars
+    shaded as the owner group are those the data marks ``in_owner_group``, whatever their labels.
+    Every column, ``source_table`` and ``source_row`` last, passes through to the data.
     """
     c = colours()
     data = table.reset_index(drop=True)
@@ -285,7 +56,7 @@ def platform_shares(
     notes = [*(extra_notes or []), *notes]
     fig, ax = new_figure(2.4, title, subtitle, notes, simulated, left_in=2.1, right_in=0.45)
     y = np.arange(len(data))[::-1]
-    grouped = data["in_facebook_owned"].to_numpy(bool)
+    grouped = data["in_owner_group"].to_numpy(bool)
     bar_colours = [c["dark_blue"] if g else c["grey"] for g in grouped]
     ax.barh(y, data["share"], color=bar_colours, height=0.62)
     err = np.vstack([data["share"] - data["bootstrap_low"], data["bootstrap_high"] - data["share"]])
@@ -393,7 +164,7 @@ def funnel(
     platform, with 95% and 99.8% control limits around the pooled share (a funnel plot).
 
     ``forces`` has ``force_name``, ``known`` and ``facebook_owned`` (counts after disclosure
-    control); ``pooled`` is the national share (0 to 1).
+    control), and ``source_table`` and ``source_row``; ``pooled`` is the national share (0 to 1).
     """
     c = colours()
     data = forces[forces["known"] > 0].copy()
@@ -454,6 +225,7 @@ def funnel(
         "limit_998_low",
         "limit_998_high",
         "outside_998",
+        *SOURCE_COLUMNS,
     ]
     return fig, data[columns].sort_values("force", ignore_index=True), alt
 
@@ -464,7 +236,8 @@ def regions(
     """Figure 3: each region's computed Facebook-owned share beside the published figure.
 
     ``table`` has ``area``, ``computed`` and ``published`` (percent), ``as_published``,
-    ``holds`` and ``holds_if_truncated``.
+    ``holds`` and ``holds_if_truncated``. Every column, ``source_table`` and ``source_row``
+    last, passes through to the data.
     """
     c = colours()
     data = table.sort_values("computed", ascending=True, ignore_index=True)
@@ -545,7 +318,8 @@ def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame
     figures, with the number of forces responding marked on each bar.
 
     ``table`` has ``period_label``, ``offences``, ``forces_responding`` (may be empty) and
-    ``forces_note``, annual periods only, in time order.
+    ``forces_note``, annual periods only, in time order. Every column, ``source_table``
+    and ``source_row`` last, passes through to the data.
     """
     c = colours()
     data = table.reset_index(drop=True)
@@ -597,6 +371,7 @@ def whatsapp(
     share of Facebook's child-abuse tip-offs to the NCA.
 
     ``table`` has ``measure``, ``share``, ``low``, ``high`` (may be empty), ``flag``, in order.
+    Every column, ``source_table`` and ``source_row`` last, passes through to the data.
     """
     c = colours()
     data = table.reset_index(drop=True)
@@ -642,104 +417,3 @@ def whatsapp(
         + (f" {SIMULATED_LABEL}." if simulated else "")
     )
     return fig, data, alt
-
-
-# --- From the tables of notebook 20 to the charts -------------------------------------------
-
-
-def read_tables(tables_dir: Path | str) -> dict[str, pd.DataFrame]:
-    """The CSV tables notebook 20 wrote, by name."""
-    return {
-        p.stem: pd.read_csv(p, keep_default_na=True) for p in sorted(Path(tables_dir).glob("*.csv"))
-    }
-
-
-def build_info(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
-    """The build's parameters and context (``build.csv``) as a dictionary of text."""
-    build = tables["build"].fillna("")
-    return dict(zip(build["key"].astype(str), build["value"].astype(str), strict=True))
-
-
-def subtitle(info: dict[str, str], measure: str, forces: bool = True) -> str:
-    """Measure, place and period (and how many forces) for a chart's subtitle."""
-    who = f", {info['forces_with_data']} police forces" if forces else ""
-    return f"{measure}{who}, {info['place']}, {info['period']}; {info['offence_groups']}"
-
-
-def is_simulated(info: dict[str, str]) -> bool:
-    return info.get("simulated", "True") == "True"
-
-
-def variant_notes(info: dict[str, str]) -> list[str]:
-    """A note for charts of a build that differs from the release (a variant)."""
-    if info.get("like_for_like", "True") == "True":
-        return []
-    without = f"; without {info['exclude_forces']}" if info.get("exclude_forces") else ""
-    return [
-        f"This build differs from the release ({info['offence_groups']}{without}), so it need "
-        "not match the published figures."
-    ]
-
-
-def shares_input(uncertainty: pd.DataFrame, owned: str) -> pd.DataFrame:
-    """Rows of figure 1 from ``uncertainty.csv``: shares of all known instances, in order."""
-    rows = uncertainty[uncertainty["denominator"] == "all_known"].set_index("group")
-    data = rows.loc[[g for g in CHART_GROUPS if g in rows.index]].reset_index()
-    data["label"] = data["group"].map(group_label)
-    owned_names = {s.strip() for s in owned.split(",")}
-    in_group = {"Instagram", "WhatsApp", "Facebook or Messenger"} & owned_names
-    data["in_facebook_owned"] = (data["group"] == "facebook_owned") | data["label"].isin(in_group)
-    columns = [
-        "group",
-        "label",
-        "share",
-        "bootstrap_low",
-        "bootstrap_high",
-        "wilson_low",
-        "wilson_high",
-        "count",
-        "total",
-        "in_facebook_owned",
-    ]
-    return data[columns]
-
-
-def funnel_input(forces: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 2 from ``forces.csv`` (the per-force counts after disclosure control)."""
-    data = forces[["force", "force_name", "all_known", "facebook_owned"]].copy()
-    data = data.rename(columns={"all_known": "known"})
-    data["known"] = pd.to_numeric(data["known"], errors="coerce").fillna(0)
-    data["facebook_owned"] = pd.to_numeric(data["facebook_owned"], errors="coerce").fillna(0)
-    return data
-
-
-def regions_input(regional: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 3: each region's Facebook-owned share, computed and published."""
-    rows = regional[
-        (regional["geography"] == "region")
-        & (regional["platform_group"] == "facebook_owned")
-        & (regional["unit"] == "percent")
-        & regional["computed"].notna()
-    ]
-    columns = [
-        "area",
-        "computed",
-        "published",
-        "as_published",
-        "holds",
-        "holds_if_truncated",
-        "published_counts_share",
-        "published_counts_fit",
-        "flag",
-    ]
-    out = rows[columns].copy()
-    for column in ("holds", "holds_if_truncated"):
-        out[column] = out[column].map(lambda v: str(v) == "True")
-    return out
-
-
-def series_input(series: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 4: the annual periods of the published series, in time order."""
-    data = series[series["annual"].astype(str) == "True"].copy()
-    data["forces_note"] = data["forces_note"].fillna("")
-    return data.sort_values("period_start", ignore_index=True)

@@ -2,9 +2,9 @@
 (the Analysis Function's package for spreadsheets that follow its accessibility guidance: a
 cover sheet, a contents sheet, a notes sheet, one table per sheet with a title and source).
 
-The workbook is rendered in memory and written through :func:`src.helpers.write_many`, so an
-unchanged workbook is not rewritten; its "created" property is fixed so that the same tables
-give the same bytes.
+:func:`findings_workbook` lays out the sheets of a build's tables (titles, notes, source);
+:func:`workbook_bytes` renders them in memory, and :mod:`src.findings.run` writes the bytes. The
+"created" property is fixed so that the same tables give the same bytes.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import io
 import re
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import gptables as gpt
 import numpy as np
 import pandas as pd
 
-from src.helpers import write_many
+from src import sdc
+from src.findings.assemble import Findings
 
 #: The fixed "created" property: the date of the release the tables reproduce.
 CREATED = dt.datetime(2021, 3, 26, 0, 0, 0)
@@ -110,13 +110,78 @@ def workbook_bytes(
     return buffer.getvalue()
 
 
-def write_workbook(
-    path: Path | str,
-    sheets: list[Sheet],
-    notes: dict[str, str],
-    cover_title: str,
-    cover_intro: list[str],
-) -> Path:
-    """Write the workbook to ``path`` (only if its bytes changed)."""
-    write_many({path: workbook_bytes(sheets, notes, cover_title, cover_intro)})
-    return Path(path)
+TABLE_TITLES = {
+    "headline": "Headline figures against the published figures",
+    "regional": "Regional and South West force figures against the published figures",
+    "published_consistency": "Published percentages against the published counts they come from",
+    "uncertainty": "Intervals for each headline share",
+    "intervals": "What each interval means",
+    "withheld": "Sensitivity to small counts withheld by forces",
+    "leave_one_out": "Each headline share without each force in turn",
+    "forces": "Instances by force and platform, after disclosure control",
+    "forces_audit": "Audit: what can be worked out about each redacted cell",
+    "coverage": "Forces asked and their answers",
+    "series": "Sexual communication with a child: offences recorded, as published",
+    "whatsapp": "WhatsApp: police-recorded share against its share of tip-offs",
+    "caveats": "Caveats",
+    "build": "Parameters of this build",
+}
+
+
+def findings_workbook(findings: Findings) -> bytes:
+    """The tables as an accessible spreadsheet (gptables)."""
+    ctx = findings.context
+    subtitle = f"{ctx['place']}, {ctx['period']}; {ctx['offence_groups']}."
+    notes = {
+        "instances": findings.text["caveat_instances"],
+        "known": findings.text["caveat_known_subset"],
+        "coverage": findings.text["caveat_coverage"],
+        "sdc": sdc.RULE_TEXT,
+        "missing": f"{sdc.REDACTED} marks a redacted count; [x] marks a value that is not available.",
+    }
+    if ctx["simulated"]:
+        notes["simulated"] = findings.text["caveat_simulated"]
+    source = (
+        "Source: police force returns to FOI requests"
+        + (" (simulated)" if ctx["simulated"] else "")
+        + "; published figures as reported (see data/raw/published)."
+    )
+    sheets = []
+    for name, title in TABLE_TITLES.items():
+        if name not in findings.tables:
+            continue
+        table = findings.tables[name]
+        if name == "forces":
+            table = pd.concat(
+                [
+                    table[["force", "force_name", "release_region"]],
+                    sdc.display(table.drop(columns=["force", "force_name", "release_region"])),
+                ],
+                axis=1,
+            )
+        keys = ["missing"]
+        if name in ("headline", "regional", "uncertainty", "withheld", "leave_one_out", "forces"):
+            keys = ["instances", "known", "coverage", "missing"]
+        if name in ("forces", "forces_audit", "regional", "leave_one_out"):
+            keys.append("sdc")
+        if ctx["simulated"] and name not in ("series", "published_consistency", "build"):
+            keys.append("simulated")
+        sheets.append(
+            Sheet(
+                name=name.replace("_", " ").capitalize()[:31],
+                table=table,
+                title=title,
+                subtitles=[subtitle],
+                source=source,
+                notes=list(dict.fromkeys(keys)),
+            )
+        )
+    return workbook_bytes(
+        sheets,
+        notes,
+        cover_title="Which apps? Police FOI returns on online child sexual offences: findings",
+        cover_intro=[
+            findings.text["headline"],
+            "Each table is on its own sheet; notes are on the Notes sheet.",
+        ],
+    )

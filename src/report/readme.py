@@ -4,15 +4,16 @@ The README's prose is written by hand; the numbers in it are not. Each generated
 between ``<!-- name:start -->`` and ``<!-- name:end -->`` markers and is rewritten by
 ``scripts/update_readme.py`` (run by ``make``) from the computed tables and the published
 figures, so no number in the README is typed in.
+
+The blocks are built here from tables already read (:mod:`src.report.run` reads them and
+writes README.md).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from src.helpers import RAW, REPORTS, ROOT, replace_block, write_text
+from src.helpers import replace_block
 
 # The figure the README shows (reports/figures/<stem>.png, with its alt text in <stem>.txt).
 MAIN_FIGURE = "1-platform-shares"
@@ -35,12 +36,13 @@ def _markdown_link(title: str, url: str) -> str:
     return f"{title} ({'; '.join(urls)})" if urls else title
 
 
-def sources_block(published_dir: Path = RAW / "published") -> str:
-    """A table of every source behind the published figures, with its date and what it gave."""
+def sources_block(published: dict[str, pd.DataFrame]) -> str:
+    """A table of every source behind the published figures, with its date and what it gave.
+    ``published`` is each file of data/raw/published/ by file name, in file-name order."""
     frames = []
-    for path in sorted(Path(published_dir).glob("*.csv")):
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-        df["file"] = path.name
+    for name, table in published.items():
+        df = table.copy()
+        df["file"] = name
         frames.append(df[["source_title", "source_url", "source_date", "flag", "file"]])
     sources = pd.concat(frames, ignore_index=True)
     grouped = (
@@ -84,14 +86,14 @@ def _holds(row: pd.Series) -> str:
     return "no"
 
 
-def _build(tables: Path) -> dict[str, str]:
-    build = pd.read_csv(tables / "build.csv", dtype=str, keep_default_na=False)
+def build_values(build: pd.DataFrame) -> dict[str, str]:
+    """build.csv as ``{key: value}``."""
     return dict(zip(build["key"], build["value"], strict=True))
 
 
-def headline_rows(tables: Path) -> pd.DataFrame:
-    """The national headline measures, one row each, as the README shows them."""
-    headline = pd.read_csv(tables / "headline.csv", dtype={"figure_id": str}, keep_default_na=False)
+def headline_rows(headline: pd.DataFrame) -> pd.DataFrame:
+    """The national headline measures, one row each, as the README shows them. ``headline``
+    is headline.csv read with numbers as numbers and ``figure_id`` as text."""
     headline = headline.replace("", pd.NA)
     rows = []
     for group, denominator in HEADLINE:
@@ -104,9 +106,11 @@ def headline_rows(tables: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).reset_index(drop=True)
 
 
-def findings_block(tables: Path = REPORTS / "tables") -> str:
-    """The findings as numbers: each headline measure beside the published figure."""
-    build = _build(tables)
+def findings_block(
+    build: dict[str, str], headline: pd.DataFrame, figure: tuple[str, str] | None = None
+) -> str:
+    """The findings as numbers: each headline measure beside the published figure. ``figure``
+    is the main figure's alt text and its path from the repository root, if it is built."""
     lines = [
         f"{build['place']}, {build['period']}; {build['offence_groups']}. "
         f"{build['forces_with_data']} of the {build['forces_asked']} forces asked sent platform "
@@ -116,7 +120,8 @@ def findings_block(tables: Path = REPORTS / "tables") -> str:
         "| Measure | Computed | Range over withheld counts | Published | Published figure holds? |",
         "|---|---|---|---|---|",
     ]
-    for _, row in headline_rows(tables).iterrows():
+    rows = headline_rows(headline)
+    for _, row in rows.iterrows():
         unit = row["unit"]
         spread = (
             f"{_number(row['withheld_lowest'], unit)} to {_number(row['withheld_highest'], unit)}"
@@ -126,21 +131,22 @@ def findings_block(tables: Path = REPORTS / "tables") -> str:
             f"| {row['measure']} | {_number(row['computed'], unit)} | {spread} | {published} | "
             f"{_holds(row)} |"
         )
-    lines += [""] + [f"- {note}" for note in headline_rows(tables)["note"] if isinstance(note, str)]
+    lines += [""] + [f"- {note}" for note in rows["note"] if isinstance(note, str)]
     if build.get("simulated") == "True":
         lines += ["", "_Computed from the simulated per-force returns (see above)._"]
-    figure = tables.parent / "figures" / f"{MAIN_FIGURE}.png"
-    if figure.is_file():
-        alt = (figure.with_suffix(".txt")).read_text(encoding="utf-8").strip().replace("\n", " ")
-        lines += ["", f"![{alt}]({figure.relative_to(ROOT).as_posix()})"]
+    if figure is not None:
+        alt, link = figure
+        alt = alt.strip().replace("\n", " ")
+        lines += ["", f"![{alt}]({link})"]
     return "\n".join(lines)
 
 
-def variants_block(reports: Path = REPORTS) -> str:
-    """The default build beside each variant in reports/variants/, on the headline measures."""
-    builds = {"default": reports / "tables"}
-    for folder in sorted((reports / "variants").glob("*/tables")):
-        builds[folder.parent.name] = folder
+def variants_block(
+    builds: dict[str, tuple[dict[str, str], pd.DataFrame]], figures: dict[str, str]
+) -> str:
+    """The default build beside each variant, on the headline measures. ``builds`` is each
+    build's ``(build values, headline table)``, the default first; ``figures`` each variant's
+    figures folder (from the repository root)."""
     names = list(builds)
     lines = [
         "Each variant is the same notebooks with other parameters "
@@ -151,34 +157,22 @@ def variants_block(reports: Path = REPORTS) -> str:
         "| Measure | " + " | ".join(f"`{name}`" for name in names) + " |",
         "|---|" + "---|" * len(names),
     ]
-    per_build = {name: headline_rows(path) for name, path in builds.items()}
+    per_build = {name: headline_rows(headline) for name, (_, headline) in builds.items()}
     for i, row in per_build["default"].iterrows():
         cells = [_number(per_build[name].loc[i, "computed"], row["unit"]) for name in names]
         lines.append(f"| {row['measure']} | " + " | ".join(cells) + " |")
-    forces = [_build(path)["forces_with_data"] for path in builds.values()]
-    groups = [_build(path)["offence_groups"] for path in builds.values()]
+    forces = [values["forces_with_data"] for values, _ in builds.values()]
+    groups = [values["offence_groups"] for values, _ in builds.values()]
     lines.append("| forces in the build | " + " | ".join(forces) + " |")
     lines.append("| offences | " + " | ".join(groups) + " |")
     lines.append("")
     for name in names[1:]:
-        lines.append(
-            f"- `{name}`: `params/variants/{name}.yaml`; figures in "
-            f"`{(builds[name].parent / 'figures').relative_to(ROOT).as_posix()}/`."
-        )
+        lines.append(f"- `{name}`: `params/variants/{name}.yaml`; figures in `{figures[name]}/`.")
     return "\n".join(lines)
 
 
 def update(readme_text: str, blocks: dict[str, str]) -> str:
+    """``readme_text`` with each named block's content replaced."""
     for name, content in blocks.items():
         readme_text = replace_block(readme_text, name, content)
     return readme_text
-
-
-def update_readme(path: Path = ROOT / "README.md") -> Path:
-    """Rewrite the README's generated blocks (findings, variants, sources) from the tables."""
-    blocks = {
-        "findings": findings_block(),
-        "variants": variants_block(),
-        "sources": sources_block(),
-    }
-    return write_text(path, update(path.read_text(encoding="utf-8"), blocks))

@@ -14,9 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from src.clean import run as clean
+from src.clean.counts import parse_counts
+from src.clean.periods import assign_half
+from src.data.reference import load_reference
 from src.data.schemas import PROCESSED_SCHEMAS, validate_processed
 from src.errors import InputError
-from src.helpers import sha256_file
+from src.helpers import RAW, sha256_file
 
 NAMES = list(PROCESSED_SCHEMAS)
 
@@ -255,7 +258,7 @@ PLACES = pd.Series(["cell A", "cell B", "cell C"])
 
 
 def test_parse_counts_reads_numbers_and_declared_markers():
-    parsed = clean.parse_counts(pd.Series(["1,234", "<5", " 7 "]), {"<5": (1, 4)}, "f", PLACES)
+    parsed = parse_counts(pd.Series(["1,234", "<5", " 7 "]), {"<5": (1, 4)}, "f", PLACES)
     assert parsed["count"].tolist()[0] == 1234 and pd.isna(parsed["count"].iloc[1])
     assert parsed["lower"].tolist() == [1234, 1, 7]
     assert parsed["upper"].tolist() == [1234, 4, 7]
@@ -276,7 +279,7 @@ def test_parse_counts_reads_numbers_and_declared_markers():
 )
 def test_parse_counts_stops_on_a_bad_cell_naming_it(value, words):
     with pytest.raises(InputError) as error:
-        clean.parse_counts(pd.Series(["1", value, "x"]), {"<5": (1, 4)}, "f.csv", PLACES)
+        parse_counts(pd.Series(["1", value, "x"]), {"<5": (1, 4)}, "f.csv", PLACES)
     assert error.value.place == "cell B"
     assert words in error.value.problem
 
@@ -284,7 +287,7 @@ def test_parse_counts_stops_on_a_bad_cell_naming_it(value, words):
 @given(st.integers(min_value=0, max_value=10**9), st.booleans())
 def test_parse_counts_round_trips_any_count(number, commas):
     text = f"{number:,}" if commas else str(number)
-    parsed = clean.parse_counts(pd.Series([text]), {}, "f", pd.Series(["x"]))
+    parsed = parse_counts(pd.Series([text]), {}, "f", pd.Series(["x"]))
     assert parsed["count"].iloc[0] == number
 
 
@@ -307,7 +310,7 @@ def test_assign_half():
     ends = pd.Series(
         ["2019-12-31", "2020-09-30", "2019-09-30", "2020-12-31", "2019-11-30", "2020-09-30"]
     )
-    half, outside = clean.assign_half(starts, ends, WAVE)
+    half, outside = assign_half(starts, ends, WAVE)
     assert half.tolist()[:2] == ["H1", "H2"]
     assert outside.tolist() == [False, False, True, True, False, False]
     assert half.iloc[4:].isna().all()  # straddles / spans both halves
@@ -316,8 +319,8 @@ def test_assign_half():
 # --- The real corpus --------------------------------------------------------------------------
 
 
-REAL_WAVES = clean.RAW / "waves"
-PUBLISHED = clean.RAW / "published" / "release_2021_03.csv"
+REAL_WAVES = RAW / "waves"
+PUBLISHED = RAW / "published" / "release_2021_03.csv"
 FACEBOOK_COLUMN = ["facebook_messenger", "whatsapp"]  # the story's 'Facebook' column, as read
 NAMED = ["instagram", "facebook_messenger", "whatsapp"]
 
@@ -357,7 +360,7 @@ def test_the_real_corpus_cleans_with_nothing_unexplained(real):
 def test_the_real_corpus_brackets_every_published_count(real):
     """Each published count (national, regional, per force) lies between the totals with every
     withheld cell at its minimum and at its maximum."""
-    forces = clean.load_reference().forces
+    forces = load_reference().forces
     known = real.instances[real.instances["platform"] != "unknown"].merge(
         forces[["force", "release_region"]], on="force"
     )

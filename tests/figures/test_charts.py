@@ -1,9 +1,6 @@
-"""Tests for src/charts.py: style, deterministic files, and what each chart says."""
+"""Tests for src/figures/charts.py: what each chart says, and which bars it shades."""
 
 from __future__ import annotations
-
-import logging
-import struct
 
 import matplotlib
 
@@ -14,12 +11,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from src.figures import charts  # noqa: E402
+from src.figures import charts, style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def style():
-    charts.use_style()
+def house_style():
+    style.use_style()
     yield
     plt.close("all")
 
@@ -44,26 +41,30 @@ def shares_table():
             "share": [61.7, 40.1, 14.2, 7.4, 38.3],
             "bootstrap_low": [58.0, 36.0, 12.0, 6.0, 35.0],
             "bootstrap_high": [65.0, 44.0, 16.0, 9.0, 42.0],
-            "in_facebook_owned": [True, True, True, True, False],
+            "in_owner_group": [True, True, True, True, False],
+            "source_table": "tables/uncertainty.csv",
+            "source_row": [2, 3, 4, 5, 7],
         }
     )
 
 
-def test_style_uses_installed_fonts_without_warnings(caplog):
-    caplog.set_level(logging.WARNING, logger="matplotlib")
-    fig, ax = plt.subplots()
-    ax.set_title("A title")
-    fig.canvas.draw()
-    assert not [r for r in caplog.records if "findfont" in r.getMessage()]
-    assert matplotlib.rcParams["svg.hashsalt"] == charts.SVG_HASHSALT
+def bar_colours(fig) -> list[tuple[float, ...]]:
+    """The fill colour of each bar of a chart's bar chart, top to bottom as drawn."""
+    bars = fig.axes[0].containers[0]
+    order = np.argsort([-bar.get_y() for bar in bars])
+    return [tuple(bars[i].get_facecolor()) for i in order]
 
 
-def test_wrap_keeps_lines_within_the_width():
-    text = "Facebook-owned apps were used in 52% of instances where the platform was known"
-    lines = charts.wrap(text, 3.0, 13, "bold")
-    assert len(lines) > 1
-    assert " ".join(lines) == text
-    assert all(charts.text_width_in(line, 13, "bold") <= 3.0 for line in lines)
+def test_platform_shares_shades_the_bars_the_data_marks_whatever_their_labels():
+    table = shares_table()
+    table["label"] = ["Meta's apps", "Insta", "Facebook and Messenger", "WhatsApp (Meta)", "Other"]
+    table["in_owner_group"] = [True, True, False, True, False]
+    fig, data, _ = charts.platform_shares(table, "Share of known instances", True)
+    owner = matplotlib.colors.to_rgba(style.colours()["dark_blue"])
+    grey = matplotlib.colors.to_rgba(style.colours()["grey"])
+    assert bar_colours(fig) == [owner, owner, grey, owner, grey]
+    assert list(data["in_owner_group"]) == [True, True, False, True, False]
+    assert list(data.columns[-3:]) == ["in_owner_group", "source_table", "source_row"]
 
 
 def test_platform_shares_states_the_finding_and_labels_the_data():
@@ -72,9 +73,9 @@ def test_platform_shares_states_the_finding_and_labels_the_data():
     assert "62% of instances" in words  # 61.7 rounds to 62 in the title
     for label in ("61.7%", "40.1%", "7.4%"):
         assert label in words
-    assert charts.SIMULATED_LABEL in words
+    assert style.SIMULATED_LABEL in words
     assert fig.axes[0].get_legend() is None
-    assert "Facebook-owned apps 61.7%" in alt and charts.SIMULATED_LABEL in alt
+    assert "Facebook-owned apps 61.7%" in alt and style.SIMULATED_LABEL in alt
     assert len(data) == 5
 
 
@@ -89,7 +90,7 @@ def test_chart_from_published_figures_only_is_not_labelled_simulated():
     )
     fig, _, alt = charts.series(series, "Offences recorded")
     words = texts(fig)
-    assert charts.SIMULATED_LABEL not in words
+    assert style.SIMULATED_LABEL not in words
     assert "rose from 3,000 in 2017/18 to 4,200 in 2018/19" in words
     assert "43 forces" in words and "44 forces" in words
 
@@ -103,6 +104,8 @@ def test_funnel_counts_forces_outside_the_limits():
             "force_name": [f"Force {i} Police" for i in range(20)],
             "known": known,
             "facebook_owned": np.round(known * 0.5),
+            "source_table": "tables/forces.csv",
+            "source_row": np.arange(2, 22),
         }
     )
     forces.loc[0, "facebook_owned"] = forces.loc[0, "known"] * 0.95  # far above
@@ -134,23 +137,18 @@ def test_regions_notes_a_printed_share_that_only_truncation_explains():
     assert "South West: the published counts give 50.8%" in words
 
 
-def test_save_figure_is_deterministic_600_pixels_and_complete(tmp_path):
-    def draw():
-        fig, data, alt = charts.platform_shares(shares_table(), "Share of known instances", True)
-        return fig, data, alt
-
-    fig, data, alt = draw()
-    paths = charts.save_figure(fig, tmp_path / "shares", data, alt)
-    assert sorted(p.suffix for p in paths) == [".csv", ".pdf", ".png", ".svg", ".txt"]
-    first = {p.suffix: p.read_bytes() for p in paths}
-    mtimes = {p: p.stat().st_mtime_ns for p in paths}
-    plt.close(fig)
-    fig, data, alt = draw()
-    charts.save_figure(fig, tmp_path / "shares", data, alt)
-    assert {p.suffix: p.read_bytes() for p in paths} == first
-    assert {p: p.stat().st_mtime_ns for p in paths} == mtimes  # unchanged files not rewritten
-    width = struct.unpack(">I", first[".png"][16:20])[0]
-    assert width == 600
-    assert b"CreationDate" not in first[".pdf"]
-    assert b"<dc:date>" not in first[".svg"]
-    assert first[".txt"].decode().startswith("Horizontal bar chart")
+def test_funnel_data_keeps_each_force_s_source_row_after_dropping_and_sorting():
+    forces = pd.DataFrame(
+        {
+            "force": ["c", "a", "b"],
+            "force_name": ["C Police", "A Police", "B Police"],
+            "known": [100.0, 0.0, 200.0],
+            "facebook_owned": [50.0, 0.0, 90.0],
+            "source_table": "tables/forces.csv",
+            "source_row": [2, 3, 4],
+        }
+    )
+    _, data, _ = charts.funnel(forces, 0.5, "Share by force", True)
+    assert list(data["force"]) == ["b", "c"]  # no instances: no point; sorted by force
+    assert list(data["source_row"]) == [4, 2]
+    assert list(data.columns[-2:]) == ["source_table", "source_row"]

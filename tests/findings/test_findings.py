@@ -16,10 +16,20 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from src import sdc
-from src.findings import run as findings
-from src.findings import stats
+from src import findings, sdc
+from src.findings.areas import FORCE_COLUMNS
+from src.findings.published import (
+    implied_shares,
+    one_in,
+    published_counts,
+    published_for_wave,
+    round_half_up,
+    statement_holds,
+    truncate,
+)
+from src.findings.shares import HEADLINE_SHARES, wide
 from src.helpers import PROCESSED
+from src.vocab import OWNER_GROUP
 
 pytestmark = pytest.mark.skipif(
     not (PROCESSED / "instances.csv").is_file(),
@@ -39,9 +49,7 @@ def default(inputs):
 
 @pytest.fixture(scope="module")
 def published(inputs):
-    return findings.published_for_wave(
-        inputs.published, inputs.reference.wave(findings.Params().wave)
-    )
+    return published_for_wave(inputs.published, inputs.reference.wave(findings.Params().wave))
 
 
 def test_published_counts_are_reproduced_or_within_the_withheld_range(default, published):
@@ -73,7 +81,7 @@ def test_forces_with_data_match_the_release(default, published):
 
 
 def test_default_treatment_reads_each_percentage_as_the_published_counts_do(default, published):
-    implied = stats.implied_shares(published).set_index("figure_id")
+    implied = implied_shares(published).set_index("figure_id")
     comparison = default.comparison.set_index("figure_id")
     percents = published[published["unit"] == "percent"]
     assert len(percents) > 0
@@ -90,15 +98,15 @@ def test_default_treatment_reads_each_percentage_as_the_published_counts_do(defa
             assert comparison.loc[pub["figure_id"], "holds"], pub["figure_id"]
             continue
         if pub["comparison"] == "rounded":
-            assert stats.round_half_up(computed, precision) == stats.round_half_up(
-                reference, precision
-            ), pub["figure_id"]
+            assert round_half_up(computed, precision) == round_half_up(reference, precision), pub[
+                "figure_id"
+            ]
         elif pub["comparison"] == "approx_one_in":
-            assert stats.one_in(computed / 100) == stats.one_in(reference / 100), pub["figure_id"]
+            assert one_in(computed / 100) == one_in(reference / 100), pub["figure_id"]
         else:
-            assert stats.statement_holds(
+            assert statement_holds(
                 pub["comparison"], computed, pub["value"], precision, "percent"
-            ) == stats.statement_holds(
+            ) == statement_holds(
                 pub["comparison"], reference, pub["value"], precision, "percent"
             ), pub["figure_id"]
 
@@ -114,7 +122,7 @@ def test_headline_table_shows_the_published_values_and_both_denominators(default
     shares = shown[shown["unit"] == "percent"]
     assert shares["published_share_of_stated_total"].notna().all()
     assert shares["published_share_of_sum_of_parts"].notna().all()
-    counts = stats.published_counts(published, "national", national["area"].iloc[0])
+    counts = published_counts(published, "national", national["area"].iloc[0])
     assert counts["stated_total"] != counts["sum_of_parts"]
     assert shares["published_fits"].str.startswith(("fits", "does not hold")).all()
 
@@ -130,14 +138,14 @@ def test_south_west_rows_and_the_truncated_share(default, published):
     truncated = regional[regional["published_counts_fit"].fillna("").str.contains("truncated")]
     assert len(truncated) == 1
     row = truncated.iloc[0]
-    assert stats.truncate(row["published_counts_share"]) == row["published"]
+    assert truncate(row["published_counts_share"]) == row["published"]
     forces = published[published["geography"] == "force"]
     assert set(forces["figure_id"]) <= set(regional["figure_id"])
 
 
 def test_per_force_table_follows_the_small_count_rule(default):
     table = default.tables["forces"]
-    cells = table[list(findings.FORCE_COLUMNS)]
+    cells = table[list(FORCE_COLUMNS)]
     shown = cells.stack().dropna().astype(int)
     assert (shown % sdc.ROUNDING_BASE == 0).all()
     assert (shown > sdc.REDACTION_THRESHOLD).all()
@@ -150,7 +158,7 @@ def test_per_force_table_follows_the_small_count_rule(default):
 
 def test_uncertainty_intervals_contain_each_share(default):
     unc = default.tables["uncertainty"]
-    assert len(unc) == len(stats.HEADLINE_SHARES)
+    assert len(unc) == len(HEADLINE_SHARES)
     assert (unc["wilson_low"] <= unc["share"]).all() and (unc["share"] <= unc["wilson_high"]).all()
     assert (unc["bootstrap_low"] <= unc["share"]).all()
     assert (unc["share"] <= unc["bootstrap_high"]).all()
@@ -179,7 +187,7 @@ def test_removing_one_force_changes_the_outputs_and_the_coverage(inputs, default
     n = default.context["forces_with_data"]
     assert without.context["forces_with_data"] == n - 1
     assert f"{n - 1} of the" in without.text["caveat_coverage"]
-    removed = stats.wide(default.groups).loc[force, "all_known"]
+    removed = wide(default.groups).loc[force, "all_known"]
     before = default.tables["headline"].set_index("measure")
     after = without.tables["headline"].set_index("measure")
     key = "instances with a known platform"
@@ -199,3 +207,51 @@ def test_tables_are_written_identically_twice(default, tmp_path):
     assert (tmp_path / "a" / "findings.xlsx").stat().st_size > 0
     headline = pd.read_csv(tmp_path / "a" / "headline.csv")
     assert len(headline) == len(default.tables["headline"])
+
+
+def test_headline_parts_add_up_to_the_headline_counts(default):
+    parts = findings.headline_parts(default)
+    forces, total = parts.iloc[:-1], parts.iloc[-1]
+    assert total["force"] == "total"
+    assert list(forces["force"]) == sorted(set(default.groups["force"]))
+    headline = default.tables["headline"]
+    counts = headline[headline["unit"].eq("count") & headline["platform_group"].ne("")]
+    computed = counts.drop_duplicates("platform_group").set_index("platform_group")["computed"]
+    groups = [c for c in parts.columns if c not in ("force", "force_name")]
+    for group in groups:
+        assert forces[group].sum() == pytest.approx(total[group]), group
+        assert total[group] == pytest.approx(computed[group]), group
+    owned = [g for g in groups if g not in (OWNER_GROUP, "other", "all_known")]
+    assert forces[owned].sum(axis=1).to_numpy() == pytest.approx(forces[OWNER_GROUP].to_numpy())
+    assert (forces[OWNER_GROUP] + forces["other"]).to_numpy() == pytest.approx(
+        forces["all_known"].to_numpy()
+    )
+    known = default.tables["uncertainty"].set_index(["group", "denominator"])
+    assert total["all_known"] == known.loc[(OWNER_GROUP, "all_known"), "total"]
+
+
+def test_owned_platforms_are_slugs_and_sentences_show_their_names(default, inputs):
+    owned = default.context["owned_platforms"].split(", ")
+    platforms = set(inputs.reference.platforms["platform"])
+    assert owned and set(owned) <= platforms
+    build = default.tables["build"].set_index("key")["value"]
+    assert build["owned_platforms"] == default.context["owned_platforms"]
+    names = inputs.reference.platforms.set_index("platform")["display_name"]
+    shown = ", ".join(names[p] for p in owned)
+    assert f"({shown})" in default.text["headline"]
+
+
+def test_uncertainty_marks_the_owner_group(inputs, default):
+    owned = set(default.context["owned_platforms"].split(", "))
+    unc = default.tables["uncertainty"]
+    assert unc.columns[-1] == "in_owner_group"
+    expected = [g == OWNER_GROUP or g in owned for g in unc["group"]]
+    assert unc["in_owner_group"].tolist() == expected
+    assert unc.loc[unc["group"] == OWNER_GROUP, "in_owner_group"].all()
+    assert not unc.loc[unc["group"] == "other", "in_owner_group"].any()
+    # Before WhatsApp was bought, it is not in the owner group.
+    early = findings.build(inputs, findings.Params(owner_as_of="2013-01-01"))
+    marked = early.tables["uncertainty"].set_index(["group", "denominator"])["in_owner_group"]
+    assert not marked[("whatsapp", "all_known")]
+    assert marked[("instagram", "all_known")]
+    assert "whatsapp" not in findings.headline_parts(early).columns

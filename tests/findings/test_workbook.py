@@ -1,4 +1,5 @@
-"""Tests for src/tables.py: the accessible workbook made with gptables."""
+"""Tests for src/findings/workbook.py, the accessible workbook made with gptables, and for its
+writing by src/findings/run.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from src.findings import run
 from src.findings import workbook as tables
 from src.findings.workbook import Sheet
 
@@ -58,7 +60,7 @@ def test_a_note_no_sheet_refers_to_is_refused():
 
 def test_write_workbook_leaves_unchanged_file_alone(tmp_path):
     path = tmp_path / "findings.xlsx"
-    tables.write_workbook(path, sheets(), NOTES, "Title", ["Intro"])
+    run.write_workbook(path, sheets(), NOTES, "Title", ["Intro"])
     before = path.stat().st_mtime_ns
-    tables.write_workbook(path, sheets(), NOTES, "Title", ["Intro"])
+    run.write_workbook(path, sheets(), NOTES, "Title", ["Intro"])
     assert path.stat().st_mtime_ns == before

@@ -1,4 +1,4 @@
-"""Every broken return in tests/broken/cases.yaml stops the run with a clear error, and leaves
+"""Every broken return in tests/pipeline/broken/cases.yaml stops the run with a clear error, and leaves
 the previous outputs exactly as they were."""
 
 from __future__ import annotations

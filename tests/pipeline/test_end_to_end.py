@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from src import findings
 from src.clean import run as clean
 from src.data.manifest import read_manifest
-from src.findings import run as findings
 from src.helpers import RAW, REFERENCE, load_yaml, sha256_file
 
 WAVE = findings.Params().wave

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from src.helpers import RAW, ROOT
-from src.report import readme
+from src.report import readme, run
 
 
 def test_sources_block_lists_every_source_of_every_published_file():
-    block = readme.sources_block(RAW / "published")
+    block = run.readme_sources(RAW / "published")
     for path in sorted((RAW / "published").glob("*.csv")):
         for title in pd.read_csv(path, dtype=str, keep_default_na=False)["source_title"]:
             assert title in block, f"{path.name}: source '{title}' missing from the README block"
@@ -25,16 +25,17 @@ def test_the_committed_readme_has_every_generated_block():
 def test_committed_readme_blocks_are_what_the_tables_give():
     """The README's numbers are regenerated, never edited: its blocks equal a fresh rendering."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme.update(text, {"findings": readme.findings_block()}) == text
-    assert readme.update(text, {"variants": readme.variants_block()}) == text
-    assert readme.update(text, {"sources": readme.sources_block()}) == text
+    assert readme.update(text, {"findings": run.readme_findings()}) == text
+    assert readme.update(text, {"variants": run.readme_variants()}) == text
+    assert readme.update(text, {"sources": run.readme_sources()}) == text
+    assert readme.update(text, run.readme_blocks()) == text
 
 
 def test_findings_block_states_each_headline_number_from_the_headline_table(tmp_path):
     tables = ROOT / "reports" / "tables"
-    rows = readme.headline_rows(tables)
+    rows = readme.headline_rows(run.read_headline(tables / "headline.csv"))
     assert list(rows["platform_group"]) == [g for g, _ in readme.HEADLINE]
-    block = readme.findings_block(tables)
+    block = run.readme_findings(tables)
     for _, row in rows.iterrows():
         assert readme._number(row["computed"], row["unit"]) in block
 
@@ -47,4 +48,4 @@ def test_findings_block_states_each_headline_number_from_the_headline_table(tmp_
     first = headline.index[headline["figure_id"].eq(rows.iloc[0]["figure_id"])][0]
     headline.loc[first, "computed"] = "123456"
     headline.to_csv(copy / "headline.csv", index=False)
-    assert "123,456" in readme.findings_block(copy)
+    assert "123,456" in run.readme_findings(copy)

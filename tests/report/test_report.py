@@ -20,12 +20,16 @@ from urllib.parse import unquote
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 from page_measures import expected
 
 from src import sdc
 from src.errors import InputError
 from src.helpers import ROOT
+from src.report import numbers
 from src.report import run as report
+from src.report.page import figure_title
+from src.report.prose import owned_platforms
 
 #: Where the built tables are read from: this project, or (to check a report against another
 #: build with the same layout) the folder in REPORT_SOURCE_ROOT.
@@ -179,7 +183,7 @@ def check_cell(kind: str, value: str, text: str) -> None:
     """The text a reader sees agrees with the CSV value, whatever the cell's kind."""
     if kind in ("count", "number", "int", "percent", "points"):
         if value.strip() == "":
-            assert text == report.MISSING
+            assert text == numbers.MISSING
             return
         shown, places = shown_number(text)
         assert abs(shown - float(value)) <= 0.5 * 10**-places + 1e-9, (value, text)
@@ -377,6 +381,50 @@ def test_a_changed_table_changes_the_page(built, tmp_path):
     assert out.read_text(encoding="utf-8") != built[1]
 
 
+def test_owned_platforms_are_named_from_their_slugs():
+    platforms = pd.read_csv(ROOT / "data/reference/platforms.csv", dtype=str, keep_default_na=False)
+    named = owned_platforms("facebook_messenger, instagram, whatsapp", {"platforms": platforms})
+    assert named == "Facebook or Messenger, Instagram and WhatsApp"
+    assert owned_platforms("instagram", {"platforms": platforms}) == "Instagram"
+
+
+def test_owned_platforms_as_slugs_change_only_the_build_table(built, tmp_path):
+    """build.csv's owned_platforms as slugs, and uncertainty.csv with a column the page does not
+    show: the prose names the platforms as before; only the build table's own cell changes."""
+    paths = copy_project(tmp_path)
+    build_csv = paths.tables / "build.csv"
+    build = pd.read_csv(build_csv, dtype=str, keep_default_na=False)
+    owned = build["key"] == "owned_platforms"
+    before = build.loc[owned, "value"].iloc[0]
+    slugs = "facebook_messenger, instagram, whatsapp"
+    build.loc[owned, "value"] = slugs
+    build.to_csv(build_csv, index=False, lineterminator="\n")
+    uncertainty_csv = paths.tables / "uncertainty.csv"
+    uncertainty = pd.read_csv(uncertainty_csv, dtype=str, keep_default_na=False)
+    uncertainty["in_owner_group"] = "True"
+    uncertainty.to_csv(uncertainty_csv, index=False, lineterminator="\n")
+    out, _ = report.build_report(paths)
+    html = out.read_text(encoding="utf-8")
+    assert "Facebook-owned apps: Facebook or Messenger, Instagram and WhatsApp)" in html
+    row = int(build.index[owned][0])
+    cell = '<td data-column="value" data-kind="text" data-value="{0}">{0}</td>'
+    old_row = cell.format(escape(before))
+    assert built[1].count(old_row) == 1
+    if before != slugs:
+        assert html == built[1].replace(old_row, cell.format(escape(slugs)))
+    else:
+        assert html == built[1]
+    shown = Page.parse(html)
+    table = shown.table("table-build")
+    assert any(r["attrs"].get("data-row") == str(row) for r in table["rows"])
+    columns = {
+        c["attrs"]["data-column"]
+        for r in shown.table("table-uncertainty")["rows"][1:]
+        for c in r["cells"]
+    }
+    assert "in_owner_group" not in columns
+
+
 def test_nothing_is_loaded_from_outside_and_links_out_only_to_sources(built, page):
     sources = set()
     for csv in (SOURCE / "data/raw/published").glob("*.csv"):
@@ -436,28 +484,26 @@ def test_a_figure_without_alt_text_stops_the_build(tmp_path):
         ("12", "10"),
         ("12.5", "15"),
         ("1234", "1,235"),
-        ("", report.MISSING),
+        ("", numbers.MISSING),
     ],
 )
 def test_counts_below_national_level_follow_the_output_rule(value, shown):
-    assert report.safe_count(value) == shown
+    assert numbers.safe_count(value) == shown
 
 
 def test_figure_headings_come_from_file_names():
-    assert report.figure_title("1-platform-shares") == "Platform shares"
-    assert report.figure_title("5-whatsapp-tipoffs", {"whatsapp": "WhatsApp"}) == (
-        "WhatsApp tipoffs"
-    )
+    assert figure_title("1-platform-shares") == "Platform shares"
+    assert figure_title("5-whatsapp-tipoffs", {"whatsapp": "WhatsApp"}) == ("WhatsApp tipoffs")
 
 
 def test_numbers_are_formatted_as_ons_style_asks():
-    assert report.fmt_percent("52.4") == "52.40%"
-    assert report.fmt_count("9477.0") == "9,477"
-    assert report.fmt_count("9477.5") == "9,477.5"
-    assert report.fmt_points("-0.25") in ("-0.2", "-0.3")
-    assert report.fmt_points("-0.01") == "0.0"
-    assert report.fmt_points("0.3") == "+0.3"
-    assert report.fmt_count("") == report.MISSING
-    assert report.fmt_number("54.76190476190476") == "54.76"
-    assert report.fmt_number("3305.5") == "3,305.5"
-    assert report.fmt_number("5083.0") == "5,083"
+    assert numbers.fmt_percent("52.4") == "52.40%"
+    assert numbers.fmt_count("9477.0") == "9,477"
+    assert numbers.fmt_count("9477.5") == "9,477.5"
+    assert numbers.fmt_points("-0.25") in ("-0.2", "-0.3")
+    assert numbers.fmt_points("-0.01") == "0.0"
+    assert numbers.fmt_points("0.3") == "+0.3"
+    assert numbers.fmt_count("") == numbers.MISSING
+    assert numbers.fmt_number("54.76190476190476") == "54.76"
+    assert numbers.fmt_number("3305.5") == "3,305.5"
+    assert numbers.fmt_number("5083.0") == "5,083"

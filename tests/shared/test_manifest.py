@@ -165,3 +165,13 @@ def test_add_return_records_a_real_file_and_unlists_the_one_it_replaces(raw_copy
     assert row["format"] == "xlsx"
     assert row["sha256"] == hashlib.sha256(new.read_bytes()).hexdigest()
     assert old not in set(manifest["path"])
+
+
+def test_a_manifest_saved_by_a_spreadsheet_program_reads_and_verifies_the_same(raw_copy):
+    """Excel writes a UTF-8 byte-order mark and CRLF line ends: the one reader takes both."""
+    path = raw_copy / "MANIFEST.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    assert path.read_bytes()[:3] == b"\xef\xbb\xbf"
+    pd.testing.assert_frame_equal(read_manifest(raw_copy), read_manifest(RAW))
+    pd.testing.assert_frame_equal(verify_raw(raw_copy), verify_raw(RAW))

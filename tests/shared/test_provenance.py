@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from src import provenance
+from src.data.manifest import COLUMNS
 from src.errors import InputError
 from src.helpers import ROOT
 
@@ -23,11 +24,16 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _write_manifest(root: Path, paths: list[str]) -> None:
-    lines = ["path,provenance,sha256"]
+def _write_manifest(root: Path, paths: list[str], newline: str = "\n", bom: str = "") -> None:
+    lines = [",".join(COLUMNS)]
     for path in paths:
-        lines.append(f"{path},simulated,{_sha(root / 'data' / 'raw' / path)}")
-    (root / "data" / "raw" / "MANIFEST.csv").write_text("\n".join(lines) + "\n")
+        file = root / "data" / "raw" / path
+        row = dict.fromkeys(COLUMNS, "")
+        row |= {"path": path, "format": file.suffix[1:], "content": "return"}
+        row |= {"provenance": "simulated", "bytes": str(file.stat().st_size), "sha256": _sha(file)}
+        lines.append(",".join(row[c] for c in COLUMNS))
+    text = bom + newline.join(lines) + newline
+    (root / "data" / "raw" / "MANIFEST.csv").write_bytes(text.encode("utf-8"))
 
 
 @pytest.fixture
@@ -179,3 +185,17 @@ def test_the_built_provenance_files_are_current(path):
         if p.is_file() and p.name != provenance.FILENAME and not p.name.startswith(".")
     }
     assert listed == on_disk
+
+
+def test_a_manifest_saved_by_a_spreadsheet_reads_the_same(project):
+    """A byte-order mark and CRLF line ends (as Excel saves a CSV) change nothing recorded but
+    the manifest's own hash."""
+
+    def entries(record: dict) -> list[dict]:
+        return [e for e in record["inputs"]["raw"] if e["path"] != "data/raw/MANIFEST.csv"]
+
+    before = _write(project)
+    _write_manifest(project, [RETURN, REFUSAL], newline="\r\n", bom="\ufeff")
+    after = _write(project)
+    assert entries(after) == entries(before)
+    assert after["simulated_raw_inputs"] == before["simulated_raw_inputs"] == 2

@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fixtures import corpus
 
 from bench import measures as bench
-from src.clean import readers
-from src.clean.specs import parse_spec
 from src.helpers import REFERENCE, ROOT
 
 FIXTURE_REFERENCE = Path(__file__).parents[1] / "fixtures" / "reference"
@@ -187,24 +184,6 @@ def test_a_missed_target_fails(changes, failed):
     assert verdicts.pop(failed) is False
     assert all(verdicts.values())
     assert "**FAIL**" in bench.render(_results(**changes))
-
-
-# --- A speed-up the benchmark found -----------------------------------------------------------
-
-
-def test_a_pdf_page_with_two_tables_is_parsed_once(tmp_path, monkeypatch):
-    path = tmp_path / "jersey.pdf"
-    corpus.write_jersey(path)
-    file = parse_spec(FIXTURE_REFERENCE / "specs" / corpus.WAVE / "jersey.yaml").files[0]
-    assert len(file.tables) == 2 and {t.where.page for t in file.tables} == {1}
-    calls = []
-    parse = readers._pdf_page_tables
-    monkeypatch.setattr(
-        readers, "_pdf_page_tables", lambda *args: calls.append(args) or parse(*args)
-    )
-    first, second = readers.read_tables(path, file)
-    assert len(calls) == 1
-    assert len(first) and len(second)
 
 
 def _rebuild(plain_seconds: float, noop: float = 0.02) -> bench.Rebuild:

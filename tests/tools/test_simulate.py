@@ -411,7 +411,7 @@ def test_quarterly_return_has_a_quarter_outside_the_wave(specs):
 
 
 def test_specs_load_in_the_cleaning_step():
-    from src.clean.specs import load_specs
+    from src.clean.run import load_specs
     from src.data.reference import load_reference
 
     reference = load_reference()

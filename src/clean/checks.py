@@ -1,0 +1,145 @@
+"""Checks of a wave that need no files: its outcomes table, its specs against its outcomes and
+manifest, and the instances against the questions answered and against each other.
+
+Each takes the tables already read (the orchestrator, :mod:`src.clean.run`, reads them) and
+raises :class:`src.errors.InputError` naming the file, the place and the fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from src.clean.specs import Spec
+from src.data.manifest import MANIFEST
+from src.data.reference import Reference, normalise_labels
+from src.data.schemas import validate
+from src.errors import InputError
+from src.helpers import rel
+from src.vocab import OUTCOMES, OUTCOMES_WITH_DATA, QUESTIONS_ANSWERED
+
+OUTCOMES_SCHEMA = pa.DataFrameSchema(
+    {
+        "force": pa.Column(str, pa.Check.str_length(min_value=1), unique=True),
+        "outcome": pa.Column(
+            str,
+            pa.Check.isin(OUTCOMES),
+        ),
+        "questions_answered": pa.Column(str, pa.Check.isin(QUESTIONS_ANSWERED)),
+        "period_start": pa.Column(str, pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$")),
+        "period_end": pa.Column(str, pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$")),
+        "provenance": pa.Column(str, pa.Check.isin(["real", "simulated"])),
+    },
+    name="outcomes",
+)
+
+
+def check_outcomes(df: pd.DataFrame, reference: Reference, file: str) -> pd.DataFrame:
+    """outcomes.csv of a wave (as read), checked: one row per force asked, each force in
+    forces.csv; ``file`` is the path as messages show it."""
+    df = validate(df, OUTCOMES_SCHEMA, file, "correct the rows named (see data/raw/README.md)")
+    unknown = df[~df["force"].isin(reference.forces["force"])]
+    if len(unknown):
+        raise InputError(
+            file,
+            f"row {unknown.index[0] + 2}, column 'force'",
+            f"force '{unknown['force'].iloc[0]}' is not in data/reference/forces.csv",
+            "use the force's slug from forces.csv (or add the force there)",
+        )
+    return df
+
+
+def check_specs_cover(
+    specs: list[Spec],
+    outcomes: pd.DataFrame,
+    manifest: pd.DataFrame | None,
+    outcomes_file: str,
+    wave: str,
+    manifest_file: str = MANIFEST,
+) -> None:
+    """Every force with data has a spec, every spec's force sent data, and every return or
+    extract in the manifest is read by the spec of its own force."""
+    with_data = set(outcomes.loc[outcomes["outcome"].isin(OUTCOMES_WITH_DATA), "force"])
+    for spec in specs:
+        if spec.force not in with_data:
+            row = outcomes[outcomes["force"] == spec.force]
+            said = f"outcome '{row['outcome'].iloc[0]}'" if len(row) else "no row"
+            raise InputError(
+                spec.source,
+                "key 'force'",
+                f"a spec for '{spec.force}', but outcomes.csv gives it {said}",
+                f"set the force's outcome in {outcomes_file} to data or partial, or remove the spec",
+            )
+    missing = sorted(with_data - {s.force for s in specs})
+    if missing:
+        raise InputError(
+            outcomes_file,
+            f"force '{missing[0]}'",
+            f"the force sent data but has no reading spec (also: {', '.join(missing[1:]) or 'none'})",
+            f"write data/reference/specs/{wave}/{missing[0]}.yaml",
+        )
+    if manifest is None:
+        return
+    read = {f"waves/{wave}/{f.path}": s for s in specs for f in s.files}
+    returns = manifest[(manifest["wave"] == wave) & manifest["content"].isin(["return", "records"])]
+    for i, row in returns.iterrows():
+        spec = read.get(row["path"])
+        if spec is None:
+            raise InputError(
+                manifest_file,
+                f"row {i + 2} ('{row['path']}')",
+                "a return in the manifest is not read by any spec, so its counts would be lost",
+                f"add it to data/reference/specs/{wave}/{row['force']}.yaml",
+            )
+        if row["force"] != spec.force:
+            raise InputError(
+                spec.source,
+                f"file '{row['path']}'",
+                f"the manifest gives this file to force '{row['force']}'",
+                "move the file entry to that force's spec, or correct the manifest",
+            )
+
+
+def check_questions(instances: pd.DataFrame, outcomes: pd.DataFrame, ref: Reference, file: str):
+    """A force counted for an offence group must have answered that question."""
+    groups = ref.offence_groups
+    if "question" not in groups.columns:
+        return
+    question = dict(zip(groups["offence_group"], groups["question"], strict=True))
+    answered = dict(zip(outcomes["force"], outcomes["questions_answered"], strict=True))
+    for (force, group), _ in instances.groupby(["force", "offence_group"]):
+        said = answered.get(force, "")
+        q = str(question.get(group, "")).lower()
+        if said == "none" or (said in ("q1", "q2") and q and said != q):
+            raise InputError(
+                file,
+                f"force '{force}', column 'questions_answered'",
+                f"says '{said}' but the force's return has counts for {group} ({q.upper()})",
+                "correct questions_answered, or the spec's offence columns",
+            )
+
+
+def check_overlaps(instances: pd.DataFrame, raw_dir: Path) -> None:
+    """The same label, offence group and overlapping period in two tables counts twice."""
+    rows = instances.assign(
+        norm=normalise_labels(instances["raw_label"]),
+        table=instances["source_file"] + "|" + instances["_table"].astype(str),
+    )
+    pairs = rows.merge(rows, on=["force", "offence_group", "norm"], suffixes=("", "_b"))
+    clash = pairs[
+        (pairs["table"] < pairs["table_b"])
+        & (pairs["period_start"] <= pairs["period_end_b"])
+        & (pairs["period_start_b"] <= pairs["period_end"])
+    ]
+    if len(clash):
+        c = clash.iloc[0]
+        raise InputError(
+            rel(raw_dir / c["source_file"]),
+            c["source_place"],
+            f"'{c['raw_label']}' ({c['offence_group']}, {c['period_start']} to "
+            f"{c['period_end']}) is also counted at {c['source_file_b']}, {c['source_place_b']}: "
+            "the same instances would be counted twice",
+            "read only one of the two tables (remove the other from the spec, with a note why)",
+        )

@@ -1,0 +1,105 @@
+"""The processed tables put together: typed by their schemas, in a fixed order, waves combined.
+
+:class:`CleanResult` holds the tables of a run; :func:`concat` joins the pieces of one table,
+:func:`in_order` sorts it so that the order never depends on the order of reading,
+:func:`coverage` builds the coverage table and :func:`combine` joins several waves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from src.clean.classify import UNKNOWN
+from src.clean.context import ORDER
+from src.clean.specs import Spec
+from src.data.schemas import PROCESSED_SCHEMAS
+
+
+@dataclass
+class CleanResult:
+    """The processed tables of one run (see data/processed/README.md)."""
+
+    instances: pd.DataFrame
+    coverage: pd.DataFrame
+    reconciliation: pd.DataFrame
+    cleaning_log: pd.DataFrame
+    records: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in PROCESSED_SCHEMAS}
+
+
+def coverage(wave: str, outcomes: pd.DataFrame, instances: pd.DataFrame, specs: list[Spec]):
+    """One row per force asked: its outcome and what it contributed, known and unknown."""
+    files = {s.force: len(s.files) for s in specs}
+    known = instances["platform"] != UNKNOWN
+    rows = []
+    for o in outcomes.itertuples():
+        mine = instances["force"] == o.force
+        rows.append(
+            {
+                "wave": wave,
+                "force": o.force,
+                "outcome": o.outcome,
+                "questions_answered": o.questions_answered,
+                "period_start": o.period_start,
+                "period_end": o.period_end,
+                "provenance": o.provenance,
+                "files_read": files.get(o.force, 0),
+                "rows": int(mine.sum()),
+                "withheld_cells": int(instances.loc[mine, "withheld"].sum()),
+                "known_lower": int(instances.loc[mine & known, "lower"].sum()),
+                "known_upper": int(instances.loc[mine & known, "upper"].sum()),
+                "unknown_lower": int(instances.loc[mine & ~known, "lower"].sum()),
+                "unknown_upper": int(instances.loc[mine & ~known, "upper"].sum()),
+            }
+        )
+    table = pd.DataFrame(rows, columns=list(PROCESSED_SCHEMAS["coverage"].columns))
+    return in_order(table, ["wave", "force"])
+
+
+def concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    """The frames as one table with its schema's columns and types (plus any order columns)."""
+    columns = list(PROCESSED_SCHEMAS[name].columns)
+    frames = [f for f in frames if len(f)]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    order = [c for c in ORDER if c in table.columns]
+    return typed(table[columns + order], name)
+
+
+def typed(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Give every column its schema's type (so that empty tables and CSVs type alike)."""
+    out = table.copy()
+    for column, spec in PROCESSED_SCHEMAS[name].columns.items():
+        dtype = str(spec.dtype)
+        if dtype in ("bool", "Int64"):
+            out[column] = out[column].astype(dtype)
+        else:
+            out[column] = out[column].fillna("").astype("str")
+    for column in ORDER:
+        if column in out.columns:
+            out[column] = out[column].fillna(0).astype("int64")
+    return out
+
+
+def in_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sorted by ``keys``, then by position in the return (table, row, column), then by every
+    column, so that the order never depends on the order of reading; order columns dropped."""
+    order = [c for c in ORDER if c in table.columns]
+    head = keys[:3] + order if order else keys
+    rest = [c for c in table.columns if c not in head and c not in ORDER]
+    table = table.sort_values(head + rest, kind="mergesort")
+    return table.drop(columns=order).reset_index(drop=True)
+
+
+def combine(results: list[CleanResult]) -> CleanResult:
+    """The tables of several waves as one result."""
+    tables = {
+        name: pd.concat([getattr(r, name) for r in results], ignore_index=True)
+        if results
+        else typed(pd.DataFrame(columns=list(schema.columns)), name)
+        for name, schema in PROCESSED_SCHEMAS.items()
+    }
+    return CleanResult(**tables)

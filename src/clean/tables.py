@@ -1,0 +1,326 @@
+"""Cleaning one table of a return: its cells -> instances, reconciliation and log rows.
+
+:func:`clean_table` parses the counts (:mod:`src.clean.counts`), maps labels through
+``platform_labels.csv``, places periods in the wave's halves (:mod:`src.clean.periods`), sets
+aside total rows, excluded labels and rows outside the wave with their reason, and
+:func:`reconcile_table` checks every printed total (or the sum of its rows) against what was
+counted plus what was excluded: any unexplained difference stops the run.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from src.clean.classify import UNKNOWN
+from src.clean.context import Context, Parts, log_row
+from src.clean.counts import parse_counts
+from src.clean.periods import assign_half, period_problem
+from src.clean.specs import FileSpec, Table
+from src.data.reference import normalise_labels
+from src.errors import InputError
+from src.helpers import rel
+from src.vocab import OUTSIDE_WAVE, TOTAL_ROW
+
+
+def _table_name(file: FileSpec, index: int, table: Table) -> str:
+    where = table.where
+    if file.format == "xlsx":
+        at = f"sheet '{where.sheet}', header row {where.header_row}"
+    elif file.format == "pdf":
+        at = f"page {where.page}, table {where.table}"
+    else:
+        at = f"header line {where.header_row}"
+    return f"table {index + 1}: {at}"
+
+
+def _classify_rows(cells: pd.DataFrame, table: Table) -> pd.Series:
+    """Each cell's role: 'total', an exclusion reason, or '' (to be counted if in the wave)."""
+    norm = cells["norm_label"]
+    totals = set(normalise_labels(pd.Series(table.total_labels, dtype="str")))
+    excluded = dict(
+        zip(
+            normalise_labels(pd.Series(list(table.exclude_labels), dtype="str")),
+            table.exclude_labels.values(),
+            strict=True,
+        )
+    )
+    reason = norm.map(lambda label: excluded.get(label, ""))
+    reason = reason.where(~cells["outside"], OUTSIDE_WAVE)
+    return reason.where(~norm.isin(totals), TOTAL_ROW)
+
+
+def _check_labels(cells: pd.DataFrame, ctx: Context, lookup: dict[str, str]) -> None:
+    for i in cells.index:
+        if cells.at[i, "norm_label"] == "":
+            raise InputError(
+                ctx.shown,
+                cells.at[i, "label_place"],
+                f"a count ('{cells.at[i, 'value']}' at {cells.at[i, 'source_place']}) has no label",
+                "check where.header_row / last_row and label_column in the spec",
+            )
+    unknown = cells[~cells["norm_label"].isin(list(lookup))]
+    if len(unknown):
+        row = unknown.iloc[0]
+        others = sorted(set(unknown["label"]) - {row["label"]})
+        lookup_file = rel(ctx.reference.directory / "platform_labels.csv")
+        raise InputError(
+            ctx.shown,
+            row["label_place"],
+            f"the label '{row['label']}' (normalised '{row['norm_label']}') is not in "
+            f"{lookup_file}" + (f"; nor are: {', '.join(map(repr, others))}" if others else ""),
+            f"add a row '{row['norm_label']},<platform>,<note>' to {lookup_file} (the platform "
+            f"from platforms.csv), or, if it is not a platform, list it under exclude_labels "
+            f"in {ctx.spec.source} with the reason",
+        )
+
+
+def _check_duplicates(cells: pd.DataFrame, ctx: Context) -> None:
+    key = ["is_total", "offence_group", "period_start", "period_end", "norm_label"]
+    repeated = cells[cells.duplicated(key, keep=False)]
+    if len(repeated):
+        first = repeated.iloc[0]
+        same = repeated[(repeated[key] == first[key]).all(axis=1)]
+        raise InputError(
+            ctx.shown,
+            same["source_place"].iloc[1],
+            f"the row '{first['label']}' ({first['offence_group']}, {first['period_start']} to "
+            f"{first['period_end']}) appears more than once in this table, at "
+            + " and ".join(same["source_place"]),
+            "a count must appear once: ask the force which figure is right (or correct the "
+            "spec if it maps two columns or periods to the same one)",
+        )
+
+
+def _block_totals(parts: list[dict]) -> dict:
+    """Counted (known, unknown), excluded and withheld sums of the cells of one block."""
+    sums = dict.fromkeys(
+        ["mapped", "unknown", "excluded", "withheld"], None
+    )  # each a [lower, upper] pair
+    for key in sums:
+        sums[key] = [0, 0]
+    reasons: dict[str, list[int]] = {}
+    withheld = 0
+    for cell in parts:
+        if cell["reason"]:
+            key = "excluded"
+            reason = reasons.setdefault(cell["reason"], [0, 0])
+            reason[0] += cell["lower"]
+            reason[1] += 1
+        else:
+            key = "unknown" if cell["platform"] == UNKNOWN else "mapped"
+        sums[key][0] += cell["lower"]
+        sums[key][1] += cell["upper"]
+        if cell["withheld"]:
+            withheld += 1
+            sums["withheld"][0] += cell["lower"]
+            sums["withheld"][1] += cell["upper"]
+    out = {
+        f"{k}_{side}": v[i] for k, v in sums.items() for i, side in enumerate(("lower", "upper"))
+    }
+    out["excluded_reasons"] = "; ".join(
+        f"{r}: {s} in {n} cell(s)" for r, (s, n) in sorted(reasons.items())
+    )
+    out["withheld_cells"] = withheld
+    return out
+
+
+def _blocks(cells: list[dict]) -> list[tuple[str, dict, list[dict]]]:
+    """(total source, the total's cell or the block's first cell, the cells it covers).
+
+    A printed total covers the cells of its offence group whose period lies within its own;
+    the other cells are grouped by offence group and period, each group summed.
+    """
+    body = [c for c in cells if not c["is_total"]]
+    covered: set[int] = set()
+    blocks = []
+    for total in (c for c in cells if c["is_total"]):
+        inside = [
+            i
+            for i, c in enumerate(body)
+            if c["offence_group"] == total["offence_group"]
+            and c["period_start"] >= total["period_start"]
+            and c["period_end"] <= total["period_end"]
+        ]
+        covered.update(inside)
+        blocks.append(("printed total", total, [body[i] for i in inside]))
+    rest: dict[tuple, list[dict]] = {}
+    for i, c in enumerate(body):
+        if i not in covered:
+            rest.setdefault((c["offence_group"], c["period_start"], c["period_end"]), []).append(c)
+    blocks += [("sum of rows", parts[0], parts) for _, parts in sorted(rest.items())]
+    return blocks
+
+
+def reconcile_table(cells: pd.DataFrame, ctx: Context, table_name: str) -> pd.DataFrame:
+    """One reconciliation row per block: a printed total and the rows it covers, or the rows
+    of one offence group and period where no total is printed.
+
+    With withheld cells the rows give a range; the total is explained when it lies in that
+    range. Any unexplained difference stops the run.
+    """
+    out = []
+    for source, head, parts in _blocks(cells.to_dict("records")):
+        sums = _block_totals(parts)
+        low = sums["mapped_lower"] + sums["unknown_lower"] + sums["excluded_lower"]
+        high = sums["mapped_upper"] + sums["unknown_upper"] + sums["excluded_upper"]
+        if source == "printed total":
+            total_lower, total_upper, place = head["lower"], head["upper"], head["source_place"]
+        else:
+            total_lower, total_upper, place = low, high, ""
+        unexplained = 0
+        if total_lower > high:
+            unexplained = total_lower - high
+        elif total_upper < low:
+            unexplained = total_upper - low
+        block = f"{head['offence_group']}, {head['period_start']} to {head['period_end']}"
+        if unexplained:
+            counted = _range(
+                sums["mapped_lower"] + sums["unknown_lower"],
+                sums["mapped_upper"] + sums["unknown_upper"],
+            )
+            raise InputError(
+                ctx.shown,
+                place,
+                f"the printed total ({_range(total_lower, total_upper)}) for {block} does not "
+                f"match its rows ({_range(low, high)}: counted {counted}, excluded "
+                f"{_range(sums['excluded_lower'], sums['excluded_upper'])}); "
+                f"{abs(unexplained)} instance(s) unexplained",
+                "check the spec (total_labels, exclude_labels, periods, offence columns, "
+                "withheld bounds) against the return; if the force's own total is wrong, ask "
+                "the force which figures are right",
+            )
+        out.append(
+            {
+                "table": table_name,
+                "block": block,
+                "unit": "instances",
+                "total_source": source,
+                "total_place": place,
+                "total_lower": total_lower,
+                "total_upper": total_upper,
+                **sums,
+                "unexplained": unexplained,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _range(lower: int, upper: int) -> str:
+    return f"{lower}" if lower == upper else f"{lower} to {upper}"
+
+
+def _table_log(cells: pd.DataFrame, ctx: Context, table_name: str, index: int) -> pd.DataFrame:
+    """Cleaning-log rows for a table: label mappings (with the counts they moved), withheld
+    cells, and every excluded cell with its reason."""
+    actions = {TOTAL_ROW: "exclude_total_row", OUTSIDE_WAVE: "exclude_outside_wave"}
+    rows = []
+    mapped: dict[tuple, list[dict]] = {}
+    for cell in cells.to_dict("records"):
+        order = (index, cell["row"], cell["column"])
+        common = {
+            "source_place": cell["source_place"],
+            "offence_group": cell["offence_group"],
+            "rows": 1,
+            "count_lower": cell["lower"],
+            "count_upper": cell["upper"],
+        }
+        if cell["withheld"]:
+            detail = (
+                f"'{cell['value']}' read as {cell['lower']} to {cell['upper']}, the force's "
+                "convention as its spec declares it"
+            )
+            rows.append(log_row(ctx, order, action="withheld_cell", detail=detail, **common))
+        if cell["reason"]:
+            detail = (
+                f"'{cell['label']}' ({cell['period_start']} to {cell['period_end']}): "
+                f"{cell['reason']}"
+                + (": reconciled against, not counted" if cell["reason"] == TOTAL_ROW else "")
+            )
+            action = actions.get(cell["reason"], "exclude_label")
+            rows.append(log_row(ctx, order, action=action, detail=detail, **common))
+        else:
+            key = (cell["label"], cell["platform"], cell["offence_group"])
+            mapped.setdefault(key, []).append(cell)
+    for (label, platform, group), group_cells in mapped.items():
+        first = group_cells[0]
+        places = "; ".join(dict.fromkeys(c["label_place"] for c in group_cells))
+        detail = (
+            f"'{label}' -> {platform} (platform_labels.csv: '{first['norm_label']}'), {table_name}"
+        )
+        rows.append(
+            log_row(
+                ctx,
+                (index, first["row"], first["column"]),
+                source_place=places,
+                action="map_label",
+                detail=detail,
+                offence_group=group,
+                rows=len(group_cells),
+                count_lower=sum(c["lower"] for c in group_cells),
+                count_upper=sum(c["upper"] for c in group_cells),
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> Parts:
+    """Clean the cells of one table into instances, log rows and reconciliation rows."""
+    table_name = _table_name(ctx.file, index, table)
+    if cells.empty:
+        raise InputError(
+            ctx.shown,
+            table_name.split(": ", 1)[1],
+            "the table has a header but no rows",
+            "check where.header_row and last_row in the spec",
+        )
+    cells = cells.copy()
+    cells["norm_label"] = normalise_labels(cells["label"])
+    cells = cells.join(
+        parse_counts(cells["value"], ctx.file.withheld, ctx.shown, cells["source_place"])
+    )
+    half, outside = assign_half(cells["period_start"], cells["period_end"], ctx.wave)
+    cells["half"], cells["outside"] = half, outside
+    cells["reason"] = _classify_rows(cells, table)
+    cells["is_total"] = cells["reason"] == TOTAL_ROW
+    counted = cells["reason"] == ""
+    problem = counted & cells["half"].isna()
+    if problem.any():
+        row = cells[problem].iloc[0]
+        text, fix = period_problem(row["period_start"], row["period_end"], ctx.wave)
+        raise InputError(ctx.shown, row["source_place"], text, fix)
+    lookup = ctx.reference.label_lookup
+    _check_labels(cells[counted], ctx, lookup)
+    _check_duplicates(cells, ctx)
+    cells["platform"] = cells["norm_label"].map(lookup).where(counted, "")
+    parts = Parts()
+    recon = reconcile_table(cells, ctx, table_name)
+    recon.insert(0, "source_file", ctx.source_file)
+    recon.insert(0, "force", ctx.spec.force)
+    recon.insert(0, "wave", ctx.spec.wave)
+    parts.reconciliation.append(recon)
+    parts.log.append(_table_log(cells, ctx, table_name, index))
+    kept = cells[counted]
+    parts.instances.append(
+        pd.DataFrame(
+            {
+                "wave": ctx.spec.wave,
+                "force": ctx.spec.force,
+                "period_start": kept["period_start"],
+                "period_end": kept["period_end"],
+                "half": kept["half"],
+                "offence_group": kept["offence_group"],
+                "raw_label": kept["label"],
+                "platform": kept["platform"],
+                "count": kept["count"],
+                "lower": kept["lower"],
+                "upper": kept["upper"],
+                "withheld": kept["withheld"],
+                "source_file": ctx.source_file,
+                "source_place": kept["source_place"],
+                "_table": index,
+                "_row": kept["row"],
+                "_col": kept["column"],
+            }
+        )
+    )
+    return parts

@@ -1,0 +1,55 @@
+"""A finished figure rendered to the bytes of its SVG, PNG and PDF files, the same bytes on
+every machine: no dates or software versions inside, and the PNG rasterised from the SVG by
+resvg with the bundled fonts only.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib as mpl
+import resvg_py
+
+from src.figures.style import DPI, FONT_FILES, SVG_HASHSALT
+
+PDF_METADATA = {"Creator": None, "Producer": None, "CreationDate": None}
+SVG_METADATA = {"Date": None}
+
+_SVG_SIZE = re.compile(r'width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def svg_to_png(svg: bytes, dpi: float = DPI) -> bytes:
+    """Rasterise a chart's SVG with resvg and the bundled DejaVu fonts only.
+
+    The PNG is drawn from the SVG, not by matplotlib's Agg renderer, so that it does not
+    depend on the last bits of the floating point numpy computed on this CPU: the SVG holds its
+    coordinates to a fixed number of decimals, and resvg draws the same pixels from the same
+    text on every machine. (resvg reads sizes in pixels, so the size in points is converted.)
+    """
+    text = svg.decode("utf-8")
+    found = _SVG_SIZE.search(text)
+    if found is None:
+        raise ValueError("the SVG has no width and height in points")
+    width, height = (float(found[i]) * dpi / 72 for i in (1, 2))
+    text = text.replace(found[0], f'width="{width:.2f}" height="{height:.2f}"', 1)
+    return bytes(
+        resvg_py.svg_to_bytes(
+            svg_string=text,
+            skip_system_fonts=True,
+            font_files=FONT_FILES,
+            background="#ffffff",
+        )
+    )
+
+
+def render(fig) -> dict[str, bytes]:
+    """The figure as SVG, PNG and PDF bytes, with no dates or software versions inside."""
+    out = {}
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
+        for fmt, metadata in (("svg", SVG_METADATA), ("pdf", PDF_METADATA)):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+            out[fmt] = buffer.getvalue()
+    out["png"] = svg_to_png(out["svg"])
+    return {fmt: out[fmt] for fmt in ("svg", "png", "pdf")}

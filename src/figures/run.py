@@ -1,0 +1,54 @@
+"""The orchestrator of step 30 and the only module of it that touches files: it reads the
+tables of step 20 from ``<output_dir>/tables/``, writes each chart as ``<stem>.svg``,
+``.png``, ``.pdf``, ``.csv`` (the data behind it) and ``.txt`` (its alt text), and shows the
+saved SVG in the notebook.
+
+:func:`save_figure` writes SVG, PNG and PDF byte-deterministically, with the data behind the
+chart as CSV and its alt text as a text file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from src.figures.rendering import render
+from src.helpers import csv_text, write_many
+
+
+def read_tables(tables_dir: Path | str) -> dict[str, pd.DataFrame]:
+    """The CSV tables notebook 20 wrote, by name, each with its default index: it numbers the
+    data rows from 0, which the ``*_input`` functions turn into each row's ``source_row``.
+    """
+    return {
+        p.stem: pd.read_csv(p, keep_default_na=True) for p in sorted(Path(tables_dir).glob("*.csv"))
+    }
+
+
+def save_figure(fig, stem: Path | str, data: pd.DataFrame, alt_text: str) -> list[Path]:
+    """Write ``<stem>.svg``, ``.png``, ``.pdf``, ``.csv`` (the data behind the chart) and
+    ``.txt`` (its alt text), all or none, leaving unchanged files untouched.
+    """
+    stem = Path(stem)
+    files: dict[Path, str | bytes] = {
+        stem.with_suffix(f".{fmt}"): content for fmt, content in render(fig).items()
+    }
+    files[stem.with_suffix(".csv")] = csv_text(data)
+    files[stem.with_suffix(".txt")] = alt_text.strip() + "\n"
+    write_many(files)
+    return sorted(files)
+
+
+def show(fig, stem: Path | str) -> None:
+    """Close ``fig`` and show the SVG that :func:`save_figure` wrote for it, ``<stem>.svg``.
+
+    The notebook then shows the published figure itself, and matplotlib does not draw the
+    figure a second time for the notebook (its inline backend would, as a PNG). Outside a
+    notebook, IPython's ``display`` prints a one-line description instead.
+    """
+    from IPython.display import SVG, display  # only the notebooks display anything
+
+    plt.close(fig)
+    display(SVG(filename=str(Path(stem).with_suffix(".svg"))))

@@ -1,0 +1,363 @@
+"""The national tables: the headline figures beside the published ones, the intervals of
+each headline share, their sensitivity to withheld cells, each share without each force, the
+published series and the WhatsApp comparison.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from src.errors import InputError
+from src.findings.intervals import leave_one_out
+from src.findings.published import (
+    consistency_sentence,
+    implied_shares,
+    round_half_up,
+    rounded,
+    total_sentence,
+)
+from src.findings.shares import (
+    HEADLINE_SHARES,
+    share,
+    share_label,
+    shares,
+    totals,
+    treatment_scenarios,
+)
+from src.vocab import COUNT_PLACES, GROUP_NAMES, LOO_PLACES, OWNER_GROUP, PERCENT_PLACES
+
+#: The measures of the headline table, in order: (platform group, denominator, unit).
+HEADLINE_MEASURES = (
+    ("", "", "count"),
+    ("all_known", "", "count"),
+    ("facebook_owned", "", "count"),
+    ("instagram", "", "count"),
+    ("facebook_messenger", "", "count"),
+    ("whatsapp", "", "count"),
+    ("other", "", "count"),
+    ("unknown", "", "count"),
+    ("facebook_owned", "all_known", "percent"),
+    ("instagram", "all_known", "percent"),
+    ("facebook_messenger", "all_known", "percent"),
+    ("whatsapp", "all_known", "percent"),
+    ("whatsapp", "facebook_owned", "percent"),
+    ("other", "all_known", "percent"),
+)
+
+
+# --- Headline --------------------------------------------------------------------------------
+
+
+def measure_name(group: str, denominator: str, unit: str) -> str:
+    if not group:
+        return "police forces with platform counts"
+    if unit == "count":
+        if group == "all_known":
+            return "instances with a known platform"
+        return f"instances on {GROUP_NAMES[group]}"
+    return f"{GROUP_NAMES[group]} as a share of {_denominator_name(denominator)}"
+
+
+def _denominator_name(denominator: str) -> str:
+    if denominator == "all_known":
+        return "instances with a known platform"
+    return f"instances on {GROUP_NAMES[denominator]}"
+
+
+def headline_table(
+    groups: pd.DataFrame, comparison: pd.DataFrame, published: pd.DataFrame
+) -> pd.DataFrame:
+    """National figures: every headline measure, computed, with its withheld-cell range, beside
+    each published statement about it (a measure with no published figure appears once).
+    """
+    national = comparison[comparison["geography"] == "national"]
+    denominators = implied_shares(published).set_index("figure_id")
+    tot = totals(groups)
+    rows = []
+    for group, denominator, unit in HEADLINE_MEASURES:
+        value, low, high = _national_value(groups, tot, group, denominator, unit)
+        matches = national[
+            (national["platform_group"] == group)
+            & (national["denominator"] == denominator)
+            & (national["unit"] == unit)
+        ]
+        base = {
+            "measure": measure_name(group, denominator, unit),
+            "platform_group": group,
+            "denominator": denominator,
+            "unit": unit,
+            "computed": value,
+            "withheld_lowest": low,
+            "withheld_highest": high,
+        }
+        if matches.empty:
+            rows.append({**base, "note": "No published figure."})
+            continue
+        for _, match in matches.iterrows():
+            row = {
+                **base,
+                "figure_id": match["figure_id"],
+                "published": match["published"],
+                "as_published": match["as_published"],
+                "comparison": match["comparison"],
+                "difference": match["difference"],
+                "holds": match["holds"],
+                "holds_if_truncated": match["holds_if_truncated"],
+                "holds_over_withheld_range": match["holds_over_withheld_range"],
+                "flag": match["flag"],
+                "note": match["note"],
+            }
+            if match["figure_id"] in denominators.index:
+                d = denominators.loc[match["figure_id"]]
+                row["published_share_of_stated_total"] = d["share_of_stated_total"]
+                row["published_share_of_sum_of_parts"] = d["share_of_sum_of_parts"]
+                row["published_fits"] = d["fits"]
+                row["note"] = f"{row['note']} {consistency_sentence(d)}"
+            elif group == "all_known" and match["comparison"] != "exact":
+                row["note"] = f"{row['note']} {total_sentence(published, match)}"
+            rows.append(row)
+    columns = [
+        "measure",
+        "platform_group",
+        "denominator",
+        "unit",
+        "computed",
+        "withheld_lowest",
+        "withheld_highest",
+        "figure_id",
+        "published",
+        "as_published",
+        "comparison",
+        "difference",
+        "holds",
+        "holds_if_truncated",
+        "holds_over_withheld_range",
+        "published_share_of_stated_total",
+        "published_share_of_sum_of_parts",
+        "published_fits",
+        "flag",
+        "note",
+    ]
+    table = pd.DataFrame(rows).reindex(columns=columns)
+    return rounded(
+        table,
+        [
+            "computed",
+            "withheld_lowest",
+            "withheld_highest",
+            "difference",
+            "published_share_of_stated_total",
+            "published_share_of_sum_of_parts",
+        ],
+    )
+
+
+def _national_value(groups, tot, group, denominator, unit):
+    if not group:
+        n = float(len(set(groups["force"])))
+        return n, n, n
+    if unit == "percent":
+        item = share(tot, group, denominator)
+        return 100 * item.value, 100 * item.lowest, 100 * item.highest
+    row = tot.loc[group]
+    return float(row["value"]), float(row["value_min"]), float(row["value_max"])
+
+
+# --- Shares and their uncertainty ------------------------------------------------------------
+
+
+def _share_label(group: str, denominator: str) -> str:
+    if denominator == "all_known":
+        return GROUP_NAMES[group]
+    return f"{GROUP_NAMES[group]} (of {GROUP_NAMES[denominator]})"
+
+
+def uncertainty_table(unc: pd.DataFrame, owned_platforms: tuple[str, ...]) -> pd.DataFrame:
+    """The intervals for each headline share, in percent; ``in_owner_group`` marks the owner
+    group's own row and those of the named platforms it owned on the build's date.
+    """
+    out = unc.copy()
+    out.insert(
+        0,
+        "share_of",
+        [_share_label(g, d) for g, d in zip(out["group"], out["denominator"], strict=True)],
+    )
+    percent_columns = [
+        "share",
+        "withheld_lowest",
+        "withheld_highest",
+        "wilson_low",
+        "wilson_high",
+        "bootstrap_low",
+        "bootstrap_high",
+        "unknown_bound_low",
+        "unknown_bound_high",
+        "known_share",
+    ]
+    for column in percent_columns:
+        out[column] = (100 * out[column]).round(PERCENT_PLACES)
+    out["count"] = out["count"].round(COUNT_PLACES)
+    out["total"] = out["total"].round(COUNT_PLACES)
+    out["in_owner_group"] = [g == OWNER_GROUP or g in owned_platforms for g in out["group"]]
+    return out
+
+
+def withheld_table(groups: pd.DataFrame) -> pd.DataFrame:
+    """Each headline share with withheld cells at the chosen treatment, its extremes, and every
+    withheld cell at its minimum, midpoint and maximum; whether the rounded figure changes.
+    """
+    tot = totals(groups)
+    scenarios = treatment_scenarios(groups).set_index(["group", "denominator"])
+    rows = []
+    for item in shares(tot):
+        scenario = scenarios.loc[(item.group, item.denominator)]
+        lowest, highest = 100 * item.lowest, 100 * item.highest
+        rows.append(
+            {
+                "share_of": _share_label(item.group, item.denominator),
+                "group": item.group,
+                "denominator": item.denominator,
+                "default": 100 * item.value,
+                "lowest": lowest,
+                "highest": highest,
+                "all_withheld_at_minimum": 100 * scenario["all_minimum"],
+                "all_withheld_at_midpoint": 100 * scenario["all_midpoint"],
+                "all_withheld_at_maximum": 100 * scenario["all_maximum"],
+                "withheld_cells": int(tot.loc[item.denominator, "withheld_cells"]),
+                "withheld_instances_at_most": float(
+                    tot.loc[item.denominator, "value_max"] - tot.loc[item.denominator, "value_min"]
+                ),
+                "whole_percent_changes": bool(
+                    round_half_up(lowest, 0) != round_half_up(highest, 0)
+                ),
+            }
+        )
+    table = pd.DataFrame(rows)
+    for column in (
+        "default",
+        "lowest",
+        "highest",
+        "all_withheld_at_minimum",
+        "all_withheld_at_midpoint",
+        "all_withheld_at_maximum",
+    ):
+        table[column] = table[column].round(PERCENT_PLACES)
+    return table
+
+
+def leave_one_out_table(
+    groups: pd.DataFrame, forces_table: pd.DataFrame, column_groups: dict[str, list[str]]
+) -> pd.DataFrame:
+    """Each headline share without each force, and the change in percentage points; forces in
+    order of how far they move the Facebook-owned share.
+
+    The national totals are the computed ones; each force's own counts are those of the
+    published per-force table (rounded, redacted cells counting nothing), so the table adds
+    nothing to what a reader could work out from the per-force table. The approximation moves a
+    share by well under a tenth of a point, hence one decimal place.
+    """
+    shown = forces_table.set_index("force")
+    table = pd.DataFrame(
+        {
+            group: shown[columns].astype("Float64").fillna(0).sum(axis=1).astype(float)
+            for group, columns in column_groups.items()
+        }
+    )
+    whole = totals(groups)["value"]
+    loo = leave_one_out(table=table, whole=whole)
+    loo["share_of"] = [
+        _share_label(g, d) for g, d in zip(loo["group"], loo["denominator"], strict=True)
+    ]
+    loo["share_without"] = (100 * loo["share_without"]).round(LOO_PLACES)
+    loo["change_points"] = (100 * loo["change"]).round(LOO_PLACES)
+    names = forces_table.set_index("force")["force_name"]
+    loo["force_name"] = loo["force"].map(names)
+    key = share_label("facebook_owned", "all_known")
+    order = (
+        loo[(loo["group"] + "_of_" + loo["denominator"]) == key]
+        .assign(size=lambda d: d["change"].abs())
+        .sort_values(["size", "force"], ascending=[False, True])["force"]
+        .tolist()
+    )
+    loo["order"] = loo["force"].map({f: i for i, f in enumerate(order)})
+    pair_order = {pair: i for i, pair in enumerate(HEADLINE_SHARES)}
+    loo["pair"] = [
+        pair_order[(g, d)] for g, d in zip(loo["group"], loo["denominator"], strict=True)
+    ]
+    loo = loo.sort_values(["order", "pair"], ignore_index=True)
+    columns = [
+        "force",
+        "force_name",
+        "share_of",
+        "group",
+        "denominator",
+        "share_without",
+        "change_points",
+    ]
+    return loo[columns]
+
+
+# --- Context ---------------------------------------------------------------------------------
+
+
+def series_table(series: pd.DataFrame) -> pd.DataFrame:
+    """The published national series, marked annual (about twelve months) or not."""
+    out = series.copy()
+    start = pd.to_datetime(out["period_start"])
+    end = pd.to_datetime(out["period_end"])
+    days = (end - start).dt.days + 1
+    out["annual"] = days.between(360, 370)
+    out["forces_responding"] = pd.to_numeric(out["forces_responding"], errors="coerce").astype(
+        "Int64"
+    )
+    columns = [
+        "period_label",
+        "period_start",
+        "period_end",
+        "annual",
+        "offences",
+        "forces_responding",
+        "forces_note",
+        "flag",
+        "source_title",
+        "source_url",
+        "note",
+    ]
+    return out.sort_values(["period_start", "period_end"], ignore_index=True)[columns]
+
+
+def whatsapp_table(unc: pd.DataFrame, context: pd.DataFrame, simulated: bool) -> pd.DataFrame:
+    """WhatsApp's share of Facebook-owned instances (computed) and of Facebook's tip-offs to the
+    NCA (as stated in the release), for figure 5.
+    """
+    row = unc[(unc["group"] == "whatsapp") & (unc["denominator"] == "facebook_owned")].iloc[0]
+    tip = context[context["figure_id"] == "nca_whatsapp_tipoff_share"]
+    if tip.empty:
+        raise InputError(
+            "data/raw/published/context.csv",
+            "figure_id 'nca_whatsapp_tipoff_share'",
+            "the WhatsApp tip-off figure is missing",
+            "restore the row from git",
+        )
+    tip = tip.iloc[0]
+    return pd.DataFrame(
+        [
+            {
+                "measure": "Share of police-recorded instances on Facebook-owned apps",
+                "share": round(100 * row["share"], PERCENT_PLACES),
+                "low": round(100 * row["bootstrap_low"], PERCENT_PLACES),
+                "high": round(100 * row["bootstrap_high"], PERCENT_PLACES),
+                "flag": "",
+                "source": "police force returns" + (" (simulated)" if simulated else ""),
+            },
+            {
+                "measure": "Share of Facebook's child-abuse tip-offs to the NCA (previous year)",
+                "share": float(tip["value"]),
+                "low": np.nan,
+                "high": np.nan,
+                "flag": tip["flag"],
+                "source": f"{tip['source_title']} ({tip['source_url']})",
+            },
+        ]
+    )

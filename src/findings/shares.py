@@ -1,0 +1,326 @@
+"""Which instances a build counts, and their sums and shares by platform group.
+
+Everything here works on the tidy ``data/processed/instances.csv`` (one row per source row and
+offence group, with ``count`` empty and ``lower``/``upper`` given when a force withheld a small
+number). The steps are:
+
+1. :func:`select_instances` keeps one wave, some offence groups, and drops excluded forces.
+2. :func:`apply_withheld` fills each withheld cell by the chosen treatment (minimum, midpoint
+   or maximum of its range) and keeps each row's minimum and maximum beside it.
+3. :func:`force_groups` sums the rows into platform groups per force (the Facebook-owned group
+   comes from ``ownership.csv`` as of a date: :func:`owner_group`).
+4. :func:`totals` and :func:`share` turn those sums into shares, with their extremes over every
+   withheld cell.
+
+Shares are proportions (0 to 1) here; the tables show them as percentages, because the
+published figures are percentages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from src.data.reference import owner_on
+from src.errors import InputError
+from src.vocab import PLATFORM_GROUPS
+
+# --- Platform groups -------------------------------------------------------------------------
+
+GROUPS = PLATFORM_GROUPS
+
+
+#: The headline shares: (platform group, denominator group).
+HEADLINE_SHARES = (
+    ("facebook_owned", "all_known"),
+    ("instagram", "all_known"),
+    ("facebook_messenger", "all_known"),
+    ("whatsapp", "all_known"),
+    ("whatsapp", "facebook_owned"),
+    ("other", "all_known"),
+)
+
+
+#: The platforms named as their own group; every platform is also in ``all_known`` (or
+#: ``unknown``) and, depending on its owner on the day, in ``facebook_owned`` or ``other``.
+NAMED_PLATFORMS = ("instagram", "facebook_messenger", "whatsapp")
+
+
+#: The platform whose owner defines "Facebook-owned" (so a renamed owner still counts).
+ANCHOR_PLATFORM = "facebook_messenger"
+
+
+TREATMENTS = {
+    "minimum": "minimum",
+    "min": "minimum",
+    "midpoint": "midpoint",
+    "mid": "midpoint",
+    "maximum": "maximum",
+    "max": "maximum",
+}
+
+
+def share_label(group: str, denominator: str) -> str:
+    """A short name for a share, e.g. ``facebook_owned_of_all_known``."""
+    return f"{group}_of_{denominator}"
+
+
+# --- Selecting and treating the instances ----------------------------------------------------
+
+
+def normalise_treatment(treatment: str) -> str:
+    """``minimum``, ``midpoint`` or ``maximum`` (``min``/``mid``/``max`` are accepted too)."""
+    key = str(treatment).strip().lower()
+    if key not in TREATMENTS:
+        raise InputError(
+            "parameters",
+            "withheld_treatment",
+            f"'{treatment}' is not a treatment of withheld cells",
+            "use one of: minimum, midpoint, maximum",
+        )
+    return TREATMENTS[key]
+
+
+def _as_bool(column: pd.Series) -> pd.Series:
+    if column.dtype == bool:
+        return column
+    return column.astype(str).str.strip().str.lower().isin(["true", "1", "yes"])
+
+
+def select_instances(
+    instances: pd.DataFrame,
+    wave: str,
+    offence_groups: list[str] | tuple[str, ...],
+    exclude_forces: list[str] | tuple[str, ...] = (),
+    known_forces: set[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of one wave and the chosen offence groups, without the excluded forces.
+
+    An excluded force or an offence group that is not in the data is a parameter error (most
+    likely a typo), so it stops the run rather than silently changing nothing.
+    """
+    present_groups = set(instances["offence_group"])
+    unknown_groups = sorted(set(offence_groups) - present_groups)
+    if unknown_groups or not offence_groups:
+        raise InputError(
+            "parameters",
+            "offence_groups",
+            f"no instances for offence group(s) {unknown_groups or '(none given)'}",
+            f"use offence groups found in instances.csv: {sorted(present_groups)}",
+        )
+    forces = known_forces if known_forces is not None else set(instances["force"])
+    unknown_forces = sorted(set(exclude_forces) - set(forces))
+    if unknown_forces:
+        raise InputError(
+            "parameters",
+            "exclude_forces",
+            f"unknown force(s) {unknown_forces}",
+            "use force ids from data/reference/forces.csv",
+        )
+    keep = (
+        (instances["wave"] == wave)
+        & instances["offence_group"].isin(list(offence_groups))
+        & ~instances["force"].isin(list(exclude_forces))
+    )
+    if not (instances["wave"] == wave).any():
+        raise InputError(
+            "parameters",
+            "wave",
+            f"no instances for wave '{wave}'",
+            f"use a wave found in instances.csv: {sorted(set(instances['wave']))}",
+        )
+    return instances.loc[keep].reset_index(drop=True)
+
+
+def apply_withheld(instances: pd.DataFrame, treatment: str = "midpoint") -> pd.DataFrame:
+    """Add ``value`` (the count, or the withheld cell filled by ``treatment``), and ``value_min``
+    and ``value_max`` (the count, or the ends of the withheld range), as floats.
+    """
+    treatment = normalise_treatment(treatment)
+    out = instances.copy()
+    withheld = _as_bool(out["withheld"])
+    count = pd.to_numeric(out["count"], errors="coerce").astype(float)
+    lower = pd.to_numeric(out["lower"], errors="coerce").astype(float)
+    upper = pd.to_numeric(out["upper"], errors="coerce").astype(float)
+    bad = (withheld & (lower.isna() | upper.isna() | (lower > upper))) | (~withheld & count.isna())
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            "data/processed/instances.csv",
+            f"row {row + 2}",
+            "a withheld row needs lower <= upper, and any other row needs a count",
+            "rerun notebooks/10-clean.ipynb; if it persists, fix the reading spec of "
+            f"{out['source_file'].iloc[row] if 'source_file' in out else 'that return'}",
+        )
+    low = count.where(~withheld, lower)
+    high = count.where(~withheld, upper)
+    fill = {"minimum": low, "midpoint": (low + high) / 2, "maximum": high}[treatment]
+    out["value"] = fill
+    out["value_min"] = low
+    out["value_max"] = high
+    out["withheld"] = withheld
+    return out
+
+
+# --- Ownership -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnerGroup:
+    """The platforms of one owner on a date (the release's "Facebook-owned apps")."""
+
+    owner: str
+    owner_name: str
+    as_of: str
+    platforms: tuple[str, ...]
+
+
+def as_of_date(owner_as_of, wave_end: str) -> str:
+    """The date ownership is taken on: ``owner_as_of``, or the wave's last day when it is None."""
+    if owner_as_of is None or str(owner_as_of).strip() in ("", "None"):
+        return str(wave_end)
+    try:
+        return dt.date.fromisoformat(str(owner_as_of)[:10]).isoformat()
+    except ValueError:
+        raise InputError(
+            "parameters",
+            "owner_as_of",
+            f"'{owner_as_of}' is not a date",
+            "give a date as YYYY-MM-DD (quoted in YAML), or None for the wave's last day",
+        ) from None
+
+
+def owner_group(ownership: pd.DataFrame, as_of: str, anchor: str = ANCHOR_PLATFORM) -> OwnerGroup:
+    """The platforms owned on ``as_of`` by whoever owned ``anchor`` that day.
+
+    Taking the owner of Facebook itself (rather than a fixed owner id) keeps the group right
+    across a renaming of the company.
+    """
+    owner = owner_on(anchor, as_of, ownership)
+    if not owner:
+        raise InputError(
+            "data/reference/ownership.csv",
+            f"platform '{anchor}'",
+            f"no owner on {as_of}",
+            "add an ownership row covering that date, or choose another owner_as_of",
+        )
+    platforms = sorted(
+        p for p in set(ownership["platform"]) if owner_on(p, as_of, ownership) == owner
+    )
+    names = ownership.loc[ownership["owner"] == owner, "owner_name"]
+    return OwnerGroup(owner, names.iloc[0] if len(names) else owner, as_of, tuple(platforms))
+
+
+# --- Sums by platform group ------------------------------------------------------------------
+
+
+def force_groups(
+    treated: pd.DataFrame,
+    owned: tuple[str, ...],
+    forces: list[str] | None = None,
+    unknown_platforms: tuple[str, ...] = ("unknown",),
+) -> pd.DataFrame:
+    """One row per force and platform group: ``value``, ``value_min``, ``value_max`` and
+    ``withheld_cells`` (how many withheld cells went into it).
+
+    ``owned`` is the Facebook-owned platforms on the day; ``forces`` lists every force that
+    should appear (those with no rows get zeros), by default every force in ``treated``.
+    """
+    cols = ["value", "value_min", "value_max", "withheld_cells"]
+    data = treated.assign(withheld_cells=_as_bool(treated["withheld"]).astype(int))
+    platform = data["platform"]
+    known = ~platform.isin(list(unknown_platforms))
+    masks = {
+        "all_known": known,
+        "facebook_owned": known & platform.isin(list(owned)),
+        "instagram": platform == "instagram",
+        "facebook_messenger": platform == "facebook_messenger",
+        "whatsapp": platform == "whatsapp",
+        "other": known & ~platform.isin(list(owned)),
+        "facebook_column": known & platform.isin([p for p in owned if p != "instagram"]),
+        "unknown": ~known,
+    }
+    all_forces = sorted(set(forces) if forces is not None else set(data["force"]))
+    pieces = []
+    for group in GROUPS:
+        summed = data.loc[masks[group]].groupby("force")[cols].sum()
+        summed = summed.reindex(all_forces, fill_value=0).astype(float)
+        summed["withheld_cells"] = summed["withheld_cells"].astype(int)
+        pieces.append(summed.assign(group=group).reset_index(names="force"))
+    out = pd.concat(pieces, ignore_index=True)
+    return out[["force", "group", *cols]].sort_values(["force", "group"], ignore_index=True)
+
+
+def totals(groups: pd.DataFrame, forces: list[str] | None = None) -> pd.DataFrame:
+    """Sums over forces (all, or those in ``forces``), indexed by platform group."""
+    data = groups if forces is None else groups[groups["force"].isin(forces)]
+    out = data.groupby("group")[["value", "value_min", "value_max", "withheld_cells"]].sum()
+    return out.reindex(list(GROUPS), fill_value=0)
+
+
+def wide(groups: pd.DataFrame, column: str = "value") -> pd.DataFrame:
+    """Force by platform group, one column per group."""
+    table = groups.pivot(index="force", columns="group", values=column)
+    return table.reindex(columns=list(GROUPS)).fillna(0)
+
+
+# --- Shares ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """A share at the chosen treatment, and its extremes over every withheld cell."""
+
+    group: str
+    denominator: str
+    count: float
+    total: float
+    value: float
+    lowest: float
+    highest: float
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else math.nan
+
+
+def share(tot: pd.DataFrame, group: str, denominator: str) -> Share:
+    """``group`` as a share of ``denominator`` (a group that contains it).
+
+    The extremes hold the group's own withheld cells at one end of their ranges and the rest of
+    the denominator's at the other end: the share (a + x) / (N + x) rises with the group's own
+    cells and falls with everyone else's, so these two corners bound every possible value.
+    """
+    g, d = tot.loc[group], tot.loc[denominator]
+    rest_min, rest_max = d["value_min"] - g["value_min"], d["value_max"] - g["value_max"]
+    return Share(
+        group=group,
+        denominator=denominator,
+        count=float(g["value"]),
+        total=float(d["value"]),
+        value=ratio(g["value"], d["value"]),
+        lowest=ratio(g["value_min"], g["value_min"] + rest_max),
+        highest=ratio(g["value_max"], g["value_max"] + rest_min),
+    )
+
+
+def shares(tot: pd.DataFrame, pairs=HEADLINE_SHARES) -> list[Share]:
+    return [share(tot, g, d) for g, d in pairs]
+
+
+def treatment_scenarios(groups: pd.DataFrame, pairs=HEADLINE_SHARES) -> pd.DataFrame:
+    """Each share with every withheld cell at its minimum, its midpoint and its maximum."""
+    tot = totals(groups)
+    rows = []
+    for group, denominator in pairs:
+        row = {"group": group, "denominator": denominator}
+        for name, column in (("minimum", "value_min"), ("maximum", "value_max")):
+            row[f"all_{name}"] = ratio(tot.loc[group, column], tot.loc[denominator, column])
+        mid = (tot["value_min"] + tot["value_max"]) / 2
+        row["all_midpoint"] = ratio(mid[group], mid[denominator])
+        rows.append(row)
+    return pd.DataFrame(rows)

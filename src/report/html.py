@@ -1,0 +1,159 @@
+"""Tables as the template draws them: columns and their kinds, cells formatted for a reader
+and tagged with their source value, and figures as data URIs."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import pandas as pd
+
+from src.errors import InputError
+from src.report.numbers import (
+    REDACTED,
+    fmt_bool,
+    fmt_count,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    number,
+    safe_count,
+)
+from src.vocab import PERCENT_PLACES
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a rendered table: its CSV name, heading and kind.
+
+    Kinds: ``text``; ``code`` (a code shown through ``labels``); ``bool``; ``count``;
+    ``percent``; ``points`` (percentage points, signed); ``unit`` (count or percent by the
+    row's ``unit`` column); ``sdc`` (a count below national level, after the output rule);
+    ``number`` (any other number, as many decimals as given up to two);
+    ``redacted`` (a count already made safe by the findings, empty where it was redacted);
+    ``int``; ``url`` (a link). ``places`` overrides the decimal places of a percentage.
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    header: bool = False
+    labels: dict[str, str] | None = None
+    places: int | None = None
+    wide: bool = False
+
+
+NUMERIC = {"count", "number", "percent", "points", "unit", "sdc", "int", "redacted"}
+
+
+def _cell(col: Col, value: str, row: pd.Series) -> dict:
+    kind = col.kind
+    if kind == "unit":
+        unit = row.get("unit", "count")
+        text = fmt_percent(value) if unit == "percent" else fmt_count(value)
+        kind = "percent" if unit == "percent" else "count"
+    elif kind in ("count", "int"):
+        text = fmt_count(value)
+    elif kind == "number":
+        text = fmt_number(value)
+    elif kind == "percent":
+        text = fmt_percent(value, PERCENT_PLACES if col.places is None else col.places)
+    elif kind == "redacted":
+        text = REDACTED if value == "" else fmt_count(value)
+    elif kind == "points":
+        text = fmt_points(value)
+    elif kind == "sdc":
+        text = safe_count(value)
+    elif kind == "bool":
+        text = fmt_bool(value)
+    elif kind == "code":
+        text = (col.labels or {}).get(value, value)
+    else:
+        text = value
+    return {
+        "text": text,
+        "value": value,
+        "kind": kind,
+        "column": col.name,
+        "header": col.header,
+        "numeric": col.kind in NUMERIC,
+        "wide": col.wide,
+        "url": value if col.kind == "url" and value.startswith("http") else "",
+    }
+
+
+def html_table(
+    df: pd.DataFrame,
+    columns: list[Col],
+    table_id: str,
+    caption: str,
+    source: str | None,
+    note: str = "",
+    rows: pd.Index | None = None,
+) -> dict:
+    """A table as the template draws it. ``source`` is the CSV the cells come from (each cell
+    then carries its row and column), or None for a table derived here."""
+    missing = [c.name for c in columns if c.name not in df.columns]
+    if missing:
+        raise InputError(
+            source or table_id,
+            "header",
+            f"column(s) {', '.join(missing)} missing",
+            "the report reads the tables as notebooks 10 and 20 write them: rebuild with `make`"
+            " (or update src/report.py if a table's columns changed on purpose)",
+        )
+    data = df if rows is None else df.loc[rows]
+    body = []
+    for index, row in data.iterrows():
+        body.append(
+            {
+                "index": int(index) if source else None,
+                "cells": [_cell(c, str(row[c.name]), row) for c in columns],
+            }
+        )
+    return {
+        "id": table_id,
+        "caption": caption,
+        "source": source,
+        "note": note,
+        "derived": False,
+        "columns": [{"label": c.label, "numeric": c.kind in NUMERIC} for c in columns],
+        "rows": body,
+    }
+
+
+def generic_columns(df: pd.DataFrame) -> list[Col]:
+    """Columns of a table the report has no layout for: true/false as yes/no, numbers as
+    numbers, the rest as text; the first column heads each row."""
+    cols = []
+    for i, name in enumerate(df.columns):
+        values = [v for v in df[name] if v != ""]
+        kind = "text"
+        if values and set(values) <= {"True", "False"}:
+            kind = "bool"
+        elif values and all(number(v) is not None for v in values):
+            kind = "number"
+        cols.append(Col(name, name.replace("_", " ").capitalize(), kind, i == 0))
+    return cols
+
+
+def derived_table(
+    df: pd.DataFrame, table_id: str, caption: str, note: str, sdc_columns: tuple = ()
+) -> dict:
+    """A table computed here from a processed table (sums), numbers as counts."""
+    cols = []
+    for i, name in enumerate(df.columns):
+        kind = "text"
+        if name in sdc_columns:
+            kind = "sdc"
+        elif pd.api.types.is_numeric_dtype(df[name]):
+            kind = "count"
+        cols.append(Col(name, name.replace("_", " ").capitalize(), kind, i == 0))
+    text = df.astype(object).where(df.notna(), "").astype(str)
+    table = html_table(text, cols, table_id, caption, None, note)
+    table["derived"] = True
+    return table
+
+
+def data_uri(data: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"

@@ -1,0 +1,182 @@
+"""The page: everything the template shows (its context), the figures, sources and provenance
+as the page lists them, and the rendering of the template."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import jinja2
+import pandas as pd
+
+from src import sdc
+from src.report.derived import ints
+from src.report.html import data_uri, generic_columns, html_table
+from src.report.numbers import REDACTED
+from src.report.prose import (
+    headline_numbers,
+    interval_numbers,
+    loo_largest_change,
+    outcomes_sentence,
+    owned_platforms,
+    published_totals,
+    withheld_known_cells,
+)
+from src.report.sections import findings_tables, processed_tables
+from src.vocab import CONFIDENCE
+
+if TYPE_CHECKING:
+    from src.report.run import Inputs, Paths
+
+# --- Figures, sources and provenance --------------------------------------------------------
+
+
+def figure_title(stem: str, names: dict[str, str] | None = None) -> str:
+    """A heading for a figure from its file name (``1-platform-shares`` -> ``Platform shares``),
+    with platform names written as in platforms.csv (``whatsapp`` -> ``WhatsApp``)."""
+    words = re.sub(r"^\d+[-_ ]*", "", stem).replace("_", " ").replace("-", " ").split()
+    words = [(names or {}).get(w, w) for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def figures_for_page(inputs: Inputs, paths: Paths) -> list[dict]:
+    platforms = inputs.reference["platforms"]
+    names = dict(zip(platforms["platform"], platforms["display_name"], strict=True))
+    names = {k: v for k, v in names.items() if " " not in v}
+    out = []
+    for i, fig in enumerate(inputs.figures, start=1):
+        data = fig["data"]
+        out.append(
+            {
+                "number": i,
+                "id": f"figure-{fig['stem']}",
+                "title": figure_title(fig["stem"], names),
+                "src": data_uri(fig["image_bytes"], fig["mime"]),
+                "alt": fig["alt"],
+                "data_name": paths.name(fig["data_path"]),
+                "data_link": paths.link(fig["data_path"]),
+                "data_uri": data_uri(fig["data_bytes"], "text/csv;charset=utf-8"),
+                "download": fig["data_path"].name,
+                "table": html_table(
+                    data,
+                    generic_columns(data),
+                    f"figure-data-{fig['stem']}",
+                    f"Data for figure {i}",
+                    paths.name(fig["data_path"]),
+                ),
+            }
+        )
+    return out
+
+
+def sources(published: dict[str, pd.DataFrame]) -> list[dict]:
+    """Every source the published figures cite, once, in order of date then title."""
+    rows = []
+    for name, df in published.items():
+        for _, row in df.iterrows():
+            rows.append(
+                {
+                    "title": row.get("source_title", ""),
+                    "url": row.get("source_url", ""),
+                    "date": row.get("source_date", ""),
+                    "file": name,
+                }
+            )
+    table = pd.DataFrame(rows, columns=["title", "url", "date", "file"])
+    table = table[table["title"] != ""]
+    grouped = (
+        table.groupby(["date", "title", "url"], sort=True)["file"]
+        .agg(lambda f: ", ".join(sorted(set(f))))
+        .reset_index()
+    )
+    return grouped.to_dict("records")
+
+
+def provenance_rows(inputs: Inputs) -> list[dict]:
+    rows = []
+    for folder, record in sorted(inputs.provenance.items()):
+        raw = record.get("inputs", {}).get("raw", [])
+        rows.append(
+            {
+                "folder": folder,
+                "step": record.get("step", ""),
+                "raw": len(raw),
+                "simulated": record.get("simulated_raw_inputs", 0),
+                "reference": len(record.get("inputs", {}).get("reference", [])),
+                "outputs": len(record.get("outputs", [])),
+            }
+        )
+    return rows
+
+
+def environment(inputs: Inputs) -> dict:
+    """Python and package versions as the findings' provenance records them."""
+    for record in inputs.provenance.values():
+        if "environment" in record:
+            return record["environment"]
+    return {}
+
+
+# --- The page -------------------------------------------------------------------------------
+
+
+def context(inputs: Inputs, paths: Paths) -> dict:
+    """Everything the template shows."""
+    t = inputs.tables
+    build = dict(zip(t["build"]["key"], t["build"]["value"], strict=True))
+    simulated = build.get("simulated", "False") == "True" or (
+        inputs.processed["coverage"]["provenance"].eq("simulated").any()
+    )
+    waves = inputs.reference["waves"].set_index("wave")
+    wave = waves.loc[build["wave"]] if build.get("wave") in waves.index else None
+    coverage = inputs.processed["coverage"]
+    coverage = coverage[coverage["wave"] == build.get("wave", coverage["wave"].iloc[0])]
+    withheld = ints(coverage, ["withheld_cells"])["withheld_cells"]
+    return {
+        "title": "Which apps? Police FOI returns on online child sexual offences: methodology "
+        "report",
+        "simulated": simulated,
+        "build": build,
+        "request_summary": wave["request_summary"] if wave is not None else "",
+        "request_note": wave["note"] if wave is not None else "",
+        "headline": headline_numbers(t["headline"]),
+        "intervals": interval_numbers(t["uncertainty"]),
+        "confidence": f"{CONFIDENCE:.0%}",
+        "headline_source": paths.name(paths.tables / "headline.csv"),
+        "tables": findings_tables(inputs, paths) | processed_tables(inputs, paths),
+        "caveats": t["caveats"].to_dict("records"),
+        "caveats_source": paths.name(paths.tables / "caveats.csv"),
+        "loo_max": loo_largest_change(t["leave_one_out"]),
+        "interval_text": dict(
+            zip(t["intervals"]["interval"], t["intervals"]["meaning"], strict=True)
+        ),
+        "figures": figures_for_page(inputs, paths),
+        "sources": sources(inputs.published),
+        "sdc_rule": sdc.RULE_TEXT,
+        "sdc_threshold": sdc.REDACTION_THRESHOLD,
+        "sdc_base": sdc.ROUNDING_BASE,
+        "redacted": REDACTED,
+        "forces_asked": len(coverage),
+        "outcomes_sentence": outcomes_sentence(coverage),
+        "owned_platforms": owned_platforms(build.get("owned_platforms", ""), inputs.reference),
+        "withheld_cells": int(withheld.sum()),
+        "withheld_known_cells": withheld_known_cells(t["withheld"]),
+        "forces_withholding": int((withheld > 0).sum()),
+        "denominator": published_totals(t["published_consistency"]),
+        "provenance": provenance_rows(inputs),
+        "environment": environment(inputs),
+        "links": {
+            "processed": paths.link(paths.processed),
+            "tables": paths.link(paths.tables),
+            "figures": paths.link(paths.figures),
+            "workbook": paths.link(paths.tables / "findings.xlsx"),
+            "notebooks": paths.link(paths.root / "notebooks" / "executed"),
+        },
+    }
+
+
+def render(template: jinja2.Template, ctx: dict) -> str:
+    """The page as text, with every line end ``\\n`` and no trailing spaces."""
+    html = template.render(**ctx)
+    return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"

@@ -1,0 +1,369 @@
+"""The sections' tables: the findings tables and the processed tables laid out as the page
+shows them (which columns, their headings and kinds, captions and notes)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from src import sdc
+from src.report.derived import (
+    cleaning_by_force,
+    cleaning_summary,
+    label_summary,
+    reconciliation_totals,
+    withheld_conventions,
+)
+from src.report.html import Col, derived_table, generic_columns, html_table
+from src.report.numbers import REDACTED, measure_key
+from src.vocab import (
+    CONFIDENCE,
+    GROUP_NAMES,
+    LOO_PLACES,
+    OUTCOME_LABELS,
+    QUESTION_LABELS,
+)
+
+if TYPE_CHECKING:
+    from src.report.run import Inputs, Paths
+
+#: The findings tables the report is built around; any other table in reports/tables/ is
+#: shown in full in an appendix, so nothing computed is left out.
+FINDINGS_TABLES = (
+    "headline",
+    "uncertainty",
+    "intervals",
+    "published_consistency",
+    "regional",
+    "withheld",
+    "leave_one_out",
+    "coverage",
+    "forces",
+    "forces_audit",
+    "series",
+    "whatsapp",
+    "caveats",
+    "build",
+)
+
+
+def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
+    """The findings tables as the report lays them out."""
+    t = inputs.tables
+    src = {name: paths.name(paths.tables / f"{name}.csv") for name in t}
+    force_names = dict(
+        zip(inputs.reference["forces"]["force"], inputs.reference["forces"]["name"], strict=True)
+    )
+    out = {}
+    headline = t["headline"]
+    first = ~headline.apply(measure_key, axis=1).duplicated()
+    out["headline"] = html_table(
+        headline,
+        [
+            Col("measure", "Measure", header=True),
+            Col("computed", "From the returns", "unit"),
+            Col("withheld_lowest", "Lowest possible", "unit"),
+            Col("withheld_highest", "Highest possible", "unit"),
+        ],
+        "table-headline",
+        "National figures from the returns",
+        src["headline"],
+        "Lowest and highest possible: with the small counts forces withheld at the ends of "
+        "their ranges. Percentages are of instances with a known platform unless the measure "
+        "says otherwise.",
+        rows=headline.index[first],
+    )
+    out["statements"] = html_table(
+        headline,
+        [
+            Col("as_published", "As published", header=True),
+            Col("measure", "Measure", wide=True),
+            Col("computed", "From the returns", "unit"),
+            Col("holds", "Holds", "bool"),
+            Col("holds_over_withheld_range", "Holds over the withheld range"),
+            Col("published_fits", "Denominator it fits", wide=True),
+            Col("flag", "Flag"),
+            Col("note", "Note", wide=True),
+        ],
+        "table-statements",
+        "Each published national statement against the returns",
+        src["headline"],
+        "Flag V: read in the cited source; U: uncertain (conflicting or unconfirmed).",
+        rows=headline.index[headline["figure_id"] != ""],
+    )
+    out["regional"] = html_table(
+        t["regional"],
+        [
+            Col("as_published", "As published", header=True),
+            Col("area", "Area", "code", labels=force_names),
+            Col("platform_group", "Platforms", "code", labels=dict(GROUP_NAMES)),
+            Col("computed", "From the returns", "unit"),
+            Col("holds", "Holds", "bool"),
+            Col("holds_over_withheld_range", "Holds over the withheld range"),
+            Col("disclosure_control", "Disclosure control", wide=True),
+            Col("flag", "Flag"),
+            Col("note", "Note", wide=True),
+        ],
+        "table-regional",
+        "Regional and force figures beside each published statement",
+        src["regional"],
+        "A force figure is shown as computed only where it equals the published one; otherwise "
+        "it is rounded or redacted by the output rule (see Methods).",
+    )
+    out["consistency"] = html_table(
+        t["published_consistency"],
+        [
+            Col("as_published", "As published", header=True),
+            Col("area", "Area", "code", labels=force_names),
+            Col("platform_group", "Platforms", "code", labels=dict(GROUP_NAMES)),
+            Col("published_count", "Published count", "count"),
+            Col("stated_total", "Stated total", "count"),
+            Col("share_of_stated_total", "Share of stated total", "percent"),
+            Col("holds_with_stated_total", "Holds", "bool"),
+            Col("sum_of_parts", "Sum of published parts", "count"),
+            Col("share_of_sum_of_parts", "Share of sum of parts", "percent"),
+            Col("holds_with_sum_of_parts", "Holds", "bool"),
+            Col("fits", "Fits", wide=True),
+        ],
+        "table-consistency",
+        "Each published percentage against the totals the published counts imply",
+        src["published_consistency"],
+        "Published figures only: this checks the release against itself, not against the returns.",
+    )
+    out["uncertainty"] = html_table(
+        t["uncertainty"],
+        [
+            Col("share_of", "Share", header=True),
+            Col("share", "Share", "percent"),
+            Col("bootstrap_low", "Bootstrap low", "percent"),
+            Col("bootstrap_high", "Bootstrap high", "percent"),
+            Col("wilson_low", "Wilson low", "percent"),
+            Col("wilson_high", "Wilson high", "percent"),
+            Col("withheld_lowest", "Withheld lowest", "percent"),
+            Col("withheld_highest", "Withheld highest", "percent"),
+            Col("unknown_bound_low", "Unknown-platform bound low", "percent"),
+            Col("unknown_bound_high", "Unknown-platform bound high", "percent"),
+            Col("count", "Instances", "count"),
+            Col("total", "Of", "count"),
+        ],
+        "table-uncertainty",
+        f"Intervals ({CONFIDENCE:.0%}) and bounds for each headline share",
+        src["uncertainty"],
+    )
+    out["intervals"] = html_table(
+        t["intervals"],
+        [Col("interval", "Interval", header=True), Col("meaning", "What it means", wide=True)],
+        "table-intervals",
+        "What each interval and bound means",
+        src["intervals"],
+    )
+    out["withheld"] = html_table(
+        t["withheld"],
+        [
+            Col("share_of", "Share", header=True),
+            Col("default", "As reported", "percent"),
+            Col("lowest", "Lowest", "percent"),
+            Col("highest", "Highest", "percent"),
+            Col("all_withheld_at_minimum", "All at minimum", "percent"),
+            Col("all_withheld_at_midpoint", "All at midpoint", "percent"),
+            Col("all_withheld_at_maximum", "All at maximum", "percent"),
+            Col("withheld_cells", "Withheld cells", "int"),
+            Col("withheld_instances_at_most", "Instances they could add", "count"),
+            Col("whole_percent_changes", "Whole percentage changes", "bool"),
+        ],
+        "table-withheld",
+        "Each headline share with the withheld small counts at either end of their ranges",
+        src["withheld"],
+    )
+    loo = t["leave_one_out"]
+    fb = loo.index[(loo["group"] == "facebook_owned") & (loo["denominator"] == "all_known")]
+    out["leave_one_out"] = html_table(
+        loo,
+        [
+            Col("force_name", "Force left out", header=True),
+            Col("share_without", "Facebook-owned share without it", "percent", places=LOO_PLACES),
+            Col("change_points", "Change (percentage points)", "points"),
+        ],
+        "table-leave-one-out",
+        "The Facebook-owned share with each force left out in turn",
+        src["leave_one_out"],
+        "Largest changes first. The full table, for every headline share, is "
+        "reports/tables/leave_one_out.csv.",
+        rows=fb,
+    )
+    out["coverage_summary"] = html_table(
+        t["coverage"],
+        [
+            Col(
+                "outcome",
+                "Outcome",
+                "code",
+                True,
+                OUTCOME_LABELS | {"all forces asked": "All forces asked"},
+            ),
+            Col("forces", "Forces", "int"),
+            Col("in_build", "In this build", "int"),
+        ],
+        "table-coverage-summary",
+        "Forces asked, by what they sent",
+        src["coverage"],
+    )
+    force_cols = [
+        c for c in t["forces"].columns if c not in ("force", "force_name", "release_region")
+    ]
+    out["forces"] = html_table(
+        t["forces"],
+        [Col("force_name", "Force", header=True), Col("release_region", "Region")]
+        + [Col(c, c.replace("_", " ").capitalize(), "redacted") for c in force_cols],
+        "table-forces",
+        "Instances by force and platform, after disclosure control",
+        src["forces"],
+        f"{sdc.RULE_TEXT} {REDACTED} marks a redacted count.",
+    )
+    out["forces_audit"] = html_table(
+        t["forces_audit"],
+        generic_columns(t["forces_audit"]),
+        "table-forces-audit",
+        "Audit: the range each redacted cell could take, given everything published",
+        src["forces_audit"],
+        "No redacted cell may have its lowest and highest possible values equal.",
+    )
+    out["series"] = html_table(
+        t["series"],
+        [
+            Col("period_label", "Period", header=True),
+            Col("offences", "Offences recorded", "count"),
+            Col("forces_responding", "Forces responding", "count"),
+            Col("annual", "About twelve months", "bool"),
+            Col("forces_note", "Forces", wide=True),
+            Col("flag", "Flag"),
+            Col("source_title", "Source", wide=True),
+        ],
+        "table-series",
+        "Sexual communication with a child: offences recorded, as published each year",
+        src["series"],
+        "Each year's figure is as that year's release printed it; the forces answering differ "
+        "between years, so the series is not like-for-like.",
+    )
+    out["whatsapp"] = html_table(
+        t["whatsapp"],
+        [
+            Col("measure", "Measure", header=True),
+            Col("share", "Share", "percent"),
+            Col("low", "Interval low", "percent"),
+            Col("high", "Interval high", "percent"),
+            Col("flag", "Flag"),
+            Col("source", "Source", wide=True),
+        ],
+        "table-whatsapp",
+        "WhatsApp: share of police-recorded Facebook-owned instances and of Facebook's "
+        "tip-offs to the NCA",
+        src["whatsapp"],
+    )
+    out["build"] = html_table(
+        t["build"],
+        [Col("key", "Parameter", header=True), Col("value", "Value")],
+        "table-build",
+        "Parameters of this build",
+        src["build"],
+    )
+    extra = [n for n in t if n not in FINDINGS_TABLES]
+    out["appendix"] = [
+        html_table(
+            t[n],
+            generic_columns(t[n]),
+            f"table-{n.replace('_', '-')}",
+            f"Table {n.replace('_', ' ')}",
+            src[n],
+        )
+        for n in extra
+    ]
+    return out
+
+
+def processed_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
+    """Coverage, reconciliation and the cleaning log from data/processed/."""
+    p = inputs.processed
+    src = {name: paths.name(paths.processed / f"{name}.csv") for name in p}
+    names = inputs.reference["forces"].set_index("force")["name"]
+    force_names = names.to_dict()
+    out = {}
+    out["coverage"] = html_table(
+        p["coverage"],
+        [
+            Col("force", "Force", "code", header=True, labels=force_names),
+            Col("outcome", "Outcome", "code", labels=OUTCOME_LABELS),
+            Col("questions_answered", "Questions answered", "code", labels=QUESTION_LABELS),
+            Col("period_start", "From"),
+            Col("period_end", "To"),
+            Col("provenance", "Return"),
+            Col("files_read", "Files read", "int"),
+            Col("withheld_cells", "Withheld cells", "int"),
+            Col("known_lower", "Known platform (low)", "sdc"),
+            Col("known_upper", "Known platform (high)", "sdc"),
+            Col("unknown_lower", "Not known (low)", "sdc"),
+            Col("unknown_upper", "Not known (high)", "sdc"),
+        ],
+        "table-coverage",
+        "Every force asked: what it sent and what was read from it",
+        src["coverage"],
+        "Low and high differ where a force withheld small counts. Instance counts per force are "
+        "shown after the output rule (see Methods).",
+    )
+    out["reconciliation"] = html_table(
+        p["reconciliation"],
+        [
+            Col("force", "Force", "code", header=True, labels=force_names),
+            Col("source_file", "File (under data/raw)", wide=True),
+            Col("table", "Table"),
+            Col("block", "Block"),
+            Col("total_source", "Total from"),
+            Col("total_lower", "Total (low)", "sdc"),
+            Col("total_upper", "Total (high)", "sdc"),
+            Col("mapped_lower", "Known platform (low)", "sdc"),
+            Col("mapped_upper", "Known platform (high)", "sdc"),
+            Col("unknown_lower", "Not known (low)", "sdc"),
+            Col("unknown_upper", "Not known (high)", "sdc"),
+            Col("excluded_lower", "Left out (low)", "sdc"),
+            Col("excluded_upper", "Left out (high)", "sdc"),
+            Col("withheld_cells", "Withheld cells", "int"),
+            Col("unexplained", "Unexplained", "int"),
+        ],
+        "table-reconciliation",
+        "Every table of every return: its total against what was read from it",
+        src["reconciliation"],
+        "Counts per file are shown after the output rule; the exact counts, which restate the "
+        "forces' own disclosures, are in data/processed/reconciliation.csv.",
+    )
+    out["reconciliation_totals"] = derived_table(
+        reconciliation_totals(p["reconciliation"]),
+        "table-reconciliation-totals",
+        "All returns together: totals against what was read",
+        f"Sums over every row of {src['reconciliation']}.",
+    )
+    out["cleaning_actions"] = derived_table(
+        cleaning_summary(p["cleaning_log"]),
+        "table-cleaning-actions",
+        "Cleaning decisions, all forces together, with the instances each kind moved",
+        f"Sums over {src['cleaning_log']} by action and offence group.",
+    )
+    out["cleaning_forces"] = derived_table(
+        cleaning_by_force(p["cleaning_log"], names),
+        "table-cleaning-forces",
+        "Cleaning decisions by force, with the instances they moved (after the output rule)",
+        f"Sums over {src['cleaning_log']} by force and action.",
+        sdc_columns=("instances_low", "instances_high"),
+    )
+    out["conventions"] = derived_table(
+        withheld_conventions(p["cleaning_log"]),
+        "table-conventions",
+        "How forces printed withheld small counts, and how each was read",
+        f"From the withheld-cell decisions in {src['cleaning_log']}.",
+    )
+    out["labels"] = derived_table(
+        label_summary(p["instances"]),
+        "table-labels",
+        "Every label as printed in a return, and the platform it was read as",
+        f"From {src['instances']}; labels are listed in data/reference/platform_labels.csv.",
+        sdc_columns=("instances_low", "instances_high"),
+    )
+    return out

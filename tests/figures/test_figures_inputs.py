@@ -1,0 +1,195 @@
+"""Tests for src/figures/inputs.py: the rows each chart draws, which bars are the owner's (from
+the data, never from display names), and the table and row each figure's data came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from src.errors import InputError  # noqa: E402
+from src.figures import charts, inputs, run, style  # noqa: E402
+
+#: uncertainty.csv, in an order unlike the chart's, with the one row of another denominator.
+UNCERTAINTY = """\
+share_of,group,denominator,count,total,share,wilson_low,wilson_high,bootstrap_low,bootstrap_high,in_owner_group
+other apps and platforms,other,all_known,4439.0,9422.0,47.11,46.11,48.12,43.2,50.8,False
+WhatsApp (of Facebook-owned apps),whatsapp,facebook_owned,583.5,4983.0,11.71,10.85,12.63,9.94,15.59,True
+Instagram,instagram,all_known,3205.5,9422.0,34.02,33.07,34.98,29.49,38.99,True
+Facebook-owned apps,facebook_owned,all_known,4983.0,9422.0,52.89,51.88,53.89,49.2,56.8,True
+WhatsApp,whatsapp,all_known,583.5,9422.0,6.19,5.72,6.7,5.11,8.19,True
+Facebook or Messenger,facebook_messenger,all_known,1194.0,9422.0,12.67,12.02,13.36,9.62,16.09,True
+"""
+
+FORCES = """\
+force,force_name,instagram,facebook_messenger,whatsapp,other_platforms,unknown,facebook_owned,all_known,total
+dorset,Dorset Police,10,5,5,30,10,20,50,60
+avon-and-somerset,Avon and Somerset Constabulary,90,60,80,190,215,230,420,635
+cheshire,Cheshire Constabulary,[x],[x],[x],[x],[x],[x],[x],[x]
+bedfordshire,Bedfordshire Police,45,15,10,85,15,70,155,170
+"""
+
+REGIONAL = """\
+geography,area,platform_group,unit,computed,published,as_published,holds,holds_if_truncated,published_counts_share,published_counts_fit,flag
+region,North West,all_known,count,1991.0,1993.0,"1,993",False,,,,V
+region,North West,facebook_owned,percent,52.18,52.0,52%,True,True,,the published counts do not give this share,V
+force,dorset,facebook_owned,percent,51.0,50.0,50%,False,False,,,V
+region,South West,facebook_owned,percent,51.2,50.0,50%,False,False,50.82,fits only if truncated,V
+region,East of England,facebook_owned,percent,48.11,48.0,48%,True,True,,the published counts do not give this share,V
+"""
+
+SERIES = """\
+period_label,period_start,period_end,annual,offences,forces_responding,forces_note,flag
+2020/21,2020-04-01,2021-03-31,True,5441.0,42,,V
+2017/18,2017-04-01,2018-03-31,True,3171.0,,44 forces asked,U
+April to June 2020,2020-04-01,2020-06-30,False,1220.0,38,,V
+year to April 2019,2018-04-01,2019-03-31,True,4373.0,43,,V
+"""
+
+WHATSAPP = """\
+measure,share,low,high,flag,source
+Share of police-recorded instances on Facebook-owned apps,11.71,9.94,15.59,,police returns
+Share of Facebook's child-abuse tip-offs to the NCA (previous year),1.3,,,U,press release
+"""
+
+BUILD = """\
+key,value
+place,"England, Wales and the Channel Islands"
+period,October 2019 to September 2020
+offence_groups,online child sexual offences
+owned_platforms,"facebook_messenger, instagram, whatsapp"
+forces_with_data,3
+simulated,True
+like_for_like,True
+"""
+
+TEXTS = {
+    "uncertainty": UNCERTAINTY,
+    "forces": FORCES,
+    "regional": REGIONAL,
+    "series": SERIES,
+    "whatsapp": WHATSAPP,
+    "build": BUILD,
+}
+
+
+@pytest.fixture(autouse=True)
+def house_style():
+    style.use_style()
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def tables(tmp_path):
+    for name, text in TEXTS.items():
+        (tmp_path / f"{name}.csv").write_text(text)
+    return run.read_tables(tmp_path)
+
+
+def line(name: str, number: int) -> dict[str, str]:
+    """Row ``number`` of the table ``name`` as a spreadsheet shows it (the header is row 1)."""
+    rows = list(csv.reader(io.StringIO(TEXTS[name])))
+    return dict(zip(rows[0], rows[number - 1], strict=True))
+
+
+def figures(tables) -> dict[str, pd.DataFrame]:
+    """The data file of each figure, drawn from ``tables`` the way the notebook draws it."""
+    sub = "A subtitle"
+    drawn = {
+        "shares": charts.platform_shares(inputs.shares_input(tables["uncertainty"]), sub, True),
+        "funnel": charts.funnel(inputs.funnel_input(tables["forces"]), 0.5, sub, True),
+        "regions": charts.regions(inputs.regions_input(tables["regional"]), sub, True),
+        "series": charts.series(inputs.series_input(tables["series"]), sub),
+        "whatsapp": charts.whatsapp(inputs.whatsapp_input(tables["whatsapp"]), sub, True),
+    }
+    return {figure: data for figure, (_, data, _) in drawn.items()}
+
+
+def test_every_figure_s_data_ends_with_the_table_and_row_it_came_from(tables):
+    expected = {
+        "shares": "tables/uncertainty.csv",
+        "funnel": "tables/forces.csv",
+        "regions": "tables/regional.csv",
+        "series": "tables/series.csv",
+        "whatsapp": "tables/whatsapp.csv",
+    }
+    for figure, data in figures(tables).items():
+        assert list(data.columns[-2:]) == ["source_table", "source_row"], figure
+        assert set(data["source_table"]) == {expected[figure]}, figure
+
+
+def test_source_row_is_the_line_of_the_source_table_each_row_came_from(tables):
+    data = figures(tables)
+    # Each figure's rows are in the chart's order, not the table's, so the numbers are not
+    # simply 2, 3, ...: each must point at the very row of the CSV the figure's row shows.
+    assert list(data["shares"]["source_row"]) == [5, 4, 7, 6, 2]
+    for _, row in data["shares"].iterrows():
+        source = line("uncertainty", row["source_row"])
+        assert (source["group"], source["denominator"]) == (row["group"], "all_known")
+        assert float(source["share"]) == row["share"]
+    assert list(data["funnel"]["source_row"]) == [3, 5, 2]  # cheshire, all withheld: no point
+    for _, row in data["funnel"].iterrows():
+        source = line("forces", row["source_row"])
+        assert source["force"] == row["force"]
+        assert float(source["all_known"]) == row["known"]
+    for _, row in data["regions"].iterrows():
+        source = line("regional", row["source_row"])
+        assert (source["geography"], source["area"]) == ("region", row["area"])
+        assert (source["platform_group"], source["unit"]) == ("facebook_owned", "percent")
+    assert list(data["series"]["source_row"]) == [3, 5, 2]
+    for _, row in data["series"].iterrows():
+        assert line("series", row["source_row"])["period_label"] == row["period_label"]
+    for _, row in data["whatsapp"].iterrows():
+        assert line("whatsapp", row["source_row"])["measure"] == row["measure"]
+
+
+def test_owner_group_comes_from_the_table_not_from_display_names(tables):
+    uncertainty = tables["uncertainty"].copy()
+    # Renamed display names in the table cannot unshade a bar ...
+    uncertainty["share_of"] = uncertainty["share_of"].map(lambda name: f"{name} (renamed)")
+    data = inputs.shares_input(uncertainty)
+    assert dict(zip(data["group"], data["in_owner_group"], strict=True)) == {
+        "facebook_owned": True,
+        "instagram": True,
+        "facebook_messenger": True,
+        "whatsapp": True,
+        "other": False,
+    }
+    # ... and a platform the table says the owner did not own is not shaded, whatever its name.
+    uncertainty.loc[uncertainty["group"] == "whatsapp", "in_owner_group"] = False
+    data = inputs.shares_input(uncertainty)
+    assert list(data.loc[data["group"] == "whatsapp", "in_owner_group"]) == [False]
+    fig, _, _ = charts.platform_shares(data, "A subtitle", True)
+    ax = fig.axes[0]
+    label_at = {
+        round(tick.get_position()[1], 6): tick.get_text().strip() for tick in ax.get_yticklabels()
+    }
+    colour = {
+        label_at[round(bar.get_y() + bar.get_height() / 2, 6)]: bar.get_facecolor()
+        for bar in ax.containers[0]
+    }
+    owner = matplotlib.colors.to_rgba(style.colours()["dark_blue"])
+    assert colour["Instagram"] == owner
+    assert colour["WhatsApp"] != owner
+
+
+def test_shares_input_needs_the_owner_group_column(tables):
+    with pytest.raises(InputError, match="in_owner_group"):
+        inputs.shares_input(tables["uncertainty"].drop(columns="in_owner_group"))
+
+
+def test_build_info_reads_owned_platforms_as_slugs_and_nothing_depends_on_them(tables):
+    info = inputs.build_info(tables)
+    assert info["owned_platforms"] == "facebook_messenger, instagram, whatsapp"
+    assert inputs.is_simulated(info)
+    assert inputs.variant_notes(info) == []
+    assert inputs.subtitle(info, "Share").startswith("Share, 3 police forces, England")

@@ -1,0 +1,79 @@
+"""Tests for src/figures/run.py: the tables read as written, and each figure's files written
+deterministically, all together, and only when they change.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from src.figures import charts, run, style  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def house_style():
+    style.use_style()
+    yield
+    plt.close("all")
+
+
+def shares_table():
+    return pd.DataFrame(
+        {
+            "group": ["facebook_owned", "instagram", "facebook_messenger", "whatsapp", "other"],
+            "label": [
+                "Facebook-owned apps",
+                "Instagram",
+                "Facebook or Messenger",
+                "WhatsApp",
+                "Other",
+            ],
+            "share": [61.7, 40.1, 14.2, 7.4, 38.3],
+            "bootstrap_low": [58.0, 36.0, 12.0, 6.0, 35.0],
+            "bootstrap_high": [65.0, 44.0, 16.0, 9.0, 42.0],
+            "in_owner_group": [True, True, True, True, False],
+            "source_table": "tables/uncertainty.csv",
+            "source_row": [2, 3, 4, 5, 7],
+        }
+    )
+
+
+def test_read_tables_reads_every_csv_by_name_with_rows_numbered_from_zero(tmp_path):
+    (tmp_path / "whatsapp.csv").write_text("measure,share\npolice,11.7\ntip-offs,1.3\n")
+    (tmp_path / "build.csv").write_text("key,value\nsimulated,True\n")
+    (tmp_path / "notes.txt").write_text("not a table\n")
+    tables = run.read_tables(tmp_path)
+    assert sorted(tables) == ["build", "whatsapp"]
+    assert list(tables["whatsapp"].index) == [0, 1]
+    assert list(tables["whatsapp"]["measure"]) == ["police", "tip-offs"]
+
+
+def test_save_figure_is_deterministic_600_pixels_and_complete(tmp_path):
+    def draw():
+        fig, data, alt = charts.platform_shares(shares_table(), "Share of known instances", True)
+        return fig, data, alt
+
+    fig, data, alt = draw()
+    paths = run.save_figure(fig, tmp_path / "shares", data, alt)
+    assert sorted(p.suffix for p in paths) == [".csv", ".pdf", ".png", ".svg", ".txt"]
+    first = {p.suffix: p.read_bytes() for p in paths}
+    mtimes = {p: p.stat().st_mtime_ns for p in paths}
+    plt.close(fig)
+    fig, data, alt = draw()
+    run.save_figure(fig, tmp_path / "shares", data, alt)
+    assert {p.suffix: p.read_bytes() for p in paths} == first
+    assert {p: p.stat().st_mtime_ns for p in paths} == mtimes  # unchanged files not rewritten
+    width = struct.unpack(">I", first[".png"][16:20])[0]
+    assert width == 600
+    assert b"CreationDate" not in first[".pdf"]
+    assert b"<dc:date>" not in first[".svg"]
+    assert first[".txt"].decode().startswith("Horizontal bar chart")
+    header = first[".csv"].decode().splitlines()[0].split(",")
+    assert header[-3:] == ["in_owner_group", "source_table", "source_row"]

@@ -1,0 +1,180 @@
+"""Tests for src/findings/shares.py on small synthetic tables of the shape of instances.csv:
+selecting and treating the instances, the owner group, and the sums and shares by group."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from synthetic_instances import OWNED, WAVE, grouped, rows, small_instances
+
+from src.errors import InputError
+from src.findings import shares
+
+
+@pytest.fixture
+def small():
+    return small_instances()
+
+
+@pytest.mark.parametrize(
+    ("treatment", "expected"),
+    [("minimum", 1.0), ("midpoint", 2.5), ("maximum", 4.0), ("min", 1.0), ("MAX", 4.0)],
+)
+def test_withheld_cell_takes_the_treatment(small, treatment, expected):
+    treated = shares.apply_withheld(small, treatment)
+    cell = treated[(treated["force"] == "a") & (treated["platform"] == "whatsapp")].iloc[0]
+    assert cell["value"] == expected
+    assert (cell["value_min"], cell["value_max"]) == (1.0, 4.0)
+    exact = treated[~treated["withheld"]]
+    assert (exact["value"] == exact["value_min"]).all()
+    assert (exact["value"] == exact["value_max"]).all()
+
+
+def test_unknown_treatment_is_a_parameter_error(small):
+    with pytest.raises(InputError, match="withheld_treatment"):
+        shares.apply_withheld(small, "median")
+
+
+def test_withheld_row_without_bounds_is_an_input_error(small):
+    broken = small.copy()
+    broken.loc[2, "upper"] = ""
+    with pytest.raises(InputError, match="row 4"):
+        shares.apply_withheld(broken)
+
+
+def test_select_drops_excluded_forces_and_other_groups(small):
+    mixed = pd.concat([small, small.assign(offence_group="indecent_images")], ignore_index=True)
+    kept = shares.select_instances(mixed, WAVE, ["indecent_images"], ["b"])
+    assert set(kept["force"]) == {"a"}
+    assert set(kept["offence_group"]) == {"indecent_images"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"offence_groups": ["images"]}, "offence_groups"),
+        ({"offence_groups": ["online_sexual"], "exclude_forces": ["zz"]}, "exclude_forces"),
+        ({"offence_groups": ["online_sexual"], "wave": "2020-10_2021-09"}, "wave"),
+    ],
+)
+def test_selection_typos_stop_the_run(small, kwargs, key):
+    args = {"wave": WAVE, "exclude_forces": [], **kwargs}
+    with pytest.raises(InputError, match=key):
+        shares.select_instances(small, args["wave"], args["offence_groups"], args["exclude_forces"])
+
+
+OWNERSHIP = pd.DataFrame(
+    {
+        "platform": ["facebook_messenger", "facebook_messenger", "instagram", "whatsapp"],
+        "owner": ["facebook_inc", "meta", "facebook_inc", "facebook_inc"],
+        "owner_name": ["Facebook", "Meta", "Facebook", "Facebook"],
+        "owned_from": ["2004-02-04", "2021-10-28", "2012-09-06", "2014-10-06"],
+        "owned_to": ["2021-10-27", "", "", "2021-10-27"],
+    }
+)
+
+
+def test_owner_group_follows_the_date():
+    assert shares.owner_group(OWNERSHIP, "2013-01-01").platforms == (
+        "facebook_messenger",
+        "instagram",
+    )
+    assert shares.owner_group(OWNERSHIP, "2020-09-30").platforms == OWNED
+
+
+def test_owner_group_follows_a_renamed_owner():
+    group = shares.owner_group(OWNERSHIP, "2022-01-01")
+    assert group.owner == "meta"
+    assert group.platforms == ("facebook_messenger",)
+
+
+def test_no_owner_on_the_day_is_an_input_error():
+    with pytest.raises(InputError, match="no owner"):
+        shares.owner_group(OWNERSHIP, "2000-01-01")
+
+
+def test_as_of_defaults_to_the_wave_end_and_checks_dates():
+    assert shares.as_of_date(None, "2020-09-30") == "2020-09-30"
+    assert shares.as_of_date("2013-05-01", "2020-09-30") == "2013-05-01"
+    with pytest.raises(InputError, match="owner_as_of"):
+        shares.as_of_date("last year", "2020-09-30")
+
+
+def test_groups_add_up(small):
+    tot = shares.totals(grouped(small))["value"]
+    assert tot["all_known"] == 30 + 10 + 2.5 + 40 + 5 + 5 + 2.5
+    assert tot["facebook_owned"] == tot["instagram"] + tot["facebook_messenger"] + tot["whatsapp"]
+    assert tot["other"] == tot["all_known"] - tot["facebook_owned"]
+    assert tot["facebook_column"] == tot["facebook_messenger"] + tot["whatsapp"]
+    assert tot["unknown"] == 30
+
+
+def test_platforms_not_owned_on_the_day_count_as_other(small):
+    tot = shares.totals(grouped(small, owned=("facebook_messenger", "instagram")))["value"]
+    assert tot["facebook_owned"] == tot["instagram"] + tot["facebook_messenger"]
+    assert tot["other"] == tot["all_known"] - tot["facebook_owned"]
+
+
+def test_a_force_with_no_rows_still_appears(small):
+    treated = shares.apply_withheld(small)
+    groups = shares.force_groups(treated, OWNED, forces=["a", "b", "c"])
+    assert shares.wide(groups).loc["c"].sum() == 0
+
+
+def _brute_force_share(instances, group, denominator):
+    """Every corner of the withheld ranges: the smallest and largest share."""
+    withheld = instances.index[instances["withheld"].eq("True")]
+    values = []
+    for corner in itertools.product(("lower", "upper"), repeat=len(withheld)):
+        filled = instances.copy()
+        for i, end in zip(withheld, corner, strict=True):
+            filled.loc[i, ["count", "lower", "upper"]] = filled.loc[i, end]
+            filled.loc[i, "withheld"] = "False"
+        tot = shares.totals(grouped(filled))["value"]
+        values.append(tot[group] / tot[denominator])
+    return min(values), max(values)
+
+
+@pytest.mark.parametrize(("group", "denominator"), shares.HEADLINE_SHARES)
+def test_share_extremes_match_every_corner(small, group, denominator):
+    item = shares.share(shares.totals(grouped(small)), group, denominator)
+    low, high = _brute_force_share(small, group, denominator)
+    assert item.lowest == pytest.approx(low)
+    assert item.highest == pytest.approx(high)
+    assert item.lowest <= item.value <= item.highest
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.sampled_from(["instagram", "whatsapp", "snapchat", "unknown"]),
+            st.one_of(st.integers(0, 60), st.sampled_from([(1, 4), (0, 4), (1, 9)])),
+        ),
+        min_size=2,
+        max_size=7,
+    )
+)
+def test_share_extremes_bound_every_corner(spec):
+    instances = rows(spec)
+    tot = shares.totals(grouped(instances))
+    if tot.loc["all_known", "value_min"] == 0:
+        return
+    item = shares.share(tot, "instagram", "all_known")
+    # Every corner, by plain arithmetic on the cells.
+    ranges = [v if isinstance(v, tuple) else (v, v) for _, _, v in spec]
+    is_instagram = np.array([p == "instagram" for _, p, _ in spec])
+    known = np.array([p != "unknown" for _, p, _ in spec])
+    at_corners = []
+    for corner in itertools.product(*ranges):
+        values = np.array(corner, dtype=float)
+        at_corners.append(values[is_instagram].sum() / values[known].sum())
+    low, high = min(at_corners), max(at_corners)
+    assert item.lowest == pytest.approx(low)
+    assert item.highest == pytest.approx(high)
