@@ -18,6 +18,17 @@ MAKEFLAGS += -j$(JOBS) --output-sync=target
 endif
 
 PYTHON ?= python3
+# The Python every output was made with (pyproject.toml's requires-python): another version
+# builds, but its outputs differ, so make refuses it.
+PYTHON_VERSION := 3.11
+ifeq ($(origin PYTHON),command line)
+PYTHON_GIVEN := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifeq ($(PYTHON_GIVEN),)
+$(error PYTHON=$(PYTHON): no such Python on this machine. How to fix: install Python $(PYTHON_VERSION), or leave PYTHON out to use python3)
+else ifneq ($(PYTHON_GIVEN),$(PYTHON_VERSION))
+$(error PYTHON=$(PYTHON) is Python $(PYTHON_GIVEN), but this project is built with Python $(PYTHON_VERSION) (pyproject.toml), and another version's outputs differ. How to fix: make PYTHON=python$(PYTHON_VERSION))
+endif
+endif
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -28,8 +39,14 @@ KERNEL := foi-platforms
 PAPERMILL_OPTIONS := -k $(KERNEL) --no-progress-bar --log-level WARNING --no-request-save-on-cell-execute
 BUILD := build
 
-# Files named as received may contain spaces: escape them for make.
-RAW_FILES := $(shell find data/raw -type f -not -name '.*' -not -name README.md 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
+# Files named as received may contain spaces: escape them for make. A name make cannot take in a
+# list of prerequisites (one with : # % $$ * ? [ ] ; = | \ or a control character, or ending in a
+# bracketed part it reads as a library member, "letter (1)") is left out of the list, so that
+# make still parses, and `make` stops on it with the rename to make. (src/clean checks the same.)
+UNSAFE_NAME := []:\#%$$*?;=|\\[[:cntrl:]]
+UNSAFE_MEMBER := (.*)$$
+RAW_FILES := $(shell find data/raw -type f -not -name '.*' -not -name README.md 2>/dev/null | grep -v -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' | LC_ALL=C sort | sed 's/ /\\ /g')
+UNSAFE_RAW := $(shell find data/raw -not -name '.*' 2>/dev/null | grep -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' | LC_ALL=C sort | tr '\n' '\t')
 REFERENCE_FILES := $(shell find data/reference -type f -not -name '.*' 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
 # The product's code, by layer: each step's rule depends on its own package, the shared layer
 # and the ground, never on another step's code nor on a tool (simulation/, bench/).
@@ -40,7 +57,9 @@ CLEAN_SRC := $(call STEP_SRC,clean)
 FINDINGS_SRC := $(call STEP_SRC,findings)
 FIGURES_SRC := $(call STEP_SRC,figures)
 REPORT_SRC := $(call STEP_SRC,report) $(wildcard src/report/templates/*)
-VARIANTS := $(basename $(notdir $(wildcard params/variants/*.yaml)))
+# A variant's name is its file's name, so it must be one make can use as a word.
+VARIANTS := $(basename $(notdir $(shell find params/variants -maxdepth 1 -name '*.yaml' 2>/dev/null | grep -E '^params/variants/[A-Za-z0-9_.-]+\.yaml$$')))
+UNSAFE_VARIANTS := $(shell find params/variants -maxdepth 1 -name '*.yaml' 2>/dev/null | grep -vE '^params/variants/[A-Za-z0-9_.-]+\.yaml$$' | tr '\n' '|')
 
 EXECUTED := notebooks/executed
 CLEAN_NB := $(EXECUTED)/10-clean.ipynb
@@ -53,23 +72,37 @@ PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
 	data/processed/reconciliation.csv data/processed/cleaning_log.csv data/processed/records.csv
 
 # $(call run_notebook,SOURCE,TARGET,PAPERMILL_PARAMETERS)
-# Runs into build/ first; the target appears only if every cell ran. A failing notebook is
-# kept in build/ with the failing cell marked. scripts/run_notebook.py is papermill followed
-# by src/notebooks.py, which removes what differs between runs (papermill's timings, how the
-# kernel happened to split printed output).
+# Runs into build/ first; the target appears only if every cell ran. scripts/run_notebook.py is
+# papermill followed by the clean-up of src/runner/, which removes what differs between runs
+# (papermill's timings, how the kernel happened to split printed output). A stop prints one
+# message (an input's file, place, problem and fix, or an unexpected error said to be one); the
+# full traceback goes to $(BUILD)/<target>.log, and a failing notebook is kept in build/ with the
+# failing cell marked. Exit codes: 1 a problem with an input, 2 a mistyped option, 3 a bug.
 define run_notebook
 	@mkdir -p $(BUILD)/$(dir $(2)) $(dir $(2))
+	@rm -f $(BUILD)/$(2)
 	@echo "papermill $(1) -> $(2)"
 	@$(BIN)/python $(RUNNER_SCRIPT) $(1) $(BUILD)/$(2) $(PAPERMILL_OPTIONS) $(3) \
-	  || { rm -f $(2); echo >&2; \
-	       echo "FAILED: notebook $(1) ($(or $(3),default parameters)) stopped at the cell shown above." >&2; \
-	       echo "The executed copy, with the failing cell marked, is $(BUILD)/$(2); $(2) was removed." >&2; exit 1; }
+	  || { code=$$?; rm -f $(2); \
+	       echo "FAILED: notebook $(1) ($(or $(3),default parameters)); $(2) was removed." >&2; \
+	       if [ -f $(BUILD)/$(2) ]; then echo "The executed copy, with the failing cell marked, is $(BUILD)/$(2)." >&2; fi; \
+	       exit $$code; }
 	@mv $(BUILD)/$(2) $(2)
 endef
 
-.PHONY: all help setup lab test lint unit nbval determinism report variants variant clean clean-all lock bench
+.PHONY: all names help setup lab test lint unit nbval determinism report variants variant clean clean-all lock bench
 
-all: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(REPORT) README.md ## Rebuild every output from data/raw (sets up .venv first)
+all: $(if $(UNSAFE_RAW)$(UNSAFE_VARIANTS),names) $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(REPORT) README.md ## Rebuild every output from data/raw (sets up .venv first)
+
+# Only named (and run first) when a file's name cannot be used by make: stop, say which, and how.
+names:
+	@printf '%s' "$(UNSAFE_RAW)" | tr '\t' '\n' | while IFS= read -r f; do [ -n "$$f" ] || continue; \
+	  echo "$$f: make cannot use this name in a list of files (it holds one of : # % $$ * ? ; = | [ ] \\ or ends in a bracketed part)." >&2; \
+	  echo "  How to fix: rename it, e.g. to '$$(dirname "$$f")/$$(basename "$$f" | sed 's/$(UNSAFE_NAME)/-/g; s/[()]/-/g')', and update its row in data/raw/MANIFEST.csv (path)." >&2; done
+	@printf '%s' "$(UNSAFE_VARIANTS)" | tr '|' '\n' | while IFS= read -r f; do [ -n "$$f" ] || continue; \
+	  echo "$$f: a variant's file name may hold only letters, digits and . _ - (it names the variant's folder)." >&2; \
+	  echo "  How to fix: rename it, e.g. to '$$(dirname "$$f")/$$(basename "$$f" .yaml | sed 's/[^A-Za-z0-9_.-]/-/g').yaml'." >&2; done
+	@exit 2
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -78,8 +111,15 @@ help: ## List the targets
 
 setup: $(STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
 
+CHECK_PYTHON = v=$$($(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo none); \
+	[ "$$v" = $(PYTHON_VERSION) ] || { echo "$(1) is Python $$v; this project is built with Python $(PYTHON_VERSION) (pyproject.toml)." >&2; \
+	echo "  How to fix: install Python $(PYTHON_VERSION) and run make PYTHON=python$(PYTHON_VERSION) (after make clean-all if .venv was made with another)." >&2; exit 2; }
+
 $(STAMP): requirements.txt requirements.in scripts/register_kernel.py
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if [ ! -x $(BIN)/python ]; then $(call CHECK_PYTHON,$(PYTHON)); \
+	  echo "Setting up $(VENV) with $(PYTHON) from requirements.txt: the first time takes a few minutes."; \
+	  $(PYTHON) -m venv $(VENV); fi
+	@$(call CHECK_PYTHON,$(BIN)/python)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@# Make the project's src/ importable from anywhere (papermill, nbval, JupyterLab).
 	@echo "$(CURDIR)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/foi_platforms_root.pth"
@@ -89,8 +129,13 @@ $(STAMP): requirements.txt requirements.in scripts/register_kernel.py
 	@MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot" 2>/dev/null
 	@touch $@
 
-lab: $(STAMP) ## Open the notebooks in JupyterLab with the project's kernel
-	$(BIN)/jupyter lab notebooks/
+# JupyterLab rooted at the project (data/, reports/ and notebooks/ in its file browser), with the
+# project's kernel. Options go in LAB_ARGS, e.g. make lab LAB_ARGS="--no-browser --port 8899";
+# as root, --allow-root is added.
+LAB_ARGS ?=
+lab: $(STAMP) ## JupyterLab on the whole project with its kernel (options: LAB_ARGS="--no-browser --port 8899")
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.preferred_dir="$(CURDIR)/notebooks" \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 lock: ## Re-resolve requirements.in into requirements.txt (needs the network)
 	rm -rf $(BUILD)/lockenv && $(PYTHON) -m venv $(BUILD)/lockenv
@@ -121,19 +166,21 @@ $(CLEAN_NB) $(PROCESSED) &: $(RUNNER) notebooks/10-clean.ipynb $(RAW_FILES) $(RE
 PUBLISHED := $(wildcard data/raw/published/*.csv)
 
 $(FINDINGS_NB): $(RUNNER) notebooks/20-findings.ipynb $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(FINDINGS_SRC) $(STAMP)
-	$(call run_notebook,notebooks/20-findings.ipynb,$@,)
+	$(call run_notebook,notebooks/20-findings.ipynb,$@,-p output_dir reports)
 
 # Step 30: reports/tables/ -> reports/figures/
 # The figures, their data and alt text. Takes one parameter, output_dir.
 $(FIGURES_NB): $(RUNNER) notebooks/30-figures.ipynb $(FINDINGS_NB) $(FIGURES_SRC) $(STAMP)
-	$(call run_notebook,notebooks/30-figures.ipynb,$@,)
+	$(call run_notebook,notebooks/30-figures.ipynb,$@,$(call FIGURES_PARAMS_IN,reports))
 
 # Variants: steps 20 and 30 with the parameters in params/variants/<name>.yaml, built into
 # reports/variants/<name>/ without touching the defaults. Step 20 takes the file's parameters;
 # step 30 only the output folder.
+# (Run by hand, the notebooks write to reports/scratch/, never over these builds.)
 variant_dir = reports/variants/$(1)
-FINDINGS_PARAMS = -f $(1) -p output_dir $(call variant_dir,$(2))
-FIGURES_PARAMS = -p output_dir $(call variant_dir,$(1))
+FINDINGS_PARAMS = -f "$(1)" -p output_dir $(call variant_dir,$(2))
+FIGURES_PARAMS_IN = -p output_dir $(1)
+FIGURES_PARAMS = $(call FIGURES_PARAMS_IN,$(call variant_dir,$(1)))
 
 $(EXECUTED)/variants/%/20-findings.ipynb: $(RUNNER) notebooks/20-findings.ipynb params/variants/%.yaml $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(FINDINGS_SRC) $(STAMP)
 	$(call run_notebook,notebooks/20-findings.ipynb,$@,$(call FINDINGS_PARAMS,params/variants/$*.yaml,$*))
@@ -143,9 +190,12 @@ $(EXECUTED)/variants/%/30-figures.ipynb: $(RUNNER) notebooks/30-figures.ipynb $(
 
 variants: $(VARIANT_NBS) ## Build every variant in params/variants/
 
-variant: NAME = $(basename $(notdir $(PARAMS)))
+# The variant's name is its file's name, with anything make cannot use as a word made a '-'.
+variant: NAME = $(shell basename -- '$(PARAMS)' .yaml | LC_ALL=C sed 's/[^A-Za-z0-9_.-]/-/g')
 variant: $(STAMP) ## Build one variant: make variant PARAMS=params/my-variant.yaml
 	@test -n "$(PARAMS)" || { echo "Usage: make variant PARAMS=params/<name>.yaml" >&2; exit 2; }
+	@test -f "$(PARAMS)" || { echo "$(PARAMS): no such parameters file." >&2; \
+	  echo "  How to fix: give the path of a YAML file of parameters, e.g. make variant PARAMS=params/variants/images-only.yaml" >&2; exit 2; }
 	$(call run_notebook,notebooks/20-findings.ipynb,$(EXECUTED)/variants/$(NAME)/20-findings.ipynb,$(call FINDINGS_PARAMS,$(PARAMS),$(NAME)))
 	$(call run_notebook,notebooks/30-figures.ipynb,$(EXECUTED)/variants/$(NAME)/30-figures.ipynb,$(call FIGURES_PARAMS,$(NAME)))
 
@@ -182,7 +232,7 @@ nbval: $(STAMP) ## Re-execute the executed notebooks and compare their outputs
 # numpy picks its fastest code for the CPU it runs on (AVX-512, AVX2, ...), which can change
 # the last bits of a result; the determinism check redraws the figures without these.
 REDUCED_CPU := X86_V4 AVX512_ICL AVX512_SPR X86_V3 AVX2 FMA3
-CPU_CHECK := $(BUILD)/cpu-check
+CPU_CHECK := reports/scratch/cpu-check
 
 determinism: ## Fail if the rebuild changed any committed file, if make has work left, or if the figures depend on the CPU
 	@$(MAKE) -q all || { echo "make has work left after a full build: a rule does not produce what it declares" >&2; exit 1; }

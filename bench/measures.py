@@ -488,15 +488,18 @@ def notebook_code(notebook: Path, parameters: dict | None = None) -> list[str]:
 
 def notebook_plan(copy: Path) -> list[dict]:
     """Every notebook ``make all`` runs, in order, with its parameters as the Makefile passes
-    them: the three default steps, then each variant's findings and figures
-    (``-f params/variants/<name>.yaml -p output_dir reports/variants/<name>``)."""
-    plan = [{"label": Path(n).stem, "notebook": str(copy / n), "parameters": {}} for n in NOTEBOOKS]
+    them: the three default steps (20 and 30 told ``output_dir reports``), then each variant's
+    findings (``-f params/variants/<name>.yaml -p output_dir reports/variants/<name>``) and
+    figures (only ``-p output_dir reports/variants/<name>``)."""
+    default = {"output_dir": "reports"}
+    plan = [
+        {"label": Path(n).stem, "notebook": str(copy / n), "parameters": default if i else {}}
+        for i, n in enumerate(NOTEBOOKS)
+    ]
     for path in sorted((copy / "params" / "variants").glob("*.yaml")):
-        parameters = {
-            **(yaml.safe_load(path.read_text(encoding="utf-8")) or {}),
-            "output_dir": f"reports/variants/{path.stem}",
-        }
-        for notebook in NOTEBOOKS[1:]:
+        folder = {"output_dir": f"reports/variants/{path.stem}"}
+        findings = {**(yaml.safe_load(path.read_text(encoding="utf-8")) or {}), **folder}
+        for notebook, parameters in zip(NOTEBOOKS[1:], (findings, folder), strict=True):
             plan.append(
                 {
                     "label": f"variants/{path.stem}/{Path(notebook).stem}",

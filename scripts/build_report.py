@@ -4,6 +4,9 @@ Run by `make` after the notebooks (`make report`). The page is built from the co
 only (data/processed/, reports/tables/, reports/figures/); see src/report/.
 
     .venv/bin/python scripts/build_report.py [--tables DIR] [--figures DIR] [--out FILE]
+
+A missing or bad input stops it with that InputError's message alone (exit 1); anything else is
+reported as unexpected, with its traceback in build/logs/build_report.log (exit 3).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from src.errors import InputError
-from src.helpers import rel
+from src.errors import run_main
+from src.helpers import ROOT, rel
 from src.provenance import write_provenance
 from src.report import Paths, build_report
+
+LOG = ROOT / "build" / "logs" / "build_report.log"
 
 
 def parse_args(argv: list[str]) -> Paths:
@@ -36,21 +41,17 @@ def parse_args(argv: list[str]) -> Paths:
 
 def main(argv: list[str] | None = None) -> int:
     paths = parse_args(sys.argv[1:] if argv is None else argv)
-    try:
-        out, inputs = build_report(paths)
-        parameters = {
-            "processed": paths.name(paths.processed),
-            "tables": paths.name(paths.tables),
-            "figures": paths.name(paths.figures),
-            "out": paths.name(paths.out),
-        }
-        write_provenance(out.parent, "report", parameters, inputs)
-    except InputError as error:
-        print(f"build_report: {error}", file=sys.stderr)
-        return 1
+    out, inputs = build_report(paths)
+    parameters = {
+        "processed": paths.name(paths.processed),
+        "tables": paths.name(paths.tables),
+        "figures": paths.name(paths.figures),
+        "out": paths.name(paths.out),
+    }
+    write_provenance(out.parent, "report", parameters, inputs)
     print(f"report: {rel(out)}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main, LOG)

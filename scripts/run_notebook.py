@@ -12,7 +12,13 @@ OUTPUT``, with less waiting (bench/README.md measures each):
   use (python-jsonschema/jsonschema#1428). It is blocked here, so jsonschema skips that check;
 - once the executed notebook is written, the process ends without tearing down the modules it
   imported (``os._exit``), which takes longer than running an empty notebook's cell. A failure
-  exits the usual way, with its traceback.
+  exits the usual way.
+
+A notebook that stops prints one message, not papermill's traceback (``src.runner``): an
+InputError's file, place, problem and fix (exit 1), or, for anything else, that it is
+unexpected (exit 3); either names the log beside OUTPUT that holds the traceback. A parameter
+the notebook does not declare is refused before anything runs (exit 1), and a mistyped option
+gets papermill's usage message (exit 2).
 """
 
 import logging
@@ -23,14 +29,10 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 from src import runner  # noqa: E402
 
-
-def main(argv: list[str]) -> None:
-    manager = runner.start(runner.kernel_option(argv))
-    runner.run(argv, manager)  # papermill is imported while the kernel boots
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    code = runner.main(sys.argv[1:])
+    if code:
+        sys.exit(code)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

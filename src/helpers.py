@@ -1,5 +1,6 @@
-"""The ground every module stands on: project paths, deterministic and atomic writes, hashing,
-YAML, the one CSV format out and in, and the generated blocks of hand-written files."""
+"""The ground every module stands on: project paths (and the build folders a notebook may write
+to), deterministic and atomic writes, hashing, YAML, the one CSV format out and in, and the
+generated blocks of hand-written files."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+
+from src.errors import InputError
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -39,6 +42,35 @@ PUBLISHED = RAW / "published"
 TABLES = REPORTS / "tables"
 FIGURES = REPORTS / "figures"
 REPORT_HTML = REPORTS / "report.html"
+
+
+def build_folder(output_dir: str, source: str = "parameters") -> Path:
+    """The build folder ``output_dir`` names (relative to the project root), resolved, or an
+    :class:`~src.errors.InputError` unless it lies inside ``reports/`` (``reports`` itself
+    included). ``..``, an absolute path and a symbolic link out of ``reports/`` are refused, so
+    that a notebook never writes outside the repository's outputs. ``source`` names where the
+    parameter was given (the notebook) for the message. Nothing is created.
+    """
+    fix = (
+        "give output_dir as a folder inside reports/, relative to the project root: reports "
+        "(make's default build), reports/variants/<name> (a variant) or reports/scratch/<name> "
+        "(a run by hand), e.g. `-p output_dir reports/scratch/mine`"
+    )
+    if not isinstance(output_dir, str) or not output_dir.strip():
+        raise InputError(
+            source, "parameter output_dir", f"{output_dir!r} is not a folder name", fix
+        )
+    reports = REPORTS.resolve()
+    folder = (ROOT / output_dir).resolve()
+    if not folder.is_relative_to(reports):
+        raise InputError(
+            source,
+            "parameter output_dir",
+            f"'{output_dir}' is {folder}, outside {reports} (the build folders' home): "
+            "nothing was written",
+            fix,
+        )
+    return folder
 
 
 def rel(path: Path | str) -> str:

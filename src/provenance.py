@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import json
 import platform
+import sys
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from src.data.manifest import read_manifest
 from src.errors import InputError
@@ -119,14 +121,28 @@ def _raw_entry(path: Path, root: Path, manifest: Mapping[str, Mapping[str, str]]
     return entry
 
 
-def package_versions(root: Path = ROOT) -> dict[str, str]:
-    """Installed version of each top-level package pinned in ``requirements.in``."""
+def loaded_distributions() -> set[str]:
+    """The distributions (normalised names) whose modules this process has imported: what
+    made the outputs, as opposed to the tools that build or check them."""
+    owners = metadata.packages_distributions()
+    loaded = {name.split(".", 1)[0] for name in list(sys.modules)}
+    return {canonicalize_name(d) for top in loaded for d in owners.get(top, ())}
+
+
+def package_versions(root: Path = ROOT, used: set[str] | None = None) -> dict[str, str]:
+    """Installed version of each top-level package pinned in ``requirements.in`` that this
+    process has imported (``used``: normalised names; by default
+    :func:`loaded_distributions`), so a step records the packages that made its outputs and
+    not the project's tools (ruff, pytest, JupyterLab)."""
+    used = loaded_distributions() if used is None else used
     versions = {}
     for line in (root / "requirements.in").read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
         name = Requirement(line).name
+        if canonicalize_name(name) not in used:
+            continue
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -137,7 +153,7 @@ def package_versions(root: Path = ROOT) -> dict[str, str]:
 def environment(root: Path = ROOT) -> dict:
     """Python as the project pins it (major.minor: ``requires-python`` and environment.yml pin
     no patch release, so recording one would make a rebuild on another conforming machine
-    differ by that alone) and every pinned package at its exact installed version."""
+    differ by that alone) and every pinned package the step used, at its exact version."""
     major, minor, _ = platform.python_version_tuple()
     return {"python": f"{major}.{minor}", "packages": package_versions(root)}
 

@@ -28,10 +28,12 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 REDACTION_THRESHOLD = 7
 ROUNDING_BASE = 5
-REDACTED = "[REDACTED]"
+#: How a redacted count is shown: the GSS shorthand for "confidential" (every output uses it).
+REDACTED = "[c]"
 
 RULE_TEXT = (
-    f"Per-force counts of {REDACTION_THRESHOLD} or fewer are redacted (shown as {REDACTED}), "
+    f"Per-force counts of {REDACTION_THRESHOLD} or fewer are redacted (shown as {REDACTED}, "
+    "confidential), "
     f"all other per-force counts are rounded to the nearest {ROUNDING_BASE}, and totals are the "
     "sums of the rounded cells (the OpenSAFELY output-checking rule). National figures are "
     "published as computed; a check confirms that no redacted cell can be worked out from them."
@@ -78,7 +80,7 @@ def with_totals(published: pd.DataFrame, totals: dict[str, list[str]]) -> pd.Dat
 
 
 def display(published: pd.DataFrame) -> pd.DataFrame:
-    """The table as text for a reader: redacted cells shown as ``[REDACTED]``."""
+    """The table as text for a reader: redacted cells shown as :data:`REDACTED` (``[c]``)."""
     return published.astype(object).where(published.notna(), REDACTED).astype(str)
 
 

@@ -86,6 +86,8 @@ GROUP_NAMES = {
 PLATFORM_GROUPS = tuple(GROUP_NAMES)
 #: The owner group of the findings (the group whose members depend on the owner on the day).
 OWNER_GROUP = "facebook_owned"
+#: The known instances outside the owner group.
+REST_GROUP = "other"
 #: The groups a chart of shares shows, in order, each labelled with its name.
 CHART_GROUPS = ("facebook_owned", "instagram", "facebook_messenger", "whatsapp", "other")
 

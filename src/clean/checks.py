@@ -7,6 +7,8 @@ raises :class:`src.errors.InputError` naming the file, the place and the fix.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -36,9 +38,131 @@ OUTCOMES_SCHEMA = pa.DataFrameSchema(
 )
 
 
+#: The columns of outcomes.csv (docs/architecture.md); those the cleaning uses must be there.
+OUTCOME_COLUMNS = (
+    "force",
+    "request_ref",
+    "date_requested",
+    "date_answered",
+    "outcome",
+    "questions_answered",
+    "period_start",
+    "period_end",
+    "provenance",
+    "note",
+)
+REQUIRED_OUTCOME_COLUMNS = tuple(OUTCOMES_SCHEMA.columns)
+PROVENANCES = ("real", "simulated")
+_DATE_OR_EMPTY = r"(\d{4}-\d{2}-\d{2})?"
+
+
+def parse_outcomes(data: bytes, file: str) -> pd.DataFrame:
+    """outcomes.csv's bytes as a table of text, or an InputError saying in our words why not:
+    not UTF-8, empty, or a line with more or fewer fields than the header."""
+    fix = "save it as a UTF-8 CSV with one row per force asked (see data/raw/README.md)"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            file, f"line {line}", f"is not UTF-8 text (byte {error.start + 1})", fix
+        ) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise InputError(file, "", f"is not a valid CSV ({error})", fix) from None
+    lines = [(n, row) for n, row in enumerate(rows, start=1) if row]
+    if not lines:
+        raise InputError(file, "whole file", "the file is empty", fix)
+    width = len(lines[0][1])
+    for n, row in lines[1:]:
+        if len(row) != width:
+            raise InputError(
+                file,
+                f"row {n}",
+                f"the row has {len(row)} field(s) but the header has {width}",
+                'quote any value holding a comma ("like, this"), and give every row every column',
+            )
+    body = lines[1:]
+    return pd.DataFrame(
+        [r for _, r in body], columns=lines[0][1], index=[n - 2 for n, _ in body], dtype=str
+    )
+
+
+def _outcome_rules() -> list[tuple[str, object, str, str]]:
+    """(column, test giving the rows whose text passes, what is wrong, what to write)."""
+
+    def is_date(text: pd.Series) -> pd.Series:
+        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        return (text == "") | (text.str.fullmatch(_DATE_OR_EMPTY) & parsed.notna())
+
+    def one_of(values) -> str:
+        return f"one of: {', '.join(values)}"
+
+    dates = "a real date as YYYY-MM-DD, or leave it empty"
+    return [
+        ("force", lambda t: t != "", "is empty", "the force's slug from forces.csv"),
+        ("outcome", lambda t: t.isin(OUTCOMES), "is not an outcome", one_of(OUTCOMES)),
+        (
+            "questions_answered",
+            lambda t: t.isin(QUESTIONS_ANSWERED),
+            "is not one of the answers allowed",
+            one_of(QUESTIONS_ANSWERED),
+        ),
+        ("period_start", is_date, "is not a date", dates),
+        ("period_end", is_date, "is not a date", dates),
+        ("provenance", lambda t: t.isin(PROVENANCES), "is not a provenance", one_of(PROVENANCES)),
+    ]
+
+
 def check_outcomes(df: pd.DataFrame, reference: Reference, file: str) -> pd.DataFrame:
     """outcomes.csv of a wave (as read), checked: one row per force asked, each force in
-    forces.csv; ``file`` is the path as messages show it."""
+    forces.csv, each value one the column allows; ``file`` is the path as messages show it.
+
+    Every problem is said in our words: the row (counting the header as row 1), the column,
+    the value and the values allowed."""
+    df = df.copy()
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in REQUIRED_OUTCOME_COLUMNS if c not in df.columns]
+    if missing:
+        shown = ", ".join(f"'{c}'" for c in df.columns) or "(nothing)"
+        raise InputError(
+            file,
+            "row 1 (header)",
+            f"missing column(s) {', '.join(missing)}; the header has: {shown}",
+            f"the columns are: {', '.join(OUTCOME_COLUMNS)} (docs/architecture.md)",
+        )
+    doubled = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if doubled:
+        raise InputError(
+            file,
+            "row 1 (header)",
+            f"the column(s) {', '.join(map(repr, doubled))} appear more than once",
+            "keep one column of each name",
+        )
+    for column, passes, problem, allowed in _outcome_rules():
+        text = df[column].fillna("").astype(str)
+        bad = ~passes(text).fillna(False).astype(bool)
+        if bad.any():
+            i = bad.idxmax()
+            more = int(bad.sum()) - 1
+            raise InputError(
+                file,
+                f"row {i + 2}, column '{column}'",
+                (f"'{text[i]}' {problem}" if text[i] else f"the {column} is empty")
+                + (f" ({more} more row(s) like it)" if more else ""),
+                f"write {allowed}",
+            )
+    repeated = df[df["force"].duplicated(keep=False)]
+    if len(repeated):
+        force = repeated["force"].iloc[0]
+        rows = [str(i + 2) for i in repeated.index[repeated["force"] == force]]
+        raise InputError(
+            file,
+            f"rows {', '.join(rows)}, column 'force'",
+            f"the force '{force}' has more than one row",
+            "keep one row per force asked (its answer to this wave's request)",
+        )
     df = validate(df, OUTCOMES_SCHEMA, file, "correct the rows named (see data/raw/README.md)")
     unknown = df[~df["force"].isin(reference.forces["force"])]
     if len(unknown):

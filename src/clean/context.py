@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from src.clean.counts import Limits
 from src.clean.specs import FileSpec, Spec
 from src.data.reference import Reference
 
@@ -44,6 +45,7 @@ class Context:
     source_file: str  # relative to data/raw, as in MANIFEST.csv
     shown: str  # the path as messages show it
     reference: Reference
+    limits: Limits  # plausibility limits (data/reference/limits.csv)
 
 
 def log_row(ctx: Context, order=(0, 0, 0), **columns) -> dict:

@@ -3,11 +3,15 @@
 :func:`parse_counts` turns the text of a table's count cells into ``count``, ``lower``,
 ``upper`` and ``withheld``; anything that is not a count (a blank, a negative, a decimal, an
 undeclared marker, text) stops the run with an :class:`src.errors.InputError` that says why.
+:func:`check_ceiling` then holds every count to a plausible ceiling (``data/reference/limits.csv``,
+read by :func:`limits_from_table`), so that a count with digits too many (and a total adjusted
+to match it) cannot reach the outputs.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,6 +20,7 @@ from src.errors import InputError
 
 _WHOLE = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)$")
 _NEGATIVE = re.compile(r"^[-\u2212]\s*[\d,]+(\.\d+)?$")
+_MAX_DIGITS = 15
 _DECIMAL = re.compile(r"^\d[\d,]*\.\d+$")
 _MARKER_LIKE = re.compile(
     r"^(<|>|&lt;|\u2264|\*|\[|\(|fewer|less|under|below|x$|c$|n/?a$|-$|\u2013$|redact|withh|"
@@ -76,7 +81,17 @@ def parse_counts(
             problem + (f" ({more} more such cell(s) in this table)" if more else ""),
             fix,
         )
-    count = pd.to_numeric(text.where(whole).str.replace(",", "", regex=False)).astype("Int64")
+    digits = text.where(whole, "").str.replace(",", "", regex=False)
+    huge = digits.str.len() > _MAX_DIGITS  # beyond any ceiling, and beyond a 64-bit integer
+    if huge.any():
+        first = huge.idxmax()
+        raise InputError(
+            file,
+            places[first],
+            f"the count '{text[first]}' has {len(digits[first])} digits: no count is that large",
+            "check the return (digits repeated or run together?) and ask the force",
+        )
+    count = pd.to_numeric(digits.where(whole)).astype("Int64")
     bounds = {m: b for m, b in markers.items()}
     lower = text.map(lambda t: bounds[t][0] if t in bounds else np.nan)
     upper = text.map(lambda t: bounds[t][1] if t in bounds else np.nan)
@@ -88,4 +103,72 @@ def parse_counts(
             "withheld": marker.to_numpy(dtype=bool),
         },
         index=values.index,
+    )
+
+
+# --- Plausibility ------------------------------------------------------------------------------
+
+#: The limits ``data/reference/limits.csv`` must give (``limit`` -> what it bounds).
+LIMITS = {
+    "max_count_per_cell": "instances in one printed count cell (one force, offence group, period)",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The plausibility limits of ``limits.csv``; ``source`` is the file as messages show it."""
+
+    max_count_per_cell: int
+    source: str
+
+
+def limits_from_table(table: pd.DataFrame, file: str) -> Limits:
+    """``limits.csv`` (columns ``limit``, ``value``, ``note``; read as text) -> :class:`Limits`.
+
+    Every limit of :data:`LIMITS` must be given once, as a positive whole number; any other
+    name is an error (a misspelt limit must not be ignored).
+    """
+    fix = f"give each of {', '.join(LIMITS)} once, as a positive whole number (columns limit, "
+    fix += "value, note)"
+    missing = [c for c in ("limit", "value", "note") if c not in table.columns]
+    if missing:
+        raise InputError(file, "header row", f"missing column(s) {', '.join(missing)}", fix)
+    values: dict[str, int] = {}
+    for i, row in table.iterrows():
+        name, value, place = row["limit"].strip(), row["value"].strip(), f"row {i + 2}"
+        if name not in LIMITS:
+            raise InputError(file, f"{place}, column 'limit'", f"unknown limit '{name}'", fix)
+        if name in values:
+            raise InputError(file, f"{place}, column 'limit'", f"'{name}' is given twice", fix)
+        if not re.fullmatch(r"[1-9]\d*", value.replace(",", "")):
+            raise InputError(
+                file, f"{place}, column 'value'", f"'{value}' is not a positive whole number", fix
+            )
+        values[name] = int(value.replace(",", ""))
+    absent = [name for name in LIMITS if name not in values]
+    if absent:
+        raise InputError(file, "", f"no row for {', '.join(absent)}", fix)
+    return Limits(**values, source=file)
+
+
+def check_ceiling(parsed: pd.DataFrame, limits: Limits, file: str, places: pd.Series) -> None:
+    """No count (a body cell or a printed total) may exceed ``limits.max_count_per_cell``.
+
+    ``parsed`` is :func:`parse_counts`'s frame; withheld cells are bounded by their marker.
+    A count above the ceiling is far more likely an extra digit, or a hostile edit, than real.
+    """
+    above = parsed["upper"] > limits.max_count_per_cell
+    if not above.any():
+        return
+    first = above.idxmax()
+    more = int(above.sum()) - 1
+    raise InputError(
+        file,
+        places[first],
+        ("the withheld count's upper bound " if parsed.at[first, "withheld"] else "the count ")
+        + f"{int(parsed.at[first, 'upper']):,} is above the plausible ceiling of "
+        f"{limits.max_count_per_cell:,} instances in one cell (max_count_per_cell in "
+        f"{limits.source})" + (f"; {more} more such cell(s) in this table" if more else ""),
+        f"check the return (an extra digit? a total adjusted to match?); if the count is right, "
+        f"raise max_count_per_cell in {limits.source}, saying why in its note",
     )

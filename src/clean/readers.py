@@ -25,11 +25,12 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from src.clean.safety import check_formulas, check_workbook, unsaved_formulas
 from src.clean.specs import FileSpec, Table
 from src.errors import InputError
 
@@ -152,6 +153,7 @@ class Grid:
     rows: list[int]
     header_place: str
     place: Callable[[int, int], str]  # (row number, 0-based column) -> place
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # XLSX: no saved value
 
     def column(self, name: str, key: str, source: str) -> int:
         """The 0-based index of header ``name``; a missing or ambiguous header is an error."""
@@ -281,6 +283,7 @@ def xlsx_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid
     from openpyxl.utils.exceptions import InvalidFileException
 
     _not_empty(data, file)
+    check_workbook(data, file)  # sizes, zip bomb, DTD/entity: before openpyxl parses a byte
     sheet = table.where.sheet
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -315,9 +318,10 @@ def xlsx_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid
             ) from None
     finally:
         workbook.close()
+    header_at = table.where.header_row
+    formulas = unsaved_formulas(data, sheet, raw, header_at, table.where.last_row)
     width = max((len(r) for r in raw), default=0)
     cells = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in raw]
-    header_at = table.where.header_row
     numbers = list(range(1, len(cells) + 1))
     header_place = f"sheet '{sheet}', row {header_at} (header)"
     _fill_merged_header(cells, merges, header_at)
@@ -336,6 +340,7 @@ def xlsx_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid
         body_numbers,
         header_place,
         lambda n, c: f"sheet '{sheet}', row {n}, column {column_letter(c)}",
+        formulas,
     )
 
 
@@ -446,6 +451,7 @@ def cells_from_grid(grid: Grid, table: Table, source: str = "the spec") -> pd.Da
             grid.column(name, f"offence_columns['{name}']", source): group
             for name, group in table.offence_columns.items()
         }
+        check_formulas(grid.file, grid.formulas, grid.rows, {label_at, *value_at}, grid.place)
         start, end = (d.isoformat() for d in table.period)
         for row, n in zip(grid.body, grid.rows, strict=True):
             label = row[label_at]
@@ -471,6 +477,8 @@ def cells_from_grid(grid: Grid, table: Table, source: str = "the spec") -> pd.Da
         count_at = grid.column(cols.count, "columns.count", source)
         offence_at = grid.column(cols.offence, "columns.offence", source) if cols.offence else None
         period_at = grid.column(cols.period, "columns.period", source) if cols.period else None
+        used = {label_at, count_at, offence_at, period_at}
+        check_formulas(grid.file, grid.formulas, grid.rows, used, grid.place)
         for row, n in zip(grid.body, grid.rows, strict=True):
             label, value = row[label_at], row[count_at]
             if not label and not value:

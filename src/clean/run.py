@@ -3,12 +3,14 @@ every count accounted for. The only module of the step that reads or writes file
 
 ``run_clean()`` is what ``notebooks/10-clean.ipynb`` calls. In order, it
 
-1. checks every file under ``data/raw`` against ``MANIFEST.csv`` (``src.data.manifest.verify_raw``);
-2. loads and checks the reference tables and each wave's outcomes and reading specs
-   (:mod:`src.clean.specs`, :mod:`src.clean.checks`);
+1. checks every file under ``data/raw`` against ``MANIFEST.csv`` (``src.data.manifest.verify_raw``:
+   regular files only, no symbolic link, names make can use, no manifest path outside);
+2. loads and checks the reference tables, the limits of the checks (``limits.csv``) and each
+   wave's outcomes and reading specs (:mod:`src.clean.specs`, :mod:`src.clean.checks`);
 3. reads every table and record-level extract's bytes and parses them by its spec
-   (:mod:`src.clean.readers`), and cleans them: counts parsed (withheld markers -> the force's
-   own [lower, upper], :mod:`src.clean.counts`), labels mapped through ``platform_labels.csv``,
+   (:mod:`src.clean.readers`; a workbook is first held to :mod:`src.clean.safety`), and cleans
+   them: counts parsed (withheld markers -> the force's own [lower, upper], each count held to
+   a plausible ceiling, :mod:`src.clean.counts`), labels mapped through ``platform_labels.csv``,
    periods placed in the wave's halves (:mod:`src.clean.periods`), record texts classified
    (:mod:`src.clean.records`, :mod:`src.clean.classify`), total rows, excluded labels, rows
    outside the wave and duplicated records set aside with their reason;
@@ -30,8 +32,15 @@ from pathlib import Path
 import pandas as pd
 
 from src.clean import readers
-from src.clean.checks import check_outcomes, check_overlaps, check_questions, check_specs_cover
+from src.clean.checks import (
+    check_outcomes,
+    check_overlaps,
+    check_questions,
+    check_specs_cover,
+    parse_outcomes,
+)
 from src.clean.context import Context, Parts
+from src.clean.counts import Limits, limits_from_table
 from src.clean.processed import CleanResult, combine, concat, coverage, in_order
 from src.clean.records import clean_records
 from src.clean.specs import Spec, check_specs, parse_spec
@@ -40,9 +49,18 @@ from src.data.manifest import MANIFEST, read_manifest, verify_raw
 from src.data.reference import Reference, load_reference
 from src.data.schemas import validate_processed
 from src.errors import InputError
-from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, rel, write_many
+from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, read_csv_text, rel, write_many
 
-__all__ = ["CleanResult", "clean_wave", "load_specs", "read_outcomes", "read_spec", "run_clean"]
+__all__ = [
+    "CleanResult",
+    "clean_wave",
+    "load_specs",
+    "read_limits",
+    "read_outcomes",
+    "read_spec",
+    "run_clean",
+]
+LIMITS = "limits.csv"
 
 
 # --- Specs -------------------------------------------------------------------------------------
@@ -125,8 +143,20 @@ def read_outcomes(path: Path, reference: Reference) -> pd.DataFrame:
         raise InputError(
             rel(path), "", "the wave has no outcomes.csv", "add one row per force asked"
         )
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    return check_outcomes(df, reference, rel(path))
+    return check_outcomes(parse_outcomes(path.read_bytes(), rel(path)), reference, rel(path))
+
+
+def read_limits(reference_dir: Path | str) -> Limits:
+    """The plausibility limits of the cleaning, ``limits.csv`` of the reference folder."""
+    path = Path(reference_dir) / LIMITS
+    fix = "restore it with `git checkout -- data/reference/limits.csv` (columns limit, value, note)"
+    if not path.is_file():
+        raise InputError(rel(path), "", "the limits of the cleaning's checks are missing", fix)
+    try:
+        table = read_csv_text(path)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputError(rel(path), "", f"cannot be read as a UTF-8 CSV ({error})", fix) from None
+    return limits_from_table(table, rel(path))
 
 
 def _read_manifest(raw_dir: Path) -> pd.DataFrame | None:
@@ -134,9 +164,13 @@ def _read_manifest(raw_dir: Path) -> pd.DataFrame | None:
     return read_manifest(raw_dir) if (raw_dir / MANIFEST).is_file() else None
 
 
-def clean_wave(wave: str, raw_dir: Path | str, reference: Reference) -> CleanResult:
-    """Clean every return of one wave (without writing anything)."""
+def clean_wave(
+    wave: str, raw_dir: Path | str, reference: Reference, limits: Limits | None = None
+) -> CleanResult:
+    """Clean every return of one wave (without writing anything); ``limits`` default to those
+    of the reference folder."""
     raw_dir = Path(raw_dir)
+    limits = limits or read_limits(reference.directory)
     wave_row = reference.wave(wave)
     wave_dir = raw_dir / "waves" / wave
     outcomes_path = wave_dir / "outcomes.csv"
@@ -162,6 +196,7 @@ def clean_wave(wave: str, raw_dir: Path | str, reference: Reference) -> CleanRes
                 source_file=f"waves/{wave}/{file.path}",
                 shown=rel(path),
                 reference=reference,
+                limits=limits,
             )
             data = path.read_bytes()
             if file.format == "records":
@@ -214,6 +249,7 @@ def run_clean(
     raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
     verify_raw(raw_dir)  # the manifest check comes first, always
     reference = load_reference(reference_dir)
+    limits = read_limits(reference_dir)
     waves = waves_present(raw_dir, reference)
     if not waves:
         raise InputError(
@@ -222,7 +258,7 @@ def run_clean(
             "no wave folder to clean (none of waves.csv's waves is there)",
             "add the returns under data/raw/waves/<wave>/",
         )
-    result = combine([clean_wave(wave, raw_dir, reference) for wave in waves])
+    result = combine([clean_wave(wave, raw_dir, reference, limits) for wave in waves])
     tables = result.tables()
     validate_processed(tables, rel(processed_dir))
     if write:

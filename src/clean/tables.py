@@ -13,7 +13,7 @@ import pandas as pd
 
 from src.clean.classify import UNKNOWN
 from src.clean.context import Context, Parts, log_row
-from src.clean.counts import parse_counts
+from src.clean.counts import check_ceiling, parse_counts
 from src.clean.periods import assign_half, period_problem
 from src.clean.specs import FileSpec, Table
 from src.data.reference import normalise_labels
@@ -275,9 +275,9 @@ def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> 
         )
     cells = cells.copy()
     cells["norm_label"] = normalise_labels(cells["label"])
-    cells = cells.join(
-        parse_counts(cells["value"], ctx.file.withheld, ctx.shown, cells["source_place"])
-    )
+    parsed = parse_counts(cells["value"], ctx.file.withheld, ctx.shown, cells["source_place"])
+    check_ceiling(parsed, ctx.limits, ctx.shown, cells["source_place"])
+    cells = cells.join(parsed)
     half, outside = assign_half(cells["period_start"], cells["period_end"], ctx.wave)
     cells["half"], cells["outside"] = half, outside
     cells["reason"] = _classify_rows(cells, table)

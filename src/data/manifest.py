@@ -3,14 +3,19 @@
 ``data/raw/MANIFEST.csv`` lists every file under ``data/raw`` except itself and ``README.md``
 (columns in docs/architecture.md). :func:`verify_raw` recomputes every hash before anything is
 read and stops with :class:`src.errors.InputError` on a changed, missing or unlisted file, or a
-malformed manifest. :func:`update_manifest` adds or refreshes rows; it is how the simulation
+malformed manifest; before that, every entry under ``data/raw`` must be a regular file or a
+folder (no symbolic link, pipe or device) whose name make can use (:func:`make_unsafe`), and
+every path the manifest lists must lie inside ``data/raw``. :func:`check_new_file` holds a
+file about to be recorded to the same rules. :func:`update_manifest` adds or refreshes rows; it is how the simulation
 script records its files, and how a person records a real return (``scripts/add_return.py``).
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
@@ -39,6 +44,43 @@ FORMATS = frozenset({"csv", "xlsx", "pdf", "txt"})
 CONTENTS = frozenset({"return", "records", "refusal", "outcomes", "published"})
 PROVENANCES = frozenset({"real", "simulated"})
 _HEX64 = r"^[0-9a-f]{64}$"
+#: Characters make cannot take in a list of prerequisites (GNU make 4.3, tried one by one in a
+#: name with spaces escaped as the Makefile escapes them): ':' starts a rule or a pattern, '#' a
+#: comment, ';' a recipe, '=' an assignment, '|' the order-only prerequisites, '$' a variable;
+#: '%' is a pattern, '*', '?', '[' and ']' are wildcards, '\\' an escape (and, at the end, a
+#: line continuation); a control character (a tab, a line break) splits the line. Spaces are
+#: fine (escaped). Besides these, a name ending in ')' after a '(' is read as a library member,
+#: 'lib(member)' (checked by :func:`make_unsafe`).
+MAKE_UNSAFE = re.compile(r"[:#%$*?\[\];=\\|\x00-\x1f\x7f]")
+MAKE_UNSAFE_SHOWN = ": # % $ * ? [ ] ; = \\ | or a control character (a tab, a line break)"
+
+
+def make_unsafe(path: str) -> str:
+    """What in ``path`` make cannot use in a list of files, said for a message ('' if nothing):
+    "holds ':', '|'", "ends in '(...)'" or both."""
+    found = sorted(set(MAKE_UNSAFE.findall(path)))
+    said = [f"holds {', '.join(repr(c) for c in found)}"] if found else []
+    if path.endswith(")") and "(" in path:
+        said.append("ends in '(...)'")
+    return " and ".join(said)
+
+
+def make_safe(path: str) -> str:
+    """``path`` with every character make cannot use replaced by '-' (the rename to suggest)."""
+    safe = MAKE_UNSAFE.sub("-", path)
+    if safe.endswith(")") and "(" in safe:
+        safe = safe.replace("(", "-").replace(")", "-")
+    return safe
+
+
+def outside_raw(path: str) -> bool:
+    """Whether a manifest path would point outside data/raw: absolute, or with a '..' part."""
+    posix = path.replace("\\", "/")
+    return (
+        PurePosixPath(posix).is_absolute()
+        or bool(re.match(r"^[A-Za-z]:", posix))
+        or ".." in PurePosixPath(posix).parts
+    )
 
 
 def files_on_disk(raw_dir: Path | str = RAW) -> list[str]:
@@ -105,6 +147,13 @@ def read_manifest(raw_dir: Path | str = RAW) -> pd.DataFrame:
     checks = [
         (manifest["path"] == "", "path", "is empty", "give the path relative to data/raw"),
         (
+            manifest["path"].map(outside_raw).astype(bool),
+            "path",
+            "is outside data/raw (an absolute path, or one with '..')",
+            "give the path of a file under data/raw, relative to data/raw (raw files are kept "
+            "there, as received); remove the row if the file does not belong there",
+        ),
+        (
             manifest["path"].duplicated(keep=False),
             "path",
             "is listed more than once",
@@ -153,14 +202,103 @@ def read_manifest(raw_dir: Path | str = RAW) -> pd.DataFrame:
     return manifest
 
 
+def _shown(raw_dir: Path, relative: str) -> str:
+    """A path under ``raw_dir`` as messages show it: the link's own name, never its target's."""
+    return f"{rel(raw_dir)}/{relative}"
+
+
+def _entry_problem(path: Path, relative: str) -> tuple[str, str, str] | None:
+    """(place, problem, fix) if the entry ``path`` may not be in data/raw, else None."""
+    if path.is_symlink():
+        target = os.readlink(path)
+        return (
+            "file type",
+            f"is a symbolic link (to '{target}'), not a file: raw files must be regular files, "
+            "as received",
+            "replace the link with a copy of the file as received, or remove it (and its row "
+            "in MANIFEST.csv)",
+        )
+    if not path.is_file() and not path.is_dir():
+        return (
+            "file type",
+            "is not a regular file (a named pipe, a socket or a device): raw files must be "
+            "regular files, as received",
+            "remove it from data/raw",
+        )
+    bad = make_unsafe(relative)
+    if bad:
+        return (
+            "file name",
+            f"the name {bad}, which make cannot use in a list of files (make cannot take "
+            f"{MAKE_UNSAFE_SHOWN}, nor a name ending in '(...)', which it reads as a library "
+            "member)",
+            f"rename it to '{make_safe(relative)}' (relative to data/raw) and update its row "
+            "in data/raw/MANIFEST.csv (path), or record it with scripts/add_return.py",
+        )
+    return None
+
+
+def check_entries(raw_dir: Path | str = RAW) -> None:
+    """Every entry under ``raw_dir`` (hidden ones aside) is a regular file or a folder, not a
+    symbolic link, and has a name make can use; else an InputError naming the entry."""
+    raw_dir = Path(raw_dir)
+    for path in sorted(raw_dir.rglob("*")):
+        relative = path.relative_to(raw_dir).as_posix()
+        if any(part.startswith(".") for part in PurePosixPath(relative).parts):
+            continue
+        problem = _entry_problem(path, relative)
+        if problem:
+            raise InputError(_shown(raw_dir, relative), *problem)
+
+
+def check_new_file(raw_dir: Path | str, path: str) -> str:
+    """The posix form of ``path`` (relative to ``raw_dir``) if it may be recorded in the
+    manifest: inside ``raw_dir``, there, a regular file (no symbolic link on the way) with a
+    name make can use. Else an InputError saying which rule it breaks."""
+    raw_dir = Path(raw_dir)
+    posix = PurePosixPath(path).as_posix()
+    if outside_raw(path):
+        raise InputError(
+            path,
+            "path",
+            "is outside data/raw (an absolute path, or one with '..')",
+            "put the file under data/raw/waves/<wave>/<force>/ and give its path relative to "
+            "data/raw",
+        )
+    parts = PurePosixPath(posix).parts
+    for depth in range(1, len(parts) + 1):
+        relative = "/".join(parts[:depth])
+        entry = raw_dir / relative
+        if entry.is_symlink() or depth == len(parts):
+            if not entry.exists() and not entry.is_symlink():
+                raise InputError(
+                    _shown(raw_dir, posix),
+                    "path",
+                    "there is no such file",
+                    "put the file, as received, under data/raw first (the path is relative to "
+                    "data/raw and case-sensitive)",
+                )
+            problem = _entry_problem(entry, posix if depth == len(parts) else relative)
+            if problem:
+                raise InputError(_shown(raw_dir, relative), *problem)
+    if not (raw_dir / posix).is_file():
+        raise InputError(
+            _shown(raw_dir, posix), "path", "is a folder, not a file", "give the file's path"
+        )
+    return posix
+
+
 def verify_raw(raw_dir: Path | str = RAW) -> pd.DataFrame:
     """Check every file under ``raw_dir`` against the manifest; return the manifest.
 
-    Raises :class:`InputError` for a malformed manifest, a listed file that is missing, a file
-    that is not listed, or a file whose size or sha256 differs from its row.
+    Raises :class:`InputError` for a malformed manifest (a path outside ``raw_dir`` among its
+    faults), an entry that is not a regular file or folder or whose name make cannot use, a
+    listed file that is missing, a file that is not listed, or a file whose size or sha256
+    differs from its row.
     """
     raw_dir = Path(raw_dir)
     manifest = read_manifest(raw_dir)
+    check_entries(raw_dir)
     where = rel(raw_dir / MANIFEST)
     listed = set(manifest["path"])
     present = set(files_on_disk(raw_dir))

@@ -1,14 +1,15 @@
 """Step 30: ``reports/tables/`` to ``reports/figures/``.
 
-Each chart in the Analysis Function's style, saved as SVG, PNG and PDF with its data and alt
-text. The face is what ``notebooks/30-figures.ipynb`` calls: :mod:`~src.figures.run` reads
+Each chart in the Analysis Function's style, saved as SVG, PNG (and a PNG for print) and PDF
+with its data and alt text. The face is what ``notebooks/30-figures.ipynb`` calls: :mod:`~src.figures.run` reads
 the tables and saves and shows the figures (the only module that touches files),
-:mod:`~src.figures.inputs` chooses each chart's rows, :mod:`~src.figures.charts` draws the
-charts in the house style of :mod:`~src.figures.style`, and :mod:`~src.figures.rendering`
-turns a figure into the bytes of its files.
+:mod:`~src.figures.inputs` chooses each chart's rows, :mod:`~src.figures.shares` (figure 1)
+and :mod:`~src.figures.charts` (the others) draw the charts in the house style of
+:mod:`~src.figures.style`, and :mod:`~src.figures.rendering` turns a figure into the bytes of
+its files.
 """
 
-from src.figures.charts import funnel, platform_shares, regions, series, whatsapp
+from src.figures.charts import funnel, regions, series, whatsapp
 from src.figures.inputs import (
     build_info,
     funnel_input,
@@ -21,6 +22,7 @@ from src.figures.inputs import (
     whatsapp_input,
 )
 from src.figures.run import read_tables, save_figure, show
+from src.figures.shares import platform_shares
 from src.figures.style import use_style
 
 __all__ = [

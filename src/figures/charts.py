@@ -1,6 +1,7 @@
-"""The five charts of step 30, each drawn from the rows its input function chose: platform
-shares (figure 1), the funnel of forces (figure 2), regions against their published figures
-(figure 3), the national series (figure 4) and WhatsApp against tip-offs (figure 5).
+"""Four of the five charts of step 30, each drawn from the rows its input function chose: the
+funnel of forces (figure 2), regions against their published figures (figure 3), the national
+series (figure 4) and WhatsApp against tip-offs (figure 5). Figure 1, the platform shares, is
+:mod:`src.figures.shares`.
 
 Each returns the figure, the data behind it (which ends with the table and row each data row
 came from, ``source_table`` and ``source_row``) and its alt text; nothing here reads or writes
@@ -15,6 +16,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from src.figures.inputs import SOURCE_COLUMNS
 from src.figures.style import (
@@ -23,79 +25,17 @@ from src.figures.style import (
     SIMULATED_LABEL,
     SOURCE_PUBLISHED,
     SOURCE_RETURNS,
+    WIDTH_IN,
     colours,
+    count_text,
+    fitted_note,
+    log_ticks,
     new_figure,
+    note_height_in,
     percent,
+    spaced_labels,
     wrap,
 )
-
-
-def platform_shares(
-    table: pd.DataFrame, subtitle: str, simulated: bool, extra_notes: list[str] | None = None
-) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 1: each platform group's share of instances with a known platform, as labelled
-    horizontal bars with 95% intervals from resampling forces; the owner's apps grouped.
-
-    ``table`` has one row per group (``group``, ``label``, ``share``, ``bootstrap_low``,
-    ``bootstrap_high``, ``in_owner_group``), shares in percent, in display order. The bars
-    shaded as the owner group are those the data marks ``in_owner_group``, whatever their labels.
-    Every column, ``source_table`` and ``source_row`` last, passes through to the data.
-    """
-    c = colours()
-    data = table.reset_index(drop=True)
-    top = data.iloc[0]
-    title = (
-        f"{top['label']} were used in {percent(top['share'], 0)} of instances where the "
-        "platform was known"
-    )
-    notes = [
-        "Lines show 95% intervals from resampling whole forces (2,000 resamples, fixed seed).",
-        "An instance is an offence recorded on a platform; one offence can involve several.",
-        SOURCE_RETURNS,
-    ]
-    notes = [*(extra_notes or []), *notes]
-    fig, ax = new_figure(2.4, title, subtitle, notes, simulated, left_in=2.1, right_in=0.45)
-    y = np.arange(len(data))[::-1]
-    grouped = data["in_owner_group"].to_numpy(bool)
-    bar_colours = [c["dark_blue"] if g else c["grey"] for g in grouped]
-    ax.barh(y, data["share"], color=bar_colours, height=0.62)
-    err = np.vstack([data["share"] - data["bootstrap_low"], data["bootstrap_high"] - data["share"]])
-    ax.errorbar(data["share"], y, xerr=err, fmt="none", ecolor="black", elinewidth=1.2, capsize=3)
-    for yi, (_, row) in zip(y, data.iterrows(), strict=True):
-        ax.text(
-            row["bootstrap_high"] + 1.0,
-            yi,
-            percent(row["share"]),
-            va="center",
-            ha="left",
-            fontsize=FONT_SIZE,
-        )
-    labels = [
-        ("   " if g and i else "") + lbl
-        for i, (g, lbl) in enumerate(zip(grouped, data["label"], strict=True))
-    ]
-    ax.set_yticks(y, labels)
-    group_rows = y[grouped]
-    if len(group_rows):
-        ax.axhspan(group_rows.min() - 0.45, group_rows.max() + 0.45, color="0.94", zorder=0)
-    ax.set_xlim(0, min(100, float(data["bootstrap_high"].max()) + 14))
-    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlabel("Share of instances with a known platform")
-    alt = (
-        "Horizontal bar chart of the share of instances with a known platform by app or "
-        "platform group. "
-        + "; ".join(
-            f"{row['label']} {percent(row['share'])} (95% interval {percent(row['bootstrap_low'])} "
-            f"to {percent(row['bootstrap_high'])})"
-            for _, row in data.iterrows()
-        )
-        + "."
-        + (f" {SIMULATED_LABEL}." if simulated else "")
-    )
-    return fig, data, alt
 
 
 def funnel_limits(pooled: float, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
@@ -190,7 +130,8 @@ def funnel(
         SOURCE_RETURNS,
     ]
     notes = [*(extra_notes or []), *notes]
-    fig, ax = new_figure(2.7, title, subtitle, notes, simulated, left_in=0.75)
+    left_in, right_in = 0.75, 0.3
+    fig, ax = new_figure(2.7, title, subtitle, notes, simulated, left_in, right_in)
     grid = np.geomspace(max(5, data["known"].min() * 0.8), data["known"].max() * 1.25, 200)
     for z, shade in ((3.09, "0.93"), (1.96, "0.85")):
         low, high = funnel_limits(pooled, grid, z)
@@ -202,7 +143,12 @@ def funnel(
     ax.scatter(out["known"], out["share"], s=40, color=c["orange"], marker="D", zorder=3)
     label_outliers(ax, out, pooled, grid)
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlim(grid.min(), grid.max())
+    # Major ticks spaced so that their labels never overprint; minor ticks unlabelled.
+    ticks = log_ticks(grid.min(), grid.max(), WIDTH_IN - left_in - right_in, FONT_SIZE)
+    ax.xaxis.set_major_locator(mpl.ticker.FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: count_text(v)))
+    ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
     ax.set_xlabel("Instances with a known platform (log scale)")
     ax.set_ylabel("Facebook-owned share")
@@ -313,17 +259,58 @@ def regions(
     return fig, data, alt
 
 
+#: What the series chart says of a year with no published figure.
+NOT_AVAILABLE = "not available"
+
+
+def year_label(year: int, start_month: int) -> str:
+    """A year's label in the series' own convention: ``2019`` for calendar years, ``2019/20``
+    for years starting in another month (financial years)."""
+    return str(year) if start_month == 1 else f"{year}/{(year + 1) % 100:02d}"
+
+
+def series_years(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the series, one per year from the first to the last start year: a missing
+    year is a row with no offences, ``available`` False and no source, so that it shows as a
+    gap. ``table`` has ``start_year`` and ``period_start``, one annual period a year.
+    """
+    data = table.reset_index(drop=True).copy()
+    data["available"] = True
+    years = range(int(data["start_year"].min()), int(data["start_year"].max()) + 1)
+    months = set(pd.to_datetime(data["period_start"], format="%Y-%m-%d").dt.month)
+    month = months.pop() if len(months) == 1 else 4
+    missing = pd.DataFrame(
+        {
+            "period_label": [
+                year_label(y, month) for y in years if y not in set(data["start_year"])
+            ],
+            "start_year": [y for y in years if y not in set(data["start_year"])],
+            "available": False,
+        }
+    )
+    out = pd.concat([data, missing], ignore_index=True) if len(missing) else data
+    out = out.sort_values("start_year", ignore_index=True)
+    out["source_row"] = out["source_row"].astype("Int64")
+    columns = [c for c in out.columns if c not in SOURCE_COLUMNS]
+    return out[[*columns, *SOURCE_COLUMNS]]
+
+
 def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 4: sexual communication with a child offences by year, from the published
     figures, with the number of forces responding marked on each bar.
 
-    ``table`` has ``period_label``, ``offences``, ``forces_responding`` (may be empty) and
-    ``forces_note``, annual periods only, in time order. Every column, ``source_table``
-    and ``source_row`` last, passes through to the data.
+    The bars stand on a time axis, one place for each year the periods start in, so a year with
+    no published figure is a gap marked "not available" (seaborn's bar plot, in the order of
+    the years, leaves it empty). ``table`` has ``period_label``, ``period_start``,
+    ``start_year``, ``offences``, ``forces_responding`` (may be empty) and ``forces_note``,
+    annual periods only, in time order. Every column passes through to the data, with a row for
+    each missing year (``available`` False, no source) and ``source_table`` and ``source_row``
+    last.
     """
     c = colours()
-    data = table.reset_index(drop=True)
-    first, last = data.iloc[0], data.iloc[-1]
+    data = series_years(table)
+    shown = data[data["available"]]
+    first, last = shown.iloc[0], shown.iloc[-1]
     verb = "rose" if last["offences"] > first["offences"] else "fell"
     title = (
         f"Recorded sexual communication offences {verb} from {first['offences']:,.0f} in "
@@ -334,31 +321,66 @@ def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame
         "The forces differ between years, so the series is not like-for-like.",
         SOURCE_PUBLISHED,
     ]
-    fig, ax = new_figure(2.6, title, subtitle, notes, simulated=False, left_in=0.75)
-    x = np.arange(len(data))
-    ax.bar(x, data["offences"], color=c["dark_blue"], width=0.65)
-    for xi, (_, row) in zip(x, data.iterrows(), strict=True):
+    if not data["available"].all():
+        notes.insert(
+            1,
+            "Each bar stands at the year its period starts; a year marked "
+            f"'{NOT_AVAILABLE}' has no annual figure in the published series.",
+        )
+    left_in, right_in, plot_in = 0.75, 0.3, 2.6
+    slot_in = (WIDTH_IN - left_in - right_in) / len(data)
+    ticks = spaced_labels(list(data["period_label"]), slot_in, 9)
+    lines = max(t.count("\n") + 1 for t in ticks)
+    fig, ax = new_figure(
+        plot_in, title, subtitle, notes, False, left_in, right_in, bottom_axis_in=0.2 + 0.16 * lines
+    )
+    order = [str(y) for y in data["start_year"]]
+    bars = shown.assign(year=shown["start_year"].astype(str))
+    sns.barplot(
+        data=bars,
+        x="year",
+        y="offences",
+        order=order,
+        color=c["dark_blue"],
+        saturation=1,
+        width=0.65,
+        errorbar=None,
+        ax=ax,
+    )
+    # The note above each bar (forces responding), or in a gap, wrapped to its slot or, in a
+    # slot too narrow for its words, turned upright; the plot leaves room for the tallest.
+    room = slot_in * 0.95
+    above = {}
+    for xi, (_, row) in enumerate(data.iterrows()):
         responded = row["forces_responding"]
-        label = (
-            f"{int(responded)} forces"
-            if pd.notna(responded) and str(responded) != ""
-            else (row["forces_note"] or "not stated")
-        )
-        ax.text(
-            xi,
-            row["offences"] + data["offences"].max() * 0.015,
-            "\n".join(wrap(label, 0.75, 8)),
-            ha="center",
-            va="bottom",
-            fontsize=8,
-        )
-    ax.set_xticks(x, ["\n".join(wrap(p, 0.7, 9)) for p in data["period_label"]], fontsize=9)
-    ax.set_ylim(0, data["offences"].max() * 1.22)
-    ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        if not row["available"]:
+            label = NOT_AVAILABLE
+        elif pd.notna(responded) and str(responded) != "":
+            label = f"{int(responded)} forces"
+        else:
+            label = row["forces_note"] or "not stated"
+        above[xi] = fitted_note(label, room, 8)
+    top = float(shown["offences"].max())
+    headroom_in = max(note_height_in(t, r, 8) for t, r in above.values()) + 0.15
+    ax.set_ylim(0, top / (1 - min(0.6, headroom_in / plot_in)))
+    for xi, (_, row) in enumerate(data.iterrows()):
+        text, rotation = above[xi]
+        common = {"ha": "center", "va": "bottom", "fontsize": 8, "rotation": rotation}
+        if row["available"]:
+            ax.text(xi, row["offences"] + top * 0.015, text, **common)
+        else:
+            ax.text(xi, top * 0.03, text, color="0.3", style="italic", **common)
+    ax.set_xticks(range(len(data)), ticks, fontsize=9)
+    ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: count_text(v)))
+    ax.set_xlabel("")
     ax.set_ylabel("Offences recorded")
     alt = (
         "Bar chart of sexual communication with a child offences recorded by police each year. "
-        + "; ".join(f"{row['period_label']}: {row['offences']:,.0f}" for _, row in data.iterrows())
+        + "; ".join(
+            f"{row['period_label']}: "
+            + (f"{row['offences']:,.0f}" if row["available"] else NOT_AVAILABLE)
+            for _, row in data.iterrows()
+        )
         + ". The number of forces responding differs between years."
     )
     return fig, data, alt

@@ -131,9 +131,30 @@ def regions_input(regional: pd.DataFrame) -> pd.DataFrame:
 
 
 def series_input(series: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 4: the annual periods of the published series, in time order."""
+    """Rows of figure 4: the annual periods of the published series, in time order, each with
+    the year it starts in (``start_year``), the place of its bar on the chart's time axis.
+    """
     data = series[series["annual"].astype(str) == "True"].copy()
     data["forces_note"] = data["forces_note"].fillna("")
+    starts = pd.to_datetime(data["period_start"], format="%Y-%m-%d", errors="coerce")
+    for label in data.index[starts.isna()]:
+        raise InputError(
+            source_table("series"),
+            f"row {int(label) + 2}, column period_start",
+            f"'{data.loc[label, 'period_start']}' is not a date written as YYYY-MM-DD",
+            "write the first day of the period as YYYY-MM-DD in step 20's series table",
+        )
+    data["start_year"] = starts.dt.year.astype(int)
+    repeated = data[data["start_year"].duplicated(keep=False)]
+    if len(repeated):
+        rows = ", ".join(str(int(label) + 2) for label in repeated.index)
+        raise InputError(
+            source_table("series"),
+            f"rows {rows}, column period_start",
+            f"two annual periods start in {repeated['start_year'].iloc[0]}, and the chart has one "
+            "bar for each year",
+            "keep one annual period for each year (mark the others annual=False)",
+        )
     return with_source(data, "series").sort_values("period_start")
 
 

@@ -1,6 +1,7 @@
 """A finished figure rendered to the bytes of its SVG, PNG and PDF files, the same bytes on
-every machine: no dates or software versions inside, and the PNG rasterised from the SVG by
-resvg with the bundled fonts only.
+every machine: no dates or software versions inside, and both PNGs (for screens at 100 dots
+per inch, and ``-print.png`` for print at 200) rasterised from the SVG by resvg with the
+bundled fonts only.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import re
 import matplotlib as mpl
 import resvg_py
 
-from src.figures.style import DPI, FONT_FILES, SVG_HASHSALT
+from src.figures.style import DPI, FONT_FILES, PRINT_DPI, SVG_HASHSALT
+
+#: What ends the name of each file of a figure, after its stem, in the order they are listed.
+SUFFIXES = (".svg", ".png", "-print.png", ".pdf")
 
 PDF_METADATA = {"Creator": None, "Producer": None, "CreationDate": None}
 SVG_METADATA = {"Date": None}
@@ -44,12 +48,16 @@ def svg_to_png(svg: bytes, dpi: float = DPI) -> bytes:
 
 
 def render(fig) -> dict[str, bytes]:
-    """The figure as SVG, PNG and PDF bytes, with no dates or software versions inside."""
+    """The figure's files by what ends their names (:data:`SUFFIXES`): SVG, PNG at
+    :data:`~src.figures.style.DPI`, PNG for print at :data:`~src.figures.style.PRINT_DPI`
+    (both drawn from the SVG) and PDF, with no dates or software versions inside.
+    """
     out = {}
     with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
         for fmt, metadata in (("svg", SVG_METADATA), ("pdf", PDF_METADATA)):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
-            out[fmt] = buffer.getvalue()
-    out["png"] = svg_to_png(out["svg"])
-    return {fmt: out[fmt] for fmt in ("svg", "png", "pdf")}
+            out[f".{fmt}"] = buffer.getvalue()
+    out[".png"] = svg_to_png(out[".svg"])
+    out["-print.png"] = svg_to_png(out[".svg"], PRINT_DPI)
+    return {suffix: out[suffix] for suffix in SUFFIXES}

@@ -1,10 +1,11 @@
 """The orchestrator of step 30 and the only module of it that touches files: it reads the
 tables of step 20 from ``<output_dir>/tables/``, writes each chart as ``<stem>.svg``,
-``.png``, ``.pdf``, ``.csv`` (the data behind it) and ``.txt`` (its alt text), and shows the
-saved SVG in the notebook.
+``.png`` (100 dots per inch, for screens), ``-print.png`` (200 dots per inch, for print),
+``.pdf``, ``.csv`` (the data behind it) and ``.txt`` (its alt text), and shows the saved SVG in
+the notebook.
 
-:func:`save_figure` writes SVG, PNG and PDF byte-deterministically, with the data behind the
-chart as CSV and its alt text as a text file.
+:func:`save_figure` writes SVG, both PNGs and PDF byte-deterministically, with the data behind
+the chart as CSV and its alt text as a text file.
 """
 
 from __future__ import annotations
@@ -14,26 +15,36 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from src.errors import InputError
 from src.figures.rendering import render
-from src.helpers import csv_text, write_many
+from src.helpers import csv_text, rel, write_many
 
 
 def read_tables(tables_dir: Path | str) -> dict[str, pd.DataFrame]:
     """The CSV tables notebook 20 wrote, by name, each with its default index: it numbers the
     data rows from 0, which the ``*_input`` functions turn into each row's ``source_row``.
+    A folder without the build's tables (``build.csv``) stops with the step to run first.
     """
+    if not (Path(tables_dir) / "build.csv").is_file():
+        raise InputError(
+            rel(tables_dir),
+            "",
+            "this build has no tables (no build.csv): step 20 has not been run for it",
+            "run notebooks/20-findings.ipynb with the same output_dir first (make does)",
+        )
     return {
         p.stem: pd.read_csv(p, keep_default_na=True) for p in sorted(Path(tables_dir).glob("*.csv"))
     }
 
 
 def save_figure(fig, stem: Path | str, data: pd.DataFrame, alt_text: str) -> list[Path]:
-    """Write ``<stem>.svg``, ``.png``, ``.pdf``, ``.csv`` (the data behind the chart) and
-    ``.txt`` (its alt text), all or none, leaving unchanged files untouched.
+    """Write ``<stem>.svg``, ``.png``, ``-print.png`` (the PNG at 200 dots per inch, for
+    print), ``.pdf``, ``.csv`` (the data behind the chart) and ``.txt`` (its alt text), all or
+    none, leaving unchanged files untouched. Returns the paths written, sorted.
     """
     stem = Path(stem)
     files: dict[Path, str | bytes] = {
-        stem.with_suffix(f".{fmt}"): content for fmt, content in render(fig).items()
+        stem.with_name(stem.name + suffix): content for suffix, content in render(fig).items()
     }
     files[stem.with_suffix(".csv")] = csv_text(data)
     files[stem.with_suffix(".txt")] = alt_text.strip() + "\n"

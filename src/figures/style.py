@@ -5,11 +5,13 @@ Every chart has a title that states the finding (computed from the numbers, neve
 subtitle with the measure, place and period, direct labels rather than a legend, a source
 note, and the label "Per-force returns are simulated" when it is built from the returns. Charts
 are 6 inches wide and saved at 100 dots per inch, so the PNG is 600 pixels wide (the ONS limit
-for images) and the text stays readable at that width.
+for images) and the text stays readable at that width; a copy for print is saved at 200 dots
+per inch (1,200 pixels wide). Tick labels are spaced so that no two overprint.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import matplotlib as mpl
@@ -21,6 +23,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 SIMULATED_LABEL = "Per-force returns are simulated"
 WIDTH_IN = 6.0
 DPI = 100
+PRINT_DPI = 200
 FONT_SIZE = 11
 TITLE_SIZE = 13
 SUBTITLE_SIZE = 10.5
@@ -92,6 +95,79 @@ def wrap(
         else:
             lines.append(word)
     return lines or [""]
+
+
+#: The least room between two tick labels, in inches: of a log axis, and of evenly spaced
+#: slots (each label kept within its own slot, less this).
+TICK_GAP_IN = 0.12
+SLOT_GAP_IN = 0.06
+#: The steps within a decade a log axis may mark, densest first.
+LOG_STEPS = ((1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 5), (1, 3), (1,))
+
+
+def count_text(value: float) -> str:
+    """A count as a tick label: whole, with thousands separated."""
+    return f"{value:,.0f}"
+
+
+def log_ticks(low: float, high: float, length_in: float, fontsize: float) -> list[float]:
+    """The major ticks of a log axis from ``low`` to ``high`` drawn ``length_in`` inches long:
+    the densest steps of :data:`LOG_STEPS` (then every second, third ... power of ten) whose labels
+    (as :func:`count_text` writes them, measured in the current font) leave at least
+    :data:`TICK_GAP_IN` between each other, so that no two overprint.
+    """
+    span = math.log10(high) - math.log10(low)
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    choices = [(steps, 1) for steps in LOG_STEPS]
+    choices += [((1,), stride) for stride in range(2, last - first + 1)]
+    ticks: list[float] = []
+    for steps, stride in choices:
+        ticks = [
+            step * 10.0**exponent
+            for exponent in range(first, last + 1)
+            if exponent % stride == 0
+            for step in steps
+            if low <= step * 10.0**exponent <= high
+        ]
+        at = [length_in * (math.log10(t) - math.log10(low)) / span for t in ticks]
+        half = [text_width_in(count_text(t), fontsize) / 2 for t in ticks]
+        if all(
+            at[i + 1] - at[i] >= half[i] + half[i + 1] + TICK_GAP_IN for i in range(len(at) - 1)
+        ):
+            return ticks
+    return ticks[:1]
+
+
+def spaced_labels(labels: list[str], slot_in: float, fontsize: float) -> list[str]:
+    """Labels for evenly spaced ticks ``slot_in`` inches apart, each wrapped to its room: every
+    tick's when every wrapped label fits its slot, else every second's (or third's ...), the
+    others left blank, so that no two overprint.
+    """
+    for stride in range(1, len(labels) + 1):
+        room = stride * slot_in - SLOT_GAP_IN
+        lines = [wrap(label, room, fontsize) for label in labels[::stride]]
+        if all(text_width_in(line, fontsize) <= room for label in lines for line in label):
+            break
+    return [
+        "\n".join(wrap(label, room, fontsize)) if i % stride == 0 else ""
+        for i, label in enumerate(labels)
+    ]
+
+
+def fitted_note(text: str, width_in: float, fontsize: float) -> tuple[str, int]:
+    """``text`` wrapped to ``width_in`` inches, with no rotation, when every line fits; else on
+    one line turned upright (rotation 90), for a note above a narrow bar."""
+    lines = wrap(text, width_in, fontsize)
+    if all(text_width_in(line, fontsize) <= width_in for line in lines):
+        return "\n".join(lines), 0
+    return str(text), 90
+
+
+def note_height_in(text: str, rotation: int, fontsize: float) -> float:
+    """How tall a note from :func:`fitted_note` stands, in inches."""
+    if rotation:
+        return text_width_in(text, fontsize)
+    return (text.count("\n") + 1) * fontsize * 1.2 / 72
 
 
 def percent(value: float, places: int = 1) -> str:

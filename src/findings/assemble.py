@@ -23,7 +23,7 @@ from src.findings.national import (
     whatsapp_table,
     withheld_table,
 )
-from src.findings.params import Inputs, Params
+from src.findings.params import Inputs, Params, check_exclude_forces
 from src.findings.published import compare_published, consistency_table, published_for_wave
 from src.findings.shares import (
     NAMED_PLATFORMS,
@@ -49,12 +49,15 @@ class Findings:
     #: Every published figure against the exact computed value (before disclosure control of
     #: the force rows): for checks, never published as it is.
     comparison: pd.DataFrame
+    #: Who publishes the workbook and the date of this edition, as read with the inputs.
+    publication: object = None
 
 
 def build(inputs: Inputs, params: Params) -> Findings:
     """Every table and sentence of the findings for ``params``."""
     ref = inputs.reference
     wave = ref.wave(params.wave)
+    check_exclude_forces(params, inputs.coverage, ref.forces)
     as_of = as_of_date(params.owner_as_of, wave["end"])
     owned = owner_group(ref.ownership, as_of)
     unknown_platforms = tuple(ref.platforms.loc[ref.platforms["kind"] == "unknown", "platform"])
@@ -113,6 +116,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
         text=text,
         groups=groups,
         comparison=exact_comparison,
+        publication=inputs.publication,
     )
 
 

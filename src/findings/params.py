@@ -1,14 +1,21 @@
-"""What a build takes: the parameters a researcher varies and the inputs read from files."""
+"""What a build takes: the parameters a researcher varies and the inputs read from files, and
+the checks of the parameters against those inputs (:func:`check_exclude_forces`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from src.data.reference import Reference
+from src.errors import InputError
 from src.findings.shares import normalise_treatment
+from src.vocab import OUTCOMES_WITH_DATA
+
+if TYPE_CHECKING:
+    from src.findings.workbook import Publication
 
 
 @dataclass(frozen=True)
@@ -56,3 +63,49 @@ class Inputs:
     series: pd.DataFrame
     context: pd.DataFrame
     files: list[Path] = field(default_factory=list)
+    #: Who publishes the workbook and the date of this edition (``publication.yaml``).
+    publication: Publication | None = None
+
+
+def excludable_forces(coverage: pd.DataFrame, wave: str) -> list[str]:
+    """The forces a build of ``wave`` can leave out: those whose answer holds counts
+    (``coverage.csv``'s outcome is one of :data:`~src.vocab.OUTCOMES_WITH_DATA`), sorted."""
+    rows = coverage[(coverage["wave"] == wave) & coverage["outcome"].isin(OUTCOMES_WITH_DATA)]
+    return sorted(set(rows["force"]))
+
+
+def check_exclude_forces(params: Params, coverage: pd.DataFrame, forces: pd.DataFrame) -> None:
+    """Stop with an :class:`~src.errors.InputError` if ``params.exclude_forces`` names anything
+    but a force that sent data for the build's wave: leaving out a force that sent nothing (or
+    a misspelt one) would change nothing, and the build would say it left it out.
+
+    ``coverage`` is ``coverage.csv``; ``forces`` is the reference table of forces.
+    """
+    allowed = excludable_forces(coverage, params.wave)
+    bad = [force for force in params.exclude_forces if force not in allowed]
+    if not bad:
+        return
+    known = set(forces["force"])
+    in_wave = coverage[coverage["wave"] == params.wave]
+    outcomes = dict(zip(in_wave["force"], in_wave["outcome"], strict=True))
+    reasons = []
+    for force in bad:
+        if force not in known:
+            reasons.append(f"'{force}' is not a force (data/reference/forces.csv)")
+        elif force not in outcomes:
+            reasons.append(f"'{force}' was not asked in wave {params.wave}")
+        else:
+            reasons.append(
+                f"'{force}' sent no platform counts in wave {params.wave} (its outcome in "
+                f"data/processed/coverage.csv is '{outcomes[force]}')"
+            )
+    can = ", ".join(allowed) if allowed else "none (no force sent counts in this wave)"
+    raise InputError(
+        "parameters",
+        "exclude_forces",
+        "only a force that sent platform counts can be left out: " + "; ".join(reasons),
+        "edit exclude_forces in the parameters file (params/variants/<name>.yaml, or the "
+        "parameters cell of notebooks/20-findings.ipynb): remove "
+        + ", ".join(f"'{force}'" for force in bad)
+        + f". The forces that can be left out of wave {params.wave} are: {can}",
+    )

@@ -12,18 +12,27 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from src.data.reference import load_reference
 from src.errors import InputError
 from src.findings.assemble import Findings
 from src.findings.params import Inputs
-from src.findings.workbook import Sheet, findings_workbook, workbook_bytes
-from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, rel, write_many
+from src.findings.workbook import (
+    Publication,
+    Sheet,
+    findings_workbook,
+    publication_from,
+    workbook_bytes,
+)
+from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, load_yaml, rel, write_many
 
 PUBLISHED = RAW / "published"
 RELEASE_FILE = "release_2021_03.csv"
 SERIES_FILE = "sexual_communication_series.csv"
 CONTEXT_FILE = "context.csv"
+#: Who publishes the workbook, a contact, and the date of this edition (set by hand).
+PUBLICATION_FILE = "publication.yaml"
 
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -66,7 +75,25 @@ def load_inputs(
         series=series,
         context=context,
         files=[*files, Path(reference_dir)],
+        publication=read_publication(Path(reference_dir)),
     )
+
+
+def read_publication(reference_dir: Path = REFERENCE) -> Publication:
+    """``data/reference/publication.yaml``, checked."""
+    path = Path(reference_dir) / PUBLICATION_FILE
+    if not path.is_file():
+        raise InputError(
+            rel(path),
+            "",
+            "the file is missing",
+            "restore it from git: it names the workbook's publisher, contact and date",
+        )
+    try:
+        data = load_yaml(path)
+    except yaml.YAMLError as error:
+        raise InputError(rel(path), "", f"not valid YAML: {error}", "fix the YAML syntax") from None
+    return publication_from(data, rel(path))
 
 
 def _numbers(column: pd.Series, path: Path, name: str) -> pd.Series:
@@ -92,7 +119,7 @@ def write_tables(findings: Findings, tables_dir: Path | str) -> list[Path]:
     files: dict[Path, str | bytes] = {
         tables_dir / f"{name}.csv": csv_text(table) for name, table in findings.tables.items()
     }
-    files[tables_dir / "findings.xlsx"] = findings_workbook(findings)
+    files[tables_dir / "findings.xlsx"] = findings_workbook(findings, findings.publication)
     write_many(files)
     return sorted(files)
 

@@ -4,9 +4,11 @@ and tagged with their source value, and figures as data URIs."""
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 from src.errors import InputError
 from src.report.numbers import (
@@ -21,6 +23,22 @@ from src.report.numbers import (
 )
 from src.vocab import PERCENT_PLACES
 
+#: A cited site given without its scheme (``daventryexpress.co.uk``).
+BARE_SITE = re.compile(r"^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+
+
+def source_links(field: str) -> list[dict]:
+    """The links of a source field (``source_url``): one per site, for a field that names
+    several separated by ``;``; a site given without its scheme is linked over https. A part
+    that is neither a URL nor a site is left out."""
+    links = []
+    for part in (p.strip() for p in str(field).split(";")):
+        if re.fullmatch(r"https?://[^\s;]+", part):
+            links.append({"href": part, "text": part})
+        elif BARE_SITE.match(part):
+            links.append({"href": f"https://{part}", "text": part})
+    return links
+
 
 @dataclass(frozen=True)
 class Col:
@@ -31,7 +49,9 @@ class Col:
     row's ``unit`` column); ``sdc`` (a count below national level, after the output rule);
     ``number`` (any other number, as many decimals as given up to two);
     ``redacted`` (a count already made safe by the findings, empty where it was redacted);
-    ``int``; ``url`` (a link). ``places`` overrides the decimal places of a percentage.
+    ``int``; ``url`` (a link to each site named, separated by ``;``); ``path`` (a file name,
+    which may wrap after each separator).
+    ``places`` overrides the decimal places of a percentage.
     """
 
     name: str
@@ -42,6 +62,12 @@ class Col:
     places: int | None = None
     wide: bool = False
 
+
+#: A table with this many columns or more may take the window's whole width.
+FULL_WIDTH_COLUMNS = 13
+#: A text column of a table the report has no layout for is given room (``wide``) when a
+#: value is longer than this.
+LONG_TEXT = 60
 
 NUMERIC = {"count", "number", "percent", "points", "unit", "sdc", "int", "redacted"}
 
@@ -78,8 +104,16 @@ def _cell(col: Col, value: str, row: pd.Series) -> dict:
         "header": col.header,
         "numeric": col.kind in NUMERIC,
         "wide": col.wide,
-        "url": value if col.kind == "url" and value.startswith("http") else "",
+        "label": col.label,
+        "links": _links(value) if col.kind == "url" else [],
     }
+
+
+def _links(value: str) -> list[dict]:
+    """A url cell's links: one per site it names, when every part of it is a site."""
+    parts = [p for p in value.split(";") if p.strip()]
+    links = source_links(value)
+    return links if parts and len(links) == len(parts) else []
 
 
 def html_table(
@@ -90,9 +124,12 @@ def html_table(
     source: str | None,
     note: str = "",
     rows: pd.Index | None = None,
+    full: bool | None = None,
 ) -> dict:
     """A table as the template draws it. ``source`` is the CSV the cells come from (each cell
-    then carries its row and column), or None for a table derived here."""
+    then carries its row and column), or None for a table derived here. A ``full`` table (by
+    default, one of ``FULL_WIDTH_COLUMNS`` columns or more) may take the window's whole width
+    rather than the text column's."""
     missing = [c.name for c in columns if c.name not in df.columns]
     if missing:
         raise InputError(
@@ -117,6 +154,7 @@ def html_table(
         "source": source,
         "note": note,
         "derived": False,
+        "full": len(columns) >= FULL_WIDTH_COLUMNS if full is None else full,
         "columns": [{"label": c.label, "numeric": c.kind in NUMERIC} for c in columns],
         "rows": body,
     }
@@ -124,7 +162,8 @@ def html_table(
 
 def generic_columns(df: pd.DataFrame) -> list[Col]:
     """Columns of a table the report has no layout for: true/false as yes/no, numbers as
-    numbers, the rest as text; the first column heads each row."""
+    numbers, ``*_url`` as links, file and table names (``*_file``, ``*_table``, ``*path``) as
+    paths, the rest as text (given room when it is long); the first column heads each row."""
     cols = []
     for i, name in enumerate(df.columns):
         values = [v for v in df[name] if v != ""]
@@ -133,7 +172,12 @@ def generic_columns(df: pd.DataFrame) -> list[Col]:
             kind = "bool"
         elif values and all(number(v) is not None for v in values):
             kind = "number"
-        cols.append(Col(name, name.replace("_", " ").capitalize(), kind, i == 0))
+        elif name == "url" or name.endswith("_url"):
+            kind = "url"
+        elif name.endswith(("_file", "_table", "path")):
+            kind = "path"
+        wide = kind == "text" and max(map(len, values), default=0) > LONG_TEXT
+        cols.append(Col(name, name.replace("_", " ").capitalize(), kind, i == 0, wide=wide))
     return cols
 
 
@@ -153,6 +197,16 @@ def derived_table(
     table = html_table(text, cols, table_id, caption, None, note)
     table["derived"] = True
     return table
+
+
+#: Where a displayed file name may wrap: after each of these characters.
+SEPARATORS = re.compile(r"([/_.\-])(?=.)")
+
+
+def wbr(text: object) -> Markup:
+    """``text`` escaped for HTML with a ``<wbr>`` after each ``/``, ``_``, ``-`` and ``.``
+    (except at the end), so that a long file name wraps at its separators, never mid-word."""
+    return Markup(SEPARATORS.sub(r"\1<wbr>", str(escape(str(text)))))
 
 
 def data_uri(data: bytes, mime: str) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from src import sdc
 from src.report.derived import ints
-from src.report.html import data_uri, generic_columns, html_table
+from src.report.html import Col, data_uri, generic_columns, html_table, source_links
 from src.report.numbers import REDACTED
 from src.report.prose import (
     headline_numbers,
@@ -54,6 +54,11 @@ def figures_for_page(inputs: Inputs, paths: Paths) -> list[dict]:
                 "title": figure_title(fig["stem"], names),
                 "src": data_uri(fig["image_bytes"], fig["mime"]),
                 "alt": fig["alt"],
+                "full_size": [
+                    {"format": f.suffix[1:].upper(), "href": paths.link(f)}
+                    for f in fig["full_size"]
+                ],
+                "folder": paths.name(paths.figures) + "/",
                 "data_name": paths.name(fig["data_path"]),
                 "data_link": paths.link(fig["data_path"]),
                 "data_uri": data_uri(fig["data_bytes"], "text/csv;charset=utf-8"),
@@ -71,7 +76,8 @@ def figures_for_page(inputs: Inputs, paths: Paths) -> list[dict]:
 
 
 def sources(published: dict[str, pd.DataFrame]) -> list[dict]:
-    """Every source the published figures cite, once, in order of date then title."""
+    """Every source the published figures cite, once, in order of date then title, with its
+    links (one per site it names)."""
     rows = []
     for name, df in published.items():
         for _, row in df.iterrows():
@@ -90,10 +96,27 @@ def sources(published: dict[str, pd.DataFrame]) -> list[dict]:
         .agg(lambda f: ", ".join(sorted(set(f))))
         .reset_index()
     )
-    return grouped.to_dict("records")
+    out = grouped.to_dict("records")
+    for source in out:
+        source["links"] = source_links(source["url"])
+        source["one_link"] = len(source["links"]) == 1 and source["links"][0]["text"] == (
+            source["url"].strip()
+        )
+    return out
 
 
-def provenance_rows(inputs: Inputs) -> list[dict]:
+PROVENANCE_COLUMNS = [
+    Col("folder", "Folder", "path", header=True),
+    Col("step", "Step"),
+    Col("raw", "Raw inputs", "int"),
+    Col("simulated", "Of which simulated", "int"),
+    Col("reference", "Reference files", "int"),
+    Col("outputs", "Outputs", "int"),
+]
+
+
+def provenance_table(inputs: Inputs) -> dict:
+    """What each output folder's PROVENANCE.json records, one row a folder."""
     rows = []
     for folder, record in sorted(inputs.provenance.items()):
         raw = record.get("inputs", {}).get("raw", [])
@@ -101,21 +124,35 @@ def provenance_rows(inputs: Inputs) -> list[dict]:
             {
                 "folder": folder,
                 "step": record.get("step", ""),
-                "raw": len(raw),
-                "simulated": record.get("simulated_raw_inputs", 0),
-                "reference": len(record.get("inputs", {}).get("reference", [])),
-                "outputs": len(record.get("outputs", [])),
+                "raw": str(len(raw)),
+                "simulated": str(record.get("simulated_raw_inputs", 0)),
+                "reference": str(len(record.get("inputs", {}).get("reference", []))),
+                "outputs": str(len(record.get("outputs", []))),
             }
         )
-    return rows
+    frame = pd.DataFrame(rows, columns=[c.name for c in PROVENANCE_COLUMNS])
+    return html_table(
+        frame, PROVENANCE_COLUMNS, "table-provenance", "Provenance of each output folder", None
+    )
 
 
 def environment(inputs: Inputs) -> dict:
-    """Python and package versions as the findings' provenance records them."""
+    """Python and the packages that made the outputs, as the provenance of the folders the
+    report reads records them (every package any of them names, with every version seen)."""
+    pythons: set[str] = set()
+    packages: dict[str, set[str]] = {}
     for record in inputs.provenance.values():
-        if "environment" in record:
-            return record["environment"]
-    return {}
+        env = record.get("environment", {})
+        if env.get("python"):
+            pythons.add(str(env["python"]))
+        for name, version in env.get("packages", {}).items():
+            packages.setdefault(name, set()).add(str(version))
+    if not pythons and not packages:
+        return {}
+    return {
+        "python": " or ".join(sorted(pythons)),
+        "packages": {n: " or ".join(sorted(v)) for n, v in sorted(packages.items())},
+    }
 
 
 # --- The page -------------------------------------------------------------------------------
@@ -164,7 +201,7 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "withheld_known_cells": withheld_known_cells(t["withheld"]),
         "forces_withholding": int((withheld > 0).sum()),
         "denominator": published_totals(t["published_consistency"]),
-        "provenance": provenance_rows(inputs),
+        "provenance": provenance_table(inputs) if inputs.provenance else None,
         "environment": environment(inputs),
         "links": {
             "processed": paths.link(paths.processed),

@@ -16,7 +16,8 @@ How the tables reach the page, so that a test can check every cell against its s
   :func:`src.report.numbers.measure_key` of its row of ``reports/tables/headline.csv``.
 
 Figures are inlined as data URIs (SVG, or PNG when there is no SVG), with their alt text as the
-``alt`` attribute and as a caption, and their data as a table and a download link.
+``alt`` attribute (only there: the caption names the figure and links to it at full size, to the
+committed SVG, PNG and PDF beside the report), and their data as a table and a download link.
 
 This module is the step's orchestrator and the only one that reads or writes files: it loads
 every input, renders the page (:mod:`src.report.page`) and writes it, and it reads the tables
@@ -37,11 +38,14 @@ from src.errors import InputError
 from src.helpers import PROCESSED, RAW, REFERENCE, REPORTS, ROOT, write_text
 from src.provenance import FILENAME as PROVENANCE_FILE
 from src.report import readme
+from src.report.html import wbr
 from src.report.page import context, render
 from src.report.sections import FINDINGS_TABLES
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "report.html.j2"
+#: The files of a figure the page links to at full size, in this order.
+FULL_SIZE = ("svg", "png", "pdf")
 
 # --- Inputs ---------------------------------------------------------------------------------
 
@@ -123,12 +127,17 @@ def load(paths: Paths) -> Inputs:
     return Inputs(processed, tables, published, reference, figures, provenance, files)
 
 
+#: The ending of a figure's print copy (``<stem>-print.png``, 200 dpi), written beside it.
+PRINT_SUFFIX = "-print"
+
+
 def load_figures(paths: Paths, files: list[Path]) -> list[dict]:
     """Each figure in ``reports/figures``: its image (SVG, else PNG), alt text and data (as a
-    table and as the file's bytes)."""
+    table and as the file's bytes). ``<stem>-print.png``, the 200 dpi copy for print, is a
+    version of figure ``<stem>``, not a figure of its own."""
     stems = sorted(
         {p.stem for p in paths.figures.glob("*.svg")}
-        | {p.stem for p in paths.figures.glob("*.png")}
+        | {p.stem for p in paths.figures.glob("*.png") if not p.stem.endswith(PRINT_SUFFIX)}
     )
     figures = []
     for stem in stems:
@@ -160,6 +169,9 @@ def load_figures(paths: Paths, files: list[Path]) -> list[dict]:
                 "stem": stem,
                 "image": image,
                 "image_bytes": image.read_bytes(),
+                "full_size": [
+                    f for f in (paths.figures / f"{stem}.{ext}" for ext in FULL_SIZE) if f.is_file()
+                ],
                 "mime": mime,
                 "alt": alt,
                 "data_path": data_path,
@@ -182,6 +194,7 @@ def environment_for_template() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["wbr"] = wbr
     return env
 
 

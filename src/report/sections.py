@@ -313,7 +313,7 @@ def processed_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         p["reconciliation"],
         [
             Col("force", "Force", "code", header=True, labels=force_names),
-            Col("source_file", "File (under data/raw)", wide=True),
+            Col("source_file", "File (under data/raw)", "path"),
             Col("table", "Table"),
             Col("block", "Block"),
             Col("total_source", "Total from"),
@@ -333,6 +333,7 @@ def processed_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         src["reconciliation"],
         "Counts per file are shown after the output rule; the exact counts, which restate the "
         "forces' own disclosures, are in data/processed/reconciliation.csv.",
+        full=True,
     )
     out["reconciliation_totals"] = derived_table(
         reconciliation_totals(p["reconciliation"]),

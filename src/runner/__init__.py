@@ -2,23 +2,44 @@
 papermill through an engine of its own, and the executed copy cleaned of what differs between
 runs. Used by ``scripts/run_notebook.py``; no step imports it.
 
-The face imports only the kernel side at once; papermill (``src.runner.notebooks``) is imported
-by :func:`run`, so that the kernel boots while papermill loads.
+The face imports only the kernel side at once; papermill (``src.runner.run``) is imported by
+:func:`main`, so that the kernel boots while papermill loads.
+
+A run that stops prints one message (``src.errors``): an InputError alone (exit 1), anything
+else as unexpected (exit 3), with the traceback in :func:`log_path`.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from src.errors import stops
 from src.runner.kernels import kernel_option, start, stop
 
-__all__ = ["kernel_option", "run", "start", "stop"]
+__all__ = ["kernel_option", "log_path", "main", "start", "stop"]
+
+#: The log of a run whose command line names no output notebook.
+FALLBACK_LOG = Path(__file__).resolve().parents[2] / "build" / "logs" / "run_notebook.log"
 
 
-def run(argv: list[str], manager) -> None:
-    """Run the notebook papermill's ``argv`` names on the started kernel ``manager``; the
-    kernel is shut down whatever happens."""
-    try:
-        from src.runner.notebooks import run as run_notebook
-    except BaseException:
-        stop(manager)
-        raise
-    run_notebook(argv, manager)
+def log_path(argv: list[str]) -> Path:
+    """Where a run that stops writes its traceback: beside the executed copy, OUTPUT with the
+    suffix ``.log`` (``build/notebooks/executed/10-clean.log`` under make)."""
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        return Path(argv[1]).with_suffix(".log")
+    return FALLBACK_LOG
+
+
+def main(argv: list[str]) -> int:
+    """Run the notebook papermill's ``argv`` names; the exit code (a stop exits through
+    ``SystemExit`` with its message printed). The kernel is shut down whatever happens."""
+    log = log_path(argv)
+    source = argv[0] if argv else "(no notebook)"
+    with stops(f"scripts/run_notebook.py {source}", log):
+        manager = start(kernel_option(argv))
+        try:
+            from src.runner.run import run  # papermill is imported while the kernel boots
+        except BaseException:
+            stop(manager)
+            raise
+        return run(argv, manager, log)

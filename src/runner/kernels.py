@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import os
 
+from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+
+from src.errors import InputError
 
 # nbclient starts its kernels with IPython's history kept in memory (its `ipython_hist_file`),
 # so nothing is written to the user's ~/.ipython; a kernel started here does the same.
@@ -38,11 +41,20 @@ def start(name: str) -> AsyncKernelManager:
 
     The kernel inherits this process's working directory and environment, as papermill's own
     kernels do; ``PYDEVD_DISABLE_FILE_VALIDATION`` is set first, as papermill's command line
-    sets it before starting one.
+    sets it before starting one. A kernel that is not installed is an InputError.
     """
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     manager = AsyncKernelManager(kernel_name=name)
-    run_sync(manager.start_kernel)(extra_arguments=list(EXTRA_ARGUMENTS))
+    try:
+        run_sync(manager.start_kernel)(extra_arguments=list(EXTRA_ARGUMENTS))
+    except NoSuchKernel:
+        raise InputError(
+            "scripts/run_notebook.py",
+            f"option -k {name}",
+            f"no Jupyter kernel named '{name}' is installed",
+            "run `make setup` (scripts/register_kernel.py registers the project's kernel in "
+            ".venv), or name an installed kernel (`.venv/bin/jupyter kernelspec list`)",
+        ) from None
     return manager
 
 

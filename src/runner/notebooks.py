@@ -7,26 +7,28 @@ chunks as the cell ends (nbclient's ``coalesce_streams``, which also puts stdout
 so the order no longer depends on timing), and :func:`finalise` removes the run metadata and
 renumbers the cell ids. Outputs and execution counts are kept (nbval needs both).
 
-The Makefile runs each notebook with ``scripts/run_notebook.py``: :func:`run` is papermill's own
-command line, on a kernel started before papermill was imported (``src.kernels``), followed by
-:func:`finalise_file`. ``python -m src.notebooks <executed.ipynb>`` finalises a notebook in place.
+The Makefile runs each notebook with ``scripts/run_notebook.py``: ``src.runner.run`` is
+papermill's own command line, on a kernel started before papermill was imported
+(``src.runner.kernels``) with the engine here, followed by :func:`finalise_file`; a notebook
+that stops is described by :func:`failure_text`. ``python -m src.runner.notebooks
+<executed.ipynb>`` finalises a notebook in place.
 """
 
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import DeadKernelError
 from nbstripout import strip_output
-from papermill.cli import papermill
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
+from papermill.exceptions import PapermillExecutionError, strip_color
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
-
-from src.runner import kernels
 
 ENGINE = "prestarted-kernel"
 
@@ -49,6 +51,25 @@ def finalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def finalise_file(path: Path | str) -> None:
     nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
     nbformat.write(finalise(nb), path)
+
+
+def failure_text(source: str, error: PapermillExecutionError) -> str:
+    """What the log of a notebook stopped by an exception in a cell holds: the cell, and the
+    kernel's traceback without its colours."""
+    traceback = strip_color("\n".join(error.traceback))
+    cell = textwrap.indent(error.source, "    ")
+    return (
+        f"{source} stopped at cell In [{error.exec_count}] with {error.ename}.\n\n"
+        f"The cell:\n{cell}\n\nTraceback, in the kernel:\n{traceback}\n"
+    )
+
+
+class KernelDiedError(RuntimeError):
+    """The kernel ended before the notebook did (out of memory, a crash in a library).
+
+    nbclient's ``DeadKernelError`` becomes this one so that the runner reports it as the
+    unexpected stop it is: papermill's command line would print its traceback itself.
+    """
 
 
 class PrestartedKernelEngine(NBClientEngine):
@@ -91,21 +112,13 @@ class PrestartedKernelEngine(NBClientEngine):
             shutdown_kernel="immediate",
         )
         client = PapermillNotebookClient(nb_man, km=cls.manager, **options)
-        return client.execute(cleanup_kc=True)
+        try:
+            return client.execute(cleanup_kc=True)
+        except DeadKernelError as error:
+            raise KernelDiedError(f"the kernel died while running the notebook: {error}") from error
 
 
 papermill_engines.register(ENGINE, PrestartedKernelEngine)
-
-
-def run(argv: list[str], manager: AsyncKernelManager) -> None:
-    """``papermill SOURCE OUTPUT [options]`` on the kernel ``manager`` has started, then
-    :func:`finalise_file` on OUTPUT. The kernel is shut down whatever happens."""
-    PrestartedKernelEngine.manager = manager
-    try:
-        papermill.main([*argv, "--engine", ENGINE], prog_name="papermill", standalone_mode=False)
-    finally:
-        kernels.stop(manager)
-    finalise_file(argv[1])
 
 
 if __name__ == "__main__":

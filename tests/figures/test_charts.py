@@ -1,4 +1,5 @@
-"""Tests for src/figures/charts.py: what each chart says, and which bars it shades."""
+"""Tests for src/figures/charts.py: what each chart says, where it puts its bars and ticks
+(figure 1, the platform shares, is tested in test_figures_shares.py)."""
 
 from __future__ import annotations
 
@@ -27,67 +28,72 @@ def texts(fig) -> str:
     return " ".join(" ".join(found).split())
 
 
-def shares_table():
+def series_table(labels, years, offences, month=4) -> pd.DataFrame:
+    """Rows shaped like figure 4's input: annual periods, one a year, in time order."""
     return pd.DataFrame(
         {
-            "group": ["facebook_owned", "instagram", "facebook_messenger", "whatsapp", "other"],
-            "label": [
-                "Facebook-owned apps",
-                "Instagram",
-                "Facebook or Messenger",
-                "WhatsApp",
-                "Other",
-            ],
-            "share": [61.7, 40.1, 14.2, 7.4, 38.3],
-            "bootstrap_low": [58.0, 36.0, 12.0, 6.0, 35.0],
-            "bootstrap_high": [65.0, 44.0, 16.0, 9.0, 42.0],
-            "in_owner_group": [True, True, True, True, False],
-            "source_table": "tables/uncertainty.csv",
-            "source_row": [2, 3, 4, 5, 7],
+            "period_label": labels,
+            "period_start": [f"{y}-{month:02d}-01" for y in years],
+            "offences": offences,
+            "forces_responding": 40,
+            "forces_note": "",
+            "start_year": years,
+            "source_table": "tables/series.csv",
+            "source_row": range(2, 2 + len(years)),
         }
     )
 
 
-def bar_colours(fig) -> list[tuple[float, ...]]:
-    """The fill colour of each bar of a chart's bar chart, top to bottom as drawn."""
-    bars = fig.axes[0].containers[0]
-    order = np.argsort([-bar.get_y() for bar in bars])
-    return [tuple(bars[i].get_facecolor()) for i in order]
+def bar_centres(ax) -> list[float]:
+    """Where each bar of an axes stands, left to right."""
+    return sorted(round(bar.get_x() + bar.get_width() / 2, 6) for bar in ax.patches)
 
 
-def test_platform_shares_shades_the_bars_the_data_marks_whatever_their_labels():
-    table = shares_table()
-    table["label"] = ["Meta's apps", "Insta", "Facebook and Messenger", "WhatsApp (Meta)", "Other"]
-    table["in_owner_group"] = [True, True, False, True, False]
-    fig, data, _ = charts.platform_shares(table, "Share of known instances", True)
-    owner = matplotlib.colors.to_rgba(style.colours()["dark_blue"])
-    grey = matplotlib.colors.to_rgba(style.colours()["grey"])
-    assert bar_colours(fig) == [owner, owner, grey, owner, grey]
-    assert list(data["in_owner_group"]) == [True, True, False, True, False]
-    assert list(data.columns[-3:]) == ["in_owner_group", "source_table", "source_row"]
+def test_series_leaves_a_labelled_gap_for_a_missing_year():
+    table = series_table(
+        ["2017/18", "year to April 2019", "2020/21"], [2017, 2018, 2020], [1, 2, 3]
+    )
+    fig, data, alt = charts.series(table, "Offences recorded")
+    ax = fig.axes[0]
+    assert bar_centres(ax) == [0, 1, 3]  # a place for each year, none for the missing one
+    ticks = [" ".join(t.get_text().split()) for t in ax.get_xticklabels()]
+    assert ticks == ["2017/18", "year to April 2019", "2019/20", "2020/21"]
+    marks = [t for t in ax.texts if " ".join(t.get_text().split()) == "not available"]
+    assert [t.get_position()[0] for t in marks] == [2]
+    assert "2019/20: not available; 2020/21: 3" in alt and "nan" not in alt.lower()
+    assert list(data["start_year"]) == [2017, 2018, 2019, 2020]
+    assert list(data["available"]) == [True, True, False, True]
+    assert list(data["source_row"].astype("object")) == [2, 3, pd.NA, 4]
+    assert data["source_table"].isna().tolist() == [False, False, True, False]
+    assert list(data.columns[-2:]) == ["source_table", "source_row"]
 
 
-def test_platform_shares_states_the_finding_and_labels_the_data():
-    fig, data, alt = charts.platform_shares(shares_table(), "Share of known instances", True)
-    words = texts(fig)
-    assert "62% of instances" in words  # 61.7 rounds to 62 in the title
-    for label in ("61.7%", "40.1%", "7.4%"):
-        assert label in words
-    assert style.SIMULATED_LABEL in words
-    assert fig.axes[0].get_legend() is None
-    assert "Facebook-owned apps 61.7%" in alt and style.SIMULATED_LABEL in alt
-    assert len(data) == 5
+def test_series_names_a_missing_calendar_year_as_a_calendar_year():
+    table = series_table(["2016", "2018"], [2016, 2018], [5.0, 6.0], month=1)
+    fig, _, alt = charts.series(table, "Offences recorded")
+    assert "2017: not available" in alt
+    assert bar_centres(fig.axes[0]) == [0, 2]
+
+
+def test_series_without_a_gap_has_a_bar_in_every_place():
+    table = series_table(["2020/21", "2021/22"], [2020, 2021], [1.0, 2.0])
+    fig, data, alt = charts.series(table, "Offences recorded")
+    assert bar_centres(fig.axes[0]) == [0, 1]
+    assert "not available" not in texts(fig) and "not available" not in alt
+    assert data["available"].all()
+
+
+def test_series_bars_keep_the_analysis_function_colour():
+    table = series_table(["2020/21", "2022/23"], [2020, 2022], [1.0, 2.0])
+    fig, _, _ = charts.series(table, "Offences recorded")
+    blue = matplotlib.colors.to_rgba(style.colours()["dark_blue"])
+    assert {tuple(bar.get_facecolor()) for bar in fig.axes[0].patches} == {blue}
 
 
 def test_chart_from_published_figures_only_is_not_labelled_simulated():
-    series = pd.DataFrame(
-        {
-            "period_label": ["2017/18", "2018/19"],
-            "offences": [3000.0, 4200.0],
-            "forces_responding": [pd.NA, 43],
-            "forces_note": ["44 forces asked", ""],
-        }
-    )
+    series = series_table(["2017/18", "2018/19"], [2017, 2018], [3000.0, 4200.0])
+    series["forces_responding"] = [pd.NA, 43]
+    series["forces_note"] = ["44 forces asked", ""]
     fig, _, alt = charts.series(series, "Offences recorded")
     words = texts(fig)
     assert style.SIMULATED_LABEL not in words
@@ -152,3 +158,23 @@ def test_funnel_data_keeps_each_force_s_source_row_after_dropping_and_sorting():
     assert list(data["force"]) == ["b", "c"]  # no instances: no point; sorted by force
     assert list(data["source_row"]) == [4, 2]
     assert list(data.columns[-2:]) == ["source_table", "source_row"]
+
+
+def test_funnel_log_axis_labels_only_spaced_major_ticks():
+    forces = pd.DataFrame(
+        {
+            "force": ["a", "b", "c"],
+            "force_name": ["A Police", "B Police", "C Police"],
+            "known": [20.0, 90.0, 300.0],
+            "facebook_owned": [10.0, 45.0, 150.0],
+            "source_table": "tables/forces.csv",
+            "source_row": [2, 3, 4],
+        }
+    )
+    fig, _, _ = charts.funnel(forces, 0.5, "Share by force", True)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    low, high = ax.get_xlim()
+    shown = [t for t in ax.xaxis.get_majorticklocs() if low <= t <= high]
+    assert shown == [20, 50, 100, 200]  # 16 to 375: 1-2-5 steps fit, every step does not
+    assert all(t.get_text() == "" for t in ax.xaxis.get_minorticklabels())

@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from src.errors import InputError  # noqa: E402
-from src.figures import charts, inputs, run, style  # noqa: E402
+from src.figures import charts, inputs, run, shares, style  # noqa: E402
 
 #: uncertainty.csv, in an order unlike the chart's, with the one row of another denominator.
 UNCERTAINTY = """\
@@ -105,7 +105,7 @@ def figures(tables) -> dict[str, pd.DataFrame]:
     """The data file of each figure, drawn from ``tables`` the way the notebook draws it."""
     sub = "A subtitle"
     drawn = {
-        "shares": charts.platform_shares(inputs.shares_input(tables["uncertainty"]), sub, True),
+        "shares": shares.platform_shares(inputs.shares_input(tables["uncertainty"]), sub, True),
         "funnel": charts.funnel(inputs.funnel_input(tables["forces"]), 0.5, sub, True),
         "regions": charts.regions(inputs.regions_input(tables["regional"]), sub, True),
         "series": charts.series(inputs.series_input(tables["series"]), sub),
@@ -124,7 +124,11 @@ def test_every_figure_s_data_ends_with_the_table_and_row_it_came_from(tables):
     }
     for figure, data in figures(tables).items():
         assert list(data.columns[-2:]) == ["source_table", "source_row"], figure
-        assert set(data["source_table"]) == {expected[figure]}, figure
+        assert set(data["source_table"].dropna()) == {expected[figure]}, figure
+        # Only a year the series lacks (drawn as a gap) has no source.
+        unsourced = data[data["source_table"].isna()]
+        assert unsourced.empty or not unsourced["available"].any(), figure
+        assert unsourced["source_row"].isna().all(), figure
 
 
 def test_source_row_is_the_line_of_the_source_table_each_row_came_from(tables):
@@ -145,9 +149,12 @@ def test_source_row_is_the_line_of_the_source_table_each_row_came_from(tables):
         source = line("regional", row["source_row"])
         assert (source["geography"], source["area"]) == ("region", row["area"])
         assert (source["platform_group"], source["unit"]) == ("facebook_owned", "percent")
-    assert list(data["series"]["source_row"]) == [3, 5, 2]
-    for _, row in data["series"].iterrows():
-        assert line("series", row["source_row"])["period_label"] == row["period_label"]
+    # 2017/18, the year to April 2019, the missing 2019/20 (a gap: no source), 2020/21.
+    assert list(data["series"]["source_row"].astype("object")) == [3, 5, pd.NA, 2]
+    for _, row in data["series"][data["series"]["available"]].iterrows():
+        source = line("series", row["source_row"])
+        assert source["period_label"] == row["period_label"]
+        assert int(source["period_start"][:4]) == row["start_year"]
     for _, row in data["whatsapp"].iterrows():
         assert line("whatsapp", row["source_row"])["measure"] == row["measure"]
 
@@ -168,18 +175,40 @@ def test_owner_group_comes_from_the_table_not_from_display_names(tables):
     uncertainty.loc[uncertainty["group"] == "whatsapp", "in_owner_group"] = False
     data = inputs.shares_input(uncertainty)
     assert list(data.loc[data["group"] == "whatsapp", "in_owner_group"]) == [False]
-    fig, _, _ = charts.platform_shares(data, "A subtitle", True)
+    fig, drawn, _ = shares.platform_shares(data, "A subtitle", True)
+    part_of = dict(zip(drawn["group"], drawn["part_of"], strict=True))
+    assert part_of["instagram"] == "facebook_owned"
+    assert part_of["whatsapp"] == "other"
+    # Drawn so: the owner's column stacks Instagram and Facebook or Messenger (then, in grey,
+    # the share no listed part holds); WhatsApp is stacked in the rest's column.
     ax = fig.axes[0]
-    label_at = {
-        round(tick.get_position()[1], 6): tick.get_text().strip() for tick in ax.get_yticklabels()
-    }
-    colour = {
-        label_at[round(bar.get_y() + bar.get_height() / 2, 6)]: bar.get_facecolor()
-        for bar in ax.containers[0]
-    }
-    owner = matplotlib.colors.to_rgba(style.colours()["dark_blue"])
-    assert colour["Instagram"] == owner
-    assert colour["WhatsApp"] != owner
+    heights: dict[float, list[float]] = {}
+    for bar in ax.patches:
+        heights.setdefault(round(bar.get_x(), 6), []).append(round(bar.get_height(), 2))
+    owner_column, rest_column = (heights[x] for x in sorted(heights))
+    assert owner_column == [34.02, 12.67, 6.2]
+    assert rest_column == [6.19, 40.92]
+
+
+def test_series_input_places_each_period_by_the_year_it_starts(tables):
+    data = inputs.series_input(tables["series"])
+    assert list(data["start_year"]) == [2017, 2018, 2020]
+    assert list(data.columns[-3:]) == ["start_year", "source_table", "source_row"]
+
+
+def test_two_annual_periods_starting_in_one_year_are_an_input_error(tables):
+    series = tables["series"].copy()
+    series.loc[series["period_label"] == "April to June 2020", "annual"] = True
+    with pytest.raises(InputError, match="rows 2, 4, column period_start") as raised:
+        inputs.series_input(series)
+    assert "two annual periods start in 2020" in str(raised.value)
+
+
+def test_a_period_start_that_is_not_a_date_is_an_input_error(tables):
+    series = tables["series"].copy()
+    series.loc[series["period_label"] == "2017/18", "period_start"] = "April 2017"
+    with pytest.raises(InputError, match="row 3, column period_start"):
+        inputs.series_input(series)
 
 
 def test_shares_input_needs_the_owner_group_column(tables):

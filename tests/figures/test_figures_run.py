@@ -14,7 +14,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from src.figures import charts, run, style  # noqa: E402
+from src.errors import InputError  # noqa: E402
+from src.figures import rendering, run, shares, style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +34,7 @@ def shares_table():
                 "Instagram",
                 "Facebook or Messenger",
                 "WhatsApp",
-                "Other",
+                "Other apps and platforms",
             ],
             "share": [61.7, 40.1, 14.2, 7.4, 38.3],
             "bootstrap_low": [58.0, 36.0, 12.0, 6.0, 35.0],
@@ -57,23 +58,40 @@ def test_read_tables_reads_every_csv_by_name_with_rows_numbered_from_zero(tmp_pa
 
 def test_save_figure_is_deterministic_600_pixels_and_complete(tmp_path):
     def draw():
-        fig, data, alt = charts.platform_shares(shares_table(), "Share of known instances", True)
+        fig, data, alt = shares.platform_shares(shares_table(), "Share of known instances", True)
         return fig, data, alt
 
     fig, data, alt = draw()
     paths = run.save_figure(fig, tmp_path / "shares", data, alt)
-    assert sorted(p.suffix for p in paths) == [".csv", ".pdf", ".png", ".svg", ".txt"]
-    first = {p.suffix: p.read_bytes() for p in paths}
+    assert [p.name for p in paths] == [
+        "shares-print.png",
+        "shares.csv",
+        "shares.pdf",
+        "shares.png",
+        "shares.svg",
+        "shares.txt",
+    ]
+    first = {p.name.removeprefix("shares"): p.read_bytes() for p in paths}
     mtimes = {p: p.stat().st_mtime_ns for p in paths}
     plt.close(fig)
     fig, data, alt = draw()
     run.save_figure(fig, tmp_path / "shares", data, alt)
-    assert {p.suffix: p.read_bytes() for p in paths} == first
+    assert {p.name.removeprefix("shares"): p.read_bytes() for p in paths} == first
     assert {p: p.stat().st_mtime_ns for p in paths} == mtimes  # unchanged files not rewritten
-    width = struct.unpack(">I", first[".png"][16:20])[0]
+    width, height = struct.unpack(">II", first[".png"][16:24])
     assert width == 600
+    # The copy for print: the same drawing at 200 dots per inch, rasterised from the same SVG.
+    assert struct.unpack(">II", first["-print.png"][16:24]) == (1200, 2 * height)
+    assert first["-print.png"] == rendering.svg_to_png(first[".svg"], 200)
+    assert first[".png"] == rendering.svg_to_png(first[".svg"], 100)
     assert b"CreationDate" not in first[".pdf"]
     assert b"<dc:date>" not in first[".svg"]
-    assert first[".txt"].decode().startswith("Horizontal bar chart")
+    assert first[".txt"].decode().startswith("Two stacked columns")
     header = first[".csv"].decode().splitlines()[0].split(",")
-    assert header[-3:] == ["in_owner_group", "source_table", "source_row"]
+    assert header[-4:] == ["part_of", "interval_drawn", "source_table", "source_row"]
+
+
+def test_a_build_without_tables_stops_with_the_step_to_run_first(tmp_path):
+    with pytest.raises(InputError, match="step 20 has not been run") as caught:
+        run.read_tables(tmp_path / "tables")
+    assert "20-findings" in caught.value.fix

@@ -13,11 +13,18 @@ What the published figures allow us to expect of the returns:
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 import pytest
+from IPython.core.formatters import DisplayFormatter
 
 from src import findings, sdc
+from src.errors import InputError
 from src.findings.areas import FORCE_COLUMNS
+from src.findings.display import MISSING, formatted
+from src.findings.params import check_exclude_forces, excludable_forces
 from src.findings.published import (
     implied_shares,
     one_in,
@@ -29,7 +36,7 @@ from src.findings.published import (
 )
 from src.findings.shares import HEADLINE_SHARES, wide
 from src.helpers import PROCESSED
-from src.vocab import OWNER_GROUP
+from src.vocab import OUTCOMES_WITH_DATA, OWNER_GROUP
 
 pytestmark = pytest.mark.skipif(
     not (PROCESSED / "instances.csv").is_file(),
@@ -255,3 +262,196 @@ def test_uncertainty_marks_the_owner_group(inputs, default):
     assert not marked[("whatsapp", "all_known")]
     assert marked[("instagram", "all_known")]
     assert "whatsapp" not in findings.headline_parts(early).columns
+
+
+# --- Which forces a build can leave out ---------------------------------------------------------
+
+
+def _coverage(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["wave", "force", "outcome"])
+
+
+SMALL_COVERAGE = _coverage(
+    ("w1", "a", "data"),
+    ("w1", "b", "partial"),
+    ("w1", "c", "refused_cost_s12"),
+    ("w1", "d", "no_response"),
+    ("w2", "d", "data"),
+)
+SMALL_FORCES = pd.DataFrame({"force": ["a", "b", "c", "d", "e"]})
+
+
+def test_only_forces_that_sent_counts_in_the_wave_can_be_left_out():
+    assert excludable_forces(SMALL_COVERAGE, "w1") == ["a", "b"]
+    assert excludable_forces(SMALL_COVERAGE, "w2") == ["d"]
+    check_exclude_forces(
+        findings.Params(wave="w1", exclude_forces=("a", "b")), SMALL_COVERAGE, SMALL_FORCES
+    )
+    check_exclude_forces(findings.Params(wave="w1"), SMALL_COVERAGE, SMALL_FORCES)
+
+
+@pytest.mark.parametrize(
+    ("excluded", "why"),
+    [
+        (
+            ("c",),
+            "'c' sent no platform counts in wave w1 (its outcome in "
+            "data/processed/coverage.csv is 'refused_cost_s12')",
+        ),
+        (("a", "d"), "'d' sent no platform counts in wave w1"),
+        (("e",), "'e' was not asked in wave w1"),
+        (("zz",), "'zz' is not a force"),
+    ],
+)
+def test_leaving_out_a_force_without_counts_is_a_parameter_error(excluded, why):
+    params = findings.Params(wave="w1", exclude_forces=excluded)
+    with pytest.raises(InputError) as caught:
+        check_exclude_forces(params, SMALL_COVERAGE, SMALL_FORCES)
+    error = caught.value
+    assert (error.file, error.place) == ("parameters", "exclude_forces")
+    assert why in error.problem
+    assert "'a'" not in error.fix.split("remove")[1].split(".")[0]  # only the bad names
+    assert "edit exclude_forces in the parameters file" in error.fix
+    assert error.fix.endswith("can be left out of wave w1 are: a, b")
+
+
+def test_a_build_leaving_out_a_force_without_counts_stops_before_writing(inputs, tmp_path):
+    wave = findings.Params().wave
+    rows = inputs.coverage[inputs.coverage["wave"] == wave]
+    with_data = sorted(rows.loc[rows["outcome"].isin(OUTCOMES_WITH_DATA), "force"])
+    without = rows.loc[~rows["outcome"].isin(OUTCOMES_WITH_DATA), "force"].tolist()
+    assert without and with_data
+    for force in [without[0], "not-a-force"]:
+        with pytest.raises(InputError) as caught:
+            findings.write_tables(
+                findings.build(inputs, findings.Params(exclude_forces=(force,))), tmp_path
+            )
+        assert f"'{force}'" in caught.value.problem
+        assert caught.value.fix.endswith(", ".join(with_data))
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- The tables as the notebook shows them ------------------------------------------------------
+
+NOT_SHOWN = re.compile(r"\b(nan|NaN|None|<NA>|NaT|True|False)\b")
+
+
+def test_percentages_counts_and_missing_values_are_in_the_house_formats():
+    table = pd.DataFrame(
+        {
+            "share": [52.891, 9.6, np.nan],
+            "count": [9422.0, 3205.5, 12.0],
+            "bootstrap_resamples": [2000, 2000, 20000],
+            "bootstrap_seed": [20210326, 20210326, 7],
+            "in_owner_group": [True, False, True],
+            "group": ["facebook_owned", "whatsapp", "somewhere_new"],
+            "note": ["a", "", None],
+        }
+    )
+    shown = formatted(table, "uncertainty")
+    assert list(shown.columns) == [
+        "Share",
+        "Instances",
+        "Bootstrap resamples",
+        "Bootstrap seed",
+        "In the owner group",
+        "Platforms",
+        "Note",
+    ]
+    assert shown.to_dict("list") == {
+        "Share": ["52.89%", "9.60%", MISSING],
+        "Instances": ["9,422.0", "3,205.5", "12.0"],
+        "Bootstrap resamples": ["2,000", "2,000", "20,000"],
+        "Bootstrap seed": ["20210326", "20210326", "7"],
+        "In the owner group": ["yes", "no", "yes"],
+        "Platforms": ["Facebook-owned apps", "WhatsApp", "somewhere_new"],
+        "Note": ["a", "", MISSING],
+    }
+    assert MISSING == "[x]"
+
+
+def test_a_row_unit_decides_between_percent_and_count():
+    table = pd.DataFrame(
+        {
+            "measure": ["instances", "share", "forces", "other share"],
+            "unit": ["count", "percent", "count", "percent"],
+            "computed": [9422.0, 52.8912, 35.0, 6.0],
+            "published": [9477.0, np.nan, 35.0, 6.0],
+            "difference": [-55.0, 0.11, 0.0, 0.0],
+            "holds": [False, True, True, None],
+            "holds_if_truncated": [None, False, None, None],
+        }
+    )
+    shown = formatted(table, "headline")
+    assert shown.to_dict("list") == {
+        "Measure": ["instances", "share", "forces", "other share"],
+        "Unit": ["count", "percent", "count", "percent"],
+        "From the returns": ["9,422", "52.89%", "35", "6.00%"],
+        "Published value": ["9,477", MISSING, "35", "6.00%"],
+        "Difference": ["-55", "+0.11 points", "0", "0.00 points"],
+        "Holds": ["no", "yes", "yes", MISSING],
+        "Holds if truncated": [MISSING, "no", MISSING, MISSING],
+    }
+    with pytest.raises(ValueError, match="needs column 'unit'"):
+        formatted(table.drop(columns="unit"), "headline")
+
+
+def test_leave_one_out_shares_and_changes_have_their_own_places():
+    table = pd.DataFrame(
+        {
+            "force_name": ["A", "B", "C"],
+            "share_without": [54.04, 9.0, 52.9],
+            "change_points": [1.1, -0.4, -0.0],
+        }
+    )
+    assert formatted(table, "leave_one_out").to_dict("list") == {
+        "Force": ["A", "B", "C"],
+        "Share without the force": ["54.0%", "9.0%", "52.9%"],
+        "Change (percentage points)": ["+1.1", "-0.4", "0.0"],
+    }
+
+
+def test_redacted_force_counts_are_marked_as_redacted():
+    table = pd.DataFrame(
+        {"force_name": ["A", "B"], "whatsapp": pd.array([10, None], dtype="Int64")}
+    )
+    shown = formatted(table, "forces")
+    assert shown["WhatsApp"].tolist() == ["10", sdc.REDACTED]
+    assert formatted(table, "headline_parts")["WhatsApp"].tolist() == ["10", MISSING]
+
+
+def test_an_unknown_table_is_refused():
+    with pytest.raises(ValueError, match="no display for table 'headlines'"):
+        findings.styled(pd.DataFrame({"a": [1]}), "headlines")
+
+
+def test_shown_table_has_rich_html_without_index_and_a_plain_text_that_is_stable():
+    table = pd.DataFrame({"share": [52.891, np.nan], "holds": [True, None], "note": ["a", ""]})
+    one, other = findings.styled(table, "uncertainty"), findings.styled(table, "uncertainty")
+    data, _ = DisplayFormatter().format(one)
+    assert set(data) == {"text/plain", "text/html"}
+    # The plain text nbval compares: the formatted table, no memory address, the same each time.
+    assert data["text/plain"] == formatted(table, "uncertainty").to_string(index=False)
+    assert data["text/plain"] == DisplayFormatter().format(other)[0]["text/plain"]
+    assert "0x" not in data["text/plain"] and "Styler" not in data["text/plain"]
+    assert repr(one) == data["text/plain"]
+    # The HTML: the same each time, no index column, numbers on the right.
+    html = data["text/html"]
+    assert html == other._repr_html_()
+    assert "row_heading" not in html and "blank" not in html
+    assert '<th id="T_uncertainty_level0_col0" class="col_heading level0 col0" >Share</th>' in html
+    assert re.search(r"#T_uncertainty \.col0 \{\s*text-align: right;", html)
+    assert ">52.89%</td>" in html and ">[x]</td>" in html
+    assert not NOT_SHOWN.search(html) and not NOT_SHOWN.search(data["text/plain"])
+
+
+def test_every_table_of_the_build_shows_without_raw_missing_values(default):
+    tables = {**default.tables, "headline_parts": findings.headline_parts(default)}
+    for name, table in tables.items():
+        if name == "build":
+            continue  # the build's own values are text, "True" among them
+        shown = findings.styled(table, name)
+        for text in (repr(shown), shown._repr_html_()):
+            assert not NOT_SHOWN.search(text), (name, NOT_SHOWN.search(text))
+        headings = list(shown.text.columns)
+        assert not [h for h in headings if "_" in h], name

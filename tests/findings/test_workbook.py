@@ -1,8 +1,12 @@
 """Tests for src/findings/workbook.py, the accessible workbook made with gptables, and for its
-writing by src/findings/run.py."""
+writing by src/findings/run.py: numbers stored as numbers, the GSS shorthand only where a value
+is withheld or missing, units in the headings, names in the cells, a cover with the period, the
+simulated-returns warning, the publication date and a contact, and fixed document properties."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import warnings
 
@@ -11,23 +15,43 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from src import findings, sdc
+from src.errors import InputError
 from src.findings import run
 from src.findings import workbook as tables
 from src.findings.workbook import Sheet
+from src.helpers import PROCESSED, REFERENCE, load_yaml
+from src.vocab import GROUP_NAMES, OUTCOME_LABELS, group_label
 
-NOTES = {"simulated": "Per-force returns are simulated.", "missing": "[x]: not available."}
+NOTES = {"simulated": "Per-force returns are simulated.", "other": "Another note."}
+SHORTHAND = {"[c]", "[x]", "[z]"}
 
 
 def sheets():
-    df = pd.DataFrame(
-        {"area": ["North", "South"], "share_pct": [52.4, np.nan], "holds": [True, False]}
-    )
+    df = pd.DataFrame({"Area": ["North", "South"], "Share": [52.4, np.nan], "Holds": [True, False]})
     return [
         Sheet(
-            "Headline", df, "Headline figures", ["England and Wales"], "Source: us", ["simulated"]
+            "Headline",
+            df,
+            "Headline figures",
+            ["England and Wales"],
+            "Source: us",
+            ["simulated"],
+            {"Share": "%"},
         ),
-        Sheet("Regions", df, "By region", [], "", ["simulated", "missing"]),
+        Sheet("Regions", df, "By region", [], "", ["simulated", "other"]),
     ]
+
+
+def rows(book, name):
+    return [list(r) for r in book[name].iter_rows(values_only=True)]
+
+
+def table_rows(sheet) -> tuple[list[str], list[list]]:
+    """The heading and body of the one table on a sheet (gptables marks it as an Excel table)."""
+    (ref,) = [t.ref for t in sheet.tables.values()]
+    cells = [[c.value for c in row] for row in sheet[ref]]
+    return cells[0], cells[1:]
 
 
 def test_workbook_is_byte_identical_and_quiet():
@@ -43,14 +67,39 @@ def test_workbook_has_cover_contents_notes_and_one_table_per_sheet():
         io.BytesIO(tables.workbook_bytes(sheets(), NOTES, "Title", ["Intro"]))
     )
     assert book.sheetnames == ["Cover", "Contents", "Notes", "Headline", "Regions"]
-    assert book.properties.created.year == tables.CREATED.year
-    values = [list(r) for r in book["Headline"].iter_rows(values_only=True)]
+    assert book.properties.created == tables.CREATED
+    values = rows(book, "Headline")
     assert values[0][0].startswith("Headline figures")
-    header = values.index(["Area", "Share pct", "Holds"])
-    assert values[header + 1] == ["North", 52.4, "yes"]
-    assert values[header + 2] == ["South", tables.MISSING, "no"]
-    notes = [r for r in book["Notes"].iter_rows(values_only=True)]
-    assert [r[1] for r in notes[-2:]] == [NOTES["simulated"], NOTES["missing"]]
+    header, body = table_rows(book["Headline"])
+    assert header == ["Area", "Share\n(%)", "Holds"]  # the unit in the heading
+    assert body == [["North", 52.4, "yes"], ["South", "[x]", "no"]]
+    assert isinstance(body[0][1], float)
+    # The shorthand used on a sheet is explained on it, and no other.
+    legend = [r[0] for r in values if r[0] and r[0].startswith("[")]
+    assert legend == ["[x] = not available"]
+    notes = rows(book, "Notes")
+    assert [r[1] for r in notes[-2:]] == [NOTES["simulated"], NOTES["other"]]
+
+
+def test_document_properties_and_cover_parts_are_written():
+    created = dt.datetime(2030, 1, 2)
+    data = tables.workbook_bytes(
+        sheets(),
+        NOTES,
+        "Title",
+        ["Intro"],
+        about=["About line"],
+        contact=["Us", "Write to us"],
+        properties={"title": "T", "subject": "S", "author": "A", "keywords": "K", "comments": "C"},
+        created=created,
+    )
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    p = book.properties
+    assert (p.title, p.subject, p.creator, p.keywords, p.description) == ("T", "S", "A", "K", "C")
+    assert p.created == created
+    cover = [r[0] for r in rows(book, "Cover")]
+    assert cover[cover.index("Contact") + 1 :] == ["Us", "Write to us"]
+    assert "About line" in cover
 
 
 def test_a_note_no_sheet_refers_to_is_refused():
@@ -64,3 +113,190 @@ def test_write_workbook_leaves_unchanged_file_alone(tmp_path):
     before = path.stat().st_mtime_ns
     run.write_workbook(path, sheets(), NOTES, "Title", ["Intro"])
     assert path.stat().st_mtime_ns == before
+
+
+# --- Publication details ---------------------------------------------------------------------
+
+GOOD = {"publisher": "Us", "contact": "Write to us", "published": dt.date(2030, 1, 2)}
+
+
+def test_publication_details_are_read():
+    got = tables.publication_from({**GOOD, "keywords": ["a", "b"]}, "pub.yaml")
+    assert got == tables.Publication("Us", ("Write to us",), dt.date(2030, 1, 2), ("a", "b"))
+    assert tables.publication_from({**GOOD, "published": "2030-01-02"}, "f").published == dt.date(
+        2030, 1, 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "place"),
+    [
+        ({k: v for k, v in GOOD.items() if k != "contact"}, "top level"),
+        ({**GOOD, "contcat": "x"}, "top level"),
+        ({**GOOD, "published": "2 January 2030"}, "key 'published'"),
+        ({**GOOD, "contact": []}, "key 'contact'"),
+        ({**GOOD, "publisher": " "}, "key 'publisher'"),
+        (["not", "a", "mapping"], ""),
+    ],
+)
+def test_bad_publication_details_are_refused(data, place):
+    with pytest.raises(InputError) as error:
+        tables.publication_from(data, "data/reference/publication.yaml")
+    assert error.value.file == "data/reference/publication.yaml"
+    assert error.value.place == place
+
+
+def test_the_repository_publication_file_is_valid():
+    data = load_yaml(REFERENCE / "publication.yaml")
+    got = tables.publication_from(data, "data/reference/publication.yaml")
+    assert got.contact and got.keywords
+
+
+# --- The findings' workbook, from the real processed data -------------------------------------
+
+real = pytest.mark.skipif(
+    not (PROCESSED / "instances.csv").is_file(),
+    reason="data/processed not built yet (run make)",
+)
+
+
+@pytest.fixture(scope="module")
+def build():
+    return findings.build(findings.load_inputs(), findings.Params())
+
+
+@pytest.fixture(scope="module")
+def publication():
+    data = load_yaml(REFERENCE / "publication.yaml")
+    return data, tables.publication_from(data, "data/reference/publication.yaml")
+
+
+@pytest.fixture(scope="module")
+def book(build, publication):
+    data = tables.findings_workbook(build, publication[1])
+    assert data == tables.findings_workbook(build, publication[1])  # byte for byte
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+TABLE_SHEETS = lambda book: [n for n in book.sheetnames if n not in ("Cover", "Contents", "Notes")]  # noqa: E731
+
+
+@real
+def test_numbers_are_numbers_and_shorthand_only_where_there_is_no_number(book):
+    units = ("(count)", "(%)", "(percentage points)")
+    for name in TABLE_SHEETS(book):
+        header, body = table_rows(book[name])
+        for j, heading in enumerate(header):
+            for row in body:
+                value = row[j]
+                assert value is not None and value != "", (name, heading)  # no empty cell
+                if heading.endswith(units):
+                    assert isinstance(value, (int, float)) or value in SHORTHAND, (name, heading)
+                assert value not in ("[REDACTED]", "nan", "None"), (name, heading)
+
+
+@real
+def test_every_heading_with_numbers_names_its_unit(book):
+    for name in TABLE_SHEETS(book):
+        header, body = table_rows(book[name])
+        for j, heading in enumerate(header):
+            numbers = [r[j] for r in body if isinstance(r[j], float)]
+            if numbers and name != "Build":
+                assert "\n(" in heading, (name, heading)
+
+
+@real
+def test_forces_sheet_withholds_exactly_the_redacted_cells(book, build):
+    forces = build.tables["forces"].set_index("force")
+    audit = build.tables["forces_audit"]
+    names = forces["force_name"]
+    header, body = table_rows(book["Forces"])
+    assert header[0] == "Force"
+    by_heading = {h.split("\n")[0]: j for j, h in enumerate(header)}
+    withheld = {(r[0], h) for r in body for h, j in by_heading.items() if r[j] == "[c]"}
+    expected = set()
+    for force, column in zip(audit["force"], audit["column"], strict=True):
+        group = "other" if column == "other_platforms" else column
+        expected.add((names[force], group_label(group)))
+    assert withheld == expected
+    assert len(body) == len(forces)
+    for force, row in zip(forces.index, body, strict=True):
+        assert row[0] == names[force]
+        for column in ("instagram", "total"):
+            heading = "Total" if column == "total" else group_label(column)
+            value = forces.loc[force, column]
+            cell = row[by_heading[heading]]
+            assert cell == ("[c]" if pd.isna(value) else int(value)), (force, column)
+
+
+@real
+def test_headline_published_is_not_available_only_where_nothing_was_published(book, build):
+    counts = build.tables["headline"]
+    counts = counts[counts["unit"] == "count"]
+    header, body = table_rows(book["Headline counts"])
+    j = header.index("Published\n(count)")
+    got = [r[j] for r in body]
+    want = ["[x]" if pd.isna(v) else v for v in counts["published"]]
+    assert got == want
+
+
+@real
+def test_cells_hold_names_not_slugs(book, build):
+    slugs = set(GROUP_NAMES) | set(OUTCOME_LABELS) | set(build.tables["forces"]["force"])
+    slugs |= {"other_platforms", "facebook_inc"}
+    for name in TABLE_SHEETS(book):
+        _, body = table_rows(book[name])
+        for row in body:
+            for value in row:
+                assert value not in slugs, (name, value)
+
+
+@real
+def test_cover_says_what_period_simulation_date_and_contact(book, build, publication):
+    data, _ = publication
+    cover = [r[0] for r in rows(book, "Cover")]
+    text = "\n".join(cover)
+    assert build.context["period"] in text
+    assert build.text["caveat_simulated"] in text
+    day = data["published"]
+    assert f"{day.day} {day:%B %Y}" in text
+    assert cover[cover.index("Contact") + 1 :] == [data["publisher"], *data["contact"]]
+    for code in SHORTHAND:
+        assert any(line.startswith(f"{code} = ") for line in cover), code
+    p = book.properties
+    assert p.created == dt.datetime.combine(day, dt.time())
+    assert p.creator == data["publisher"]
+    assert p.keywords == ", ".join(data["keywords"])
+    assert p.title and p.subject and p.description
+
+
+@real
+def test_no_simulation_warning_when_the_returns_are_real(build, publication):
+    real_build = dataclasses.replace(build, context={**build.context, "simulated": False})
+    book = openpyxl.load_workbook(io.BytesIO(tables.findings_workbook(real_build, publication[1])))
+    text = "\n".join(str(r[0]) for name in book.sheetnames for r in rows(book, name))
+    assert build.text["caveat_simulated"] not in text
+    assert "(simulated)" not in text
+
+
+@real
+def test_each_table_has_its_own_subtitle_and_the_series_is_marked_published(book, build):
+    ctx = build.context
+    wave = f"{ctx['place']}, {ctx['period']}"
+    subtitles = {name: rows(book, name)[1][0] for name in TABLE_SHEETS(book)}
+    assert len(set(subtitles.values())) == len(subtitles) - 2  # the split sheets share one
+    assert not subtitles["Series"].startswith(wave)
+    assert "published" in subtitles["Series"] and "not computed" in subtitles["Series"]
+    assert subtitles["Forces"].startswith(wave)
+    assert "$$" not in "".join(subtitles.values())
+    # The series is published data: no note that the returns are simulated.
+    notes = {r[1]: r[0] for r in rows(book, "Notes")[3:]}
+    simulated = notes[build.text["caveat_simulated"]]
+    assert f"[note {simulated}]" not in rows(book, "Series")[0][0]
+    assert f"[note {simulated}]" in rows(book, "Forces")[0][0]
+
+
+@real
+def test_redacted_shorthand_is_the_gss_confidential_mark(book):
+    assert sdc.REDACTED == "[c]"
+    assert any("[c]" in (r[0] or "") for r in rows(book, "Forces"))

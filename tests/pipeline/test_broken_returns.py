@@ -11,6 +11,7 @@ import yaml
 from fixtures import corpus
 
 from src.clean import run as clean
+from src.data.manifest import manifest_text, read_manifest
 from src.errors import InputError
 from src.helpers import load_yaml
 
@@ -62,6 +63,13 @@ def apply_fault(action: dict, raw: Path, reference: Path) -> None:
     """Introduce one fault into a copy of the good corpus."""
     ((kind, args),) = action.items()
     wave = raw / "waves" / corpus.WAVE
+    if kind == "manifest_row":  # a row for a path that is not a file under raw/
+        corpus.refresh_manifest(raw)
+        manifest = read_manifest(raw)
+        row = {**manifest.iloc[0].to_dict(), "path": args["path"]}
+        text = manifest_text([*manifest.to_dict("records"), row])
+        (raw / "MANIFEST.csv").write_text(text, encoding="utf-8")
+        return
     if kind == "replace":
         path = wave / args["file"]
         encoding = "cp1252" if path.name.endswith("platforms.csv") else "utf-8"  # as written
@@ -76,6 +84,22 @@ def apply_fault(action: dict, raw: Path, reference: Path) -> None:
         (wave / args["file"]).write_text(args["text"], encoding="utf-8")
     elif kind == "empty":
         (wave / args["file"]).write_bytes(b"")
+    elif kind == "raw_bytes":
+        (wave / args["file"]).write_bytes(args["latin1"].encode("latin-1"))
+    elif kind == "xlsx_part":
+        corpus.edit_xlsx_part(
+            wave / args["file"], args["part"], args["edits"], args.get("encoding", "utf-8")
+        )
+    elif kind == "xlsx_pad":
+        corpus.pad_xlsx_part(wave / args["file"], args["part"], args["mib"], args["fill"])
+    elif kind == "rename":
+        (wave / args["file"]).rename(wave / args["to"])
+    elif kind == "symlink":  # the file is moved out of raw/ and linked to from where it was
+        path = wave / args["file"]
+        outside = raw.parent / "elsewhere" / path.name
+        outside.parent.mkdir(exist_ok=True)
+        path.rename(outside)
+        path.symlink_to(outside)
     elif kind == "rebuild":
         getattr(corpus, args["writer"])(wave / args["file"], **args.get("args", {}))
     elif kind == "spec":

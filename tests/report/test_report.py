@@ -9,6 +9,7 @@ committed reports/report.html.
 from __future__ import annotations
 
 import base64
+import json
 import math
 import os
 import re
@@ -16,7 +17,7 @@ import shutil
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import pytest
@@ -209,6 +210,13 @@ def check_cell(kind: str, value: str, text: str) -> None:
         assert text == " ".join(value.split()), (value, text)
 
 
+def site_links(field: str) -> list[str]:
+    """The links a source field stands for: one per ';'-separated site, a bare site over
+    https (daventryexpress.co.uk -> https://daventryexpress.co.uk)."""
+    parts = [p.strip() for p in field.split(";") if p.strip()]
+    return [p if p.startswith(("http://", "https://")) else f"https://{p}" for p in parts]
+
+
 def source_tables(page: Page) -> list[dict]:
     return [t for t in page.tables if t["attrs"].get("data-source")]
 
@@ -254,7 +262,8 @@ def test_the_simulated_notice_is_prominent_when_any_return_is_simulated(built, p
 def test_every_figure_is_inlined_with_its_alt_text_and_data(page):
     figures = SOURCE / "reports" / "figures"
     stems = sorted(
-        {p.stem for p in figures.glob("*.svg")} | {p.stem for p in figures.glob("*.png")}
+        {p.stem for p in figures.glob("*.svg")}
+        | {p.stem for p in figures.glob("*.png") if not p.stem.endswith("-print")}
     )
     assert stems, "no figures built"
     images = [a for tag, a in page.elements if tag == "img"]
@@ -272,11 +281,26 @@ def test_every_figure_is_inlined_with_its_alt_text_and_data(page):
         src = by_alt[alt]["src"]
         assert src.startswith("data:image/")
         assert base64.b64decode(src.split(",", 1)[1]) == image.read_bytes()
-        assert any(alt in unescape(caption) for caption in page.text_parts), f"{stem}: no caption"
+        # The description is the image's alt text only: no caption or other text repeats it.
+        assert not any(alt in unescape(text) for text in page.text_parts), f"{stem}: alt twice"
+        assert sum(a.get("alt") == alt for _, a in page.elements) == 1
         data = links.get(f"{stem}.csv")
         assert data, f"figure {stem}: no link to its data"
         assert base64.b64decode(data.split(",", 1)[1]) == (figures / f"{stem}.csv").read_bytes()
         page.table(f"figure-data-{stem}")
+
+
+def test_every_figure_links_to_its_committed_files_at_full_size(page):
+    """Each chart links, relative to the report, to its own SVG (and PNG and PDF) as committed
+    in reports/figures/, so a reader can open it with its text at full size."""
+    figures = SOURCE / "reports" / "figures"
+    hrefs = {a["href"] for tag, a in page.elements if tag == "a" and "href" in a}
+    svgs = sorted(figures.glob("*.svg"))
+    assert svgs
+    for svg in svgs:
+        for ext in ("svg", "png", "pdf"):
+            if svg.with_suffix(f".{ext}").is_file():
+                assert f"figures/{svg.stem}.{ext}" in hrefs, f"no full-size {ext} of {svg.stem}"
 
 
 def test_every_cell_equals_its_source_table(built, page):
@@ -407,7 +431,10 @@ def test_owned_platforms_as_slugs_change_only_the_build_table(built, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "Facebook-owned apps: Facebook or Messenger, Instagram and WhatsApp)" in html
     row = int(build.index[owned][0])
-    cell = '<td data-column="value" data-kind="text" data-value="{0}">{0}</td>'
+    cell = (
+        '<td role="cell" data-column="value" data-kind="text" data-value="{0}" '
+        'data-label="Value">{0}</td>'
+    )
     old_row = cell.format(escape(before))
     assert built[1].count(old_row) == 1
     if before != slugs:
@@ -430,7 +457,7 @@ def test_nothing_is_loaded_from_outside_and_links_out_only_to_sources(built, pag
     for csv in (SOURCE / "data/raw/published").glob("*.csv"):
         urls = pd.read_csv(csv, dtype=str, keep_default_na=False).get("source_url")
         if urls is not None:
-            sources |= {u for u in urls if u}
+            sources |= {link for u in urls for link in site_links(u)}
     for tag, attrs in page.elements:
         assert tag not in ("script", "iframe", "object", "embed"), tag
         if tag == "link":
@@ -507,3 +534,104 @@ def test_numbers_are_formatted_as_ons_style_asks():
     assert numbers.fmt_number("54.76190476190476") == "54.76"
     assert numbers.fmt_number("3305.5") == "3,305.5"
     assert numbers.fmt_number("5083.0") == "5,083"
+
+
+# --- Links, file names, cards and the software list -----------------------------------------
+
+
+def test_every_link_resolves(page):
+    """Every href on the page lands: an anchor on an id of the page, a relative link on a file
+    or folder that exists beside the committed report, a data: URI on bytes that decode, and
+    an http(s) link is a well-formed URL (no network is used)."""
+    ids = page.ids()
+    base = SOURCE / "reports"
+    hrefs = [a["href"] for _, a in page.elements if "href" in a]
+    assert len(hrefs) > 40
+    bad = []
+    for href in hrefs:
+        if href.startswith("#"):
+            ok = href[1:] in ids
+        elif href.startswith("data:"):
+            header, _, payload = href.partition(",")
+            ok = header.endswith(";base64") and len(base64.b64decode(payload, validate=True)) > 0
+        elif re.match(r"^[a-z][a-z0-9+.-]*:", href):
+            parts = urlsplit(href)
+            ok = (
+                parts.scheme in ("http", "https")
+                and re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", parts.netloc.lower()) is not None
+                and not re.search(r"[\s;<>\"]", href)
+            )
+        else:
+            ok = bool(href) and (base / unquote(href.split("#")[0])).exists()
+        if not ok:
+            bad.append(href[:100])
+    assert not bad, f"links that do not resolve: {bad}"
+
+
+def test_a_source_field_naming_several_sites_links_to_each(page):
+    hrefs = [a["href"] for tag, a in page.elements if tag == "a" and "href" in a]
+    several = 0
+    for csv in sorted((SOURCE / "data/raw/published").glob("*.csv")):
+        urls = pd.read_csv(csv, dtype=str, keep_default_na=False).get("source_url", [])
+        for field in {u for u in urls if u}:
+            links = site_links(field)
+            several += len(links) > 1
+            for link in links:
+                assert link in hrefs, f"{csv.name}: '{field}' has no link to {link}"
+    assert several, "no source names several sites: the test checks nothing"
+    assert not [h for h in hrefs if ";" in h and not h.startswith("data:")]
+
+
+def test_file_names_wrap_at_their_separators_never_mid_word(built):
+    """Every displayed path allows a break after each / _ - . (a <wbr>), and nothing lets the
+    browser break a word anywhere (word-break: break-all)."""
+    html = built[1]
+    assert "break-all" not in html and "overflow-wrap: anywhere" not in html
+    codes = re.findall(r"<code>(.*?)</code>", html)
+    paths = [c for c in codes if re.search(r"[/_.-].", c)]
+    assert len(paths) > 10
+    for code in paths:
+        unbroken = re.search(r"[/_.-](?!<wbr>)(?=.)", code)
+        assert not unbroken, f"a path that cannot wrap at '{unbroken.group()}': {code}"
+    cells = re.findall(r'<t[dh] [^>]*data-kind="path"[^>]*>(.*?)</t[dh]>', html)
+    assert cells and all("<wbr>" in c for c in cells if "/" in c)
+
+
+def test_every_cell_is_labelled_with_its_column_for_the_stacked_layout(page):
+    """On a phone a row is a card whose lines are labelled from data-label: each body cell's
+    label is its column's heading, and the table keeps its roles (table, row, cell)."""
+    checked = 0
+    for table in page.tables:
+        assert table["attrs"].get("role") == "table", table["attrs"].get("id")
+        header, *body = table["rows"]
+        headings = [c["text"] for c in header["cells"]]
+        for row in body:
+            assert row["attrs"].get("role") == "row"
+            labels = [c["attrs"].get("data-label") for c in row["cells"]]
+            assert labels == headings, (table["attrs"].get("id"), labels, headings)
+            checked += len(labels)
+    assert checked > 1000
+
+
+def test_the_software_list_is_what_provenance_records(page, built):
+    """'Made with' names Python and exactly the packages (with their versions) that the
+    PROVENANCE.json of the folders the report reads record, and nothing else."""
+    records = [
+        json.loads((SOURCE / folder / "PROVENANCE.json").read_text(encoding="utf-8"))
+        for folder in ("data/processed", "reports/tables", "reports/figures")
+        if (SOURCE / folder / "PROVENANCE.json").is_file()
+    ]
+    if not records:
+        pytest.skip("no PROVENANCE.json built yet: run `make`")
+    recorded = {}
+    for record in records:
+        for name, version in record["environment"]["packages"].items():
+            recorded.setdefault(name, set()).add(version)
+    match = re.search(r'<p id="made-with">(.*?)</p>', built[1], re.S)
+    assert match
+    text = re.sub(r"<[^>]+>", "", unescape(match.group(1)))
+    listed = re.findall(r"([A-Za-z0-9_.-]+) (\d[\w.+-]*(?: or \d[\w.+-]*)*)[,]?", text)
+    named = {name: set(versions.split(" or ")) for name, versions in listed if name != "Python"}
+    assert named == recorded
+    pythons = {r["environment"]["python"] for r in records}
+    assert all(f"Python {p}" in text or p in text for p in pythons)

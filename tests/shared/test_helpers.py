@@ -1,4 +1,5 @@
-"""Shared helpers: the project root, and writes that are atomic and skip unchanged bytes."""
+"""Shared helpers: the project root, the build folders a notebook may write to, and writes that
+are atomic and skip unchanged bytes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 
 from src import helpers
+from src.errors import InputError
 
 
 def test_root_is_found_from_a_subfolder(tmp_path):
@@ -104,3 +106,74 @@ def test_read_csv_text_keeps_text_and_ignores_a_byte_order_mark(tmp_path):
     table = helpers.read_csv_text(path)
     assert list(table.columns) == ["a", "b"]
     assert table.to_dict("list") == {"a": ["007", "NA"], "b": ["", "1.50"]}
+
+
+# --- Build folders: only inside reports/ -------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project root of its own (with reports/ and a folder beside the project), so that a
+    refused folder can be looked for without touching the real tree."""
+    root = tmp_path / "project"
+    (root / "reports" / "variants").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    monkeypatch.setattr(helpers, "ROOT", root)
+    monkeypatch.setattr(helpers, "REPORTS", root / "reports")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("output_dir", "inside"),
+    [
+        ("reports", "reports"),
+        ("reports/", "reports"),
+        ("reports/scratch", "reports/scratch"),
+        ("reports/variants/images-only", "reports/variants/images-only"),
+        ("reports/scratch/../variants/x", "reports/variants/x"),
+        ("./reports/scratch/b", "reports/scratch/b"),
+    ],
+)
+def test_build_folder_inside_reports_is_resolved_and_not_created(project, output_dir, inside):
+    folder = helpers.build_folder(output_dir)
+    assert folder == project / inside
+    assert not (project / "reports" / "scratch").exists()
+
+
+def test_build_folder_follows_a_link_that_stays_inside_reports(project):
+    (project / "reports" / "latest").symlink_to(project / "reports" / "variants")
+    assert helpers.build_folder("reports/latest/x") == project / "reports" / "variants" / "x"
+
+
+@pytest.mark.parametrize(
+    "output_dir",
+    [
+        "ABSOLUTE",  # an absolute path, outside the project (replaced by the test)
+        "../x",
+        "reports/../..",
+        "reports/..",
+        ".",
+        "reports-old/x",  # starts with the letters of reports/, is not inside it
+        "data/processed",
+        "reports/escape/tables",  # a symbolic link in reports/ to a folder outside it
+        "",
+        "   ",
+    ],
+)
+def test_build_folder_outside_reports_is_refused_and_nothing_is_made(project, tmp_path, output_dir):
+    (project / "reports" / "escape").symlink_to(tmp_path / "outside", target_is_directory=True)
+    if output_dir == "ABSOLUTE":
+        output_dir = str(tmp_path / "outside" / "build")
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(InputError) as caught:
+        helpers.build_folder(output_dir, "notebooks/20-findings.ipynb")
+    error = caught.value
+    assert error.file == "notebooks/20-findings.ipynb"
+    assert error.place == "parameter output_dir"
+    assert "reports/" in error.fix and "-p output_dir" in error.fix
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_build_folder_that_is_not_text_is_refused(project):
+    with pytest.raises(InputError, match="not a folder name"):
+        helpers.build_folder(None)  # type: ignore[arg-type]

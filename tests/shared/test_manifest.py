@@ -10,7 +10,15 @@ import pandas as pd
 import pytest
 
 from scripts import add_return
-from src.data.manifest import COLUMNS, files_on_disk, read_manifest, update_manifest, verify_raw
+from src.data.manifest import (
+    COLUMNS,
+    files_on_disk,
+    manifest_text,
+    outside_raw,
+    read_manifest,
+    update_manifest,
+    verify_raw,
+)
 from src.errors import InputError
 from src.helpers import RAW
 
@@ -175,3 +183,38 @@ def test_a_manifest_saved_by_a_spreadsheet_program_reads_and_verifies_the_same(r
     assert path.read_bytes()[:3] == b"\xef\xbb\xbf"
     pd.testing.assert_frame_equal(read_manifest(raw_copy), read_manifest(RAW))
     pd.testing.assert_frame_equal(verify_raw(raw_copy), verify_raw(RAW))
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["../../../../../etc/passwd", "/etc/passwd", "waves/../../x.csv", "C:/x.csv", "..\\x.csv"],
+)
+def test_a_row_pointing_outside_data_raw_is_refused_as_outside(raw_copy: Path, path):
+    """Not 'missing, git checkout': the row names a place no raw file can be."""
+    manifest = read_manifest(raw_copy)
+    row = {**manifest.iloc[0].to_dict(), "path": path}
+    (raw_copy / "MANIFEST.csv").write_text(
+        manifest_text([*manifest.to_dict("records"), row]), encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:
+        verify_raw(raw_copy)
+    assert "column 'path'" in caught.value.place
+    assert "outside data/raw" in caught.value.problem
+    assert path in caught.value.problem
+    assert "git checkout" not in caught.value.fix
+
+
+def test_names_inside_data_raw_are_not_outside():
+    for path in ("waves/w/f/a..b.csv", "published/x.csv", "waves/w/f/.. x.csv"):
+        assert not outside_raw(path), path
+
+
+def test_a_spreadsheet_saved_manifest_is_still_checked_for_paths_outside(raw_copy: Path):
+    """The byte-order mark and CRLF are accepted; a row outside data/raw still is not."""
+    path = raw_copy / "MANIFEST.csv"
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[1]
+    text += "../outside.csv" + first[first.index(",") :] + "\n"
+    path.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    with pytest.raises(InputError, match=r"outside data/raw \(.*\(\.\./outside\.csv\)"):
+        read_manifest(raw_copy)

@@ -134,8 +134,9 @@ def test_parameters_and_versions_are_recorded(project):
         "wave": "2019-10_2020-09",
     }
     packages = record["environment"]["packages"]
-    assert packages["pandas"] == metadata.version("pandas")
-    assert "selenium" in packages and "not installed" not in packages.values()
+    assert packages["pandas"] == metadata.version("pandas")  # imported by this test's process
+    assert "not installed" not in packages.values()
+    assert "ruff" not in packages  # a tool of the project, never imported by a step
     assert record["environment"]["python"] == "3.11"  # as pinned: no patch release
 
 
@@ -199,3 +200,17 @@ def test_a_manifest_saved_by_a_spreadsheet_reads_the_same(project):
     after = _write(project)
     assert entries(after) == entries(before)
     assert after["simulated_raw_inputs"] == before["simulated_raw_inputs"] == 2
+
+
+def test_only_the_packages_a_process_imported_are_recorded(project):
+    versions = provenance.package_versions(project, used={"pandas", "pyyaml"})
+    assert versions == {"pandas": metadata.version("pandas"), "pyyaml": metadata.version("pyyaml")}
+    assert provenance.package_versions(project, used=set()) == {}
+
+
+def test_the_loaded_distributions_follow_the_imports():
+    import yaml  # noqa: F401  (PyYAML is loaded in this process)
+
+    loaded = provenance.loaded_distributions()
+    assert "pyyaml" in loaded and "pandas" in loaded
+    assert "ruff" not in loaded

@@ -41,12 +41,19 @@ def test_negative_or_missing_counts_are_refused():
 def test_totals_come_from_the_rounded_cells():
     published = sdc.apply_rule(table([[3, 12], [9, 14]]))
     out = sdc.with_totals(published, {"total": ["a", "b"]})
-    assert out["total"].tolist() == [10, 25]  # [REDACTED] + 10; 10 + 15
+    assert out["total"].tolist() == [10, 25]  # [c] + 10; 10 + 15
 
 
 def test_display_marks_redacted_cells():
     shown = sdc.display(sdc.apply_rule(table([[3, 12]])))
     assert shown.loc["f0"].tolist() == [sdc.REDACTED, "10"]
+
+
+def test_a_redacted_count_is_shown_as_the_gss_shorthand_for_confidential():
+    # GSS and Analysis Function guidance: [c] marks a value withheld for disclosure control.
+    assert sdc.REDACTED == "[c]"
+    assert sdc.display(sdc.apply_rule(table([[3, 12]]))).loc["f0", "a"] == "[c]"
+    assert "(shown as [c]" in sdc.RULE_TEXT
 
 
 def test_whole_instances_round_halves_up():

@@ -252,6 +252,9 @@ def test_the_plain_run_gets_each_variant_parameters_as_papermill_would(tmp_path)
         "variants/q2/20-findings",
         "variants/q2/30-figures",
     ]
+    default = {"output_dir": "reports"}
+    assert [p["parameters"] for p in plan[:3]] == [{}, default, default]
+    assert plan[4]["parameters"] == {"output_dir": "reports/variants/q2"}  # step 30: its folder
     parameters = plan[3]["parameters"]
     assert parameters == {
         "offence_groups": ["indecent_images"],
@@ -260,7 +263,7 @@ def test_the_plain_run_gets_each_variant_parameters_as_papermill_would(tmp_path)
     code = bench.notebook_code(ROOT / "notebooks" / "20-findings.ipynb", parameters)
     injected = next(i for i, c in enumerate(code) if c.startswith("offence_groups = ['indecent"))
     assert "output_dir = 'reports/variants/q2'" in code[injected]
-    assert 'output_dir = "reports"' in code[injected - 1]  # the defaults, overridden after
+    assert 'output_dir = "reports/scratch"' in code[injected - 1]  # the defaults, overridden after
     with pytest.raises(ValueError, match="not a string"):
         bench.notebook_code(ROOT / "notebooks" / "20-findings.ipynb", {"day": object()})
 

@@ -1,0 +1,271 @@
+"""No two tick labels overprint: every chart, drawn from the tables of each build (the
+default and both variants, as committed) and from small synthetic tables shaped like them
+(wide and narrow ranges of force sizes, long and gappy series), is rendered, and the window
+extents of the tick labels on each axis must not overlap.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from src.figures import (  # noqa: E402
+    build_info,
+    funnel,
+    funnel_input,
+    is_simulated,
+    platform_shares,
+    read_tables,
+    regions,
+    regions_input,
+    series,
+    series_input,
+    shares_input,
+    style,
+    subtitle,
+    variant_notes,
+    whatsapp,
+    whatsapp_input,
+)
+from src.helpers import ROOT  # noqa: E402
+
+BUILDS = {
+    "default": ROOT / "reports" / "tables",
+    "images-only": ROOT / "reports" / "variants" / "images-only" / "tables",
+    "without-greater-manchester": (
+        ROOT / "reports" / "variants" / "without-greater-manchester" / "tables"
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def house_style():
+    style.use_style()
+    yield
+    plt.close("all")
+
+
+def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
+    """Each chart drawn from ``tables`` as notebooks/30-figures.ipynb draws it."""
+    info = build_info(tables)
+    simulated, extra = is_simulated(info), variant_notes(info)
+    unc = tables["uncertainty"]
+    pooled = unc[(unc["group"] == "facebook_owned") & (unc["denominator"] == "all_known")]
+    drawn = {
+        "shares": platform_shares(shares_input(unc), subtitle(info, "Share"), simulated, extra),
+        "funnel": funnel(
+            funnel_input(tables["forces"]),
+            float(pooled["share"].iloc[0]) / 100,
+            subtitle(info, "Share by force"),
+            simulated,
+            extra,
+        ),
+        "regions": regions(
+            regions_input(tables["regional"]), subtitle(info, "Share", False), simulated, extra
+        ),
+        "series": series(series_input(tables["series"]), "Offences recorded"),
+        "whatsapp": whatsapp(
+            whatsapp_input(tables["whatsapp"]), subtitle(info, "Share"), simulated, extra
+        ),
+    }
+    return {name: fig for name, (fig, _, _) in drawn.items()}
+
+
+def tick_label_boxes(axis, renderer) -> list[tuple[str, matplotlib.transforms.Bbox]]:
+    """The text and window extent of each tick label the axis draws (major and minor)."""
+    # Axis._update_ticks is what Axis.draw calls: the ticks within the view, minor ticks that
+    # coincide with a major one left out, their labels set.
+    boxes = []
+    for tick in axis._update_ticks():
+        for label in (tick.label1, tick.label2):
+            if label.get_visible() and label.get_text().strip():
+                boxes.append((label.get_text(), label.get_window_extent(renderer)))
+    return boxes
+
+
+def overprinting(fig) -> list[str]:
+    """Every pair of tick labels on one axis of ``fig`` whose boxes overlap."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    found = []
+    for ax in fig.axes:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            boxes = tick_label_boxes(axis, renderer)
+            for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+                wide = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+                high = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+                if wide > 0 and high > 0:
+                    found.append(f"{name} axis: {a!r} overprints {b!r}")
+    return found
+
+
+# --- Synthetic tables shaped like step 20's ------------------------------------------------
+
+
+def uncertainty_table(shares: dict[str, float]) -> pd.DataFrame:
+    rows = []
+    for group, share in shares.items():
+        rows.append(
+            {
+                "share_of": group,
+                "group": group,
+                "denominator": "all_known",
+                "count": share * 10,
+                "total": 1000.0,
+                "share": share,
+                "wilson_low": share - 1,
+                "wilson_high": share + 1,
+                "bootstrap_low": share - 3,
+                "bootstrap_high": share + 3,
+                "in_owner_group": group != "other",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def forces_table(known: list[float], share: float = 0.5) -> pd.DataFrame:
+    known_arr = np.asarray(known, float)
+    owned = np.round(known_arr * share)
+    owned[0] = np.round(known_arr[0] * 0.95)  # one force far above, labelled
+    return pd.DataFrame(
+        {
+            "force": [f"force-{i:02d}" for i in range(len(known))],
+            "force_name": [f"Force Number {i} Constabulary" for i in range(len(known))],
+            "all_known": known_arr,
+            "facebook_owned": owned,
+        }
+    )
+
+
+def regional_table(areas: list[str]) -> pd.DataFrame:
+    n = len(areas)
+    return pd.DataFrame(
+        {
+            "geography": "region",
+            "area": areas,
+            "platform_group": "facebook_owned",
+            "unit": "percent",
+            "computed": np.linspace(40, 65, n),
+            "published": np.linspace(42, 60, n).round(),
+            "as_published": [f"{v:.0f}%" for v in np.linspace(42, 60, n).round()],
+            "holds": [i % 2 == 0 for i in range(n)],
+            "holds_if_truncated": [i % 2 == 0 for i in range(n)],
+            "published_counts_share": np.nan,
+            "published_counts_fit": "",
+            "flag": "V",
+        }
+    )
+
+
+def series_table(years: list[int], month: int = 4, long_labels: bool = False) -> pd.DataFrame:
+    def label(y: int) -> str:
+        if long_labels:
+            return f"year to {['April', 'September'][y % 2]} {y + 1}"
+        return str(y) if month == 1 else f"{y}/{(y + 1) % 100:02d}"
+
+    return pd.DataFrame(
+        {
+            "period_label": [label(y) for y in years],
+            "period_start": [f"{y}-{month:02d}-01" for y in years],
+            "period_end": [f"{y + 1}-{month:02d}-01" for y in years],
+            "annual": True,
+            "offences": [1000.0 + 900 * i for i in range(len(years))],
+            "forces_responding": [40 + i % 3 if i % 2 else np.nan for i in range(len(years))],
+            "forces_note": ["" if i % 2 else "All UK forces but one asked" for i in years],
+            "flag": "V",
+        }
+    )
+
+
+WHATSAPP = pd.DataFrame(
+    {
+        "measure": [
+            "Share of police-recorded instances on Facebook-owned apps",
+            "Share of Facebook's child-abuse tip-offs to the NCA (previous year)",
+        ],
+        "share": [11.7, 1.3],
+        "low": [9.9, np.nan],
+        "high": [15.6, np.nan],
+        "flag": ["", "U"],
+    }
+)
+
+BUILD = pd.DataFrame(
+    {
+        "key": ["place", "period", "offence_groups", "forces_with_data", "simulated"],
+        "value": ["A place", "a period", "some offences", "12", "True"],
+    }
+)
+
+SHARES = {
+    "facebook_owned": 52.9,
+    "instagram": 34.0,
+    "facebook_messenger": 12.7,
+    "whatsapp": 6.2,
+    "other": 47.1,
+}
+
+SYNTHETIC = {
+    "narrow force sizes": dict(known=[40, 45, 52, 58, 63, 70], years=[2017, 2018, 2020]),
+    "force sizes as in images-only": dict(
+        known=[20, 25, 30, 35, 45, 50, 55, 70, 90, 100, 120, 150, 220, 300],
+        years=[2017, 2018, 2020, 2021, 2022, 2023, 2024],
+    ),
+    "wide force sizes": dict(
+        known=[5, 9, 30, 80, 200, 650, 1500, 4000, 9000, 20000],
+        years=list(range(2010, 2025)),
+    ),
+    "very wide force sizes, long labels": dict(
+        known=[1, 3, 10, 100, 1000, 10000, 100000, 1000000],
+        years=[2015, 2016, 2019, 2020, 2023],
+        long_labels=True,
+    ),
+    "calendar years with gaps": dict(known=[10, 200], years=[2012, 2014, 2015, 2019], month=1),
+}
+
+
+def synthetic_tables(tmp_path, known, years, month=4, long_labels=False):
+    """Tables written as CSV and read back the way the notebook reads them."""
+    frames = {
+        "uncertainty": uncertainty_table(SHARES),
+        "forces": forces_table(known),
+        "regional": regional_table(
+            ["North East", "North West", "South West", "East of England", "Wales"]
+        ),
+        "series": series_table(years, month, long_labels),
+        "whatsapp": WHATSAPP,
+        "build": BUILD,
+    }
+    for name, frame in frames.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    return read_tables(tmp_path)
+
+
+@pytest.mark.parametrize("case", list(SYNTHETIC))
+def test_no_tick_labels_overprint_on_synthetic_tables(tmp_path, case):
+    for name, fig in draw_every_chart(synthetic_tables(tmp_path, **SYNTHETIC[case])).items():
+        assert overprinting(fig) == [], f"{case}: {name}"
+
+
+@pytest.mark.parametrize("build", list(BUILDS))
+def test_no_tick_labels_overprint_on_each_build_s_tables(build):
+    for name, fig in draw_every_chart(read_tables(BUILDS[build])).items():
+        assert overprinting(fig) == [], f"{build}: {name}"
+
+
+def test_overprinting_tick_labels_are_found():
+    fig, ax = plt.subplots()
+    ax.set_xscale("log")
+    ax.set_xlim(16, 375)  # matplotlib's own log labels: the minor ones overprint here
+    ax.set_yticks([0, 0.01], ["a long tick label", "another long one"])
+    found = overprinting(fig)
+    assert any(problem.startswith("x axis") for problem in found)
+    assert "y axis: 'a long tick label' overprints 'another long one'" in found
