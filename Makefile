@@ -92,9 +92,11 @@ endef
 
 .PHONY: all names help setup lab test lint unit nbval determinism report variants variant clean clean-all lock bench
 
-all: $(if $(UNSAFE_RAW)$(UNSAFE_VARIANTS),names) $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(REPORT) README.md ## Rebuild every output from data/raw (sets up .venv first)
+ALL := $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(REPORT) README.md
+all: $(if $(UNSAFE_RAW)$(UNSAFE_VARIANTS),names,$(ALL)) ## Rebuild every output from data/raw (sets up .venv first)
 
-# Only named (and run first) when a file's name cannot be used by make: stop, say which, and how.
+# `all` is only this when a file's name cannot be used by make: stop, say which and how to
+# rename it, and build nothing.
 names:
 	@printf '%s' "$(UNSAFE_RAW)" | tr '\t' '\n' | while IFS= read -r f; do [ -n "$$f" ] || continue; \
 	  echo "$$f: make cannot use this name in a list of files (it holds one of : # % $$ * ? ; = | [ ] \\ or ends in a bracketed part)." >&2; \

@@ -129,16 +129,27 @@ def loaded_distributions() -> set[str]:
     return {canonicalize_name(d) for top in loaded for d in owners.get(top, ())}
 
 
+#: A heading of ``requirements.in`` (a comment line starting with a capital letter) that starts
+#: the pins of the checks (tests, linters): they make no output, so provenance never records
+#: them, even when a library imports one of them (pandera imports hypothesis when installed).
+CHECKS_HEADING = "# Check"
+
+
 def package_versions(root: Path = ROOT, used: set[str] | None = None) -> dict[str, str]:
     """Installed version of each top-level package pinned in ``requirements.in`` that this
     process has imported (``used``: normalised names; by default
     :func:`loaded_distributions`), so a step records the packages that made its outputs and
-    not the project's tools (ruff, pytest, JupyterLab)."""
+    not the project's tools (JupyterLab, nbstripout) nor the pins of the checks (the sections of
+    ``requirements.in`` under a heading starting ``# Check``)."""
     used = loaded_distributions() if used is None else used
     versions = {}
+    checks = False
     for line in (root / "requirements.in").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") and line[2:3].isupper():  # a heading; other comments go on
+            checks = line.startswith(CHECKS_HEADING)
+            continue
         line = line.split("#", 1)[0].strip()
-        if not line:
+        if not line or checks:
             continue
         name = Requirement(line).name
         if canonicalize_name(name) not in used:

@@ -214,3 +214,12 @@ def test_the_loaded_distributions_follow_the_imports():
     loaded = provenance.loaded_distributions()
     assert "pyyaml" in loaded and "pandas" in loaded
     assert "ruff" not in loaded
+
+
+def test_the_pins_of_the_checks_are_never_recorded(project):
+    (project / "requirements.in").write_text(
+        "# Analysis\npandas==1\n# pandas' note, not a heading\npyyaml==1\n"
+        "# Checks\npytest==1\n# Checking screenshots\npillow==1\n# Notebooks\nipykernel==1\n"
+    )
+    used = {"pandas", "pyyaml", "pytest", "pillow", "ipykernel"}
+    assert set(provenance.package_versions(project, used=used)) == {"pandas", "pyyaml", "ipykernel"}
