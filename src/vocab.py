@@ -35,6 +35,9 @@ OUTCOME_CLAUSES = {
 #: The outcomes whose returns hold counts.
 OUTCOMES_WITH_DATA = ("data", "partial")
 
+#: Where a file or a return came from: as received from a force, or made by the simulation.
+PROVENANCES = ("real", "simulated")
+
 #: Which of the request's questions a force answered, with the label a reader sees.
 QUESTION_LABELS = {
     "both": "Both questions",

@@ -20,7 +20,7 @@ from src.data.reference import Reference, normalise_labels
 from src.data.schemas import validate
 from src.errors import InputError
 from src.helpers import rel
-from src.vocab import OUTCOMES, OUTCOMES_WITH_DATA, QUESTIONS_ANSWERED
+from src.vocab import OUTCOMES, OUTCOMES_WITH_DATA, PROVENANCES, QUESTIONS_ANSWERED
 
 OUTCOMES_SCHEMA = pa.DataFrameSchema(
     {
@@ -52,7 +52,6 @@ OUTCOME_COLUMNS = (
     "note",
 )
 REQUIRED_OUTCOME_COLUMNS = tuple(OUTCOMES_SCHEMA.columns)
-PROVENANCES = ("real", "simulated")
 _DATE_OR_EMPTY = r"(\d{4}-\d{2}-\d{2})?"
 
 

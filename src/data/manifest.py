@@ -21,6 +21,7 @@ import pandas as pd
 
 from src.errors import InputError
 from src.helpers import RAW, csv_text, read_csv_text, rel, sha256_file, write_text
+from src.vocab import PROVENANCES
 
 MANIFEST = "MANIFEST.csv"
 NOT_LISTED = frozenset({MANIFEST, "README.md"})
@@ -42,7 +43,6 @@ COLUMNS = (
 )
 FORMATS = frozenset({"csv", "xlsx", "pdf", "txt"})
 CONTENTS = frozenset({"return", "records", "refusal", "outcomes", "published"})
-PROVENANCES = frozenset({"real", "simulated"})
 _HEX64 = r"^[0-9a-f]{64}$"
 #: Characters make cannot take in a list of prerequisites (GNU make 4.3, tried one by one in a
 #: name with spaces escaped as the Makefile escapes them): ':' starts a rule or a pattern, '#' a

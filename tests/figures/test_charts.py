@@ -4,22 +4,10 @@
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from src.figures import charts, style  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def house_style():
-    style.use_style()
-    yield
-    plt.close("all")
+from src.figures import charts, style
 
 
 def texts(fig) -> str:

@@ -7,16 +7,11 @@ from __future__ import annotations
 import csv
 import io
 
-import matplotlib
+import pandas as pd
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from src.errors import InputError  # noqa: E402
-from src.figures import charts, inputs, run, shares, style  # noqa: E402
+from src.errors import InputError
+from src.figures import charts, inputs, run, shares
 
 #: uncertainty.csv, in an order unlike the chart's, with the one row of another denominator.
 UNCERTAINTY = """\
@@ -79,13 +74,6 @@ TEXTS = {
     "whatsapp": WHATSAPP,
     "build": BUILD,
 }
-
-
-@pytest.fixture(autouse=True)
-def house_style():
-    style.use_style()
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

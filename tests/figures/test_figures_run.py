@@ -6,44 +6,12 @@ from __future__ import annotations
 
 import struct
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from figure_tables import shares_table
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from src.errors import InputError  # noqa: E402
-from src.figures import rendering, run, shares, style  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def house_style():
-    style.use_style()
-    yield
-    plt.close("all")
-
-
-def shares_table():
-    return pd.DataFrame(
-        {
-            "group": ["facebook_owned", "instagram", "facebook_messenger", "whatsapp", "other"],
-            "label": [
-                "Facebook-owned apps",
-                "Instagram",
-                "Facebook or Messenger",
-                "WhatsApp",
-                "Other apps and platforms",
-            ],
-            "share": [61.7, 40.1, 14.2, 7.4, 38.3],
-            "bootstrap_low": [58.0, 36.0, 12.0, 6.0, 35.0],
-            "bootstrap_high": [65.0, 44.0, 16.0, 9.0, 42.0],
-            "in_owner_group": [True, True, True, True, False],
-            "source_table": "tables/uncertainty.csv",
-            "source_row": [2, 3, 4, 5, 7],
-        }
-    )
+from src.errors import InputError
+from src.figures import rendering, run, shares
 
 
 def test_read_tables_reads_every_csv_by_name_with_rows_numbered_from_zero(tmp_path):

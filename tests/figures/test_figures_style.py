@@ -6,20 +6,9 @@ import logging
 import math
 
 import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from src.figures import style  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def house_style():
-    style.use_style()
-    yield
-    plt.close("all")
+from src.figures import style
 
 
 def test_style_uses_installed_fonts_without_warnings(caplog):

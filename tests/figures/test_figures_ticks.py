@@ -9,15 +9,12 @@ from __future__ import annotations
 import itertools
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from src.figures import (  # noqa: E402
+from src.figures import (
     build_info,
     funnel,
     funnel_input,
@@ -29,13 +26,12 @@ from src.figures import (  # noqa: E402
     series,
     series_input,
     shares_input,
-    style,
     subtitle,
     variant_notes,
     whatsapp,
     whatsapp_input,
 )
-from src.helpers import ROOT  # noqa: E402
+from src.helpers import ROOT
 
 BUILDS = {
     "default": ROOT / "reports" / "tables",
@@ -44,13 +40,6 @@ BUILDS = {
         ROOT / "reports" / "variants" / "without-greater-manchester" / "tables"
     ),
 }
-
-
-@pytest.fixture(autouse=True)
-def house_style():
-    style.use_style()
-    yield
-    plt.close("all")
 
 
 def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
