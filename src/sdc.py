@@ -15,6 +15,12 @@ redacted cell could take given every published number (an integer programme, sol
 ``scipy.optimize.milp``) and reports any cell pinned to a single value. :func:`protect` applies
 the rule, audits, and redacts further cells (the smallest shown cell in the total that gives a
 cell away) until nothing can be recovered.
+
+Two kinds of cell need no protection. A cell the source gave no count for (``not_reported``,
+e.g. a force that reports no count of instances whose platform was not recorded) holds nothing
+to disclose: it is published as missing, adds nothing to any total, and a column made only of
+such cells is not published at all. A cell behind a published total of zero is zero, and
+everyone knows it from that total: it is published as 0.
 """
 
 from __future__ import annotations
@@ -30,6 +36,10 @@ REDACTION_THRESHOLD = 7
 ROUNDING_BASE = 5
 #: How a redacted count is shown: the GSS shorthand for "confidential" (every output uses it).
 REDACTED = "[c]"
+#: The audit's reasons for a cell without a number.
+SMALL_COUNT = "small count"
+SECONDARY = "secondary"
+NOT_REPORTED = "not reported"
 
 RULE_TEXT = (
     f"Per-force counts of {REDACTION_THRESHOLD} or fewer are redacted (shown as {REDACTED}, "
@@ -109,20 +119,28 @@ def cell_bounds(
     threshold: int = REDACTION_THRESHOLD,
     base: int = ROUNDING_BASE,
     secondary: set | frozenset = frozenset(),
+    not_reported: set | frozenset = frozenset(),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What a reader knows about each true count from the published table alone: a redacted
-    cell is 0 to ``threshold``; a rounded cell r is r - 2 to r + 2 (and above ``threshold``).
-    A cell redacted only to protect another (``secondary``, as (row, column) pairs) is taken to
-    be known to be above ``threshold``, with no upper limit: the audit assumes the reader knows
-    which cells were hidden for which reason.
+    cell is 0 to ``threshold``; a rounded cell r is r - 2 to r + 2 (and above ``threshold``);
+    a cell shown as 0 (only ever one behind a published total of zero) is 0. A cell redacted
+    only to protect another (``secondary``, as (row, column) pairs) is taken to be known to be
+    above ``threshold``, with no upper limit: the audit assumes the reader knows which cells
+    were hidden for which reason. A cell the source gave no count for (``not_reported``) adds
+    nothing to any total, and the reader knows it.
     """
     half = (base - 1) // 2
     shown = published.astype("Float64")
     low = (shown - half).clip(lower=threshold + 1).fillna(0).astype(float)
     high = (shown + half).fillna(threshold).astype(float)
+    zero = (shown == 0).fillna(False).to_numpy(dtype=bool)
+    low, high = low.mask(zero, 0.0), high.mask(zero, 0.0)
     for cell in secondary:
         low.loc[cell] = threshold + 1
         high.loc[cell] = np.inf
+    for cell in not_reported:
+        low.loc[cell] = 0.0
+        high.loc[cell] = 0.0
     return low, high
 
 
@@ -156,6 +174,7 @@ def audit(
     threshold: int = REDACTION_THRESHOLD,
     base: int = ROUNDING_BASE,
     secondary: set | frozenset = frozenset(),
+    not_reported: set | frozenset = frozenset(),
 ) -> pd.DataFrame:
     """For each redacted cell, the smallest and largest whole value it could take given the
     published table and ``known_totals``. A cell with ``low == high`` can be recovered.
@@ -163,14 +182,15 @@ def audit(
     A plain total (no weights) that is not a whole number (a national figure that includes a
     withheld input cell at its midpoint) is taken as the whole numbers either side of it. A
     weighted constraint (for example what a rounded leave-one-out share says about one force)
-    is used as given.
+    is used as given. A cell the source gave no count for (``not_reported``) is listed with that
+    reason and no range: there is no count to work out.
     """
     columns = list(published.columns)
     labels = list(published.index)
     index = {
         (r, c): i * len(columns) + j for i, r in enumerate(labels) for j, c in enumerate(columns)
     }
-    low, high = cell_bounds(published, threshold, base, secondary)
+    low, high = cell_bounds(published, threshold, base, secondary, not_reported)
     lb, ub = low.to_numpy().ravel(), high.to_numpy().ravel()
     constraints = []
     if known_totals:
@@ -191,6 +211,18 @@ def audit(
     for (label, column), i in index.items():
         if not pd.isna(published.loc[label, column]):
             continue
+        if (label, column) in not_reported:
+            rows.append(
+                {
+                    "row": label,
+                    "column": column,
+                    "reason": NOT_REPORTED,
+                    "lowest": pd.NA,
+                    "highest": pd.NA,
+                    "recoverable": False,
+                }
+            )
+            continue
         ends = []
         for sign in (1, -1):
             objective = np.zeros(len(index))
@@ -208,15 +240,41 @@ def audit(
             {
                 "row": label,
                 "column": column,
-                "reason": "secondary" if (label, column) in secondary else "small count",
+                "reason": SECONDARY if (label, column) in secondary else SMALL_COUNT,
                 "lowest": int(ends[0]),
                 "highest": int(ends[1]),
                 "recoverable": ends[0] == ends[1],
             }
         )
-    return pd.DataFrame(
+    out = pd.DataFrame(
         rows, columns=["row", "column", "reason", "lowest", "highest", "recoverable"]
     )
+    for column in ("lowest", "highest"):
+        out[column] = out[column].astype("Int64")
+    out["recoverable"] = out["recoverable"].astype(bool)
+    return out
+
+
+def _without_cells(total: KnownTotal, dropped: set) -> KnownTotal | None:
+    """``total`` without the cells in ``dropped`` (each adds nothing), or None if none is left."""
+    kept = [
+        (c, w) for c, w in zip(total.cells, total.coefficients, strict=True) if c not in dropped
+    ]
+    if not kept:
+        return None
+    weights = None if total.weights is None else tuple(w for _, w in kept)
+    return KnownTotal(total.name, tuple(c for c, _ in kept), total.low, total.high, weights)
+
+
+def public_zeros(known_totals: list[KnownTotal]) -> set:
+    """The cells behind a plain published total of zero: each is zero (counts are never
+    negative), and everyone who reads the total knows it."""
+    return {
+        cell
+        for total in known_totals
+        if total.weights is None and total.high <= 0
+        for cell in total.cells
+    }
 
 
 def protect(
@@ -227,6 +285,7 @@ def protect(
     threshold: int = REDACTION_THRESHOLD,
     base: int = ROUNDING_BASE,
     max_rounds: int = 200,
+    not_reported: set | frozenset = frozenset(),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply the rule to ``table`` (whole counts, forces as rows), then audit it against the
     exact totals published beside it (:func:`exact_totals` of ``row_groups`` by
@@ -237,16 +296,41 @@ def protect(
     ``extra`` are any other published facts about the cells (figures published by others,
     rounded shares); the audit uses them too.
 
-    Returns (published table without totals, audit of every redacted cell).
+    ``not_reported`` are the (row, column) cells the source gave no count for: each must hold
+    0, is published as missing and listed in the audit as not reported; a column of nothing
+    else is left out of the published table (and of the totals). A cell behind a published
+    total of zero (:func:`public_zeros`) is published as 0: its value is public already.
+
+    Returns (published table without totals, audit of every cell without a number).
     """
+    not_reported = {c for c in not_reported if c[0] in table.index and c[1] in table.columns}
+    given = [float(table.loc[c]) for c in not_reported]
+    if any(v != 0 for v in given):
+        raise ValueError("a cell with no count reported must hold 0 in the table given")
+    silent = [c for c in table.columns if all((r, c) in not_reported for r in table.index)]
+    if silent:
+        dropped = {(r, c) for r in table.index for c in silent}
+        table = table.drop(columns=silent)
+        not_reported -= dropped
+        column_groups = {
+            name: [c for c in columns if c not in silent]
+            for name, columns in (column_groups or {c: [c] for c in table.columns}).items()
+        }
+        column_groups = {name: columns for name, columns in column_groups.items() if columns}
+        extra = [t for t in (_without_cells(t, dropped) for t in extra or []) if t is not None]
     row_groups = row_groups if row_groups is not None else {"national": list(table.index)}
     if column_groups is None:
         column_groups = {c: [c] for c in table.columns}
     constraints = exact_totals(table, row_groups, column_groups) + list(extra or [])
     published = apply_rule(table, threshold, base)
+    zeros = public_zeros(constraints) - not_reported
+    for cell in zeros:
+        published.loc[cell] = 0
+    for cell in not_reported:
+        published.loc[cell] = pd.NA
     secondary: set = set()
     for _ in range(max_rounds):
-        result = audit(published, constraints, threshold, base, secondary)
+        result = audit(published, constraints, threshold, base, secondary, not_reported)
         exposed = result[result["recoverable"]]
         if exposed.empty:
             return published, result
@@ -256,7 +340,7 @@ def protect(
             for total in constraints
             if cell in total.cells
             for c in total.cells
-            if c != cell and not pd.isna(published.loc[c])
+            if c != cell and c not in zeros and not pd.isna(published.loc[c])
         ]
         if not shown:
             raise ValueError(

@@ -12,7 +12,9 @@ from __future__ import annotations
 # --- Forces' answers -------------------------------------------------------------------------
 
 #: What a force's answer to a request can be (``outcomes.csv``, ``coverage.csv``), with the
-#: label a reader sees in a table.
+#: label a reader sees in a table. ``no_response`` is for a force that did not answer at all;
+#: ``not_provided`` for figures a release says were "not provided" without saying why (it claims
+#: no more than the source says: not a refusal, not silence).
 OUTCOME_LABELS = {
     "data": "Sent platform counts",
     "partial": "Answered part of the request",
@@ -20,6 +22,7 @@ OUTCOME_LABELS = {
     "no_platform_flag": "Records cannot be searched by platform",
     "no_response": "No response",
     "refused_other": "Refused under another exemption",
+    "not_provided": "Not provided (no reason given)",
 }
 #: The outcomes, in the order tables list them.
 OUTCOMES = list(OUTCOME_LABELS)
@@ -31,6 +34,7 @@ OUTCOME_CLAUSES = {
     "no_platform_flag": "said their records cannot be searched by platform",
     "no_response": "did not respond",
     "refused_other": "refused under another exemption",
+    "not_provided": "did not provide figures, with no reason given",
 }
 #: The outcomes whose returns hold counts.
 OUTCOMES_WITH_DATA = ("data", "partial")

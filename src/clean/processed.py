@@ -31,10 +31,31 @@ class CleanResult:
         return {name: getattr(self, name) for name in PROCESSED_SCHEMAS}
 
 
-def coverage(wave: str, outcomes: pd.DataFrame, instances: pd.DataFrame, specs: list[Spec]):
-    """One row per force asked: its outcome and what it contributed, known and unknown."""
+def unknown_reported(reconciliation: pd.DataFrame) -> dict[str, bool]:
+    """Per force: whether every table and extract it sent reports a count of instances whose
+    platform was not recorded (``reconciliation.csv``'s ``unknown_reported`` on all its rows).
+
+    A force with a table that gives no such count is not counted as reporting one: its unknown
+    count would be short by whatever that table left out, and a missing count is not a zero.
+    """
+    if reconciliation.empty:
+        return {}
+    flags = reconciliation["unknown_reported"].astype(bool)
+    return {str(f): bool(v) for f, v in flags.groupby(reconciliation["force"]).all().items()}
+
+
+def coverage(
+    wave: str,
+    outcomes: pd.DataFrame,
+    instances: pd.DataFrame,
+    specs: list[Spec],
+    reconciliation: pd.DataFrame,
+):
+    """One row per force asked: its outcome and what it contributed, known and unknown, and
+    whether its return reports a count of instances whose platform was not recorded."""
     files = {s.force: len(s.files) for s in specs}
     known = instances["platform"] != UNKNOWN
+    reported = unknown_reported(reconciliation)
     rows = []
     for o in outcomes.itertuples():
         mine = instances["force"] == o.force
@@ -54,6 +75,7 @@ def coverage(wave: str, outcomes: pd.DataFrame, instances: pd.DataFrame, specs: 
                 "known_upper": int(instances.loc[mine & known, "upper"].sum()),
                 "unknown_lower": int(instances.loc[mine & ~known, "lower"].sum()),
                 "unknown_upper": int(instances.loc[mine & ~known, "upper"].sum()),
+                "unknown_reported": reported.get(o.force, False),
             }
         )
     table = pd.DataFrame(rows, columns=list(PROCESSED_SCHEMAS["coverage"].columns))

@@ -195,6 +195,8 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
                     "mapped_upper": n_known,
                     "unknown_lower": len(kept) - n_known,
                     "unknown_upper": len(kept) - n_known,
+                    # every record is classified: one naming no platform counts as unknown
+                    "unknown_reported": True,
                     "excluded_lower": excluded,
                     "excluded_upper": excluded,
                     "excluded_reasons": "; ".join(r for r in reasons if r),

@@ -215,13 +215,14 @@ def clean_wave(
         check_overlaps(instances, raw_dir)
         check_questions(instances, outcomes, reference, rel(outcomes_path))
     instances = in_order(instances, ["wave", "force", "source_file"])
+    reconciliation = in_order(
+        concat(parts.reconciliation, "reconciliation"),
+        ["wave", "force", "source_file", "table", "block"],
+    )
     return CleanResult(
         instances=instances,
-        coverage=coverage(wave, outcomes, instances, specs),
-        reconciliation=in_order(
-            concat(parts.reconciliation, "reconciliation"),
-            ["wave", "force", "source_file", "table", "block"],
-        ),
+        coverage=coverage(wave, outcomes, instances, specs, reconciliation),
+        reconciliation=reconciliation,
         cleaning_log=in_order(concat(parts.log, "cleaning_log"), ["wave", "force", "source_file"]),
         records=in_order(
             concat(parts.records, "records"), ["wave", "force", "source_file", "line"]

@@ -205,6 +205,18 @@ def reconcile_table(cells: pd.DataFrame, ctx: Context, table_name: str) -> pd.Da
     return pd.DataFrame(out)
 
 
+def reports_unknown(cells: pd.DataFrame, lookup: dict[str, str]) -> bool:
+    """Whether the table prints a count of instances whose platform was not recorded: a row
+    whose label reads as ``unknown`` (counted, or set aside only for lying outside the wave).
+
+    This is a fact about the table, not about each block: a long table that leaves out the
+    platforms with no instances need not print the row in every period. A table without such a
+    row gives no count of them at all, which is not a count of zero.
+    """
+    listed = cells["reason"].isin(["", OUTSIDE_WAVE])
+    return bool((listed & cells["norm_label"].map(lookup).eq(UNKNOWN)).any())
+
+
 def _range(lower: int, upper: int) -> str:
     return f"{lower}" if lower == upper else f"{lower} to {upper}"
 
@@ -294,6 +306,7 @@ def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> 
     cells["platform"] = cells["norm_label"].map(lookup).where(counted, "")
     parts = Parts()
     recon = reconcile_table(cells, ctx, table_name)
+    recon["unknown_reported"] = reports_unknown(cells, lookup)
     recon.insert(0, "source_file", ctx.source_file)
     recon.insert(0, "force", ctx.spec.force)
     recon.insert(0, "wave", ctx.spec.wave)

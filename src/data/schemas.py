@@ -93,11 +93,16 @@ COVERAGE = pa.DataFrameSchema(
         "known_upper": _count(),
         "unknown_lower": _count(),
         "unknown_upper": _count(),
+        "unknown_reported": pa.Column(bool),
     },
     checks=[
         pa.Check(lambda d: d["known_lower"] <= d["known_upper"], error="known lower <= upper"),
         pa.Check(
             lambda d: d["unknown_lower"] <= d["unknown_upper"], error="unknown lower <= upper"
+        ),
+        pa.Check(
+            lambda d: ~d["unknown_reported"] | (d["files_read"] > 0),
+            error="unknown_reported only for a force whose files were read",
         ),
     ],
     unique=["wave", "force"],
@@ -122,6 +127,7 @@ RECONCILIATION = pa.DataFrameSchema(
         "mapped_upper": _count(),
         "unknown_lower": _count(),
         "unknown_upper": _count(),
+        "unknown_reported": pa.Column(bool),
         "excluded_lower": _count(),
         "excluded_upper": _count(),
         "excluded_reasons": _text(nullable=True),
@@ -130,6 +136,12 @@ RECONCILIATION = pa.DataFrameSchema(
         "withheld_upper": _count(),
         "unexplained": pa.Column("Int64", pa.Check.eq(0), nullable=False),
     },
+    checks=[
+        pa.Check(
+            lambda d: d["unknown_reported"] | (d["unknown_upper"] == 0),
+            error="unknown instances only in a table that reports them (unknown_reported)",
+        ),
+    ],
     unique=["source_file", "table", "block"],
     strict=True,
     ordered=True,

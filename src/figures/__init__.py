@@ -3,8 +3,9 @@
 Each chart in the Analysis Function's style, saved as SVG, PNG (and a PNG for print) and PDF
 with its data and alt text. The face is what ``notebooks/30-figures.ipynb`` calls: :mod:`~src.figures.run` reads
 the tables and saves and shows the figures (the only module that touches files),
-:mod:`~src.figures.inputs` chooses each chart's rows, :mod:`~src.figures.shares` (figure 1)
-and :mod:`~src.figures.charts` (the others) draw the charts in the house style of
+:mod:`~src.figures.inputs` chooses each chart's rows, :mod:`~src.figures.shares` (figure 1),
+:mod:`~src.figures.charts` (figures 2 to 5) and :mod:`~src.figures.timelines` (the published
+series over time: figures 6 and 7) draw the charts in the house style of
 :mod:`~src.figures.style`, and :mod:`~src.figures.rendering` turns a figure into the bytes of
 its files.
 """
@@ -14,32 +15,42 @@ from src.figures.inputs import (
     build_info,
     funnel_input,
     is_simulated,
+    platform_series_input,
     regions_input,
+    series_by_area_input,
     series_input,
     shares_input,
     subtitle,
+    table,
     variant_notes,
     whatsapp_input,
 )
-from src.figures.run import read_tables, save_figure, show
+from src.figures.run import discard_figure, read_tables, save_figure, show
 from src.figures.shares import platform_shares
 from src.figures.style import use_style
+from src.figures.timelines import platform_shares_over_time, series_by_area
 
 __all__ = [
     "build_info",
+    "discard_figure",
     "funnel",
     "funnel_input",
     "is_simulated",
+    "platform_series_input",
     "platform_shares",
+    "platform_shares_over_time",
     "read_tables",
     "regions",
     "regions_input",
     "save_figure",
     "series",
+    "series_by_area",
+    "series_by_area_input",
     "series_input",
     "shares_input",
     "show",
     "subtitle",
+    "table",
     "use_style",
     "variant_notes",
     "whatsapp",

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from src.figures.inputs import SOURCE_COLUMNS
+from src.figures.inputs import SOURCE_COLUMNS, chart_data
 from src.figures.style import (
     FONT_SIZE,
     NOTE_SIZE,
@@ -269,13 +269,28 @@ def year_label(year: int, start_month: int) -> str:
     return str(year) if start_month == 1 else f"{year}/{(year + 1) % 100:02d}"
 
 
+#: What figure 4's data file keeps of its rows (the rest is at each row's source).
+SERIES_DATA = [
+    "period_label",
+    "start_year",
+    "area",
+    "offences",
+    "forces_responding",
+    "forces_note",
+    "flag",
+    "available",
+]
+
+
 def series_years(table: pd.DataFrame) -> pd.DataFrame:
     """The rows of the series, one per year from the first to the last start year: a missing
     year is a row with no offences, ``available`` False and no source, so that it shows as a
-    gap. ``table`` has ``start_year`` and ``period_start``, one annual period a year.
+    gap (as does a period printed with its number blank, which keeps its source). ``table`` has
+    ``start_year``, ``period_start`` and ``offences``, one annual period a year.
     """
     data = table.reset_index(drop=True).copy()
-    data["available"] = True
+    # A period printed with no number (a blank) is not available either: a gap, as a missing one.
+    data["available"] = pd.to_numeric(data["offences"], errors="coerce").notna()
     years = range(int(data["start_year"].min()), int(data["start_year"].max()) + 1)
     months = set(pd.to_datetime(data["period_start"], format="%Y-%m-%d").dt.month)
     month = months.pop() if len(months) == 1 else 4
@@ -290,9 +305,8 @@ def series_years(table: pd.DataFrame) -> pd.DataFrame:
     )
     out = pd.concat([data, missing], ignore_index=True) if len(missing) else data
     out = out.sort_values("start_year", ignore_index=True)
-    out["source_row"] = out["source_row"].astype("Int64")
-    columns = [c for c in out.columns if c not in SOURCE_COLUMNS]
-    return out[[*columns, *SOURCE_COLUMNS]]
+    columns = [c for c in SERIES_DATA if c in out]
+    return chart_data(out, columns)
 
 
 def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame, str]:
@@ -303,9 +317,9 @@ def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame
     no published figure is a gap marked "not available" (seaborn's bar plot, in the order of
     the years, leaves it empty). ``table`` has ``period_label``, ``period_start``,
     ``start_year``, ``offences``, ``forces_responding`` (may be empty) and ``forces_note``,
-    annual periods only, in time order. Every column passes through to the data, with a row for
-    each missing year (``available`` False, no source) and ``source_table`` and ``source_row``
-    last.
+    annual periods only, in time order. The data keeps the columns of :data:`SERIES_DATA`, with
+    a row for each missing year (``available`` False, no source), and ``source_table`` and
+    ``source_row`` last.
     """
     c = colours()
     data = series_years(table)

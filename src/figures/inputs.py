@@ -35,6 +35,15 @@ def with_source(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     return out
 
 
+def chart_data(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The data file of a chart: the ``columns`` it draws or labels, in that order, then
+    ``source_table`` and ``source_row``. Every other column of the table a row came from is one
+    step away, at that row of that table."""
+    out = rows.copy()
+    out["source_row"] = out["source_row"].astype("Int64")
+    return out[[*columns, *SOURCE_COLUMNS]]
+
+
 def build_info(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """The build's parameters and context (``build.csv``) as a dictionary of text."""
     build = tables["build"].fillna("")
@@ -130,32 +139,106 @@ def regions_input(regional: pd.DataFrame) -> pd.DataFrame:
     return with_source(out, "regional")
 
 
-def series_input(series: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 4: the annual periods of the published series, in time order, each with
-    the year it starts in (``start_year``), the place of its bar on the chart's time axis.
+def table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """The table ``name`` of the build; a build written before it existed stops with the step
+    to rerun."""
+    if name not in tables:
+        raise InputError(
+            source_table(name),
+            "",
+            f"the build has no table {name}",
+            "rerun step 20 (notebooks/20-findings.ipynb) with the same output_dir to write it",
+        )
+    return tables[name]
+
+
+def start_years(rows: pd.DataFrame, name: str, per: str | None, what: str) -> pd.DataFrame:
+    """``rows`` (annual periods of the table ``name``) with ``start_year``, the year each
+    period starts in: its place on a chart's time axis. Stops on a start that is not a date,
+    and on two periods of one ``per`` (or of the whole table) starting in the same year, as
+    the chart has one place for each ``what`` a year.
     """
-    data = series[series["annual"].astype(str) == "True"].copy()
-    data["forces_note"] = data["forces_note"].fillna("")
+    data = rows.copy()
     starts = pd.to_datetime(data["period_start"], format="%Y-%m-%d", errors="coerce")
     for label in data.index[starts.isna()]:
         raise InputError(
-            source_table("series"),
+            source_table(name),
             f"row {int(label) + 2}, column period_start",
             f"'{data.loc[label, 'period_start']}' is not a date written as YYYY-MM-DD",
-            "write the first day of the period as YYYY-MM-DD in step 20's series table",
+            f"write the first day of the period as YYYY-MM-DD in step 20's {name} table",
         )
     data["start_year"] = starts.dt.year.astype(int)
-    repeated = data[data["start_year"].duplicated(keep=False)]
+    keys = ["start_year"] if per is None else [per, "start_year"]
+    repeated = data[data.duplicated(keys, keep=False)]
     if len(repeated):
-        rows = ", ".join(str(int(label) + 2) for label in repeated.index)
+        rows_text = ", ".join(str(int(label) + 2) for label in repeated.index)
+        first = repeated.iloc[0]
+        whose = "" if per is None else f" for {per} '{first[per]}'"
         raise InputError(
-            source_table("series"),
-            f"rows {rows}, column period_start",
-            f"two annual periods start in {repeated['start_year'].iloc[0]}, and the chart has one "
-            "bar for each year",
+            source_table(name),
+            f"rows {rows_text}, column period_start",
+            f"two annual periods{whose} start in {first['start_year']}, and the chart has one "
+            f"{what} for each year",
             "keep one annual period for each year (mark the others annual=False)",
         )
+    return data
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """A column of text with its empty cells as "" (a column read with every cell empty is
+    read as numbers, all missing)."""
+    return column.astype(object).where(column.notna(), "")
+
+
+def _annual(table: pd.DataFrame) -> pd.Series:
+    return table["annual"].astype(str) == "True"
+
+
+def series_input(series: pd.DataFrame) -> pd.DataFrame:
+    """Rows of figure 4: the national annual periods of the published series, in time order,
+    each with the year it starts in (``start_year``), the place of its bar on the chart's time
+    axis. Only national rows are drawn (``geography``, where the table has it), so a row of
+    another geography can never enter the national chart.
+    """
+    rows = _annual(series)
+    if "geography" in series:
+        rows &= series["geography"] == "national"
+    data = series[rows].copy()
+    data["forces_note"] = data["forces_note"].fillna("")
+    data = start_years(data, "series", None, "bar")
     return with_source(data, "series").sort_values("period_start")
+
+
+def series_by_area_input(series_by_area: pd.DataFrame) -> pd.DataFrame:
+    """Rows of figure 7 from ``series_by_area.csv``: each area's annual periods, areas in the
+    table's order and periods in time order, each with ``start_year``. An empty table (no
+    per-area series is published) gives no rows, and the notebook draws no chart.
+    """
+    data = series_by_area[_annual(series_by_area)].copy()
+    if data.empty:
+        return with_source(data.assign(start_year=pd.Series(dtype=int)), "series_by_area")
+    for column in ("forces_note", "flag"):
+        data[column] = _text(data[column])
+    data = start_years(data, "series_by_area", "area", "bar in each area's panel")
+    order = {area: i for i, area in enumerate(dict.fromkeys(data["area"]))}
+    data = data.assign(_area=data["area"].map(order))
+    data = data.sort_values(["_area", "start_year"], kind="stable").drop(columns="_area")
+    return with_source(data, "series_by_area")
+
+
+def platform_series_input(platform_series: pd.DataFrame) -> pd.DataFrame:
+    """Rows of figure 6 from ``platform_series.csv``: the national annual platform shares, in
+    time order, each with ``start_year``; one share for each platform group a year."""
+    table = platform_series
+    rows = _annual(table) & (table["geography"] == "national") & table["value"].notna()
+    data = table[rows].copy()
+    for column in ("comparison", "as_published", "name_as_printed", "flag"):
+        data[column] = _text(data[column])
+    for column in ("count", "known"):  # printed counts: whole numbers, where printed
+        data[column] = pd.to_numeric(data[column], errors="coerce").astype("Int64")
+    data = start_years(data, "platform_series", "platform_group", "point")
+    data = data.sort_values(["start_year", "platform_group"], kind="stable")
+    return with_source(data, "platform_series")
 
 
 def whatsapp_input(whatsapp: pd.DataFrame) -> pd.DataFrame:

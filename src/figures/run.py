@@ -5,7 +5,8 @@ tables of step 20 from ``<output_dir>/tables/``, writes each chart as ``<stem>.s
 the notebook.
 
 :func:`save_figure` writes SVG, both PNGs and PDF byte-deterministically, with the data behind
-the chart as CSV and its alt text as a text file.
+the chart as CSV and its alt text as a text file; :func:`discard_figure` removes them when a
+build has no data for the chart.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from src.errors import InputError
-from src.figures.rendering import render
+from src.figures.rendering import SUFFIXES, render
 from src.helpers import csv_text, rel, write_many
 
 
@@ -50,6 +51,19 @@ def save_figure(fig, stem: Path | str, data: pd.DataFrame, alt_text: str) -> lis
     files[stem.with_suffix(".txt")] = alt_text.strip() + "\n"
     write_many(files)
     return sorted(files)
+
+
+def discard_figure(stem: Path | str) -> list[Path]:
+    """Remove the files :func:`save_figure` writes for ``stem``, where an earlier build left
+    them (a chart this build has no data for must not linger from the last). Returns the paths
+    removed, sorted."""
+    stem = Path(stem)
+    paths = [stem.with_name(stem.name + suffix) for suffix in SUFFIXES]
+    paths += [stem.with_suffix(".csv"), stem.with_suffix(".txt")]
+    removed = sorted(p for p in paths if p.is_file())
+    for path in removed:
+        path.unlink()
+    return removed
 
 
 def show(fig, stem: Path | str) -> None:

@@ -12,6 +12,7 @@ per inch (1,200 pixels wide). Tick labels are spaced so that no two overprint.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib as mpl
@@ -175,6 +176,90 @@ def percent(value: float, places: int = 1) -> str:
     return f"{value:.{places}f}%"
 
 
+@dataclass(frozen=True)
+class Frame:
+    """Where a chart's words go on a figure 6 inches wide: ``height`` of the figure, ``top``
+    (from the top edge to the plot) and ``bottom`` (from the bottom edge to the plot), in
+    inches, with the title, subtitle and notes already broken into lines."""
+
+    height: float
+    top: float
+    bottom: float
+    title_top: float
+    subtitle_top: float
+    notes_bottom: float
+    title_lines: tuple[str, ...]
+    subtitle_lines: tuple[str, ...]
+    note_lines: tuple[str, ...]
+
+
+def frame_layout(
+    plot_in: float,
+    title: str,
+    subtitle: str,
+    notes: list[str],
+    simulated: bool,
+    bottom_axis_in: float = 0.55,
+    top_extra_in: float = 0.0,
+) -> Frame:
+    """The frame of a figure whose plot is ``plot_in`` inches high: the figure grows with its
+    text, so a longer note never squeezes the plot. ``top_extra_in`` leaves room above the
+    plot (for the titles of a grid's panels)."""
+    title_lines = wrap(title, TEXT_WIDTH_IN, TITLE_SIZE, "bold")
+    subtitle_lines = wrap(subtitle, TEXT_WIDTH_IN, SUBTITLE_SIZE)
+    note_lines = [line for note in notes for line in wrap(note, TEXT_WIDTH_IN, NOTE_SIZE)]
+    title_top = 0.12
+    subtitle_top = title_top + 0.24 * len(title_lines) + 0.06
+    top = subtitle_top + 0.2 * len(subtitle_lines) + (0.4 if simulated else 0.2) + top_extra_in
+    notes_bottom = 0.1
+    bottom = notes_bottom + 0.17 * len(note_lines) + bottom_axis_in
+    return Frame(
+        height=round(top + plot_in + bottom, 2),
+        top=top,
+        bottom=bottom,
+        title_top=title_top,
+        subtitle_top=subtitle_top,
+        notes_bottom=notes_bottom,
+        title_lines=tuple(title_lines),
+        subtitle_lines=tuple(subtitle_lines),
+        note_lines=tuple(note_lines),
+    )
+
+
+def draw_frame(fig, frame: Frame) -> None:
+    """The title, subtitle and notes of ``frame`` on ``fig`` (which is ``frame.height`` high)."""
+    height = frame.height
+    text = {"ha": "left", "transform": fig.transFigure}
+    fig.text(
+        0.1 / WIDTH_IN,
+        1 - frame.title_top / height,
+        "\n".join(frame.title_lines),
+        va="top",
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        **text,
+    )
+    fig.text(
+        0.1 / WIDTH_IN,
+        1 - frame.subtitle_top / height,
+        "\n".join(frame.subtitle_lines),
+        va="top",
+        fontsize=SUBTITLE_SIZE,
+        color="0.25",
+        **text,
+    )
+    fig.text(
+        0.1 / WIDTH_IN,
+        frame.notes_bottom / height,
+        "\n".join(frame.note_lines),
+        va="bottom",
+        fontsize=NOTE_SIZE,
+        color="0.2",
+        linespacing=1.3,
+        **text,
+    )
+
+
 def new_figure(
     plot_in: float,
     title: str,
@@ -185,53 +270,18 @@ def new_figure(
     right_in: float = 0.3,
     bottom_axis_in: float = 0.55,
 ):
-    """A figure 6 inches wide: the title, subtitle and notes placed in inches from the edges,
-    and one axes ``plot_in`` inches high between them (the figure grows with the text, so a
-    longer note never squeezes the plot). Returns (figure, axes).
+    """A figure 6 inches wide: the title, subtitle and notes placed in inches from the edges
+    (:func:`frame_layout`), and one axes ``plot_in`` inches high between them. Returns
+    (figure, axes).
     """
-    title_lines = wrap(title, TEXT_WIDTH_IN, TITLE_SIZE, "bold")
-    subtitle_lines = wrap(subtitle, TEXT_WIDTH_IN, SUBTITLE_SIZE)
-    note_lines = [line for note in notes for line in wrap(note, TEXT_WIDTH_IN, NOTE_SIZE)]
-    title_top = 0.12
-    subtitle_top = title_top + 0.24 * len(title_lines) + 0.06
-    top = subtitle_top + 0.2 * len(subtitle_lines) + (0.4 if simulated else 0.2)
-    notes_bottom = 0.1
-    bottom = notes_bottom + 0.17 * len(note_lines) + bottom_axis_in
-    height = round(top + plot_in + bottom, 2)
+    frame = frame_layout(plot_in, title, subtitle, notes, simulated, bottom_axis_in)
+    height = frame.height
     fig = plt.figure(figsize=(WIDTH_IN, height))
-    text = {"ha": "left", "transform": fig.transFigure}
-    fig.text(
-        0.1 / WIDTH_IN,
-        1 - title_top / height,
-        "\n".join(title_lines),
-        va="top",
-        fontsize=TITLE_SIZE,
-        fontweight="bold",
-        **text,
-    )
-    fig.text(
-        0.1 / WIDTH_IN,
-        1 - subtitle_top / height,
-        "\n".join(subtitle_lines),
-        va="top",
-        fontsize=SUBTITLE_SIZE,
-        color="0.25",
-        **text,
-    )
-    fig.text(
-        0.1 / WIDTH_IN,
-        notes_bottom / height,
-        "\n".join(note_lines),
-        va="bottom",
-        fontsize=NOTE_SIZE,
-        color="0.2",
-        linespacing=1.3,
-        **text,
-    )
+    draw_frame(fig, frame)
     ax = fig.add_axes(
         (
             left_in / WIDTH_IN,
-            bottom / height,
+            frame.bottom / height,
             1 - (left_in + right_in) / WIDTH_IN,
             plot_in / height,
         )

@@ -65,14 +65,38 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
     )
 
 
+def not_reported_cells(whole: pd.DataFrame, unknown_reported) -> set:
+    """The ``unknown`` cells of forces that reported no count of instances whose platform was
+    not recorded, and hold none: there is no count to publish (nor one to protect).
+
+    ``unknown_reported`` is the forces that did report one (``coverage.csv``); None means every
+    force did. A force that reported such a count in some of its tables only keeps the count it
+    reported (the uncertainty table leaves it out of the bounds over unknown platforms).
+    """
+    if unknown_reported is None:
+        return set()
+    reported = set(unknown_reported)
+    return {
+        (force, "unknown")
+        for force in whole.index
+        if force not in reported and whole.loc[force, "unknown"] == 0
+    }
+
+
 def per_force_table(
     groups: pd.DataFrame,
     comparison: pd.DataFrame,
     forces_ref: pd.DataFrame,
     owned_platforms: tuple[str, ...],
+    unknown_reported=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
     """The per-force counts we publish, after disclosure control, and the audit showing no
     redacted cell can be worked out from everything else we (or the release) publish.
+
+    ``unknown_reported`` is the forces whose returns report a count of instances whose platform
+    was not recorded (None: every force). Another force's ``unknown`` cell is not a zero but
+    not reported: it is left empty and the audit says so; when no force reported one, the table
+    has no ``unknown`` column.
 
     Also makes the force rows of the comparison safe: a computed force figure is shown as it is
     only when it equals the published one (so it is already public); otherwise rounded to 5, or
@@ -87,16 +111,22 @@ def per_force_table(
     cells["other_platforms"] = table["all_known"] - table[list(NAMED_PLATFORMS)].sum(axis=1)
     cells["unknown"] = table["unknown"]
     whole = sdc.whole_instances(cells[list(FORCE_COLUMNS)])
+    missing = not_reported_cells(whole, unknown_reported)
+    silent = {
+        c for c in FORCE_COLUMNS if len(whole) and all((f, c) in missing for f in whole.index)
+    }
+    # A column with no count reported by any force is not published (nothing to protect).
+    columns = [c for c in FORCE_COLUMNS if c not in silent]
 
     owned_named = [p for p in NAMED_PLATFORMS if p in owned_platforms]
     known = ["instagram", "facebook_messenger", "whatsapp", "other_platforms"]
-    column_groups = {c: [c] for c in FORCE_COLUMNS}
+    column_groups = {c: [c] for c in columns}
     column_groups |= {
         "facebook_owned": owned_named,
         "all_known": known,
         "other": [c for c in known if c not in owned_named],
         "facebook_column": [p for p in owned_named if p != "instagram"],
-        "all": list(FORCE_COLUMNS),
+        "all": list(columns),
     }
     column_groups = {k: v for k, v in column_groups.items() if v}
     row_groups = {"national": list(whole.index)}
@@ -106,14 +136,16 @@ def per_force_table(
         if members:
             row_groups[f"region {area}"] = members
     extra = _published_force_facts(whole, comparison, column_groups)
-    shown, audit = sdc.protect(whole, row_groups, column_groups, extra)
+    shown, audit = sdc.protect(
+        whole[columns], row_groups, column_groups, extra, not_reported=missing
+    )
 
     published_table = sdc.with_totals(
         shown,
         {
             "facebook_owned": owned_named,
             "all_known": known,
-            "total": list(FORCE_COLUMNS),
+            "total": list(columns),
         },
     )
     names = forces_ref.set_index("force")["name"]

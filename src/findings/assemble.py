@@ -1,13 +1,14 @@
 """The findings of one build: every table and sentence, from the inputs and the parameters.
 
 :func:`build` selects the instances, sums them by platform group and assembles the tables of
-:mod:`src.findings.national`, :mod:`src.findings.areas` and :mod:`src.findings.published`,
+:mod:`src.findings.national`, :mod:`src.findings.areas`, :mod:`src.findings.published` and
+:mod:`src.findings.series` (the published series, national, by area and by platform),
 the sentences of :mod:`src.findings.text`, and the build's own parameters (``build.csv``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -18,13 +19,13 @@ from src.findings.intervals import uncertainty
 from src.findings.national import (
     headline_table,
     leave_one_out_table,
-    series_table,
     uncertainty_table,
     whatsapp_table,
     withheld_table,
 )
-from src.findings.params import Inputs, Params, check_exclude_forces
+from src.findings.params import Inputs, Params, check_exclude_forces, unknown_reporters
 from src.findings.published import compare_published, consistency_table, published_for_wave
+from src.findings.series import platform_series_table, series_by_area_table, series_table
 from src.findings.shares import (
     NAMED_PLATFORMS,
     OwnerGroup,
@@ -51,6 +52,10 @@ class Findings:
     comparison: pd.DataFrame
     #: Who publishes the workbook and the date of this edition, as read with the inputs.
     publication: object = None
+    #: The published series by area and by platform (``series_by_area``, ``platform_series``):
+    #: written as CSV beside :attr:`tables`, but not yet in the workbook nor shown by
+    #: :func:`~src.findings.display.styled`, which have no layout for them.
+    published_series: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def build(inputs: Inputs, params: Params) -> Findings:
@@ -71,6 +76,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
     )
     treated = apply_withheld(selected, params.withheld_treatment)
     included = sorted(set(treated["force"]))
+    unknown_reported = unknown_reporters(inputs.coverage, params.wave, included)
     groups = force_groups(treated, owned.platforms, included, unknown_platforms)
     coverage = coverage_summary(inputs.coverage, params, included)
     context = build_context(inputs, params, owned, coverage, included)
@@ -78,7 +84,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
     published = published_for_wave(inputs.published, wave)
 
     comparison = compare_published(published, groups, ref.forces, coverage["forces_with_data"])
-    unc = uncertainty(groups)
+    unc = uncertainty(groups, unknown_reported=unknown_reported)
     tables = {
         "headline": headline_table(groups, comparison, published),
         "published_consistency": consistency_table(published),
@@ -90,7 +96,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
     }
     exact_comparison = comparison.copy()
     forces_table, audit, column_groups = per_force_table(
-        groups, comparison, ref.forces, owned.platforms
+        groups, comparison, ref.forces, owned.platforms, unknown_reported
     )
     tables["forces"] = forces_table
     tables["forces_audit"] = audit
@@ -117,6 +123,10 @@ def build(inputs: Inputs, params: Params) -> Findings:
         groups=groups,
         comparison=exact_comparison,
         publication=inputs.publication,
+        published_series={
+            "series_by_area": series_by_area_table(inputs.series, ref.forces),
+            "platform_series": platform_series_table(getattr(inputs, "platforms", None)),
+        },
     )
 
 

@@ -31,9 +31,27 @@ BOOTSTRAP_RESAMPLES = 2000
 def manski_bounds(tot: pd.DataFrame, group: str, denominator: str) -> tuple[float, float]:
     """Bounds on the share if every instance whose platform is unknown could be on any platform:
     lower = count / (known + unknown), upper = (count + unknown) / (known + unknown).
+
+    ``tot`` must be the totals of forces that reported a count of instances whose platform was
+    not recorded (:func:`unknown_base`): over a force that reported none, the bounds would take
+    a missing count for a zero and collapse to a point.
     """
     g, d, u = (tot.loc[k, "value"] for k in (group, denominator, "unknown"))
     return ratio(g, d + u), ratio(g + u, d + u)
+
+
+def unknown_base(groups: pd.DataFrame, unknown_reported=None) -> tuple[list[str], list[str]]:
+    """(the forces the bounds over unknown platforms are taken over, the forces left out).
+
+    ``unknown_reported`` is the forces whose returns report a count of instances whose platform
+    was not recorded (``coverage.csv``); None means every force did. Both lists are of the
+    forces in ``groups``, sorted.
+    """
+    forces = sorted(set(groups["force"]))
+    if unknown_reported is None:
+        return forces, []
+    reported = set(unknown_reported)
+    return [f for f in forces if f in reported], [f for f in forces if f not in reported]
 
 
 def wilson_interval(count: float, total: float, alpha: float = ALPHA) -> tuple[float, float]:
@@ -89,19 +107,36 @@ def uncertainty(
     pairs=HEADLINE_SHARES,
     seed: int = BOOTSTRAP_SEED,
     n_resamples: int = BOOTSTRAP_RESAMPLES,
+    unknown_reported=None,
 ) -> pd.DataFrame:
     """For each share: the value, its withheld-cell range, the pooled Wilson interval, the
     cluster bootstrap over forces, the bounds over unknown platforms and the share known.
+
+    The bounds over unknown platforms and the share known use only what is known: they are
+    taken over the forces that reported a count of instances whose platform was not recorded
+    (``unknown_reported``; None means every force), which ``unknown_forces`` counts and
+    ``unknown_not_reported`` names the others of (joined with "; "); ``unknown_known`` and
+    ``unknown_instances`` are those forces' instances with a known platform and without one.
+    When no force reported such a count they are not available (NaN), never a collapsed
+    interval. Without ``unknown_reported`` the bounds are over every force and
+    ``unknown_forces`` is NaN: which forces reported such a count is then not known, and the
+    sentences of :mod:`src.findings.text` claim nothing about it.
     """
     tot = totals(groups)
     table = wide(groups)
+    base, left_out = unknown_base(groups, unknown_reported)
+    base_tot = totals(groups, base)
+    known, unknown = (float(base_tot.loc[k, "value"]) for k in ("all_known", "unknown"))
     rows = []
     for item in shares(tot, pairs):
         w_low, w_high = wilson_interval(item.count, item.total)
         b_low, b_high, method = cluster_bootstrap(
             table[item.group].to_numpy(), table[item.denominator].to_numpy(), seed, n_resamples
         )
-        m_low, m_high = manski_bounds(tot, item.group, item.denominator)
+        if base:
+            m_low, m_high = manski_bounds(base_tot, item.group, item.denominator)
+        else:
+            m_low, m_high = math.nan, math.nan
         rows.append(
             {
                 "group": item.group,
@@ -121,10 +156,11 @@ def uncertainty(
                 "forces": int((table["all_known"] + table["unknown"] > 0).sum()),
                 "unknown_bound_low": m_low,
                 "unknown_bound_high": m_high,
-                "known_share": ratio(
-                    tot.loc["all_known", "value"],
-                    tot.loc["all_known", "value"] + tot.loc["unknown", "value"],
-                ),
+                "known_share": ratio(known, known + unknown) if base else math.nan,
+                "unknown_forces": len(base) if unknown_reported is not None else math.nan,
+                "unknown_not_reported": "; ".join(left_out),
+                "unknown_known": known if base else math.nan,
+                "unknown_instances": unknown if base else math.nan,
             }
         )
     return pd.DataFrame(rows)

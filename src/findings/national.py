@@ -1,6 +1,6 @@
 """The national tables: the headline figures beside the published ones, the intervals of
-each headline share, their sensitivity to withheld cells, each share without each force, the
-published series and the WhatsApp comparison.
+each headline share, their sensitivity to withheld cells, each share without each force and
+the WhatsApp comparison. (The published series are :mod:`src.findings.series`.)
 """
 
 from __future__ import annotations
@@ -299,32 +299,6 @@ def leave_one_out_table(
 
 
 # --- Context ---------------------------------------------------------------------------------
-
-
-def series_table(series: pd.DataFrame) -> pd.DataFrame:
-    """The published national series, marked annual (about twelve months) or not."""
-    out = series.copy()
-    start = pd.to_datetime(out["period_start"])
-    end = pd.to_datetime(out["period_end"])
-    days = (end - start).dt.days + 1
-    out["annual"] = days.between(360, 370)
-    out["forces_responding"] = pd.to_numeric(out["forces_responding"], errors="coerce").astype(
-        "Int64"
-    )
-    columns = [
-        "period_label",
-        "period_start",
-        "period_end",
-        "annual",
-        "offences",
-        "forces_responding",
-        "forces_note",
-        "flag",
-        "source_title",
-        "source_url",
-        "note",
-    ]
-    return out.sort_values(["period_start", "period_end"], ignore_index=True)[columns]
 
 
 def whatsapp_table(unc: pd.DataFrame, context: pd.DataFrame, simulated: bool) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from src.findings.shares import normalise_treatment
 from src.vocab import OUTCOMES_WITH_DATA
 
 if TYPE_CHECKING:
-    from src.findings.workbook import Publication
+    from src.findings.publication import Publication
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,35 @@ def excludable_forces(coverage: pd.DataFrame, wave: str) -> list[str]:
     (``coverage.csv``'s outcome is one of :data:`~src.vocab.OUTCOMES_WITH_DATA`), sorted."""
     rows = coverage[(coverage["wave"] == wave) & coverage["outcome"].isin(OUTCOMES_WITH_DATA)]
     return sorted(set(rows["force"]))
+
+
+def unknown_reporters(coverage: pd.DataFrame, wave: str, forces) -> list[str]:
+    """The forces among ``forces`` whose returns for ``wave`` report a count of instances whose
+    platform was not recorded (``coverage.csv``'s ``unknown_reported``), sorted.
+
+    The bounds over unknown platforms are taken over these forces only: another force gave no
+    such count, and a count not reported is not a zero.
+    """
+    if "unknown_reported" not in coverage.columns:
+        raise InputError(
+            "data/processed/coverage.csv",
+            "header row",
+            "no column 'unknown_reported' (whether each force reported a count of instances "
+            "whose platform was not recorded): the table was made by an older cleaning step",
+            "rerun notebooks/10-clean.ipynb (`make`)",
+        )
+    rows = coverage[(coverage["wave"] == wave) & coverage["force"].isin(list(forces))]
+    flags = rows["unknown_reported"].astype(str).str.strip().str.lower()
+    bad = ~flags.isin(["true", "false"])
+    if bad.any():
+        row = rows[bad].iloc[0]
+        raise InputError(
+            "data/processed/coverage.csv",
+            f"force '{row['force']}', column 'unknown_reported'",
+            f"'{row['unknown_reported']}' is not True or False",
+            "rerun notebooks/10-clean.ipynb (`make`)",
+        )
+    return sorted(rows.loc[flags.eq("true"), "force"])
 
 
 def check_exclude_forces(params: Params, coverage: pd.DataFrame, forces: pd.DataFrame) -> None:

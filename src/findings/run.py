@@ -18,18 +18,22 @@ from src.data.reference import load_reference
 from src.errors import InputError
 from src.findings.assemble import Findings
 from src.findings.params import Inputs
-from src.findings.workbook import (
-    Publication,
-    Sheet,
-    findings_workbook,
-    publication_from,
-    workbook_bytes,
+from src.findings.publication import Publication, publication_from
+from src.findings.series import (
+    PLATFORM_FILE_COLUMNS,
+    SERIES_FILE_COLUMNS,
+    SeriesInputs,
+    check_platforms,
+    check_series,
+    require_columns,
 )
+from src.findings.workbook import Sheet, findings_workbook, workbook_bytes
 from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, load_yaml, rel, write_many
 
 PUBLISHED = RAW / "published"
 RELEASE_FILE = "release_2021_03.csv"
 SERIES_FILE = "sexual_communication_series.csv"
+PLATFORMS_FILE = "sexual_communication_platforms.csv"
 CONTEXT_FILE = "context.csv"
 #: Who publishes the workbook, a contact, and the date of this edition (set by hand).
 PUBLICATION_FILE = "publication.yaml"
@@ -55,27 +59,40 @@ def load_inputs(
     published_dir: Path = PUBLISHED,
     reference_dir: Path = REFERENCE,
 ) -> Inputs:
-    """Read the processed tables, the published figures and the reference tables."""
+    """Read the processed tables, the published figures and the reference tables; the
+    published series are checked (:func:`src.findings.series.check_series` and
+    :func:`~src.findings.series.check_platforms`) before anything is computed."""
     files = [
         Path(processed_dir) / "instances.csv",
         Path(processed_dir) / "coverage.csv",
         Path(published_dir) / RELEASE_FILE,
         Path(published_dir) / SERIES_FILE,
+        Path(published_dir) / PLATFORMS_FILE,
         Path(published_dir) / CONTEXT_FILE,
     ]
-    instances, coverage, published, series, context = (_read(p) for p in files)
+    instances, coverage, published, series, platforms, context = (_read(p) for p in files)
+    require_columns(series, SERIES_FILE_COLUMNS, rel(files[3]))
+    require_columns(platforms, PLATFORM_FILE_COLUMNS, rel(files[4]))
     published["value"] = _numbers(published["value"], files[2], "value")
     series["offences"] = _numbers(series["offences"], files[3], "offences")
-    context["value"] = _numbers(context["value"], files[4], "value")
-    return Inputs(
+    for column in ("value", "count", "known"):
+        platforms[column] = _numbers(platforms[column], files[4], column)
+    context["value"] = _numbers(context["value"], files[5], "value")
+    reference = load_reference(reference_dir)
+    check_series(series, reference.forces, rel(files[3]))
+    check_platforms(
+        platforms, reference.forces, set(reference.platforms["platform"]), rel(files[4])
+    )
+    return SeriesInputs(
         instances=instances,
         coverage=coverage,
-        reference=load_reference(reference_dir),
+        reference=reference,
         published=published,
         series=series,
         context=context,
         files=[*files, Path(reference_dir)],
         publication=read_publication(Path(reference_dir)),
+        platforms=platforms,
     )
 
 
@@ -114,10 +131,13 @@ def _numbers(column: pd.Series, path: Path, name: str) -> pd.Series:
 
 
 def write_tables(findings: Findings, tables_dir: Path | str) -> list[Path]:
-    """Every table as ``<name>.csv`` and all of them in ``findings.xlsx``, all or none."""
+    """Every table as ``<name>.csv`` (the published series by area and by platform among them)
+    and the tables of :attr:`~src.findings.assemble.Findings.tables` in ``findings.xlsx``, all
+    or none."""
     tables_dir = Path(tables_dir)
+    every = {**findings.tables, **findings.published_series}
     files: dict[Path, str | bytes] = {
-        tables_dir / f"{name}.csv": csv_text(table) for name, table in findings.tables.items()
+        tables_dir / f"{name}.csv": csv_text(table) for name, table in every.items()
     }
     files[tables_dir / "findings.xlsx"] = findings_workbook(findings, findings.publication)
     write_many(files)

@@ -52,20 +52,10 @@ def reader_text(
     ``owned_names`` is the owner group's platforms as a reader sees them named
     (:func:`platform_names`); the build's context holds their slugs.
     """
-    headline = tables["headline"]
     fb = unc[(unc["group"] == "facebook_owned") & (unc["denominator"] == "all_known")].iloc[0]
     known = fb["total"]
-    tot_known = float(
-        headline.loc[
-            headline["platform_group"].eq("all_known") & headline["unit"].eq("count"), "computed"
-        ].iloc[0]
-    )
-    unknown = float(
-        headline.loc[
-            headline["platform_group"].eq("unknown") & headline["unit"].eq("count"), "computed"
-        ].iloc[0]
-    )
     n, asked = coverage["forces_with_data"], coverage["forces_asked"]
+    names = _force_names(tables)
     year_removed = _context_value(context_figures, "prc_accreditation_removed_year")
     flag_year = _context_value(context_figures, "online_flag_mandatory_year")
     withheld = tables["withheld"]
@@ -81,12 +71,7 @@ def reader_text(
             "recorded against it, so one offence can appear more than once, and the number of "
             "offences is not known from these returns."
         ),
-        "caveat_known_subset": (
-            f"Shares are of the instances with a known platform: {tot_known:,.0f} of "
-            f"{tot_known + unknown:,.0f} ({pct(100 * fb['known_share'])}). Were every unrecorded "
-            f"platform Facebook-owned, the Facebook-owned share would be "
-            f"{pct(100 * fb['unknown_bound_high'])}; were none, {pct(100 * fb['unknown_bound_low'])}."
-        ),
+        "caveat_known_subset": known_subset_sentence(fb, n, names),
         "caveat_coverage": (
             f"Coverage: {n} of the {asked} forces asked are in this build, with platform counts "
             f"for {context['offence_groups']}"
@@ -95,8 +80,7 @@ def reader_text(
                 if context["exclude_forces"]
                 else ""
             )
-            + ". The others refused, could not search by platform, or did not reply, so these "
-            "are not national totals."
+            + f". The others {_others_clause(coverage)}, so these are not national totals."
         ),
         "caveat_official_statistics": (
             "Police recorded crime is published as official statistics, not accredited official "
@@ -151,12 +135,111 @@ def reader_text(
         "value the share could take if the small counts forces withheld were at either end of "
         "their ranges."
     )
-    text["interval_unknown"] = (
-        f"The bounds over unknown platforms ({pct(100 * fb['unknown_bound_low'])} to "
-        f"{pct(100 * fb['unknown_bound_high'])}) make no assumption about the instances whose "
-        "platform was not recorded."
-    )
+    text["interval_unknown"] = unknown_interval_sentence(fb, n, names)
     return text
+
+
+# --- Instances whose platform was not recorded -----------------------------------------------
+
+#: What a force that reports no count of instances whose platform was not recorded left out.
+NOT_REPORTED_CLAUSE = "a count not reported is not a zero"
+
+
+def _force_names(tables) -> dict[str, str]:
+    forces = tables.get("forces")
+    if forces is None or "force_name" not in forces:
+        return {}
+    return dict(zip(forces["force"], forces["force_name"], strict=True))
+
+
+def _listed(slugs: str, names: dict[str, str]) -> str:
+    shown = [names.get(s, s) for s in slugs.split("; ") if s]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _forces(count: int) -> str:
+    return f"{count} force" if count == 1 else f"{count} forces"
+
+
+def known_subset_sentence(fb: pd.Series, n: int, names: dict[str, str]) -> str:
+    """The caveat on the known-platform subset: how many instances had a known platform, over
+    the forces that reported a count of those without one (and which did not), and the bounds.
+    """
+    head = "Shares are of the instances with a known platform"
+    k, u = fb["unknown_known"], fb["unknown_instances"]
+    bounds = (
+        f"the Facebook-owned share would be {pct(100 * fb['unknown_bound_high'])}; were none, "
+        f"{pct(100 * fb['unknown_bound_low'])}."
+    )
+    if not finite(fb["unknown_forces"]):  # which forces reported one is not known
+        return (
+            f"{head}: {k:,.0f} of {k + u:,.0f} ({pct(100 * fb['known_share'])}). Were every "
+            f"unrecorded platform Facebook-owned, {bounds}"
+        )
+    reported, missing = int(fb["unknown_forces"]), str(fb["unknown_not_reported"] or "")
+    if reported == 0:
+        return (
+            f"{head}. None of the {_forces(n)} in this build reported a count of instances "
+            "whose platform was not recorded, so how many there were is not known "
+            f"({NOT_REPORTED_CLAUSE}): the share with a known platform, and the bounds over "
+            "unrecorded platforms, are not available."
+        )
+    if not missing:
+        return (
+            f"{head}: {k:,.0f} of {k + u:,.0f} ({pct(100 * fb['known_share'])}), all "
+            f"{_forces(reported)} having reported a count of instances whose platform was not "
+            f"recorded. Were every unrecorded platform Facebook-owned, {bounds}"
+        )
+    return (
+        f"{head}. {reported} of the {_forces(n)} in this build reported a count of instances "
+        f"whose platform was not recorded; {_listed(missing, names)} did not "
+        f"({NOT_REPORTED_CLAUSE}). In the "
+        f"{_forces(reported)} that did, {k:,.0f} of {k + u:,.0f} instances had a known platform "
+        f"({pct(100 * fb['known_share'])}); were every unrecorded platform there "
+        f"Facebook-owned, {bounds}"
+    )
+
+
+def unknown_interval_sentence(fb: pd.Series, n: int, names: dict[str, str]) -> str:
+    """What the bounds over unknown platforms mean, and over which forces they are taken."""
+    bounds = (
+        f"The bounds over unknown platforms ({pct(100 * fb['unknown_bound_low'])} to "
+        f"{pct(100 * fb['unknown_bound_high'])})"
+    )
+    if not finite(fb["unknown_forces"]):  # which forces reported one is not known
+        return f"{bounds} make no assumption about the instances whose platform was not recorded."
+    reported, missing = int(fb["unknown_forces"]), str(fb["unknown_not_reported"] or "")
+    if reported == 0:
+        return (
+            "The bounds over unknown platforms are not available: none of the "
+            f"{_forces(n)} in this build reported a count of instances whose platform was not "
+            f"recorded, and {NOT_REPORTED_CLAUSE}."
+        )
+    if not missing:
+        return (
+            f"{bounds}, over all {_forces(reported)}, each of which reported a count of instances "
+            "whose platform was not recorded, make no assumption about those instances."
+        )
+    return (
+        f"{bounds} are taken over the {reported} of the {_forces(n)} that reported a count of "
+        "instances whose platform was not recorded, and make no assumption about those "
+        f"instances; they leave out {_listed(missing, names)}, which reported none "
+        f"({NOT_REPORTED_CLAUSE})."
+    )
+
+
+def _others_clause(coverage: dict) -> str:
+    """What the forces not in the build did, as a clause; a force whose figures were not
+    provided, with no reason given, is not said to have refused or not replied."""
+    table = coverage.get("table")
+    outcomes = set(table["outcome"]) if table is not None and "outcome" in table else set()
+    clause = "refused, could not search by platform, or did not reply"
+    if "not_provided" in outcomes:
+        clause = (
+            "refused, could not search by platform, did not reply, or did not provide figures "
+            "(with no reason given)"
+        )
+    return clause
 
 
 def _context_value(context: pd.DataFrame, figure_id: str) -> float:

@@ -14,7 +14,8 @@ outcomes through :data:`src.vocab.OUTCOME_LABELS`.
 :func:`findings_workbook` lays out a build's tables (:data:`LAYOUTS`); :func:`workbook_bytes`
 renders sheets in memory with fixed document properties, so the same tables give the same bytes;
 :mod:`src.findings.run` writes them. The publisher, contact and publication date come from
-``data/reference/publication.yaml`` (:func:`publication_from` checks what run.py read).
+``data/reference/publication.yaml`` (:func:`src.findings.publication.publication_from` checks
+what run.py read).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from src import sdc
-from src.errors import InputError
 from src.findings.assemble import Findings
+from src.findings.publication import Publication
 from src.vocab import GROUP_NAMES, OUTCOME_LABELS, group_label
 
 #: The "created" property when no publication date is given: the date of the release the
@@ -53,56 +54,6 @@ X = NOT_AVAILABLE
 COUNT = "count"
 PERCENT = "%"
 POINTS = "percentage points"
-
-
-# --- Publication details ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Publication:
-    """Who publishes the workbook, how to reach them, and the date of this edition."""
-
-    publisher: str
-    contact: tuple[str, ...]
-    published: dt.date
-    keywords: tuple[str, ...] = ()
-
-
-PUBLICATION_KEYS = {"publisher", "contact", "published", "keywords"}
-
-
-def publication_from(data, file: str) -> Publication:
-    """The publication details read from ``file`` (``data/reference/publication.yaml``),
-    checked: ``publisher`` (text), ``contact`` (a line or a list of lines), ``published`` (a
-    date, YYYY-MM-DD) and optional ``keywords`` (a list of text).
-    """
-    fix = "write publisher, contact, published (YYYY-MM-DD) and keywords, as the file explains"
-    if not isinstance(data, dict):
-        raise InputError(file, "", "the file is not a mapping of keys to values", fix)
-    problems = [f"unknown key '{k}'" for k in sorted(set(data) - PUBLICATION_KEYS)]
-    problems += [
-        f"missing key '{k}'" for k in ("publisher", "contact", "published") if k not in data
-    ]
-    if problems:
-        raise InputError(file, "top level", "; ".join(problems), fix)
-    published = data["published"]
-    if isinstance(published, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
-        published = dt.date.fromisoformat(published)
-    if not isinstance(published, dt.date) or isinstance(published, dt.datetime):
-        raise InputError(file, "key 'published'", f"'{published}' is not a date", fix)
-    lists = {k: data.get(k) or [] for k in ("contact", "keywords")}
-    lists = {k: [v] if isinstance(v, str) else v for k, v in lists.items()}
-    publisher = data["publisher"]
-    for key, value in {**lists, "publisher": [publisher]}.items():
-        empty = not value and key != "keywords"
-        if empty or not all(isinstance(v, str) and v.strip() for v in value):
-            raise InputError(file, f"key '{key}'", "must be text (a line or a list)", fix)
-    return Publication(
-        publisher.strip(), tuple(lists["contact"]), published, tuple(lists["keywords"])
-    )
-
-
-# --- Sheets and the workbook -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -340,6 +291,10 @@ LAYOUTS: list[tuple[str, str, str, list[Col]]] = [
         Col("unknown_bound_high", "Highest if unknown platforms were known", PERCENT),
         Col("known_share", "Instances with a known platform", PERCENT),
         Col("in_owner_group", "In the owner group"),
+        Col("unknown_forces", "Forces reporting an unknown-platform count", COUNT, X),
+        Col("unknown_not_reported", "Forces that reported none", blank=NOT_APPLICABLE),
+        Col("unknown_known", "Known instances of the forces reporting one", COUNT, X),
+        Col("unknown_instances", "Unknown-platform instances they reported", COUNT, X),
     ]),
     ("intervals", "Intervals", "", [
         Col("interval", "Interval", names="words"), Col("meaning", "Meaning"),
@@ -399,15 +354,31 @@ def _group_name(value: str) -> str:
     return group_label(group) if group in GROUP_NAMES else value
 
 
-def _force_columns(table: pd.DataFrame) -> list[Col]:
+def _force_columns(table: pd.DataFrame, not_reported: frozenset = frozenset()) -> list[Col]:
     """The per-force table: each force by name, each count column by its group's name; a count
-    withheld by disclosure control is ``[c]``."""
+    withheld by disclosure control is ``[c]``, one the force did not report (``not_reported``:
+    its (force, column) pairs, from the audit) is ``[x]``."""
     counts = [c for c in table.columns if c not in ("force", "force_name", "release_region")]
+
+    def blank(column: str):
+        def shorthand(row) -> str:
+            return NOT_AVAILABLE if (row["force"], column) in not_reported else CONFIDENTIAL
+
+        return shorthand
+
     return [
         Col("force_name", "Force"),
         Col("release_region", "Region in the release"),
-        *(Col(c, "Total" if c == "total" else _group_name(c), COUNT, CONFIDENTIAL) for c in counts),
+        *(Col(c, "Total" if c == "total" else _group_name(c), COUNT, blank(c)) for c in counts),
     ]
+
+
+def _not_reported(audit: pd.DataFrame | None) -> frozenset:
+    """The (force, column) cells of the per-force table that the force did not report."""
+    if audit is None or audit.empty:
+        return frozenset()
+    rows = audit[audit["reason"] == sdc.NOT_REPORTED]
+    return frozenset(zip(rows["force"], rows["column"], strict=True))
 
 
 def _words(value: str) -> str:
@@ -565,7 +536,7 @@ def findings_sheets(findings: Findings) -> tuple[list[Sheet], dict[str, str]]:
             if table.empty:
                 continue
         if name == "forces":
-            columns = _force_columns(table)
+            columns = _force_columns(table, _not_reported(findings.tables.get("forces_audit")))
         if name == "build":
             table = _build_rows(table, force_names)
         cells, units = sheet_table(table.reset_index(drop=True), columns, force_names)

@@ -40,6 +40,7 @@ FINDINGS_TABLES = (
     "forces",
     "forces_audit",
     "series",
+    "platform_series",
     "whatsapp",
     "caveats",
     "build",
@@ -244,6 +245,24 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         "Each year's figure is as that year's release printed it; the forces answering differ "
         "between years, so the series is not like-for-like.",
     )
+    out["platform_series"] = html_table(
+        t["platform_series"],
+        [
+            Col("period_label", "Period", header=True),
+            Col("area", "Area"),
+            Col("name_as_printed", "Platform, as printed"),
+            Col("as_published", "As published"),
+            Col("value", "Read as (%)", "number"),
+            Col("flag", "Flag"),
+            Col("source_title", "Source", wide=True),
+            Col("note", "Note", wide=True),
+        ],
+        "table-platform-series",
+        "Sexual communication with a child: the platforms each year's release named",
+        src["platform_series"],
+        "Shares of the offences whose platform was known, as each release printed them; a share "
+        "printed in words or as approximate is read as a number and flagged U.",
+    )
     out["whatsapp"] = html_table(
         t["whatsapp"],
         [
@@ -276,7 +295,11 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
             src[n],
         )
         for n in extra
+        if len(t[n])
     ]
+    # A table with no rows in this build (e.g. series_by_area while no per-area series is
+    # published) is named, not drawn as a table of headings alone.
+    out["appendix_empty"] = [src[n] for n in extra if not len(t[n])]
     return out
 
 

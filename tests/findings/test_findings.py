@@ -455,3 +455,73 @@ def test_every_table_of_the_build_shows_without_raw_missing_values(default):
             assert not NOT_SHOWN.search(text), (name, NOT_SHOWN.search(text))
         headings = list(shown.text.columns)
         assert not [h for h in headings if "_" in h], name
+
+
+@pytest.fixture(scope="module")
+def cleaned():
+    """The real corpus cleaned in-process (so the coverage holds ``unknown_reported`` even when
+    data/processed predates it)."""
+    from src.clean import run_clean
+
+    return run_clean(write=False)
+
+
+def test_real_bounds_over_unknown_platforms_leave_out_forces_that_reported_none(default, cleaned):
+    from src.findings.intervals import uncertainty
+    from src.findings.params import unknown_reporters
+    from src.findings.text import known_subset_sentence, unknown_interval_sentence
+
+    forces = sorted(set(default.groups["force"]))
+    inst = cleaned.instances[cleaned.instances["wave"] == default.params.wave]
+    silent = sorted(set(forces) - set(inst.loc[inst["platform"] == "unknown", "force"]))
+    assert silent, "the simulated corpus has forces that print no unknown-platform row"
+    reported = unknown_reporters(cleaned.coverage, default.params.wave, forces)
+    assert sorted(set(forces) - set(reported)) == silent
+    unc = uncertainty(default.groups, n_resamples=99, unknown_reported=reported)
+    fb = unc[(unc["group"] == OWNER_GROUP) & (unc["denominator"] == "all_known")].iloc[0]
+    assert (fb["unknown_forces"], fb["unknown_not_reported"]) == (
+        len(forces) - len(silent),
+        "; ".join(silent),
+    )
+    # The bounds from the instances of the reporting forces alone (withheld cells at midpoints).
+    mine = inst[inst["force"].isin(reported)]
+    value = (mine["lower"].astype(float) + mine["upper"].astype(float)) / 2
+    owned = default.context["owned_platforms"].split(", ")
+    unknown = value[mine["platform"] == "unknown"].sum()
+    known = value[mine["platform"] != "unknown"].sum()
+    fb_count = value[mine["platform"].isin(owned)].sum()
+    assert fb["unknown_bound_low"] == pytest.approx(fb_count / (known + unknown))
+    assert fb["unknown_bound_high"] == pytest.approx((fb_count + unknown) / (known + unknown))
+    assert fb["known_share"] == pytest.approx(known / (known + unknown))
+    table = default.tables["forces"]
+    names = dict(zip(table["force"], table["force_name"], strict=True))
+    for text in (
+        known_subset_sentence(fb, len(forces), names),
+        unknown_interval_sentence(fb, len(forces), names),
+    ):
+        assert f"{len(reported)} of the {len(forces)} forces" in text
+        assert all(names[f] in text for f in silent)
+        assert "(100.0%)" not in text
+
+
+def test_real_per_force_table_shows_an_unknown_count_not_reported_as_such(inputs, default, cleaned):
+    from src.findings.areas import per_force_table
+    from src.findings.params import unknown_reporters
+
+    forces = sorted(set(default.groups["force"]))
+    reported = unknown_reporters(cleaned.coverage, default.params.wave, forces)
+    silent = set(forces) - set(reported)
+    owned = tuple(default.context["owned_platforms"].split(", "))
+    shown, audit, _ = per_force_table(
+        default.groups, default.comparison.copy(), inputs.reference.forces, owned, reported
+    )
+    shown = shown.set_index("force")
+    assert shown.loc[sorted(silent), "unknown"].isna().all()
+    rows = audit.set_index(["force", "column"])
+    for force in silent:
+        assert rows.loc[(force, "unknown"), "reason"] == sdc.NOT_REPORTED
+    assert not audit["recoverable"].any()
+    assert len(audit) == int(shown[list(FORCE_COLUMNS)].isna().sum().sum())
+    # the other forces' cells are what the default build publishes
+    published = default.tables["forces"].set_index("force")
+    assert shown.drop(index=sorted(silent)).equals(published.drop(index=sorted(silent)))

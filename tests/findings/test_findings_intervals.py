@@ -83,3 +83,78 @@ def test_leave_one_out_can_use_published_counts(small):
         whole["all_known"] - table.loc["b", "all_known"]
     )
     assert row["share_without"] == pytest.approx(expected)
+
+
+# --- Forces that report no count of instances whose platform was not recorded -----------------
+
+
+def _three_forces():
+    """Force c prints no row for instances whose platform was not recorded."""
+    return grouped(
+        rows(
+            [
+                ("a", "instagram", 30),
+                ("a", "snapchat", 50),
+                ("a", "unknown", 20),
+                ("b", "instagram", 10),
+                ("b", "snapchat", 30),
+                ("b", "unknown", 60),
+                ("c", "instagram", 90),
+                ("c", "snapchat", 10),
+            ]
+        )
+    )
+
+
+def _fb(unc: pd.DataFrame) -> pd.Series:
+    return unc[(unc["group"] == "facebook_owned") & (unc["denominator"] == "all_known")].iloc[0]
+
+
+def test_unknown_bounds_are_over_the_forces_that_reported_an_unknown_count():
+    fb = _fb(intervals.uncertainty(_three_forces(), n_resamples=99, unknown_reported=["a", "b"]))
+    # a and b: 40 Facebook-owned of 120 known, 80 unknown, 200 in all.
+    assert (fb["unknown_bound_low"], fb["unknown_bound_high"]) == (40 / 200, 120 / 200)
+    assert fb["known_share"] == 120 / 200
+    assert (fb["unknown_forces"], fb["unknown_not_reported"]) == (2, "c")
+    assert (fb["unknown_known"], fb["unknown_instances"]) == (120, 80)
+    # the share itself is still over every force: 130 of 220
+    assert fb["share"] == 130 / 220
+
+
+def test_unknown_bounds_are_not_available_when_no_force_reported_one():
+    fb = _fb(intervals.uncertainty(_three_forces(), n_resamples=99, unknown_reported=[]))
+    for column in ("unknown_bound_low", "unknown_bound_high", "known_share", "unknown_known"):
+        assert math.isnan(fb[column]), column
+    assert (fb["unknown_forces"], fb["unknown_not_reported"]) == (0, "a; b; c")
+    assert not math.isnan(fb["share"]) and not math.isnan(fb["wilson_low"])
+
+
+def test_without_the_reporting_forces_the_bounds_are_over_every_force_and_say_so():
+    fb = _fb(intervals.uncertainty(_three_forces(), n_resamples=99))
+    assert (fb["unknown_bound_low"], fb["unknown_bound_high"]) == (130 / 300, 210 / 300)
+    assert math.isnan(fb["unknown_forces"]) and fb["unknown_not_reported"] == ""
+
+
+def test_the_sentences_say_how_many_forces_reported_an_unknown_count():
+    from src.findings.text import known_subset_sentence, unknown_interval_sentence
+
+    names = {"c": "Force C"}
+    groups = _three_forces()
+    some = _fb(intervals.uncertainty(groups, n_resamples=99, unknown_reported=["a", "b"]))
+    caveat = known_subset_sentence(some, 3, names)
+    assert "2 of the 3 forces" in caveat and "Force C did not" in caveat
+    assert "120 of 200 instances had a known platform (60.0%)" in caveat
+    assert "would be 60.0%; were none, 20.0%" in caveat
+    meaning = unknown_interval_sentence(some, 3, names)
+    assert "(20.0% to 60.0%) are taken over the 2 of the 3 forces" in meaning
+    assert "leave out Force C" in meaning
+
+    none = _fb(intervals.uncertainty(groups, n_resamples=99, unknown_reported=[]))
+    for text in (known_subset_sentence(none, 3, names), unknown_interval_sentence(none, 3, names)):
+        assert "None of the 3 forces" in text or "none of the 3 forces" in text
+        assert "not available" in text and "not a zero" in text
+        assert "100.0%" not in text and "%" not in text
+
+    every = _fb(intervals.uncertainty(groups, n_resamples=99, unknown_reported=["a", "b", "c"]))
+    assert "all 3 forces having reported" in known_subset_sentence(every, 3, names)
+    assert "over all 3 forces" in unknown_interval_sentence(every, 3, names)

@@ -17,6 +17,7 @@ import pytest
 
 from src import findings, sdc
 from src.errors import InputError
+from src.findings import publication as pub
 from src.findings import run
 from src.findings import workbook as tables
 from src.findings.workbook import Sheet
@@ -121,9 +122,9 @@ GOOD = {"publisher": "Us", "contact": "Write to us", "published": dt.date(2030, 
 
 
 def test_publication_details_are_read():
-    got = tables.publication_from({**GOOD, "keywords": ["a", "b"]}, "pub.yaml")
-    assert got == tables.Publication("Us", ("Write to us",), dt.date(2030, 1, 2), ("a", "b"))
-    assert tables.publication_from({**GOOD, "published": "2030-01-02"}, "f").published == dt.date(
+    got = pub.publication_from({**GOOD, "keywords": ["a", "b"]}, "pub.yaml")
+    assert got == pub.Publication("Us", ("Write to us",), dt.date(2030, 1, 2), ("a", "b"))
+    assert pub.publication_from({**GOOD, "published": "2030-01-02"}, "f").published == dt.date(
         2030, 1, 2
     )
 
@@ -141,14 +142,14 @@ def test_publication_details_are_read():
 )
 def test_bad_publication_details_are_refused(data, place):
     with pytest.raises(InputError) as error:
-        tables.publication_from(data, "data/reference/publication.yaml")
+        pub.publication_from(data, "data/reference/publication.yaml")
     assert error.value.file == "data/reference/publication.yaml"
     assert error.value.place == place
 
 
 def test_the_repository_publication_file_is_valid():
     data = load_yaml(REFERENCE / "publication.yaml")
-    got = tables.publication_from(data, "data/reference/publication.yaml")
+    got = pub.publication_from(data, "data/reference/publication.yaml")
     assert got.contact and got.keywords
 
 
@@ -168,7 +169,7 @@ def build():
 @pytest.fixture(scope="module")
 def publication():
     data = load_yaml(REFERENCE / "publication.yaml")
-    return data, tables.publication_from(data, "data/reference/publication.yaml")
+    return data, pub.publication_from(data, "data/reference/publication.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -213,12 +214,17 @@ def test_forces_sheet_withholds_exactly_the_redacted_cells(book, build):
     header, body = table_rows(book["Forces"])
     assert header[0] == "Force"
     by_heading = {h.split("\n")[0]: j for j, h in enumerate(header)}
-    withheld = {(r[0], h) for r in body for h, j in by_heading.items() if r[j] == "[c]"}
-    expected = set()
-    for force, column in zip(audit["force"], audit["column"], strict=True):
+    shown = {code: set() for code in ("[c]", "[x]")}
+    for r in body:
+        for h, j in by_heading.items():
+            if r[j] in shown:
+                shown[r[j]].add((r[0], h))
+    expected = {"[c]": set(), "[x]": set()}
+    for force, column, reason in zip(audit["force"], audit["column"], audit["reason"], strict=True):
         group = "other" if column == "other_platforms" else column
-        expected.add((names[force], group_label(group)))
-    assert withheld == expected
+        code = "[x]" if reason == sdc.NOT_REPORTED else "[c]"
+        expected[code].add((names[force], group_label(group)))
+    assert shown == expected  # withheld cells [c]; counts a force did not report [x]
     assert len(body) == len(forces)
     for force, row in zip(forces.index, body, strict=True):
         assert row[0] == names[force]

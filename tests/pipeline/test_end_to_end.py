@@ -11,13 +11,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fixtures import corpus as fixture_corpus
 
 from src import findings
 from src.clean import run as clean
 from src.data.manifest import read_manifest
+from src.findings.areas import per_force_table
+from src.findings.intervals import uncertainty
+from src.findings.params import unknown_reporters
+from src.findings.text import known_subset_sentence
 from src.helpers import RAW, REFERENCE, load_yaml, sha256_file
 
 WAVE = findings.Params().wave
+RELEASE = "release_2021_03.csv"
 
 
 @pytest.fixture
@@ -137,3 +143,55 @@ def test_changing_one_count_in_a_return_moves_the_total_by_that_much(corpus):
         findings.load_inputs(processed, raw / "published", reference), findings.Params()
     )
     assert _known_total(after) == pytest.approx(_known_total(before) + 100)
+
+
+# --- A corpus in which no force reports an unknown-platform count ------------------------------
+
+
+def _no_unknown_corpus(root: Path) -> tuple[findings.Inputs, findings.Findings]:
+    """The fixture corpus's variant with no row of instances whose platform was not recorded,
+    cleaned and built. Its forces span regions of one force each, so only the release's national
+    figures are compared (a region's exact total would publish its one force's cells)."""
+    paths = fixture_corpus.build_corpus(root, unknown_rows=False)
+    for name in ("publication.yaml", "forces.csv"):
+        shutil.copy(REFERENCE / name, paths["reference"] / name)
+    published = root / "published"
+    shutil.copytree(RAW / "published", published)
+    release = pd.read_csv(published / RELEASE, dtype=str, keep_default_na=False)
+    release[release["geography"].eq("national")].to_csv(
+        published / RELEASE, index=False, lineterminator="\n"
+    )
+    clean.run_clean(paths["raw"], paths["reference"], paths["processed"])
+    inputs = findings.load_inputs(paths["processed"], published, paths["reference"])
+    return inputs, findings.build(inputs, findings.Params())
+
+
+def test_a_corpus_without_unknown_counts_builds_and_says_they_were_not_reported(tmp_path):
+    inputs, result = _no_unknown_corpus(tmp_path)
+    forces = sorted(set(result.groups["force"]))
+    assert inputs.coverage["unknown_reported"].eq("False").all()
+    # the per-force table is built (disclosure control no longer runs out of cells to hide)
+    table = result.tables["forces"]
+    assert sorted(table["force"]) == forces
+    assert not result.tables["forces_audit"]["recoverable"].any()
+    # a figure not provided is counted as such
+    coverage = result.tables["coverage"].set_index("outcome")
+    assert coverage.loc["not_provided", "forces"] == 1
+
+    # What the build says once it is given which forces reported an unknown count
+    # (coverage.csv's unknown_reported, read by unknown_reporters).
+    reported = unknown_reporters(inputs.coverage, WAVE, forces)
+    assert reported == []
+    unc = uncertainty(result.groups, n_resamples=99, unknown_reported=reported)
+    fb = unc[(unc["group"] == "facebook_owned") & (unc["denominator"] == "all_known")].iloc[0]
+    assert pd.isna(fb["unknown_bound_low"]) and pd.isna(fb["unknown_bound_high"])
+    assert pd.isna(fb["known_share"]) and fb["unknown_forces"] == 0
+    caveat = known_subset_sentence(fb, len(forces), {})
+    assert "not available" in caveat and "100.0%" not in caveat
+    owned = tuple(result.context["owned_platforms"].split(", "))
+    shown, audit, groups = per_force_table(
+        result.groups, result.comparison.copy(), inputs.reference.forces, owned, reported
+    )
+    assert "unknown" not in shown.columns and "unknown" not in groups
+    assert (shown["total"] == shown["all_known"]).all()
+    assert not audit["recoverable"].any()

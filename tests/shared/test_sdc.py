@@ -83,6 +83,51 @@ def test_a_single_row_behind_an_exact_total_cannot_be_protected():
         sdc.protect(true)
 
 
+def test_a_column_no_force_reported_is_not_published_and_nothing_crashes():
+    # The crash this guards against: every force's "unknown" cell is 0 because no force reported
+    # one, the national total of 0 pins each of them, and secondary suppression ran out of cells.
+    true = table([[40, 0], [25, 0], [12, 0]], columns=["known", "unknown"])
+    missing = {(f, "unknown") for f in true.index}
+    published, result = sdc.protect(
+        true,
+        column_groups={"known": ["known"], "unknown": ["unknown"], "all": ["known", "unknown"]},
+        not_reported=missing,
+    )
+    assert list(published.columns) == ["known"]
+    assert published["known"].tolist() == [40, 25, 10]
+    assert result.empty
+
+
+def test_cells_behind_a_published_total_of_zero_are_shown_as_zero():
+    # Nobody reported a WhatsApp instance: the national total, 0, already says every cell is 0.
+    true = table([[40, 0], [25, 0], [12, 0]], columns=["known", "whatsapp"])
+    published, result = sdc.protect(true)
+    assert published["whatsapp"].tolist() == [0, 0, 0]
+    assert published["known"].tolist() == [40, 25, 10]
+    assert result.empty
+    # and the audit reads a shown 0 as exactly 0
+    low, high = sdc.cell_bounds(published)
+    assert (low["whatsapp"] == 0).all() and (high["whatsapp"] == 0).all()
+
+
+def test_a_cell_not_reported_is_listed_as_such_and_adds_nothing_to_the_totals():
+    # f2 reported no count: its cell is missing, not a redacted zero. f0 (5) is redacted; with f2
+    # known to add nothing, the total 30 leaves f0 = 30 - f1, and f1 (25, shown 25) is 23 to 27.
+    true = table([[5], [25], [0]], columns=["unknown"])
+    published, result = sdc.protect(true, not_reported={("f2", "unknown")})
+    assert published["unknown"].isna().tolist() == [True, False, True]
+    rows = result.set_index("row")
+    assert rows.loc["f2", "reason"] == sdc.NOT_REPORTED
+    assert pd.isna(rows.loc["f2", "lowest"]) and not rows.loc["f2", "recoverable"]
+    assert rows.loc["f0", "reason"] == sdc.SMALL_COUNT
+    assert (rows.loc["f0", "lowest"], rows.loc["f0", "highest"]) == (3, 7)
+
+
+def test_a_cell_not_reported_must_hold_nothing():
+    with pytest.raises(ValueError, match="no count reported"):
+        sdc.protect(table([[5], [25]], columns=["a"]), not_reported={("f0", "a")})
+
+
 def test_weighted_facts_are_used():
     # A published share a / (a + b) between 0.3 and 0.34, with b = 12 shown as 10 (8 to 12)
     # and a redacted: 0.3 (a + b) <= a  <=>  -0.7 a + 0.3 b <= 0, and a <= 0.34 (a + b)
@@ -142,7 +187,12 @@ def test_protected_tables_give_nothing_away(values):
         # Only when every other cell behind some exact total is hidden already.
         return
     assert not result["recoverable"].any()
-    assert published[true <= sdc.REDACTION_THRESHOLD].isna().all().all()
+    # Every small count is hidden, except behind a published total of zero: those are shown as
+    # the 0 that total already makes public.
+    zero = true.columns[true.sum() == 0]
+    rest = true.columns.difference(zero)
+    assert published[rest][true[rest] <= sdc.REDACTION_THRESHOLD].isna().all().all()
+    assert (published[zero] == 0).all().all()
 
 
 def brute_force(true: pd.DataFrame, published: pd.DataFrame, facts) -> dict:
