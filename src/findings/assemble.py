@@ -37,6 +37,7 @@ from src.findings.shares import (
     wide,
 )
 from src.findings.text import groups_text, period_text, platform_names, reader_text
+from src.findings.waves import compare_waves
 from src.vocab import OWNER_GROUP
 
 
@@ -102,6 +103,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
     tables["forces_audit"] = audit
     tables["leave_one_out"] = leave_one_out_table(groups, forces_table, column_groups)
     tables["regional"] = regional_table(comparison, tables["published_consistency"])
+    tables.update(compare_waves(inputs, params, OWNER_GROUP))
     names = platform_names(owned.platforms, ref.platforms)
     text = reader_text(context, tables, unc, coverage, inputs.context, names)
     tables["caveats"] = pd.DataFrame(

@@ -65,6 +65,9 @@ class Inputs:
     files: list[Path] = field(default_factory=list)
     #: Who publishes the workbook and the date of this edition (``publication.yaml``).
     publication: Publication | None = None
+    #: The releases (``data/raw/published/releases.csv``): each one's date, publisher, title,
+    #: the wave it reports and its figures file (read into :attr:`published`).
+    releases: pd.DataFrame | None = None
 
 
 def excludable_forces(coverage: pd.DataFrame, wave: str) -> list[str]:

@@ -177,9 +177,13 @@ def statement_note(
 
 
 def published_for_wave(published: pd.DataFrame, wave: pd.Series) -> pd.DataFrame:
-    """The published figures about this wave's period (none for another wave)."""
-    inside = (published["period_start"] >= wave["start"]) & (published["period_end"] <= wave["end"])
-    return published[inside].reset_index(drop=True)
+    """The published figures of the releases about this wave (their ``wave`` column), less
+    the statements that compare it with another wave (``compares_with``), which the
+    comparison of waves judges. None for a wave no release is about."""
+    mine = published["wave"] == wave["wave"]
+    if "compares_with" in published.columns:
+        mine &= published["compares_with"].fillna("").str.strip() == ""
+    return published[mine].reset_index(drop=True)
 
 
 def area_forces(
@@ -219,25 +223,64 @@ def computed_for(
     return float(row["value"]), float(row["value_min"]), float(row["value_max"])
 
 
+#: The columns of :func:`compare_published` (an empty table keeps them).
+COMPARISON_COLUMNS = [
+    "figure_id",
+    "release",
+    "geography",
+    "area",
+    "platform_group",
+    "denominator",
+    "unit",
+    "forces_in_build",
+    "computed",
+    "computed_lowest",
+    "computed_highest",
+    "published",
+    "as_published",
+    "comparison",
+    "precision",
+    "difference",
+    "holds",
+    "holds_if_truncated",
+    "holds_over_withheld_range",
+    "flag",
+    "note",
+]
+
+
+def not_comparable_note(geography: str, area: str) -> str:
+    """Why a published figure about an area with no force in the build has no computed value."""
+    missing = (
+        f"the force '{area}' is not" if geography == "force" else f"no force of {area} is"
+    )
+    return f"Not comparable: {missing} in this build, so the returns give no value for it."
+
+
 def compare_published(
     published: pd.DataFrame,
     groups: pd.DataFrame,
     forces_ref: pd.DataFrame,
     forces_with_data: int,
-    published_file: str = "data/raw/published/release_2021_03.csv",
+    published_file: str = "the published figures",
 ) -> pd.DataFrame:
     """Every published figure beside the value computed from the returns, the difference and
     whether the published statement holds (at the chosen treatment, and over the withheld-cell
     range). Rows about forces or regions not in this build are kept, marked not computed.
 
     Figures without a platform group (the number of forces) are compared with
-    ``forces_with_data``.
+    ``forces_with_data``. A figure about an area none of whose forces is in the build is kept
+    and said to be not comparable. With no published figures the table has its columns and
+    no rows.
     """
     included = sorted(set(groups["force"]))
     rows = []
     for i, row in published.reset_index(drop=True).iterrows():
         unit, comparison = row["unit"], row["comparison"]
         value_pub = float(row["value"])
+        # A message names the file and row the figure was read from (when known).
+        where = _text(row.get("source_file")) or published_file
+        at = int(row["source_row"]) if _text(row.get("source_row")) else i + 2
         platform_group = _text(row["platform_group"])
         denominator = _text(row["denominator"])
         if not platform_group:
@@ -247,22 +290,22 @@ def compare_published(
             members = area_forces(row["geography"], row["area"], forces_ref, included)
             if members is None:
                 raise InputError(
-                    published_file,
-                    f"row {i + 2} ({row['figure_id']}), column 'area'",
+                    where,
+                    f"row {at} ({row['figure_id']}), column 'area'",
                     f"area '{row['area']}' is not a force id or a release_region in forces.csv",
                     "use a force id or a region named in data/reference/forces.csv",
                 )
             if unit == "percent" and denominator not in GROUPS:
                 raise InputError(
-                    published_file,
-                    f"row {i + 2} ({row['figure_id']}), column 'denominator'",
+                    where,
+                    f"row {at} ({row['figure_id']}), column 'denominator'",
                     f"a percentage needs a denominator group, not '{denominator}'",
                     f"use one of {', '.join(GROUPS)}",
                 )
             if platform_group not in GROUPS:
                 raise InputError(
-                    published_file,
-                    f"row {i + 2} ({row['figure_id']}), column 'platform_group'",
+                    where,
+                    f"row {at} ({row['figure_id']}), column 'platform_group'",
                     f"unknown platform group '{platform_group}'",
                     f"use one of {', '.join(GROUPS)}",
                 )
@@ -272,6 +315,8 @@ def compare_published(
         holds = statement_holds(comparison, value, value_pub, precision, unit)
         over_range = holds_over_range(comparison, low, high, value_pub, precision, unit)
         note = statement_note(comparison, value, value_pub, row["as_published"], precision, unit)
+        if platform_group and not members:
+            note = not_comparable_note(row["geography"], row["area"])
         if comparison == "exact" and not holds and over_range == "in part":
             note += (
                 f" The published figure lies within the range the withheld cells allow "
@@ -283,6 +328,7 @@ def compare_published(
         rows.append(
             {
                 "figure_id": row["figure_id"],
+                "release": _text(row.get("release")),
                 "geography": row["geography"],
                 "area": row["area"],
                 "platform_group": platform_group,
@@ -304,7 +350,7 @@ def compare_published(
                 "note": note,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
 def _text(value) -> str:
@@ -371,6 +417,25 @@ def _fits(results: dict[str, tuple[float, bool | None, bool | None]], counts, de
     return "fits neither total"
 
 
+#: The columns of :func:`implied_shares` (an empty table keeps them).
+IMPLIED_COLUMNS = [
+    "figure_id",
+    "geography",
+    "area",
+    "as_published",
+    "platform_group",
+    "denominator",
+    "published_count",
+    "stated_total",
+    "share_of_stated_total",
+    "holds_with_stated_total",
+    "sum_of_parts",
+    "share_of_sum_of_parts",
+    "holds_with_sum_of_parts",
+    "fits",
+]
+
+
 def implied_shares(published: pd.DataFrame) -> pd.DataFrame:
     """Each published percentage tested against the published counts of the same area: over
     the stated total of known instances and, nationally, over the sum of the four platform
@@ -421,7 +486,7 @@ def implied_shares(published: pd.DataFrame) -> pd.DataFrame:
                 "fits": _fits(results, counts, denominator),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=IMPLIED_COLUMNS)
 
 
 def consistency_table(published: pd.DataFrame) -> pd.DataFrame:

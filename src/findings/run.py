@@ -19,6 +19,7 @@ from src.errors import InputError
 from src.findings.assemble import Findings
 from src.findings.params import Inputs
 from src.findings.publication import Publication, publication_from
+from src.findings.releases import FIGURE_COLUMNS, check_release_figures, check_releases
 from src.findings.series import (
     PLATFORM_FILE_COLUMNS,
     SERIES_FILE_COLUMNS,
@@ -31,7 +32,8 @@ from src.findings.workbook import Sheet, findings_workbook, workbook_bytes
 from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, load_yaml, rel, write_many
 
 PUBLISHED = RAW / "published"
-RELEASE_FILE = "release_2021_03.csv"
+#: The list of releases; each names the file of its figures, in the same folder.
+RELEASES_FILE = "releases.csv"
 SERIES_FILE = "sexual_communication_series.csv"
 PLATFORMS_FILE = "sexual_communication_platforms.csv"
 CONTEXT_FILE = "context.csv"
@@ -62,23 +64,25 @@ def load_inputs(
     """Read the processed tables, the published figures and the reference tables; the
     published series are checked (:func:`src.findings.series.check_series` and
     :func:`~src.findings.series.check_platforms`) before anything is computed."""
+    reference = load_reference(reference_dir)
     files = [
         Path(processed_dir) / "instances.csv",
         Path(processed_dir) / "coverage.csv",
-        Path(published_dir) / RELEASE_FILE,
+        Path(published_dir) / RELEASES_FILE,
         Path(published_dir) / SERIES_FILE,
         Path(published_dir) / PLATFORMS_FILE,
         Path(published_dir) / CONTEXT_FILE,
     ]
-    instances, coverage, published, series, platforms, context = (_read(p) for p in files)
+    instances, coverage, releases, series, platforms, context = (_read(p) for p in files)
+    published, release_files = read_release_figures(
+        releases, Path(published_dir), set(reference.waves["wave"]), rel(files[2])
+    )
     require_columns(series, SERIES_FILE_COLUMNS, rel(files[3]))
     require_columns(platforms, PLATFORM_FILE_COLUMNS, rel(files[4]))
-    published["value"] = _numbers(published["value"], files[2], "value")
     series["offences"] = _numbers(series["offences"], files[3], "offences")
     for column in ("value", "count", "known"):
         platforms[column] = _numbers(platforms[column], files[4], column)
     context["value"] = _numbers(context["value"], files[5], "value")
-    reference = load_reference(reference_dir)
     check_series(series, reference.forces, rel(files[3]))
     check_platforms(
         platforms, reference.forces, set(reference.platforms["platform"]), rel(files[4])
@@ -90,10 +94,35 @@ def load_inputs(
         published=published,
         series=series,
         context=context,
-        files=[*files, Path(reference_dir)],
+        files=[*files, *release_files, Path(reference_dir)],
         publication=read_publication(Path(reference_dir)),
+        releases=releases,
         platforms=platforms,
     )
+
+
+def read_release_figures(
+    releases: pd.DataFrame, folder: Path, waves: set[str], releases_path: str
+) -> tuple[pd.DataFrame, list[Path]]:
+    """Every release's figures, one table (each row keeps its ``release`` and ``wave``), and
+    the files read; each file is checked against its row of ``releases.csv``."""
+    check_releases(releases, waves, releases_path)
+    tables, paths = [], []
+    for _, release in releases.sort_values("release").iterrows():
+        path = folder / release["file"]
+        figures = _read(path)
+        check_release_figures(figures, release, rel(path), waves)
+        figures["value"] = _numbers(figures["value"], path, "value")
+        figures = figures[FIGURE_COLUMNS].copy()
+        # Where each figure was read, for messages about it.
+        figures["source_file"] = rel(path)
+        figures["source_row"] = figures.index + 2
+        tables.append(figures)
+        paths.append(path)
+    if not tables:
+        columns = [*FIGURE_COLUMNS, "source_file", "source_row"]
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in columns}), paths
+    return pd.concat(tables, ignore_index=True), paths
 
 
 def read_publication(reference_dir: Path = REFERENCE) -> Publication:

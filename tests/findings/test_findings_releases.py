@@ -1,0 +1,135 @@
+"""Releases as data (src/findings/releases.py, published.py): the list of releases and each
+release's figures file are checked against each other; a build compares only its own wave's
+figures; a build with no published figures, or with figures about places it does not cover,
+still has its tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from synthetic_instances import grouped, small_instances
+
+from src.errors import InputError
+from src.findings import published as pub
+from src.findings import releases as rel
+from src.findings.run import read_release_figures
+
+WAVES = {"2018-04_2019-03", "2019-10_2020-09"}
+
+
+def releases(**overrides):
+    row = {
+        "release": "2021_03",
+        "published": "2021-03-26",
+        "publisher": "A charity",
+        "title": "A release",
+        "url": "https://example.org/",
+        "wave": "2019-10_2020-09",
+        "file": "release_2021_03.csv",
+        "note": "",
+    }
+    return pd.DataFrame([row | overrides])
+
+
+def figures(**overrides):
+    row = dict.fromkeys(rel.FIGURE_COLUMNS, "")
+    row |= {
+        "release": "2021_03",
+        "wave": "2019-10_2020-09",
+        "figure_id": "national_known",
+        "geography": "national",
+        "area": "Here",
+        "platform_group": "all_known",
+        "value": "100",
+        "unit": "count",
+        "comparison": "exact",
+    }
+    return pd.DataFrame([row | overrides])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "place", "words"),
+    [
+        ({"wave": "2020-10_2021-09"}, "column 'wave'", "is not in data/reference/waves.csv"),
+        ({"published": "26/03/2021"}, "column 'published'", "is not a date written YYYY-MM-DD"),
+        ({"file": "../elsewhere.csv"}, "column 'file'", "is not the name of a CSV file"),
+        ({"release": ""}, "column 'release'", "no release id"),
+    ],
+)
+def test_a_wrong_release_row_is_refused_by_row_and_column(overrides, place, words):
+    with pytest.raises(InputError) as caught:
+        rel.check_releases(releases(**overrides), WAVES, "releases.csv")
+    assert caught.value.file == "releases.csv"
+    assert place in caught.value.place and "row 2" in caught.value.place
+    assert words in caught.value.problem
+
+
+def test_a_release_listed_twice_is_refused():
+    twice = pd.concat([releases(), releases()], ignore_index=True)
+    with pytest.raises(InputError, match="listed twice"):
+        rel.check_releases(twice, WAVES, "releases.csv")
+
+
+def test_a_figure_of_another_release_or_wave_is_refused():
+    with pytest.raises(InputError) as caught:
+        rel.check_release_figures(
+            figures(wave="2018-04_2019-03"), releases().iloc[0], "release_2021_03.csv", WAVES
+        )
+    assert "column 'wave'" in caught.value.place and "national_known" in caught.value.place
+    with pytest.raises(InputError, match="compares_with"):
+        rel.check_release_figures(
+            figures(compares_with="2017-04_2018-03"), releases().iloc[0], "r.csv", WAVES
+        )
+
+
+def test_each_release_is_read_from_its_own_file(tmp_path):
+    (tmp_path / "release_2021_03.csv").write_text(figures().to_csv(index=False))
+    both = pd.concat(
+        [releases(), releases(release="2019_12", wave="2018-04_2019-03", file="r19.csv")],
+        ignore_index=True,
+    )
+    (tmp_path / "r19.csv").write_text(
+        figures(release="2019_12", wave="2018-04_2019-03", value="7").to_csv(index=False)
+    )
+    table, paths = read_release_figures(both, tmp_path, WAVES, "releases.csv")
+    assert [p.name for p in paths] == ["r19.csv", "release_2021_03.csv"]
+    assert dict(zip(table["release"], table["value"], strict=True)) == {
+        "2019_12": 7.0,
+        "2021_03": 100.0,
+    }
+    assert set(table["source_row"]) == {2}
+
+
+def test_a_build_compares_only_its_own_wave_and_leaves_statements_across_waves_out():
+    table = pd.concat(
+        [
+            figures(),
+            figures(figure_id="change", compares_with="2018-04_2019-03"),
+            figures(figure_id="older", release="2019_12", wave="2018-04_2019-03"),
+        ],
+        ignore_index=True,
+    )
+    mine = pub.published_for_wave(table, pd.Series({"wave": "2019-10_2020-09"}))
+    assert list(mine["figure_id"]) == ["national_known"]
+    none = pub.published_for_wave(table, pd.Series({"wave": "2020-10_2021-09"}))
+    assert none.empty
+
+
+def test_no_published_figures_give_empty_tables_with_their_columns():
+    empty = figures().iloc[0:0]
+    groups = grouped(small_instances())
+    comparison = pub.compare_published(empty, groups, pd.DataFrame(), forces_with_data=2)
+    assert comparison.empty and list(comparison.columns) == pub.COMPARISON_COLUMNS
+    implied = pub.consistency_table(empty)
+    assert implied.empty and "fits" in implied.columns
+
+
+def test_a_figure_about_a_force_not_in_the_build_is_not_comparable():
+    forces = pd.DataFrame({"force": ["a", "b", "z"], "release_region": ["", "", ""]})
+    row = figures(geography="force", area="z", figure_id="force_z_known")
+    row["value"] = row["value"].astype(float)
+    result = pub.compare_published(row, grouped(small_instances()), forces, 2).iloc[0]
+    assert result["forces_in_build"] == 0
+    assert result["note"] == (
+        "Not comparable: the force 'z' is not in this build, so the returns give no value for it."
+    )

@@ -1,0 +1,150 @@
+"""Every wave side by side (src/findings/waves.py): the measures per wave over all forces and
+like for like, and the published statements that compare two waves. The expected values are
+worked by hand from the small tables below."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from synthetic_instances import grouped, rows
+
+from src.findings import waves as w
+
+OWNER = "facebook_owned"
+OWNED = ("facebook_messenger", "instagram", "whatsapp")
+
+
+def wave(wave_id, start, end, spec):
+    return w.Wave(wave_id, start, end, grouped(rows(spec), owned=OWNED), OWNER, OWNED)
+
+
+@pytest.fixture
+def two_waves():
+    # 2018/19: forces a and b; 2019/20: forces a and c. Only a answered both.
+    before = wave(
+        "2018-04_2019-03",
+        "2018-04-01",
+        "2019-03-31",
+        [
+            ("a", "instagram", 20),
+            ("a", "facebook_messenger", 10),
+            ("a", "snapchat", 70),
+            ("b", "instagram", 10),
+            ("b", "snapchat", 10),
+        ],
+    )
+    now = wave(
+        "2019-10_2020-09",
+        "2019-10-01",
+        "2020-09-30",
+        [
+            ("a", "instagram", 30),
+            ("a", "snapchat", 70),
+            ("c", "instagram", 60),
+            ("c", "snapchat", 40),
+        ],
+    )
+    return before, now
+
+
+def test_like_for_like_is_the_forces_with_data_in_every_wave(two_waves):
+    assert w.like_for_like_forces(list(two_waves)) == ["a"]
+    assert w.like_for_like_forces([two_waves[0]]) == ["a", "b"]
+
+
+def test_each_wave_over_all_forces_and_like_for_like(two_waves):
+    table = w.waves_table(list(two_waves)).set_index(["basis", "wave", "group"])
+    now_all = table.loc[(w.ALL_FORCES, "2019-10_2020-09")]
+    assert now_all.loc["instagram", "count"] == 90
+    assert now_all.loc["all_known", "count"] == 200
+    assert now_all.loc["instagram", "share"] == 45.0
+    assert now_all.loc["instagram", "forces"] == 2
+    before_same = table.loc[(w.LIKE_FOR_LIKE, "2018-04_2019-03")]
+    assert before_same.loc["instagram", "count"] == 20
+    assert before_same.loc["instagram", "share"] == 20.0
+    assert before_same.loc[OWNER, "count"] == 30
+    assert before_same.loc["instagram", "forces"] == 1
+    # Each wave states its period in words.
+    assert set(table["period"]) == {"April 2018 to March 2019", "October 2019 to September 2020"}
+
+
+def test_one_wave_has_no_like_for_like_rows(two_waves):
+    table = w.waves_table([two_waves[1]])
+    assert set(table["basis"]) == {w.ALL_FORCES}
+
+
+def test_wave_forces_says_where_each_force_answered(two_waves):
+    table = w.wave_forces(list(two_waves)).set_index("force")
+    assert table.loc["b", "2018-04_2019-03"] and not table.loc["b", "2019-10_2020-09"]
+    assert list(table.index[table["like_for_like"]]) == ["a"]
+
+
+def statement(**overrides):
+    row = {
+        "release": "2021_03",
+        "wave": "2019-10_2020-09",
+        "compares_with": "2018-04_2019-03",
+        "figure_id": "national_instagram_change",
+        "geography": "national",
+        "area": "Here",
+        "platform_group": "instagram",
+        "denominator": "",
+        "value": 50.0,
+        "unit": "percent_change",
+        "as_published": "50 per cent more than in the previous year",
+        "comparison": "rounded",
+        "precision": "-1",
+    }
+    return row | overrides
+
+
+def published_figures():
+    national = {"geography": "national", "area": "Here", "compares_with": "", "precision": ""}
+    return pd.DataFrame(
+        [
+            statement(),
+            # This wave printed Instagram's count; the previous one printed a share of its
+            # total of known instances (22% of 150 = 33).
+            national | {"wave": "2019-10_2020-09", "platform_group": "instagram",
+                        "denominator": "", "value": 90.0, "unit": "count",
+                        "comparison": "exact", "as_published": "90", "release": "2021_03"},
+            national | {"wave": "2018-04_2019-03", "platform_group": "all_known",
+                        "denominator": "", "value": 150.0, "unit": "count",
+                        "comparison": "exact", "as_published": "150", "release": "2019_12"},
+            national | {"wave": "2018-04_2019-03", "platform_group": "instagram",
+                        "denominator": "all_known", "value": 22.0, "unit": "percent",
+                        "comparison": "rounded", "as_published": "22%", "release": "2019_12"},
+        ]
+    ).assign(figure_id=lambda d: d["figure_id"].fillna("other"))
+
+
+def test_a_statement_comparing_two_waves_is_judged_against_both(two_waves):
+    before, now = two_waves
+    table = w.wave_statements(
+        published_figures(), {before.wave: before, now.wave: now}, ["a"]
+    )
+    row = table.iloc[0]
+    # All forces: 90 against 30 is +200%; like for like (force a): 30 against 20 is +50%.
+    assert row["change_all_forces"] == pytest.approx(200.0)
+    assert row["change_like_for_like"] == pytest.approx(50.0)
+    assert row["verdict_like_for_like"] == "holds"
+    assert row["verdict_all_forces"] == "does not hold as rounded; holds as 'at least'"
+    # Published: 90 against 22% of 150 (33) is +172.7%, which rounds to 170, not 50.
+    assert row["published_before"] == pytest.approx(33.0)
+    assert row["change_published"] == pytest.approx(100 * (90 / 33 - 1))
+    assert row["verdict_published"] == "does not hold as rounded; holds as 'at least'"
+    assert "a change of 45% to under 55%" in row["note"]
+
+
+def test_a_statement_about_a_wave_with_no_data_is_not_available(two_waves):
+    _, now = two_waves
+    row = w.wave_statements(published_figures(), {now.wave: now}, [])
+    assert math.isnan(row.iloc[0]["change_all_forces"])
+    assert row.iloc[0]["verdict_all_forces"] == "not available"
+
+
+def test_percentage_change():
+    assert w.change(150, 100) == 50
+    assert math.isnan(w.change(5, 0))
