@@ -61,11 +61,17 @@ REPORT_SRC := $(call STEP_SRC,report) $(wildcard src/report/templates/*)
 VARIANTS := $(basename $(notdir $(shell find params/variants -maxdepth 1 -name '*.yaml' 2>/dev/null | grep -E '^params/variants/[A-Za-z0-9_.-]+\.yaml$$')))
 UNSAFE_VARIANTS := $(shell find params/variants -maxdepth 1 -name '*.yaml' 2>/dev/null | grep -vE '^params/variants/[A-Za-z0-9_.-]+\.yaml$$' | tr '\n' '|')
 
+# Every wave with returns under data/raw/waves/ (a folder per wave, oldest first by its id):
+# the latest is the default build (reports/), each other one builds into reports/waves/<wave>/.
+WAVES := $(sort $(patsubst data/raw/waves/%/,%,$(filter-out $(UNSAFE_RAW),$(wildcard data/raw/waves/*/))))
+OTHER_WAVES := $(filter-out $(lastword $(WAVES)),$(WAVES))
+
 EXECUTED := notebooks/executed
 CLEAN_NB := $(EXECUTED)/10-clean.ipynb
 FINDINGS_NB := $(EXECUTED)/20-findings.ipynb
 FIGURES_NB := $(EXECUTED)/30-figures.ipynb
 VARIANT_NBS := $(foreach v,$(VARIANTS),$(EXECUTED)/variants/$(v)/20-findings.ipynb $(EXECUTED)/variants/$(v)/30-figures.ipynb)
+WAVE_NBS := $(foreach w,$(OTHER_WAVES),$(EXECUTED)/waves/$(w)/20-findings.ipynb $(EXECUTED)/waves/$(w)/30-figures.ipynb)
 REPORT := reports/report.html
 
 PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
@@ -90,9 +96,9 @@ define run_notebook
 	@mv $(BUILD)/$(2) $(2)
 endef
 
-.PHONY: all names help setup lab test lint unit nbval determinism report variants variant clean clean-all lock bench
+.PHONY: all names help setup lab test lint unit nbval determinism report waves variants variant clean clean-all lock bench
 
-ALL := $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(REPORT) README.md
+ALL := $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(VARIANT_NBS) $(REPORT) README.md
 all: $(if $(UNSAFE_RAW)$(UNSAFE_VARIANTS),names,$(ALL)) ## Rebuild every output from data/raw (sets up .venv first)
 
 # `all` is only this when a file's name cannot be used by make: stop, say which and how to
@@ -192,6 +198,17 @@ $(EXECUTED)/variants/%/30-figures.ipynb: $(RUNNER) notebooks/30-figures.ipynb $(
 
 variants: $(VARIANT_NBS) ## Build every variant in params/variants/
 
+# Each wave other than the latest, at the default parameters, into reports/waves/<wave>/.
+wave_dir = reports/waves/$(1)
+
+$(EXECUTED)/waves/%/20-findings.ipynb: $(RUNNER) notebooks/20-findings.ipynb $(PROCESSED) $(PUBLISHED) $(REFERENCE_FILES) $(FINDINGS_SRC) $(STAMP)
+	$(call run_notebook,notebooks/20-findings.ipynb,$@,-p wave $* -p output_dir $(call wave_dir,$*))
+
+$(EXECUTED)/waves/%/30-figures.ipynb: $(RUNNER) notebooks/30-figures.ipynb $(EXECUTED)/waves/%/20-findings.ipynb $(FIGURES_SRC) $(STAMP)
+	$(call run_notebook,notebooks/30-figures.ipynb,$@,$(call FIGURES_PARAMS_IN,$(call wave_dir,$*)))
+
+waves: $(WAVE_NBS) ## Build every wave other than the latest into reports/waves/<wave>/
+
 # The variant's name is its file's name, with anything make cannot use as a word made a '-'.
 variant: NAME = $(shell basename -- '$(PARAMS)' .yaml | LC_ALL=C sed 's/[^A-Za-z0-9_.-]/-/g')
 variant: $(STAMP) ## Build one variant: make variant PARAMS=params/my-variant.yaml
@@ -203,13 +220,13 @@ variant: $(STAMP) ## Build one variant: make variant PARAMS=params/my-variant.ya
 
 # Step 40: data/processed/ + reports/tables/ + reports/figures/ -> reports/report.html
 # The methodology report, rendered from the executed notebooks and tables.
-$(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(PUBLISHED) $(REFERENCE_FILES) scripts/build_report.py $(REPORT_SRC) $(STAMP)
+$(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(PUBLISHED) $(REFERENCE_FILES) scripts/build_report.py $(REPORT_SRC) $(STAMP)
 	$(BIN)/python scripts/build_report.py
 	@touch $(REPORT) reports/PROVENANCE.json
 
 # Step 40 also writes the README's numbers (findings, variants, sources): generated, never
 # typed in. (`make bench` writes the benchmark block itself.)
-README.md: $(FINDINGS_NB) $(FIGURES_NB) $(VARIANT_NBS) $(PUBLISHED) scripts/update_readme.py $(REPORT_SRC) $(STAMP)
+README.md: $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(VARIANT_NBS) $(PUBLISHED) scripts/update_readme.py $(REPORT_SRC) $(STAMP)
 	$(BIN)/python scripts/update_readme.py
 	@touch $@
 
@@ -244,7 +261,7 @@ determinism: ## Fail if the rebuild changed any committed file, if make has work
 	else echo "determinism: the rebuild left the working tree clean"; fi
 	@# Every build's figures again, with numpy held to an older CPU's instructions: the bytes
 	@# must match the committed ones.
-	@for build in reports $(VARIANTS:%=reports/variants/%); do \
+	@for build in reports $(OTHER_WAVES:%=reports/waves/%) $(VARIANTS:%=reports/variants/%); do \
 	  rm -rf $(CPU_CHECK) && mkdir -p $(CPU_CHECK) && cp -r $$build/tables $(CPU_CHECK)/tables; \
 	  NPY_DISABLE_CPU_FEATURES="$(REDUCED_CPU)" $(BIN)/python $(RUNNER_SCRIPT) notebooks/30-figures.ipynb \
 	    $(CPU_CHECK)/30-figures.ipynb $(PAPERMILL_OPTIONS) -p output_dir $(CPU_CHECK) >/dev/null; \
@@ -261,7 +278,7 @@ bench: $(STAMP) ## Measure rebuild time and scale (writes bench/README.md and th
 # --- Housekeeping -------------------------------------------------------------------------
 
 clean: ## Remove what make rebuilds (executed notebooks, processed data, reports); keep .venv
-	rm -rf $(EXECUTED) $(BUILD) $(PROCESSED) data/processed/PROVENANCE.json reports/tables reports/figures reports/variants $(REPORT) reports/PROVENANCE.json
+	rm -rf $(EXECUTED) $(BUILD) $(PROCESSED) data/processed/PROVENANCE.json reports/tables reports/figures reports/waves reports/variants $(REPORT) reports/PROVENANCE.json
 
 clean-all: clean ## Also remove .venv
 	rm -rf $(VENV)

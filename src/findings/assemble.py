@@ -61,6 +61,7 @@ class Findings:
 
 def build(inputs: Inputs, params: Params) -> Findings:
     """Every table and sentence of the findings for ``params``."""
+    params = params.for_inputs(inputs)
     ref = inputs.reference
     wave = ref.wave(params.wave)
     check_exclude_forces(params, inputs.coverage, ref.forces)

@@ -3,7 +3,7 @@ the checks of the parameters against those inputs (:func:`check_exclude_forces`)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 class Params:
     """What a researcher varies (see the parameters cell of notebook 20)."""
 
-    wave: str = "2019-10_2020-09"
+    #: The wave to build; None for the latest wave with data (:func:`latest_wave`).
+    wave: str | None = None
     offence_groups: tuple[str, ...] = ("online_sexual", "indecent_images")
     owner_as_of: str | None = None
     withheld_treatment: str = "midpoint"
@@ -37,7 +38,7 @@ class Params:
             exclude_forces = [exclude_forces] if exclude_forces else []
         as_of = None if owner_as_of is None else str(owner_as_of)
         return cls(
-            wave=str(wave),
+            wave=None if wave is None or str(wave).strip() in ("", "None") else str(wave),
             offence_groups=tuple(offence_groups),
             owner_as_of=as_of,
             withheld_treatment=normalise_treatment(withheld_treatment),
@@ -52,6 +53,28 @@ class Params:
             "withheld_treatment": self.withheld_treatment,
             "exclude_forces": list(self.exclude_forces),
         }
+
+
+    def for_inputs(self, inputs: Inputs) -> Params:
+        """These parameters with the wave named: the latest wave with data when none is."""
+        if self.wave is not None:
+            return self
+        return replace(self, wave=latest_wave(inputs.reference.waves, inputs.instances))
+
+
+def latest_wave(waves: pd.DataFrame, instances: pd.DataFrame) -> str:
+    """The wave of ``waves.csv`` that ends last among those with instances; an InputError if
+    no wave has any."""
+    present = waves[waves["wave"].isin(set(instances["wave"]))]
+    if present.empty:
+        raise InputError(
+            "data/processed/instances.csv",
+            "column 'wave'",
+            "no instances for any wave of data/reference/waves.csv",
+            "add a wave's returns under data/raw/waves/<wave>/ with their manifest rows and "
+            "specs, then rerun notebooks/10-clean.ipynb (`make`)",
+        )
+    return str(present.sort_values(["end", "start", "wave"]).iloc[-1]["wave"])
 
 
 @dataclass

@@ -38,9 +38,12 @@ def _markdown_link(title: str, url: str) -> str:
 
 def sources_block(published: dict[str, pd.DataFrame]) -> str:
     """A table of every source behind the published figures, with its date and what it gave.
-    ``published`` is each file of data/raw/published/ by file name, in file-name order."""
+    ``published`` is each file of data/raw/published/ by file name, in file-name order; a file
+    without sources of its own (the list of releases) is left out."""
     frames = []
     for name, table in published.items():
+        if "source_title" not in table.columns:
+            continue
         df = table.copy()
         df["file"] = name
         frames.append(df[["source_title", "source_url", "source_date", "flag", "file"]])

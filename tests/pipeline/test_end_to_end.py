@@ -22,7 +22,8 @@ from src.findings.params import unknown_reporters
 from src.findings.text import known_subset_sentence
 from src.helpers import RAW, REFERENCE, load_yaml, sha256_file
 
-WAVE = findings.Params().wave
+#: The wave a default build builds: the latest with data.
+WAVE = findings.Params().for_inputs(findings.load_inputs()).wave
 RELEASE = "release_2021_03.csv"
 
 

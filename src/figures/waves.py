@@ -1,0 +1,134 @@
+"""Figure 8: every wave side by side. For each platform group, its share of the instances with
+a known platform in each wave, over all the forces with data in each wave and over the forces
+with data in every wave (like for like): a dot per wave on one line per group and basis.
+
+``table`` is step 20's ``waves`` table (:func:`src.findings.waves.waves_table`) with
+``label`` (each group as a reader names it, from the build's own tables) and ``wave_label``
+(each wave as a reader names it), and ``source_table`` and ``source_row``.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from src.figures.inputs import chart_data
+from src.figures.style import NOTE_SIZE, SIMULATED_LABEL, colours, new_figure, percent
+from src.figures.timelines import MARKERS, PALETTE
+
+#: The group of every known instance: its share is 100% in every wave, so it is not drawn.
+TOTAL_GROUP = "all_known"
+#: What the chart's data file keeps of its rows.
+WAVES_DATA = [
+    "wave",
+    "wave_label",
+    "basis",
+    "forces",
+    "group",
+    "label",
+    "count",
+    "known",
+    "share",
+    "share_lowest",
+    "share_highest",
+]
+
+
+def _rows(data: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(group, basis, row label) for each line of the chart, top to bottom: groups in the
+    table's order, each over all forces, then like for like."""
+    out = []
+    bases = list(dict.fromkeys(data["basis"]))
+    for group, rows in data.groupby("group", sort=False):
+        label = rows["label"].iloc[0]
+        for basis in bases:
+            forces = rows.loc[rows["basis"] == basis, "forces"]
+            if len(forces):
+                counted = sorted(set(forces.astype(int)))
+                n = " or ".join(str(f) for f in counted)
+                out.append((group, basis, f"{label}\n{basis} ({n} forces)"))
+    return out
+
+
+def waves_chart(
+    table: pd.DataFrame, subtitle: str, source: str, simulated: bool
+) -> tuple[plt.Figure, pd.DataFrame, str]:
+    """Figure 8 (see the module's docstring): the title says how the largest group's share
+    moved between the first and the last wave over all forces; ``source`` is the build's
+    source line."""
+    c = colours()
+    data = table[table["group"] != TOTAL_GROUP].reset_index(drop=True)
+    waves = list(dict.fromkeys(data.sort_values("period_start")["wave"]))
+    labels = dict(zip(data["wave"], data["wave_label"], strict=False))
+    lines = _rows(data)
+    everyone = data[data["basis"] == data["basis"].iloc[0]]
+    last = everyone[everyone["wave"] == waves[-1]].sort_values("share", ascending=False)
+    top = last.iloc[0]
+    if len(waves) > 1:
+        first = everyone[(everyone["wave"] == waves[0]) & (everyone["group"] == top["group"])]
+        before = percent(float(first["share"].iloc[0])) if len(first) else "not available"
+        title = (
+            f"{top['label']}: {percent(float(top['share']))} of known instances in "
+            f"{labels[waves[-1]]}, against {before} in {labels[waves[0]]}"
+        )
+    else:
+        title = (
+            f"{top['label']}: {percent(float(top['share']))} of known instances in "
+            f"{labels[waves[-1]]}, the only wave with returns"
+        )
+    notes = [
+        "Each line: one platform group over all the forces with data in each wave, or over "
+        "the forces with data in every wave (like for like). The forces answering differ "
+        "between waves, so only the like-for-like lines compare the same forces.",
+        source,
+    ]
+    plot_in = 0.38 * len(lines) + 0.3
+    fig, ax = new_figure(plot_in, title, subtitle, notes, simulated, left_in=2.2, right_in=0.3)
+    style = {
+        w: (c[PALETTE[i % len(PALETTE)]], MARKERS[i % len(MARKERS)]) for i, w in enumerate(waves)
+    }
+    y = np.arange(len(lines))[::-1]
+    for yi, (group, basis, _) in zip(y, lines, strict=True):
+        rows = data[(data["group"] == group) & (data["basis"] == basis)].set_index("wave")
+        shown = [w for w in waves if w in rows.index]
+        xs = [float(rows.loc[w, "share"]) for w in shown]
+        ax.plot(xs, [yi] * len(xs), color="0.75", lw=2, zorder=1)
+        for w in shown:
+            colour, marker = style[w]
+            ax.scatter(
+                [float(rows.loc[w, "share"])], [yi], marker=marker, s=50, color=colour, zorder=3
+            )
+    ax.set_yticks(y, [label for _, _, label in lines], fontsize=NOTE_SIZE)
+    ax.set_ylim(-0.6, len(lines) - 0.4)
+    high = float(data["share"].max())
+    ax.set_xlim(0, min(100, high * 1.15 + 5))
+    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
+    ax.grid(axis="x", visible=True)
+    ax.grid(axis="y", visible=False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel("Share of instances with a known platform")
+    handles = [
+        mpl.lines.Line2D([], [], color=style[w][0], marker=style[w][1], ls="none", label=labels[w])
+        for w in waves
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize=NOTE_SIZE, frameon=False)
+    alt = (
+        "Dot chart of each platform group's share of instances with a known platform in each "
+        "wave, over all forces and like for like. "
+        + " ".join(
+            f"{label.replace(chr(10), ', ')}: "
+            + "; ".join(
+                f"{labels[w]} {percent(float(r['share']))}"
+                for w in waves
+                for _, r in data[
+                    (data["group"] == group) & (data["basis"] == basis) & (data["wave"] == w)
+                ].iterrows()
+            )
+            + "."
+            for group, basis, label in lines
+        )
+        + (f" {SIMULATED_LABEL}." if simulated else "")
+    )
+    return fig, chart_data(data, WAVES_DATA), alt
