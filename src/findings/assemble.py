@@ -159,9 +159,10 @@ def owner_group_slug(ref: Reference) -> str:
 
 
 def build_forces(coverage: pd.DataFrame, params: Params) -> list[str]:
-    """The forces a build is about: those asked in its wave, less those it leaves out."""
+    """The forces a build is about: those asked in its wave (a force left out by the build's
+    parameters is still of its place: the caveats and notes say it is left out)."""
     rows = coverage[coverage["wave"] == params.wave]
-    return sorted(set(rows["force"]) - set(params.exclude_forces))
+    return sorted(set(rows["force"]))
 
 
 def releases_compared(inputs: Inputs, published: pd.DataFrame, wave: str) -> list[Release]:

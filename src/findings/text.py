@@ -264,7 +264,7 @@ class Release:
 
 
 def long_date(day: str) -> str:
-    """``2021-03-26`` as a reader reads it: ``26 March 2021``."""
+    """An ISO date as a reader reads it: ``2020-01-31`` is ``31 January 2020``."""
     date = dt.date.fromisoformat(str(day)[:10])
     return f"{date.day} {date:%B %Y}"
 
@@ -286,7 +286,7 @@ def returns_source(words: dict, provenances) -> str:
 
 
 def releases_text(words: dict, releases: list[Release]) -> str:
-    """The releases compared, in date order: "the NSPCC release of 26 March 2021"."""
+    """The releases compared, in date order, each as "the <publisher> release of <date>"."""
     source = words["source"]
     shown = [
         source["release" if r.publisher else "release_unnamed"].format(

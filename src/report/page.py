@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 def figure_title(stem: str, names: dict[str, str] | None = None) -> str:
     """A heading for a figure from its file name (``1-platform-shares`` -> ``Platform shares``),
-    with platform names written as in platforms.csv (``whatsapp`` -> ``WhatsApp``)."""
+    with platform names written as in platforms.csv (a slug becomes its display name)."""
     words = re.sub(r"^\d+[-_ ]*", "", stem).replace("_", " ").replace("-", " ").split()
     words = [(names or {}).get(w, w) for w in words]
     text = " ".join(words)
