@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from src.errors import InputError
-from src.vocab import capitalised
+from src.vocab import PLATFORM_GROUPS, capitalised
 
 #: The last two columns of every figure's data: where each of its rows came from.
 SOURCE_COLUMNS = ["source_table", "source_row"]
@@ -106,8 +106,9 @@ def variant_notes(info: dict[str, str]) -> list[str]:
 
 
 def shares_input(uncertainty: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 1 from ``uncertainty.csv``: shares of all known instances, in the table's
-    order, each labelled with the table's own name for it (``share_of``, capitalised).
+    """Rows of figure 1 from ``uncertainty.csv``: shares of all known instances, in the order
+    of the platform groups (:data:`~src.vocab.PLATFORM_GROUPS`), each labelled with the table's
+    own name for it (``share_of``, capitalised).
 
     Which bars are in the owner group is the table's own ``in_owner_group`` column (True for
     the owner group and each platform group the owner owned on the build's date), never a
@@ -120,7 +121,12 @@ def shares_input(uncertainty: pd.DataFrame) -> pd.DataFrame:
             "the column that says which platform groups the owner owned is missing",
             "rerun step 20 (notebooks/20-findings.ipynb) to write the tables again",
         )
-    data = uncertainty[uncertainty["denominator"] == "all_known"].copy()
+    rows = uncertainty[uncertainty["denominator"] == "all_known"]
+    order = {group: i for i, group in enumerate(PLATFORM_GROUPS)}
+    data = rows.loc[
+        sorted(rows.index, key=lambda i: (order.get(rows.at[i, "group"], len(order)), i))
+    ]
+    data = data.copy()
     data["label"] = data["share_of"].astype(str).map(capitalised)
     data["in_owner_group"] = data["in_owner_group"].map(lambda v: str(v) == "True")
     columns = [

@@ -124,8 +124,8 @@ def build(inputs: Inputs, params: Params) -> Findings:
         groups, forces_table, column_groups, owned.group, names
     )
     tables["regional"] = regional_table(comparison, tables["published_consistency"])
-    names = platform_names(owned.platforms, ref.platforms)
-    text = reader_text(context, tables, unc, coverage, inputs.context, names)
+    owned_names = platform_names(owned.platforms, ref.platforms)
+    text = reader_text(context, tables, unc, coverage, inputs.context, owned_names)
     tables["caveats"] = pd.DataFrame(
         [{"caveat": k, "text": v} for k, v in text.items() if k.startswith("caveat_")]
     )

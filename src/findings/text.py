@@ -164,7 +164,9 @@ def _forces(count: int) -> str:
     return f"{count} force" if count == 1 else f"{count} forces"
 
 
-def known_subset_sentence(fb: pd.Series, n: int, names: dict[str, str], owned: str) -> str:
+def known_subset_sentence(
+    fb: pd.Series, n: int, names: dict[str, str], owned: str = "owned"
+) -> str:
     """The caveat on the known-platform subset: how many instances had a known platform, over
     the forces that reported a count of those without one (and which did not), and the bounds.
     ``owned`` is the owner group's adjective (``build.csv``'s ``owner_group_adjective``).

@@ -424,12 +424,17 @@ def sheet_table(
     return pd.DataFrame(out, dtype=object), units
 
 
+#: The build's keys whose values are slugs: left out of its sheet, as their names are rows.
+SLUG_KEYS = ("owner", "owner_group", "tipoff_platform")
+
+
 def _build_rows(
     table: pd.DataFrame, force_names: dict[str, str], names: dict[str, str]
 ) -> pd.DataFrame:
     """The build's parameters with names: the owner group's platforms and the forces left
-    out by name, true/false as yes/no, and the owner's slug left out (its name is a row)."""
-    out = table[table["key"] != "owner"].copy()
+    out by name, true/false as yes/no, and the slugs of :data:`SLUG_KEYS` left out (their
+    names are rows)."""
+    out = table[~table["key"].isin(SLUG_KEYS)].copy()
     values = []
     for key, value in zip(out["key"], out["value"], strict=True):
         items = [v for v in str(value).split(", ") if v]

@@ -12,6 +12,7 @@ from figure_tables import shares_table
 
 from src.errors import InputError
 from src.figures import rendering, run, shares
+from tests.figures.figure_tables import WORDS
 
 
 def test_read_tables_reads_every_csv_by_name_with_rows_numbered_from_zero(tmp_path):
@@ -26,7 +27,9 @@ def test_read_tables_reads_every_csv_by_name_with_rows_numbered_from_zero(tmp_pa
 
 def test_save_figure_is_deterministic_600_pixels_and_complete(tmp_path):
     def draw():
-        fig, data, alt = shares.platform_shares(shares_table(), "Share of known instances", True)
+        fig, data, alt = shares.platform_shares(
+            shares_table(), "Share of known instances", True, words=WORDS
+        )
         return fig, data, alt
 
     fig, data, alt = draw()

@@ -36,7 +36,10 @@ from src.findings.published import (
 )
 from src.findings.shares import HEADLINE_SHARES, wide
 from src.helpers import PROCESSED
-from src.vocab import OUTCOMES_WITH_DATA, OWNER_GROUP
+from src.vocab import OUTCOMES_WITH_DATA
+
+#: The owner group of the reference data (groups.csv, owners.csv).
+OWNER_GROUP = "facebook_owned"
 
 pytestmark = pytest.mark.skipif(
     not (PROCESSED / "instances.csv").is_file(),
