@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.text
 import numpy as np
 import pandas as pd
 
@@ -167,3 +168,49 @@ def test_funnel_log_axis_labels_only_spaced_major_ticks():
     shown = [t for t in ax.xaxis.get_majorticklocs() if low <= t <= high]
     assert shown == [20, 50, 100, 200]  # 16 to 375: 1-2-5 steps fit, every step does not
     assert all(t.get_text() == "" for t in ax.xaxis.get_minorticklabels())
+
+
+# --- Words from the build's tables --------------------------------------------------------------
+
+
+def _texts(fig) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text)).replace("\n", " ")
+
+
+def test_titles_labels_alt_text_and_source_lines_are_the_builds_words():
+    from tests.figures.figure_tables import META_WORDS
+
+    forces = pd.DataFrame(
+        {
+            "force": ["a", "b"],
+            "force_name": ["A Police", "B Police"],
+            "known": [100.0, 200.0],
+            "facebook_owned": [50.0, 100.0],
+            "source_table": "tables/forces.csv",
+            "source_row": [2, 3],
+        }
+    )
+    fig, _, alt = charts.funnel(forces, 0.5, "Share by force", False, words=META_WORDS)
+    drawn = _texts(fig)
+    assert "All 2 forces' Meta-owned shares lie within the expected range" in drawn
+    assert "Meta-owned share" in drawn and META_WORDS.source_line in drawn
+    assert "Facebook" not in drawn and "Facebook" not in alt
+    assert alt.startswith("Funnel plot of the Meta-owned share")
+    tipoffs = pd.DataFrame(
+        {
+            "measure": ["Chatly share of police-recorded instances", "Chatly share of tip-offs"],
+            "share": [12.0, 1.5],
+            "low": [10.0, float("nan")],
+            "high": [14.0, float("nan")],
+            "flag": ["", "U"],
+            "source_table": "tables/whatsapp.csv",
+            "source_row": [2, 3],
+        }
+    )
+    fig, _, alt = charts.whatsapp(tipoffs, "Shares", False, words=META_WORDS)
+    drawn = _texts(fig)
+    assert "Chatly: 12% of police-recorded Meta-owned instances, but 1.5% of Meta's tip-offs" in (
+        drawn
+    )
+    assert alt.startswith("Bar chart: Chatly was 12.0% of police-recorded instances on Meta-owned")
+    assert "Meta's child-abuse tip-offs" in alt

@@ -97,8 +97,12 @@ def figures(tables) -> dict[str, pd.DataFrame]:
         "shares": shares.platform_shares(
             inputs.shares_input(tables["uncertainty"]), sub, True, words=WORDS
         ),
-        "funnel": charts.funnel(inputs.funnel_input(tables["forces"], "facebook_owned"), 0.5, sub, True, words=WORDS),
-        "regions": charts.regions(inputs.regions_input(tables["regional"], "facebook_owned"), sub, True, words=WORDS),
+        "funnel": charts.funnel(
+            inputs.funnel_input(tables["forces"], "facebook_owned"), 0.5, sub, True, words=WORDS
+        ),
+        "regions": charts.regions(
+            inputs.regions_input(tables["regional"], "facebook_owned"), sub, True, words=WORDS
+        ),
         "series": charts.series(inputs.series_input(tables["series"]), sub, words=WORDS),
         "whatsapp": charts.whatsapp(
             inputs.whatsapp_input(tables["whatsapp"]), sub, True, words=WORDS

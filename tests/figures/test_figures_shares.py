@@ -115,3 +115,22 @@ def test_a_missing_column_row_is_an_input_error():
     table = shares_table()
     with pytest.raises(InputError, match="group other"):
         shares.platform_shares(table[table["group"] != "other"], "Share", True, words=WORDS)
+
+
+def test_the_title_names_the_larger_column_whatever_it_is():
+    from tests.figures.figure_tables import META_WORDS
+
+    table = shares_table()
+    table["share"] = [30.0, 20.0, 6.0, 4.0, 70.0]
+    table["bootstrap_low"] = table["share"] - 2
+    table["bootstrap_high"] = table["share"] + 2
+    table["label"] = ["Meta-owned apps", "Pics", "Chat", "Calls", "Other apps and platforms"]
+    fig, _, alt = shares.platform_shares(table, "Share", False, words=META_WORDS)
+    title = fig.texts[0].get_text().replace("\n", " ")
+    assert (
+        title
+        == "Other apps and platforms were used in 70% of instances where the platform was known"
+    )
+    notes = fig.texts[2].get_text().replace("\n", " ")
+    assert META_WORDS.source_line in notes
+    assert "Meta-owned apps 30.0%" in alt
