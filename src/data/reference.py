@@ -358,9 +358,9 @@ SCHEMAS.update(
                 "owner": _key(pa.Check.str_matches(SLUG)),
                 "name": _key(),
                 "short_name": _key(),
-                "group": _key(pa.Check.str_matches(SLUG)),
-                "group_name": _key(),
-                "group_adjective": _key(),
+                "group": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(?:[-_][a-z0-9]+)*)?$")),
+                "group_name": _free(),
+                "group_adjective": _free(),
                 "name_from": _iso(),
                 "name_to": _iso(optional=True),
                 "flag": _key(pa.Check.isin(["V", "U"])),
@@ -371,6 +371,13 @@ SCHEMAS.update(
                 pa.Check(
                     lambda d: (d["name_to"] == "") | (d["name_from"] <= d["name_to"]),
                     error="name_from must not be after name_to",
+                ),
+                pa.Check(
+                    lambda d: (
+                        (d["group"] == "")
+                        | ((d["group_name"] != "") & (d["group_adjective"] != ""))
+                    ),
+                    error="a name with a group needs the group's name and adjective",
                 ),
             ],
             name="owners",
@@ -400,7 +407,8 @@ SCHEMAS.update(
 def load_owners(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
     """owners.csv: each owner's names over time (owner, name, short_name, name_from, name_to)
     and, for each name, its group's slug and display words (group, group_name,
-    group_adjective), with flag and source."""
+    group_adjective; blank for an owner outside the findings' owner group), with flag and
+    source."""
     return read_table(Path(reference_dir) / "owners.csv", "owners")
 
 
@@ -500,13 +508,15 @@ def check_owners(tables: dict[str, pd.DataFrame], directory: Path) -> None:
             "list those groups, in that order (src/vocab.py PLATFORM_GROUPS)",
         )
     owner_groups = groups.loc[groups["kind"] == "owner", "group"].tolist()
-    if len(owner_groups) != 1 or set(owners["group"]) != set(owner_groups):
+    named = set(owners["group"]) - {""}
+    if len(owner_groups) != 1 or named != set(owner_groups):
         raise InputError(
             file,
             "column 'kind'",
             f"the groups of kind owner ({', '.join(owner_groups) or 'none'}) are not the "
-            f"group of every owners.csv name ({', '.join(sorted(set(owners['group'])))})",
-            "mark one group kind owner, the group owners.csv names",
+            f"groups owners.csv names ({', '.join(sorted(named)) or 'none'})",
+            "mark one group kind owner, the group owners.csv names (an owner outside it "
+            "leaves group blank)",
         )
     _check_refers(
         groups[groups["kind"] == "platform"],

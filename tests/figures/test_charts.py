@@ -7,9 +7,9 @@ import matplotlib
 import matplotlib.text
 import numpy as np
 import pandas as pd
+from figure_tables import WORDS
 
 from src.figures import charts, style
-from tests.figures.figure_tables import WORDS
 
 
 def texts(fig) -> str:
@@ -178,7 +178,7 @@ def _texts(fig) -> str:
 
 
 def test_titles_labels_alt_text_and_source_lines_are_the_builds_words():
-    from tests.figures.figure_tables import META_WORDS
+    from figure_tables import META_WORDS
 
     forces = pd.DataFrame(
         {

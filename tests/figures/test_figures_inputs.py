@@ -9,10 +9,10 @@ import io
 
 import pandas as pd
 import pytest
+from figure_tables import WORDS
 
 from src.errors import InputError
 from src.figures import charts, inputs, run, shares
-from tests.figures.figure_tables import WORDS
 
 #: uncertainty.csv, in an order unlike the chart's, with the one row of another denominator.
 UNCERTAINTY = """\

@@ -8,11 +8,10 @@ import struct
 
 import matplotlib.pyplot as plt
 import pytest
-from figure_tables import shares_table
+from figure_tables import WORDS, shares_table
 
 from src.errors import InputError
 from src.figures import rendering, run, shares
-from tests.figures.figure_tables import WORDS
 
 
 def test_read_tables_reads_every_csv_by_name_with_rows_numbered_from_zero(tmp_path):

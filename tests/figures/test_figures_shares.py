@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import matplotlib
 import pytest
-from figure_tables import shares_table
+from figure_tables import WORDS, shares_table
 
 from src.errors import InputError
 from src.figures import shares, style
-from tests.figures.figure_tables import WORDS
 
 
 def texts(fig) -> str:
@@ -118,7 +117,7 @@ def test_a_missing_column_row_is_an_input_error():
 
 
 def test_the_title_names_the_larger_column_whatever_it_is():
-    from tests.figures.figure_tables import META_WORDS
+    from figure_tables import META_WORDS
 
     table = shares_table()
     table["share"] = [30.0, 20.0, 6.0, 4.0, 70.0]

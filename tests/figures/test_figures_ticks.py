@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from figure_tables import WORDS
 
 from src.figures import (
     build_info,
@@ -32,7 +33,6 @@ from src.figures import (
     whatsapp_input,
 )
 from src.helpers import ROOT
-from tests.figures.figure_tables import WORDS
 
 BUILDS = {
     "default": ROOT / "reports" / "tables",

@@ -9,13 +9,13 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from figure_tables import WORDS
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 
 from src.errors import InputError
 from src.figures import charts, inputs, run, timelines
 from src.figures.charts import NOT_AVAILABLE
-from tests.figures.figure_tables import WORDS
 
 FORCES = {
     "avon-and-somerset": "Avon and Somerset Constabulary",
