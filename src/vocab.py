@@ -76,32 +76,38 @@ OFFENCE_GROUP_NAMES = {
     "indecent_images": "child abuse image offences",
 }
 
-#: The platform groups of the findings, in the order tables show them, as a reader sees them
-#: named. ``all_known`` is every instance with a known platform; ``other`` is the known
-#: instances outside the owner group; ``facebook_column`` is the South West story's "Facebook"
-#: column, read as Facebook-owned apps other than Instagram (Facebook, Messenger and WhatsApp).
-GROUP_NAMES = {
-    "all_known": "all apps and platforms (known)",
-    "facebook_owned": "Facebook-owned apps",
-    "instagram": "Instagram",
-    "facebook_messenger": "Facebook or Messenger",
-    "whatsapp": "WhatsApp",
-    "other": "other apps and platforms",
-    "facebook_column": "'Facebook' column (Facebook, Messenger and WhatsApp)",
-    "unknown": "platform not known",
-}
-PLATFORM_GROUPS = tuple(GROUP_NAMES)
-#: The owner group of the findings (the group whose members depend on the owner on the day).
-OWNER_GROUP = "facebook_owned"
+#: The platform groups of the findings, in the order tables show them (their kinds and names
+#: are data: data/reference/groups.csv, owners.csv and platforms.csv). ``all_known`` is every
+#: instance with a known platform; ``other`` is the known instances outside the owner group;
+#: ``facebook_column`` is a column one source printed; ``unknown`` has no platform recorded.
+PLATFORM_GROUPS = (
+    "all_known",
+    "facebook_owned",
+    "instagram",
+    "facebook_messenger",
+    "whatsapp",
+    "other",
+    "facebook_column",
+    "unknown",
+)
 #: The known instances outside the owner group.
 REST_GROUP = "other"
-#: The groups a chart of shares shows, in order, each labelled with its name.
-CHART_GROUPS = ("facebook_owned", "instagram", "facebook_messenger", "whatsapp", "other")
+
+#: Each platform group's name as a reader sees it, for the code that has no names of its own
+#: to hand. Empty until a build names the groups from the reference data (it calls
+#: :func:`set_group_names` with the names as on its owner date); the steps pass names
+#: explicitly everywhere else.
+GROUP_NAMES: dict[str, str] = {}
 
 
-def group_label(group: str) -> str:
-    """A group's name as a chart label or table heading (first letter capitalised)."""
-    name = GROUP_NAMES[group]
+def set_group_names(names: dict[str, str]) -> None:
+    """Name the platform groups for this run (see :data:`GROUP_NAMES`)."""
+    GROUP_NAMES.clear()
+    GROUP_NAMES.update(names)
+
+
+def capitalised(name: str) -> str:
+    """A name as a chart label or table heading: its first letter capitalised."""
     return name[:1].upper() + name[1:]
 
 

@@ -17,7 +17,8 @@ import pandera.pandas as pa
 
 from src.data.schemas import ISO_DATE, validate
 from src.errors import InputError
-from src.helpers import REFERENCE, rel
+from src.helpers import REFERENCE, load_yaml, rel
+from src.vocab import PLATFORM_GROUPS
 
 _SPACE = re.compile(r"\s+")
 SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
@@ -130,7 +131,6 @@ SCHEMAS = {
         {
             "platform": _key(),
             "owner": _key(pa.Check.str_matches(SLUG)),
-            "owner_name": _key(),
             "owned_from": _iso(),
             "owned_to": _iso(optional=True),
         },
@@ -205,7 +205,8 @@ def load_contact_keywords(reference_dir: Path | str = REFERENCE) -> pd.DataFrame
 
 
 def load_ownership(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """ownership.csv: platform, owner, owner_name, owned_from, owned_to, flag, source."""
+    """ownership.csv: platform, owner, owned_from, owned_to, flag, source (the owner's names
+    over time are in owners.csv: :func:`load_owners`)."""
     return read_table(Path(reference_dir) / "ownership.csv", "ownership")
 
 
@@ -261,6 +262,14 @@ class Reference:
     platform_labels: pd.DataFrame
     contact_keywords: pd.DataFrame
     ownership: pd.DataFrame
+    #: Each owner's names over time and its group's display words (owners.csv).
+    owners: pd.DataFrame | None = None
+    #: The platform groups of the findings, their kinds and generic names (groups.csv).
+    groups: pd.DataFrame | None = None
+    #: Names of sets of countries (places.csv).
+    places: pd.DataFrame | None = None
+    #: Display words put together from the data (words.yaml).
+    words: dict | None = None
 
     def wave(self, wave: str) -> pd.Series:
         """The row of waves.csv for ``wave``; an unknown wave is an InputError."""
@@ -305,7 +314,8 @@ def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
         "offence_groups.csv",
     )
     _check_patterns(tables["contact_keywords"], directory / "contact_keywords.csv")
-    return Reference(directory=directory, **tables)
+    check_owners(tables, directory)
+    return Reference(directory=directory, words=load_words(directory), **tables)
 
 
 def owner_on(platform: str, date, ownership: pd.DataFrame) -> str:
@@ -329,3 +339,249 @@ def owner_on(platform: str, date, ownership: pd.DataFrame) -> str:
             "make the owned_from/owned_to periods of this platform not overlap",
         )
     return held["owner"].iloc[0] if len(held) else ""
+
+
+# --- Owners, platform groups, places and display words ---------------------------------------
+
+#: The kinds of platform group (groups.csv): every known instance (``all``), the owner group
+#: (``owner``: named in owners.csv), a platform named as its own group (``platform``: named in
+#: platforms.csv), the known instances outside the owner group (``rest``), a column a source
+#: printed (``printed``) and the instances with no platform recorded (``unknown``).
+GROUP_KINDS = ("all", "owner", "platform", "rest", "printed", "unknown")
+#: The kinds of group whose name is taken from another table, not from groups.csv.
+NAMED_ELSEWHERE = ("owner", "platform")
+
+SCHEMAS.update(
+    {
+        "owners": pa.DataFrameSchema(
+            {
+                "owner": _key(pa.Check.str_matches(SLUG)),
+                "name": _key(),
+                "short_name": _key(),
+                "group": pa.Column(str, pa.Check.str_matches(r"^([a-z0-9]+(?:[-_][a-z0-9]+)*)?$")),
+                "group_name": _free(),
+                "group_adjective": _free(),
+                "name_from": _iso(),
+                "name_to": _iso(optional=True),
+                "flag": _key(pa.Check.isin(["V", "U"])),
+                "source": _key(),
+            },
+            checks=[
+                _valid_dates("name_from", "name_to"),
+                pa.Check(
+                    lambda d: (d["name_to"] == "") | (d["name_from"] <= d["name_to"]),
+                    error="name_from must not be after name_to",
+                ),
+                pa.Check(
+                    lambda d: (
+                        (d["group"] == "")
+                        | ((d["group_name"] != "") & (d["group_adjective"] != ""))
+                    ),
+                    error="a name with a group needs the group's name and adjective",
+                ),
+            ],
+            name="owners",
+        ),
+        "groups": pa.DataFrameSchema(
+            {
+                "group": _key(pa.Check.str_matches(SLUG), unique=True),
+                "kind": _key(pa.Check.isin(list(GROUP_KINDS))),
+                "name": _free(),
+            },
+            checks=[
+                pa.Check(
+                    lambda d: d["kind"].isin(list(NAMED_ELSEWHERE)) != (d["name"] != ""),
+                    error="a group of kind owner or platform has no name here (it is named in "
+                    "owners.csv or platforms.csv); every other group needs one",
+                )
+            ],
+            name="groups",
+        ),
+        "places": pa.DataFrameSchema(
+            {"countries": _key(unique=True), "name": _key()}, name="places"
+        ),
+    }
+)
+
+
+def load_owners(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """owners.csv: each owner's names over time (owner, name, short_name, name_from, name_to)
+    and, for each name, its group's slug and display words (group, group_name,
+    group_adjective; blank for an owner outside the findings' owner group), with flag and
+    source."""
+    return read_table(Path(reference_dir) / "owners.csv", "owners")
+
+
+def load_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """groups.csv: the platform groups of the findings in order (group, kind, name, note)."""
+    return read_table(Path(reference_dir) / "groups.csv", "groups")
+
+
+def load_places(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """places.csv: the name of a set of countries (``countries``, ``;``-separated as
+    forces.csv writes them)."""
+    return read_table(Path(reference_dir) / "places.csv", "places")
+
+
+LOADERS.update({"owners": load_owners, "groups": load_groups, "places": load_places})
+
+#: What words.yaml must hold (section: keys).
+WORDS_KEYS = {
+    "source": (
+        "returns",
+        "provenance",
+        "release",
+        "release_unnamed",
+        "published",
+        "published_only",
+        "published_only_unnamed",
+        "line",
+    ),
+    "tipoffs": ("context_figure", "platform"),
+}
+
+
+def load_words(reference_dir: Path | str = REFERENCE) -> dict:
+    """words.yaml: the display words the findings put together (see the file), checked."""
+    path = Path(reference_dir) / "words.yaml"
+    if not path.is_file():
+        raise InputError(
+            rel(path), "", "the reference file is missing", "restore words.yaml (see git log)"
+        )
+    try:
+        words = load_yaml(path)
+    except Exception as error:  # noqa: BLE001 - any YAML error is one message
+        raise InputError(rel(path), "", f"not valid YAML: {error}", "fix the YAML syntax") from None
+    for section, keys in WORDS_KEYS.items():
+        have = words.get(section) if isinstance(words, dict) else None
+        missing = [k for k in keys if not isinstance(have, dict) or k not in have]
+        if missing:
+            raise InputError(
+                rel(path),
+                f"section '{section}'",
+                f"missing: {', '.join(missing)}",
+                f"give {section} the keys {', '.join(keys)} (see the file's comments)",
+            )
+    provenance = words["source"]["provenance"]
+    missing = [k for k in ("simulated", "real", "mixed") if k not in (provenance or {})]
+    if missing:
+        raise InputError(
+            rel(path),
+            "section 'source', key 'provenance'",
+            f"missing: {', '.join(missing)}",
+            "give provenance the keys simulated, real and mixed",
+        )
+    return words
+
+
+def check_owners(tables: dict[str, pd.DataFrame], directory: Path) -> None:
+    """Every owner of ownership.csv has names in owners.csv, no two of whose periods overlap;
+    groups.csv lists the platform groups of the findings (:data:`~src.vocab.PLATFORM_GROUPS`)
+    in order, one of kind owner (the group of every name in owners.csv), and each group of
+    kind platform is a platform of platforms.csv."""
+    owners, groups = tables["owners"], tables["groups"]
+    _check_refers(
+        tables["ownership"],
+        "owner",
+        set(owners["owner"]),
+        directory / "ownership.csv",
+        "owners.csv",
+    )
+    for owner, rows in owners.groupby("owner"):
+        rows = rows.sort_values("name_from")
+        ends = rows["name_to"].tolist()[:-1]
+        starts = rows["name_from"].tolist()[1:]
+        if any(end == "" or end >= start for end, start in zip(ends, starts, strict=True)):
+            raise InputError(
+                rel(directory / "owners.csv"),
+                f"owner '{owner}'",
+                "two of its names' periods overlap",
+                "end each name (name_to) before the next one starts (name_from)",
+            )
+    file = rel(directory / "groups.csv")
+    if tuple(groups["group"]) != tuple(PLATFORM_GROUPS):
+        raise InputError(
+            file,
+            "column 'group'",
+            f"the groups are {', '.join(groups['group'])}, but the findings lay out "
+            f"{', '.join(PLATFORM_GROUPS)}",
+            "list those groups, in that order (src/vocab.py PLATFORM_GROUPS)",
+        )
+    owner_groups = groups.loc[groups["kind"] == "owner", "group"].tolist()
+    named = set(owners["group"]) - {""}
+    if len(owner_groups) != 1 or named != set(owner_groups):
+        raise InputError(
+            file,
+            "column 'kind'",
+            f"the groups of kind owner ({', '.join(owner_groups) or 'none'}) are not the "
+            f"groups owners.csv names ({', '.join(sorted(named)) or 'none'})",
+            "mark one group kind owner, the group owners.csv names (an owner outside it "
+            "leaves group blank)",
+        )
+    _check_refers(
+        groups[groups["kind"] == "platform"],
+        "group",
+        set(tables["platforms"]["platform"]),
+        directory / "groups.csv",
+        "platforms.csv",
+    )
+
+
+def owner_name_on(owners: pd.DataFrame, owner: str, date) -> pd.Series:
+    """The row of owners.csv naming ``owner`` on ``date`` (an ISO date text or a date): its
+    name, short name and group's words as they were that day."""
+    day = date if isinstance(date, str) else dt.date.fromisoformat(str(date)[:10]).isoformat()
+    rows = owners[owners["owner"] == owner]
+    held = rows[(rows["name_from"] <= day) & ((rows["name_to"] == "") | (day <= rows["name_to"]))]
+    if held.empty:
+        raise InputError(
+            "data/reference/owners.csv",
+            f"owner '{owner}'",
+            f"no name on {day}",
+            "add a row naming the owner on that date (name_from, name_to)",
+        )
+    return held.iloc[0]
+
+
+def group_names(groups: pd.DataFrame, platforms: pd.DataFrame, owner: pd.Series) -> dict:
+    """Each platform group's name as a reader sees it: the owner group's as ``owner`` (a row of
+    :func:`owner_name_on`) names it, a platform's as platforms.csv does, any other's as
+    groups.csv does; in the order of groups.csv."""
+    shown = dict(zip(platforms["platform"], platforms["display_name"], strict=True))
+    names = {}
+    for group, kind, name in zip(groups["group"], groups["kind"], groups["name"], strict=True):
+        if kind == "owner":
+            name = owner["group_name"]
+        elif kind == "platform":
+            name = shown[group]
+        names[group] = name
+    return names
+
+
+def place_name(forces: pd.DataFrame, places: pd.DataFrame, build_forces) -> str:
+    """Where a build's figures are of, from its forces (``build_forces``, slugs of forces.csv).
+
+    Every force of their countries: the name places.csv gives those countries (else the
+    countries joined, most forces first). Every force of one release region (and no other
+    force): the region. Otherwise how many forces, and in what: "12 forces in England".
+    """
+    table = forces.set_index("force")
+    chosen = table.loc[sorted(set(build_forces))]
+    counts = chosen["country"].value_counts()
+    countries = sorted(counts.index, key=lambda c: (-int(counts[c]), c))
+    named = {
+        frozenset(c.split(";")): n for c, n in zip(places["countries"], places["name"], strict=True)
+    }
+    area = named.get(frozenset(countries)) or _joined(countries)
+    if len(chosen) == int(table["country"].isin(countries).sum()):
+        return area
+    regions = set(chosen["release_region"])
+    if len(regions) == 1 and "" not in regions:
+        (region,) = regions
+        if len(chosen) == int((table["release_region"] == region).sum()):
+            return region
+    return f"{len(chosen)} force{'s' if len(chosen) != 1 else ''} in {area}"
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -12,7 +12,9 @@ its files.
 
 from src.figures.charts import funnel, regions, series, whatsapp
 from src.figures.inputs import (
+    ChartWords,
     build_info,
+    chart_words,
     funnel_input,
     is_simulated,
     platform_series_input,
@@ -31,7 +33,9 @@ from src.figures.style import use_style
 from src.figures.timelines import platform_shares_over_time, series_by_area
 
 __all__ = [
+    "ChartWords",
     "build_info",
+    "chart_words",
     "discard_figure",
     "funnel",
     "funnel_input",

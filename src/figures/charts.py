@@ -1,7 +1,10 @@
 """Four of the five charts of step 30, each drawn from the rows its input function chose: the
 funnel of forces (figure 2), regions against their published figures (figure 3), the national
-series (figure 4) and WhatsApp against tip-offs (figure 5). Figure 1, the platform shares, is
-:mod:`src.figures.shares`.
+series (figure 4) and one platform's share against its share of tip-offs (figure 5). Figure 1,
+the platform shares, is :mod:`src.figures.shares`.
+
+Every word that names a platform, an owner or a source comes from the build's tables
+(:class:`~src.figures.inputs.ChartWords`, from ``build.csv``), never from here.
 
 Each returns the figure, the data behind it (which ends with the table and row each data row
 came from, ``source_table`` and ``source_row``) and its alt text; nothing here reads or writes
@@ -18,13 +21,11 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from src.figures.inputs import SOURCE_COLUMNS, chart_data
+from src.figures.inputs import SOURCE_COLUMNS, ChartWords, chart_data
 from src.figures.style import (
     FONT_SIZE,
     NOTE_SIZE,
     SIMULATED_LABEL,
-    SOURCE_PUBLISHED,
-    SOURCE_RETURNS,
     WIDTH_IN,
     colours,
     count_text,
@@ -99,16 +100,20 @@ def funnel(
     subtitle: str,
     simulated: bool,
     extra_notes: list[str] | None = None,
+    *,
+    words: ChartWords,
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 2: each force's Facebook-owned share against its number of instances with a known
-    platform, with 95% and 99.8% control limits around the pooled share (a funnel plot).
+    """Figure 2: each force's share of the owner group against its number of instances with a
+    known platform, with 95% and 99.8% control limits around the pooled share (a funnel plot).
 
-    ``forces`` has ``force_name``, ``known`` and ``facebook_owned`` (counts after disclosure
-    control), and ``source_table`` and ``source_row``; ``pooled`` is the national share (0 to 1).
+    ``forces`` has ``force_name``, ``known`` and the owner group's count (the column
+    ``words.owner_group``; counts after disclosure control), and ``source_table`` and
+    ``source_row``; ``pooled`` is the national share (0 to 1).
     """
     c = colours()
+    owned, adjective = words.owner_group, words.owner_group_adjective
     data = forces[forces["known"] > 0].copy()
-    data["share"] = 100 * data["facebook_owned"] / data["known"]
+    data["share"] = 100 * data[owned] / data["known"]
     lo95, hi95 = funnel_limits(pooled, data["known"].to_numpy(float), 1.96)
     lo998, hi998 = funnel_limits(pooled, data["known"].to_numpy(float), 3.09)
     data["limit_95_low"], data["limit_95_high"] = 100 * lo95, 100 * hi95
@@ -119,15 +124,15 @@ def funnel(
     outside = int(data["outside_998"].sum())
     n = len(data)
     if outside == 0:
-        title = f"All {n} forces' Facebook-owned shares lie within the expected range"
+        title = f"All {n} forces' {adjective} shares lie within the expected range"
     else:
-        title = f"{outside} of {n} forces' Facebook-owned shares lie outside the 99.8% limits"
+        title = f"{outside} of {n} forces' {adjective} shares lie outside the 99.8% limits"
     notes = [
         f"Line: the pooled share ({percent(100 * pooled)}). Shaded: 95% and 99.8% limits for a "
         "force of that size if every force shared it. Diamonds: outside the 99.8% limits "
         f"(the {MAX_LABELS} furthest named; all are listed in the data file).",
         "Counts per force after disclosure control (rounded to 5; redacted cells count as 0).",
-        SOURCE_RETURNS,
+        words.source_line,
     ]
     notes = [*(extra_notes or []), *notes]
     left_in, right_in = 0.75, 0.3
@@ -151,9 +156,9 @@ def funnel(
     ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
     ax.set_xlabel("Instances with a known platform (log scale)")
-    ax.set_ylabel("Facebook-owned share")
+    ax.set_ylabel(f"{adjective} share")
     alt = (
-        f"Funnel plot of the Facebook-owned share of known instances in each of {n} forces "
+        f"Funnel plot of the {adjective} share of known instances in each of {n} forces "
         f"against the force's number of known instances. The pooled share is "
         f"{percent(100 * pooled)}; {outside} forces lie outside the 99.8% control limits"
         + (": " + ", ".join(out.sort_values("force_name")["force_name"]) if outside else "")
@@ -164,7 +169,7 @@ def funnel(
         "force",
         "force_name",
         "known",
-        "facebook_owned",
+        owned,
         "share",
         "limit_95_low",
         "limit_95_high",
@@ -177,9 +182,14 @@ def funnel(
 
 
 def regions(
-    table: pd.DataFrame, subtitle: str, simulated: bool, extra_notes: list[str] | None = None
+    table: pd.DataFrame,
+    subtitle: str,
+    simulated: bool,
+    extra_notes: list[str] | None = None,
+    *,
+    words: ChartWords,
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 3: each region's computed Facebook-owned share beside the published figure.
+    """Figure 3: each region's computed share of the owner group beside the published figure.
 
     ``table`` has ``area``, ``computed`` and ``published`` (percent), ``as_published``,
     ``holds`` and ``holds_if_truncated``. Every column, ``source_table`` and ``source_row``
@@ -189,7 +199,8 @@ def regions(
     data = table.sort_values("computed", ascending=True, ignore_index=True)
     matched = int(data["holds"].fillna(False).astype(bool).sum())
     n = len(data)
-    title = f"The returns reproduce {matched} of {n} published regional Facebook-owned shares"
+    adjective = words.owner_group_adjective
+    title = f"The returns reproduce {matched} of {n} published regional {adjective} shares"
     truncated = data[
         ~data["holds"].fillna(False).astype(bool)
         & data["holds_if_truncated"].fillna(False).astype(bool)
@@ -209,7 +220,7 @@ def regions(
                     f"{percent(row['published_counts_share'])}, which matches the printed "
                     f"{row['as_published']} only if truncated rather than rounded."
                 )
-    notes += ["Circles: computed from the returns. Diamonds: as published.", SOURCE_RETURNS]
+    notes += ["Circles: computed from the returns. Diamonds: as published.", words.source_line]
     notes = [*(extra_notes or []), *notes]
     fig, ax = new_figure(1.9, title, subtitle, notes, simulated, left_in=1.9, right_in=0.3)
     y = np.arange(n)
@@ -245,9 +256,9 @@ def regions(
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.tick_params(axis="y", length=0)
-    ax.set_xlabel("Facebook-owned share of known instances")
+    ax.set_xlabel(f"{adjective} share of known instances")
     alt = (
-        "Dot chart comparing each region's Facebook-owned share computed from the returns with "
+        f"Dot chart comparing each region's {adjective} share computed from the returns with "
         "the published figure. "
         + "; ".join(
             f"{row['area']}: computed {percent(row['computed'])}, published {row['as_published']}"
@@ -309,7 +320,9 @@ def series_years(table: pd.DataFrame) -> pd.DataFrame:
     return chart_data(out, columns)
 
 
-def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame, str]:
+def series(
+    table: pd.DataFrame, subtitle: str, *, words: ChartWords
+) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 4: sexual communication with a child offences by year, from the published
     figures, with the number of forces responding marked on each bar.
 
@@ -333,7 +346,7 @@ def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame
     notes = [
         "Labels above bars: police forces that responded (or as the release described them). "
         "The forces differ between years, so the series is not like-for-like.",
-        SOURCE_PUBLISHED,
+        words.source_published,
     ]
     if not data["available"].all():
         notes.insert(
@@ -401,10 +414,16 @@ def series(table: pd.DataFrame, subtitle: str) -> tuple[plt.Figure, pd.DataFrame
 
 
 def whatsapp(
-    table: pd.DataFrame, subtitle: str, simulated: bool, extra_notes: list[str] | None = None
+    table: pd.DataFrame,
+    subtitle: str,
+    simulated: bool,
+    extra_notes: list[str] | None = None,
+    *,
+    words: ChartWords,
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 5: WhatsApp's share of police-recorded Facebook-owned instances beside its stated
-    share of Facebook's child-abuse tip-offs to the NCA.
+    """Figure 5: a platform's share of the police-recorded instances on its owner group's apps
+    beside its stated share of its owner's child-abuse tip-offs to the NCA (the platform and
+    the company named as ``words`` names them).
 
     ``table`` has ``measure``, ``share``, ``low``, ``high`` (may be empty), ``flag``, in order.
     Every column, ``source_table`` and ``source_row`` last, passes through to the data.
@@ -412,15 +431,17 @@ def whatsapp(
     c = colours()
     data = table.reset_index(drop=True)
     police, tipoffs = data.iloc[0], data.iloc[1]
+    platform, company = words.tipoff_platform_name, words.tipoff_company
+    adjective = words.owner_group_adjective
     title = (
-        f"WhatsApp: {percent(police['share'], 0)} of police-recorded Facebook-owned instances, "
-        f"but {percent(tipoffs['share'])} of Facebook's tip-offs"
+        f"{platform}: {percent(police['share'], 0)} of police-recorded {adjective} instances, "
+        f"but {percent(tipoffs['share'])} of {company}'s tip-offs"
     )
     notes = [
         "Tip-off share as stated in the release (previous year); no primary source was found, "
         "so it is flagged unconfirmed (U).",
         "Line: 95% interval from resampling whole forces.",
-        SOURCE_RETURNS,
+        words.source_line,
     ]
     notes = [*(extra_notes or []), *notes]
     fig, ax = new_figure(1.5, title, subtitle, notes, simulated, left_in=2.5, right_in=0.3)
@@ -447,9 +468,9 @@ def whatsapp(
     ax.grid(axis="x", visible=True)
     ax.tick_params(axis="y", length=0)
     alt = (
-        f"Bar chart: WhatsApp was {percent(police['share'])} of police-recorded instances on "
-        f"Facebook-owned apps, against {percent(tipoffs['share'])} of Facebook's child-abuse "
-        "tip-offs to the NCA as stated in the release (unconfirmed)."
+        f"Bar chart: {platform} was {percent(police['share'])} of police-recorded instances on "
+        f"{words.owner_group_name}, against {percent(tipoffs['share'])} of {company}'s "
+        "child-abuse tip-offs to the NCA as stated in the release (unconfirmed)."
         + (f" {SIMULATED_LABEL}." if simulated else "")
     )
     return fig, data, alt

@@ -9,10 +9,12 @@ reader finds in a spreadsheet or a text editor). The charts carry both into thei
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from src.errors import InputError
-from src.vocab import CHART_GROUPS, group_label
+from src.vocab import PLATFORM_GROUPS, capitalised
 
 #: The last two columns of every figure's data: where each of its rows came from.
 SOURCE_COLUMNS = ["source_table", "source_row"]
@@ -50,6 +52,38 @@ def build_info(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     return dict(zip(build["key"].astype(str), build["value"].astype(str), strict=True))
 
 
+@dataclass(frozen=True)
+class ChartWords:
+    """The words of a build that its charts use, all from ``build.csv`` (step 20 puts them
+    together from the reference data): the owner group (slug, name, adjective) and the owner
+    as named on the build's owner date, the source lines (of a chart drawn from the returns,
+    and of one drawn from published figures only), and figure 5's platform and company."""
+
+    owner_group: str
+    owner_group_name: str
+    owner_group_adjective: str
+    owner_name: str
+    source_line: str
+    source_published: str
+    tipoff_platform_name: str
+    tipoff_company: str
+
+
+def chart_words(info: dict[str, str]) -> ChartWords:
+    """:class:`ChartWords` from ``build.csv`` (:func:`build_info`); a build written before
+    ``build.csv`` held them stops with the step to rerun."""
+    keys = list(ChartWords.__dataclass_fields__)
+    missing = [key for key in keys if key not in info]
+    if missing:
+        raise InputError(
+            source_table("build"),
+            "column key",
+            f"no row for {', '.join(missing)}: the tables were written by an older step 20",
+            "rerun step 20 (notebooks/20-findings.ipynb) with the same output_dir",
+        )
+    return ChartWords(**{key: info[key] for key in keys})
+
+
 def subtitle(info: dict[str, str], measure: str, forces: bool = True) -> str:
     """Measure, place and period (and how many forces) for a chart's subtitle."""
     who = f", {info['forces_with_data']} police forces" if forces else ""
@@ -72,7 +106,9 @@ def variant_notes(info: dict[str, str]) -> list[str]:
 
 
 def shares_input(uncertainty: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 1 from ``uncertainty.csv``: shares of all known instances, in order.
+    """Rows of figure 1 from ``uncertainty.csv``: shares of all known instances, in the order
+    of the platform groups (:data:`~src.vocab.PLATFORM_GROUPS`), each labelled with the table's
+    own name for it (``share_of``, capitalised).
 
     Which bars are in the owner group is the table's own ``in_owner_group`` column (True for
     the owner group and each platform group the owner owned on the build's date), never a
@@ -86,9 +122,12 @@ def shares_input(uncertainty: pd.DataFrame) -> pd.DataFrame:
             "rerun step 20 (notebooks/20-findings.ipynb) to write the tables again",
         )
     rows = uncertainty[uncertainty["denominator"] == "all_known"]
-    chosen = [label for group in CHART_GROUPS for label in rows.index[rows["group"] == group]]
-    data = rows.loc[chosen].copy()
-    data["label"] = data["group"].map(group_label)
+    order = {group: i for i, group in enumerate(PLATFORM_GROUPS)}
+    data = rows.loc[
+        sorted(rows.index, key=lambda i: (order.get(rows.at[i, "group"], len(order)), i))
+    ]
+    data = data.copy()
+    data["label"] = data["share_of"].astype(str).map(capitalised)
     data["in_owner_group"] = data["in_owner_group"].map(lambda v: str(v) == "True")
     columns = [
         "group",
@@ -105,20 +144,23 @@ def shares_input(uncertainty: pd.DataFrame) -> pd.DataFrame:
     return with_source(data[columns], "uncertainty")
 
 
-def funnel_input(forces: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 2 from ``forces.csv`` (the per-force counts after disclosure control)."""
-    data = forces[["force", "force_name", "all_known", "facebook_owned"]].copy()
+def funnel_input(forces: pd.DataFrame, owner_group: str) -> pd.DataFrame:
+    """Rows of figure 2 from ``forces.csv`` (the per-force counts after disclosure control):
+    each force's known instances (``known``) and those of the owner group (its column,
+    named by its slug, ``owner_group``)."""
+    data = forces[["force", "force_name", "all_known", owner_group]].copy()
     data = data.rename(columns={"all_known": "known"})
     data["known"] = pd.to_numeric(data["known"], errors="coerce").fillna(0)
-    data["facebook_owned"] = pd.to_numeric(data["facebook_owned"], errors="coerce").fillna(0)
+    data[owner_group] = pd.to_numeric(data[owner_group], errors="coerce").fillna(0)
     return with_source(data, "forces")
 
 
-def regions_input(regional: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 3: each region's Facebook-owned share, computed and published."""
+def regions_input(regional: pd.DataFrame, owner_group: str) -> pd.DataFrame:
+    """Rows of figure 3: each region's share of the owner group (``owner_group``), computed
+    and published."""
     rows = regional[
         (regional["geography"] == "region")
-        & (regional["platform_group"] == "facebook_owned")
+        & (regional["platform_group"] == owner_group)
         & (regional["unit"] == "percent")
         & regional["computed"].notna()
     ]
@@ -242,5 +284,6 @@ def platform_series_input(platform_series: pd.DataFrame) -> pd.DataFrame:
 
 
 def whatsapp_input(whatsapp: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 5 from ``whatsapp.csv``: the police-recorded share, then the tip-offs."""
+    """Rows of figure 5 from ``whatsapp.csv``: the police-recorded share, then the tip-offs
+    (no rows when the build has no tip-off figure: the notebook then draws no chart)."""
     return with_source(whatsapp, "whatsapp")

@@ -17,12 +17,11 @@ import pandas as pd
 from matplotlib import patheffects
 
 from src.errors import InputError
-from src.figures.inputs import SOURCE_COLUMNS, source_table
+from src.figures.inputs import SOURCE_COLUMNS, ChartWords, source_table
 from src.figures.style import (
     FONT_SIZE,
     NOTE_SIZE,
     SIMULATED_LABEL,
-    SOURCE_RETURNS,
     WIDTH_IN,
     colours,
     new_figure,
@@ -30,10 +29,8 @@ from src.figures.style import (
     text_width_in,
     wrap,
 )
-from src.vocab import OWNER_GROUP, REST_GROUP
+from src.vocab import REST_GROUP
 
-#: The two columns of figure 1, left to right: the owner group and the rest of the known.
-COLUMNS = (OWNER_GROUP, REST_GROUP)
 #: Parts may add to a little less or more than their column (each share is rounded).
 ROUNDING = 0.05
 LEFT_IN, RIGHT_IN = 0.75, 0.3
@@ -45,14 +42,26 @@ SPACE_IN = 0.1  # at least, between a part's label and the next column
 PLOT_IN = 2.7
 
 
-def stacked(table: pd.DataFrame) -> pd.DataFrame:
+def columns_of(owner_group: str) -> tuple[str, str]:
+    """The two columns of figure 1, left to right: the owner group and the rest of the known."""
+    return (owner_group, REST_GROUP)
+
+
+def drawn_columns(data: pd.DataFrame) -> tuple[str, str]:
+    """The columns of :func:`stacked` rows: the owner group's (the total that is not the
+    rest's), then the rest's."""
+    totals = [g for g in data.loc[data["part_of"] == "", "group"] if g != REST_GROUP]
+    return columns_of(totals[0])
+
+
+def stacked(table: pd.DataFrame, owner_group: str) -> pd.DataFrame:
     """``table`` with what each row is drawn as: ``part_of`` is the column a part is stacked in
     (the owner group's for the groups the table marks ``in_owner_group``, the rest's
     otherwise) and empty for a column's own row; ``interval_drawn`` is True for the rows whose
     95% interval the chart draws (the columns' totals).
     """
     data = table.reset_index(drop=True).copy()
-    for group in COLUMNS:
+    for group in columns_of(owner_group):
         if not (data["group"] == group).any():
             raise InputError(
                 source_table("uncertainty"),
@@ -60,9 +69,9 @@ def stacked(table: pd.DataFrame) -> pd.DataFrame:
                 f"figure 1 draws a column for the group {group}, but the table has no row for it",
                 "rerun step 20 (notebooks/20-findings.ipynb) to write the tables again",
             )
-    total = data["group"].isin(COLUMNS)
+    total = data["group"].isin(columns_of(owner_group))
     owned = data["in_owner_group"].astype(bool)
-    data["part_of"] = np.where(total, "", np.where(owned, OWNER_GROUP, REST_GROUP))
+    data["part_of"] = np.where(total, "", np.where(owned, owner_group, REST_GROUP))
     data["interval_drawn"] = total
     columns = [c for c in data.columns if c not in SOURCE_COLUMNS]
     return data[columns + [c for c in SOURCE_COLUMNS if c in data]]
@@ -97,7 +106,11 @@ def part_labels(data: pd.DataFrame) -> dict[int, list[str]]:
     texts = {int(i): f"{row['label']} {percent(row['share'])}" for i, row in data.iterrows()}
     parts = data.index[data["part_of"] != ""]
     with_parts = max(1, data.loc[parts, "part_of"].nunique())
-    room = (AXES_IN - 2 * MARGIN_IN - len(COLUMNS) * COLUMN_IN) / with_parts - LEADER_IN - SPACE_IN
+    room = (
+        (AXES_IN - 2 * MARGIN_IN - len(drawn_columns(data)) * COLUMN_IN) / with_parts
+        - LEADER_IN
+        - SPACE_IN
+    )
     return {int(i): wrap(texts[int(i)], room, NOTE_SIZE + 1) for i in parts}
 
 
@@ -106,7 +119,7 @@ def column_centres(data: pd.DataFrame, labels: dict[int, list[str]]) -> list[flo
     leaves room for their labels on its right; the rest is spread evenly.
     """
     widths = []
-    for group in COLUMNS:
+    for group in drawn_columns(data):
         parts = data.index[data["part_of"] == group]
         beside = max(
             (text_width_in(line, NOTE_SIZE + 1) for i in parts for line in labels[int(i)]),
@@ -146,7 +159,12 @@ def label_parts(ax, data, group, centre, labels, gap) -> None:
 
 
 def platform_shares(
-    table: pd.DataFrame, subtitle: str, simulated: bool, extra_notes: list[str] | None = None
+    table: pd.DataFrame,
+    subtitle: str,
+    simulated: bool,
+    extra_notes: list[str] | None = None,
+    *,
+    words: ChartWords,
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 1: the owner group's share of instances with a known platform as a column made of
     the platform groups it owned, beside the rest of the known instances, each column with its
@@ -157,20 +175,23 @@ def platform_shares(
     stacked in the owner group's column are the rows the data marks ``in_owner_group``, whatever
     their labels; a part it does not mark is stacked in the rest's column. Every column passes
     through to the data, with ``part_of`` and ``interval_drawn`` added before ``source_table``
-    and ``source_row``.
+    and ``source_row``. The owner group and the source line are ``words``' (``build.csv``);
+    the title names whichever column holds the larger share.
     """
     c = colours()
-    data = stacked(table)
-    owner = data[data["group"] == OWNER_GROUP].iloc[0]
+    data = stacked(table, words.owner_group)
+    columns = drawn_columns(data)
+    totals = data[data["group"].isin(columns)]
+    largest = totals.sort_values("share", ascending=False, kind="stable").iloc[0]
     title = (
-        f"{owner['label']} were used in {percent(owner['share'], 0)} of instances where the "
-        "platform was known"
+        f"{largest['label']} were used in {percent(largest['share'], 0)} of instances where "
+        "the platform was known"
     )
     notes = [
         "Lines show each column's 95% interval, from resampling whole forces (2,000 resamples, "
         "fixed seed); the intervals of its parts are in the data file.",
         "An instance is an offence recorded on a platform; one offence can involve several.",
-        SOURCE_RETURNS,
+        words.source_line,
     ]
     notes = [*(extra_notes or []), *notes]
     fig, ax = new_figure(PLOT_IN, title, subtitle, notes, simulated, LEFT_IN, RIGHT_IN, 0.7)
@@ -182,7 +203,7 @@ def platform_shares(
     labels = part_labels(data)
     centres = column_centres(data, labels)
     shade = iter(palette)
-    for group, centre in zip(COLUMNS, centres, strict=True):
+    for group, centre in zip(columns, centres, strict=True):
         total = data[data["group"] == group].iloc[0]
         for row, bottom, height in segments(data, group):
             colour = c["grey"] if row is None else next(shade)
@@ -213,7 +234,7 @@ def platform_shares(
             fontweight="bold",
         )
         label_parts(ax, data, group, centre, labels, gap)
-    names = [data.loc[data["group"] == g, "label"].iloc[0] for g in COLUMNS]
+    names = [data.loc[data["group"] == g, "label"].iloc[0] for g in columns]
     ax.set_xticks(centres, ["\n".join(wrap(name, COLUMN_IN + 0.6)) for name in names])
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
     ax.grid(axis="x", visible=False)
@@ -221,7 +242,7 @@ def platform_shares(
     ax.tick_params(axis="x", length=0)
     ax.set_ylabel("Share of known instances")
     alt = "Two stacked columns of the share of instances with a known platform. " + "; ".join(
-        column_alt(data, group) for group in COLUMNS
+        column_alt(data, group) for group in columns
     )
     alt += "." + (f" {SIMULATED_LABEL}." if simulated else "")
     return fig, data, alt

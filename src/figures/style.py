@@ -38,13 +38,6 @@ FONT_FILES = [
 ]
 SVG_HASHSALT = "foi-platforms"
 
-SOURCE_RETURNS = (
-    "Source: police force returns to Freedom of Information requests (simulated here); "
-    "published figures from the NSPCC release of 26 March 2021 as reported."
-)
-SOURCE_PUBLISHED = "Source: published figures from NSPCC releases, as reported (see the data file)."
-
-
 # --- Style ----------------------------------------------------------------------------------
 
 

@@ -24,10 +24,9 @@ import seaborn as sns
 from matplotlib.transforms import blended_transform_factory
 
 from src.figures.charts import NOT_AVAILABLE, short_name, year_label
-from src.figures.inputs import SOURCE_COLUMNS, chart_data
+from src.figures.inputs import SOURCE_COLUMNS, ChartWords, chart_data
 from src.figures.style import (
     NOTE_SIZE,
-    SOURCE_PUBLISHED,
     WIDTH_IN,
     colours,
     count_text,
@@ -39,7 +38,6 @@ from src.figures.style import (
     spaced_labels,
     wrap,
 )
-from src.vocab import OWNER_GROUP
 
 #: How the alt text and the data call a value flagged U.
 UNCERTAIN = "uncertain"
@@ -109,16 +107,16 @@ def _listing(items: list[str]) -> str:
 # --- Figure 6: platform shares over time -----------------------------------------------------
 
 
-def group_order(data: pd.DataFrame) -> list[str]:
-    """The platform groups in the chart's order: the owner group first, then by how many years
-    have a figure (most first), then by slug."""
+def group_order(data: pd.DataFrame, first: str = "") -> list[str]:
+    """The platform groups in the chart's order: ``first`` (the owner group) first, then by
+    how many years have a figure (most first), then by slug."""
     counts = data.groupby("platform_group").size()
-    return sorted(counts.index, key=lambda g: (g != OWNER_GROUP, -int(counts[g]), g))
+    return sorted(counts.index, key=lambda g: (g != first, -int(counts[g]), g))
 
 
 def group_labels(data: pd.DataFrame) -> dict[str, str]:
     """Each platform group's label: the names the releases printed for it, in time order
-    (``Facebook-owned / Meta``), so that the owner's renaming shows on the chart."""
+    (e.g. the owner group under its old name, then its new), so that the owner's renaming shows on the chart."""
     timed = data.sort_values("start_year", kind="stable")
     return {
         group: " / ".join(dict.fromkeys(rows["name_as_printed"]))
@@ -126,17 +124,17 @@ def group_labels(data: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def platform_years(table: pd.DataFrame) -> pd.DataFrame:
+def platform_years(table: pd.DataFrame, first: str = "") -> pd.DataFrame:
     """The rows of figure 6: every platform group in every year of the axis, in the chart's
     order of groups; a year with no figure for a group is a row with ``available`` False and no
     value or source. ``label`` is the group's label (:func:`group_labels`), ``uncertain`` True
-    for a value flagged U."""
+    for a value flagged U. ``first`` is the group drawn first (:func:`group_order`)."""
     data = table.reset_index(drop=True).copy()
     data["available"] = True
     data["uncertain"] = data["flag"] == "U"
     labels = group_labels(data)
     data["label"] = data["platform_group"].map(labels)
-    order = group_order(data)
+    order = group_order(data, first)
     have = set(zip(data["platform_group"], data["start_year"], strict=True))
     gaps = pd.DataFrame(
         [
@@ -239,12 +237,12 @@ def _title(data: pd.DataFrame) -> str:
     )
 
 
-def _names_note(data: pd.DataFrame) -> list[str]:
+def _names_note(data: pd.DataFrame, first: str) -> list[str]:
     """A note naming each group that the releases printed under more than one name, with the
     years of each name."""
     shown = data[data["available"]]
     parts = []
-    for group in group_order(shown):
+    for group in group_order(shown, first):
         rows = shown[shown["platform_group"] == group].sort_values("start_year")
         names = list(dict.fromkeys(rows["name_as_printed"]))
         if len(names) < 2:
@@ -278,7 +276,9 @@ def _spread(wanted: list[float], heights: list[float], low: float, high: float) 
     return placed
 
 
-def platform_shares_over_time(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame, str]:
+def platform_shares_over_time(
+    table: pd.DataFrame, *, words: ChartWords
+) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 6: each platform group's published share of the offences whose platform was
     known, year by year: a line through consecutive years only (a year without a figure breaks
     it), a marker for each figure (hollow when flagged U), each group labelled beside the plot
@@ -288,11 +288,13 @@ def platform_shares_over_time(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataF
     ``table`` is :func:`~src.figures.inputs.platform_series_input`'s rows: ``platform_group``,
     ``name_as_printed``, ``value`` (percent), ``as_published``, ``flag``, ``period_label``,
     ``period_start``, ``start_year``, ``area``, then ``source_table`` and ``source_row``.
+    ``words`` (``build.csv``) gives the group drawn first (the owner group) and the source line.
     """
     c = colours()
-    data = platform_years(table)
+    first = words.owner_group
+    data = platform_years(table, first)
     years = axis_years(data[data["available"]])
-    order = group_order(data[data["available"]])
+    order = group_order(data[data["available"]], first)
     shown = data[data["available"]]
     first_label, last_label = years[0][1], years[-1][1]
     place = place_text(shown)
@@ -307,8 +309,8 @@ def platform_shares_over_time(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataF
         f"that platform ({NOT_AVAILABLE}). Each release printed different platforms, and the "
         "forces answering differ between years. Periods other than a year are in the table "
         "platform_series, not drawn.",
-        *_names_note(data),
-        SOURCE_PUBLISHED,
+        *_names_note(data, first),
+        words.source_published,
     ]
     left_in, right_in, plot_in = 0.8, 1.65, 2.8
     axes_in = WIDTH_IN - left_in - right_in
@@ -539,7 +541,9 @@ def _area_title(data: pd.DataFrame) -> str:
 GEOGRAPHY_WORDS = {"force": "police force", "region": "region"}
 
 
-def series_by_area(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame, str]:
+def series_by_area(
+    table: pd.DataFrame, *, words: ChartWords
+) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 7: the offences of sexual communication with a child each area's police recorded,
     year by year, one panel an area (seaborn's ``FacetGrid``, panels sharing both axes): a bar
     for each published number (hatched and marked U when flagged uncertain), and in its place
@@ -570,7 +574,7 @@ def series_by_area(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame, str]:
         "Hatched bars marked U: uncertain (conflicting or unconfirmed). "
         f"'{NOT_AVAILABLE}': no figure published for that year, or the figure printed blank.",
         "Each bar stands at the year its period starts; the panels share both axes.",
-        SOURCE_PUBLISHED,
+        words.source_published,
     ]
     frame = frame_layout(
         plot_in, _area_title(data), subtitle, notes, False, tick_in + 0.1, top_extra_in=TITLE_IN

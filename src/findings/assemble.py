@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from src.data.reference import Reference
+from src.data.reference import Reference, group_names, owner_name_on, place_name
 from src.errors import InputError
 from src.findings.areas import per_force_table, regional_table
 from src.findings.intervals import uncertainty
@@ -36,9 +36,18 @@ from src.findings.shares import (
     select_instances,
     wide,
 )
-from src.findings.text import groups_text, period_text, platform_names, reader_text
+from src.findings.text import (
+    Release,
+    groups_text,
+    period_text,
+    platform_names,
+    published_source_line,
+    reader_text,
+    returns_source,
+    source_line,
+)
 from src.findings.waves import compare_waves
-from src.vocab import OWNER_GROUP
+from src.vocab import set_group_names
 
 
 @dataclass
@@ -57,6 +66,9 @@ class Findings:
     #: written as CSV beside :attr:`tables`, but not yet in the workbook nor shown by
     #: :func:`~src.findings.display.styled`, which have no layout for them.
     published_series: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Each platform group's name as on the build's owner date (groups.csv, owners.csv,
+    #: platforms.csv), in the order of the groups.
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def build(inputs: Inputs, params: Params) -> Findings:
@@ -66,7 +78,9 @@ def build(inputs: Inputs, params: Params) -> Findings:
     wave = ref.wave(params.wave)
     check_exclude_forces(params, inputs.coverage, ref.forces)
     as_of = as_of_date(params.owner_as_of, wave["end"])
-    owned = owner_group(ref.ownership, as_of)
+    owned = owner_group(ref.ownership, as_of, ref.owners, owner_group_slug(ref))
+    names = group_names(ref.groups, ref.platforms, owner_name_on(ref.owners, owned.owner, as_of))
+    set_group_names(names)  # for the modules that name groups without being given names
     unknown_platforms = tuple(ref.platforms.loc[ref.platforms["kind"] == "unknown", "platform"])
 
     selected = select_instances(
@@ -81,19 +95,25 @@ def build(inputs: Inputs, params: Params) -> Findings:
     unknown_reported = unknown_reporters(inputs.coverage, params.wave, included)
     groups = force_groups(treated, owned.platforms, included, unknown_platforms)
     coverage = coverage_summary(inputs.coverage, params, included)
-    context = build_context(inputs, params, owned, coverage, included)
-    simulated = context["simulated"]
     published = published_for_wave(inputs.published, wave)
+    context = build_context(inputs, params, owned, coverage, included, published)
 
     comparison = compare_published(published, groups, ref.forces, coverage["forces_with_data"])
     unc = uncertainty(groups, unknown_reported=unknown_reported)
     tables = {
-        "headline": headline_table(groups, comparison, published),
+        "headline": headline_table(groups, comparison, published, names),
         "published_consistency": consistency_table(published),
-        "uncertainty": uncertainty_table(unc, owned.platforms),
-        "withheld": withheld_table(groups),
+        "uncertainty": uncertainty_table(unc, owned.platforms, owned.group, names),
+        "withheld": withheld_table(groups, names),
         "series": series_table(inputs.series),
-        "whatsapp": whatsapp_table(unc, inputs.context, simulated),
+        "whatsapp": whatsapp_table(
+            unc,
+            inputs.context,
+            context.pop("returns_source"),
+            ref.words["tipoffs"],
+            owned.group,
+            names,
+        ),
         "coverage": coverage["table"],
     }
     exact_comparison = comparison.copy()
@@ -102,11 +122,13 @@ def build(inputs: Inputs, params: Params) -> Findings:
     )
     tables["forces"] = forces_table
     tables["forces_audit"] = audit
-    tables["leave_one_out"] = leave_one_out_table(groups, forces_table, column_groups)
+    tables["leave_one_out"] = leave_one_out_table(
+        groups, forces_table, column_groups, owned.group, names
+    )
     tables["regional"] = regional_table(comparison, tables["published_consistency"])
-    tables.update(compare_waves(inputs, params, OWNER_GROUP))
-    names = platform_names(owned.platforms, ref.platforms)
-    text = reader_text(context, tables, unc, coverage, inputs.context, names)
+    tables.update(compare_waves(inputs, params, owned.group))
+    owned_names = platform_names(owned.platforms, ref.platforms)
+    text = reader_text(context, tables, unc, coverage, inputs.context, owned_names)
     tables["caveats"] = pd.DataFrame(
         [{"caveat": k, "text": v} for k, v in text.items() if k.startswith("caveat_")]
     )
@@ -130,7 +152,59 @@ def build(inputs: Inputs, params: Params) -> Findings:
             "series_by_area": series_by_area_table(inputs.series, ref.forces),
             "platform_series": platform_series_table(getattr(inputs, "platforms", None)),
         },
+        names=names,
     )
+
+
+def owner_group_slug(ref: Reference) -> str:
+    """The owner group of the findings: the group of kind ``owner`` in ``groups.csv``."""
+    return str(ref.groups.loc[ref.groups["kind"] == "owner", "group"].iloc[0])
+
+
+def build_forces(coverage: pd.DataFrame, params: Params) -> list[str]:
+    """The forces a build is about: those asked in its wave (a force left out by the build's
+    parameters is still of its place: the caveats and notes say it is left out)."""
+    rows = coverage[coverage["wave"] == params.wave]
+    return sorted(set(rows["force"]))
+
+
+def releases_compared(inputs: Inputs, published: pd.DataFrame, wave: str) -> list[Release]:
+    """The releases a build compares with: the rows of ``inputs.releases`` (releases.csv:
+    ``release``, ``published``, ``publisher``, ``wave`` ...) whose wave is the build's, when the
+    inputs have them; until then, one unnamed release for each date the build's published
+    figures (``published``, this wave's) give as their national sources' date."""
+    releases = getattr(inputs, "releases", None)
+    if releases is not None:
+        rows = releases[releases["wave"] == wave]
+        return [Release(str(r.publisher), str(r.published)) for r in rows.itertuples()]
+    national = published[published["geography"] == "national"]
+    dates = national["source_date"] if "source_date" in national else pd.Series(dtype=str)
+    return [Release("", day) for day in sorted({d for d in dates if d})[:1]]
+
+
+def all_publishers(inputs: Inputs) -> list[str]:
+    """Who published every release the inputs name (``inputs.releases``), for the charts drawn
+    from published figures only; none named until the releases are read."""
+    releases = getattr(inputs, "releases", None)
+    return [] if releases is None else sorted(set(releases["publisher"]) - {""})
+
+
+def tipoff_words(inputs: Inputs, owned: OwnerGroup) -> dict[str, str]:
+    """Figure 5's words: the platform compared with its share of tip-offs (``words.yaml``) by
+    slug and name, and its owner's short name as on the date of the tip-off figure's source
+    (as on the build's owner date when the figure is missing)."""
+    ref = inputs.reference
+    comparison = ref.words["tipoffs"]
+    platform = comparison["platform"]
+    shown = dict(zip(ref.platforms["platform"], ref.platforms["display_name"], strict=True))
+    figure = inputs.context[inputs.context["figure_id"] == comparison["context_figure"]]
+    day = str(figure["source_date"].iloc[0]) if len(figure) else ""
+    company = owner_name_on(ref.owners, owned.owner, day)["short_name"] if day else owned.short_name
+    return {
+        "tipoff_platform": platform,
+        "tipoff_platform_name": shown.get(platform, platform),
+        "tipoff_company": company,
+    }
 
 
 def build_context(
@@ -139,25 +213,33 @@ def build_context(
     owned: OwnerGroup,
     coverage: dict,
     included: list[str],
+    published: pd.DataFrame,
 ) -> dict:
-    """What a reader (and a chart's subtitle) needs to know about this build."""
+    """What a reader (and a chart's subtitle and source line) needs to know about this build:
+    the period, the place (:func:`~src.data.reference.place_name`, from the build's forces),
+    the owner and its group named as on ``owner_as_of``, and where its figures come from.
+    ``returns_source`` is for the tables and leaves the context before ``build.csv``."""
     ref = inputs.reference
     wave = ref.wave(params.wave)
     rows = inputs.coverage[
         inputs.coverage["force"].isin(included) & (inputs.coverage["wave"] == params.wave)
     ]
-    national = inputs.published[inputs.published["geography"] == "national"]
-    place = national["area"].iloc[0] if len(national) else "England, Wales and the Channel Islands"
+    words = ref.words
+    releases = releases_compared(inputs, published, params.wave)
     return {
         "wave": params.wave,
         "period_start": wave["start"],
         "period_end": wave["end"],
         "period": period_text(wave["start"], wave["end"]),
-        "place": place,
+        "place": place_name(ref.forces, ref.places, build_forces(inputs.coverage, params)),
         "offence_groups": groups_text(params.offence_groups),
         "owner": owned.owner,
         "owner_name": owned.owner_name,
+        "owner_short_name": owned.short_name,
         "owner_as_of": owned.as_of,
+        "owner_group": owned.group,
+        "owner_group_name": owned.group_name,
+        "owner_group_adjective": owned.group_adjective,
         "owned_platforms": ", ".join(owned.platforms),
         "withheld_treatment": params.withheld_treatment,
         "exclude_forces": ", ".join(params.exclude_forces),
@@ -165,6 +247,10 @@ def build_context(
         "forces_asked": coverage["forces_asked"],
         "simulated": bool(rows["provenance"].eq("simulated").any()),
         "like_for_like": like_for_like(params, ref),
+        "source_line": source_line(words, rows["provenance"], releases),
+        "source_published": published_source_line(words, all_publishers(inputs)),
+        **tipoff_words(inputs, owned),
+        "returns_source": returns_source(words, rows["provenance"]),
     }
 
 
@@ -220,7 +306,7 @@ def headline_parts(findings: Findings) -> pd.DataFrame:
     """
     owned = findings.context["owned_platforms"].split(", ")
     named = [p for p in NAMED_PLATFORMS if p in owned]
-    columns = [*named, OWNER_GROUP, "other", "all_known"]
+    columns = [*named, findings.context["owner_group"], "other", "all_known"]
     table = wide(findings.groups)[columns]
     table.loc["total"] = table.sum()
     forces = findings.tables["forces"]

@@ -27,7 +27,7 @@ from src.vocab import (
     LOO_PLACES,
     OUTCOME_LABELS,
     PERCENT_PLACES,
-    group_label,
+    capitalised,
 )
 
 #: Shown in a cell with no value (as in the spreadsheet).
@@ -222,8 +222,6 @@ HEADINGS = {
     "period_label": "Period",
     "offences": "Offences",
     "forces_responding": "Forces responding",
-    **{group: group_label(group) for group in ("instagram", "facebook_messenger", "whatsapp")},
-    **{group: group_label(group) for group in ("facebook_owned", "other", "all_known")},
     "low": "Low",
     "high": "High",
     "source": "Source",
@@ -235,7 +233,7 @@ def heading(column: str) -> str:
     if column in HEADINGS:
         return HEADINGS[column]
     if column in GROUP_NAMES:
-        return group_label(column)
+        return capitalised(GROUP_NAMES[column])
     return str(column).replace("_", " ").capitalize()
 
 
@@ -289,7 +287,7 @@ def _cell(value, kind: str, unit: str | None, missing: str, places: int | None =
     if kind == "bool":
         return "yes" if value else "no"
     if kind == "group":
-        return group_label(value) if value in GROUP_NAMES else str(value)
+        return capitalised(GROUP_NAMES[value]) if value in GROUP_NAMES else str(value)
     if kind == "outcome":
         return OUTCOME_LABELS.get(value, str(value))
     if kind == "id":

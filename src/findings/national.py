@@ -1,6 +1,6 @@
 """The national tables: the headline figures beside the published ones, the intervals of
 each headline share, their sensitivity to withheld cells, each share without each force and
-the WhatsApp comparison. (The published series are :mod:`src.findings.series`.)
+the comparison of one platform's share with its share of tip-offs (figure 5). (The published series are :mod:`src.findings.series`.)
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from src.errors import InputError
 from src.findings.intervals import leave_one_out
 from src.findings.published import (
     consistency_sentence,
@@ -25,7 +24,7 @@ from src.findings.shares import (
     totals,
     treatment_scenarios,
 )
-from src.vocab import COUNT_PLACES, GROUP_NAMES, LOO_PLACES, OWNER_GROUP, PERCENT_PLACES
+from src.vocab import COUNT_PLACES, LOO_PLACES, PERCENT_PLACES, capitalised
 
 #: The measures of the headline table, in order: (platform group, denominator, unit).
 HEADLINE_MEASURES = (
@@ -49,27 +48,32 @@ HEADLINE_MEASURES = (
 # --- Headline --------------------------------------------------------------------------------
 
 
-def measure_name(group: str, denominator: str, unit: str) -> str:
+def measure_name(group: str, denominator: str, unit: str, names: dict[str, str]) -> str:
+    """A headline measure in words; ``names`` names the platform groups (the build's)."""
     if not group:
         return "police forces with platform counts"
     if unit == "count":
         if group == "all_known":
             return "instances with a known platform"
-        return f"instances on {GROUP_NAMES[group]}"
-    return f"{GROUP_NAMES[group]} as a share of {_denominator_name(denominator)}"
+        return f"instances on {names[group]}"
+    return f"{names[group]} as a share of {_denominator_name(denominator, names)}"
 
 
-def _denominator_name(denominator: str) -> str:
+def _denominator_name(denominator: str, names: dict[str, str]) -> str:
     if denominator == "all_known":
         return "instances with a known platform"
-    return f"instances on {GROUP_NAMES[denominator]}"
+    return f"instances on {names[denominator]}"
 
 
 def headline_table(
-    groups: pd.DataFrame, comparison: pd.DataFrame, published: pd.DataFrame
+    groups: pd.DataFrame,
+    comparison: pd.DataFrame,
+    published: pd.DataFrame,
+    names: dict[str, str],
 ) -> pd.DataFrame:
     """National figures: every headline measure, computed, with its withheld-cell range, beside
     each published statement about it (a measure with no published figure appears once).
+    ``names`` names the platform groups as on the build's date.
     """
     national = comparison[comparison["geography"] == "national"]
     denominators = implied_shares(published).set_index("figure_id")
@@ -83,7 +87,7 @@ def headline_table(
             & (national["unit"] == unit)
         ]
         base = {
-            "measure": measure_name(group, denominator, unit),
+            "measure": measure_name(group, denominator, unit, names),
             "platform_group": group,
             "denominator": denominator,
             "unit": unit,
@@ -167,21 +171,24 @@ def _national_value(groups, tot, group, denominator, unit):
 # --- Shares and their uncertainty ------------------------------------------------------------
 
 
-def _share_label(group: str, denominator: str) -> str:
+def _share_label(group: str, denominator: str, names: dict[str, str]) -> str:
     if denominator == "all_known":
-        return GROUP_NAMES[group]
-    return f"{GROUP_NAMES[group]} (of {GROUP_NAMES[denominator]})"
+        return names[group]
+    return f"{names[group]} (of {names[denominator]})"
 
 
-def uncertainty_table(unc: pd.DataFrame, owned_platforms: tuple[str, ...]) -> pd.DataFrame:
+def uncertainty_table(
+    unc: pd.DataFrame, owned_platforms: tuple[str, ...], owner_group: str, names: dict[str, str]
+) -> pd.DataFrame:
     """The intervals for each headline share, in percent; ``in_owner_group`` marks the owner
-    group's own row and those of the named platforms it owned on the build's date.
+    group's own row (``owner_group``) and those of the named platforms it owned on the build's
+    date. ``share_of`` names each share (``names``: the platform groups' names on that date).
     """
     out = unc.copy()
     out.insert(
         0,
         "share_of",
-        [_share_label(g, d) for g, d in zip(out["group"], out["denominator"], strict=True)],
+        [_share_label(g, d, names) for g, d in zip(out["group"], out["denominator"], strict=True)],
     )
     percent_columns = [
         "share",
@@ -199,11 +206,11 @@ def uncertainty_table(unc: pd.DataFrame, owned_platforms: tuple[str, ...]) -> pd
         out[column] = (100 * out[column]).round(PERCENT_PLACES)
     out["count"] = out["count"].round(COUNT_PLACES)
     out["total"] = out["total"].round(COUNT_PLACES)
-    out["in_owner_group"] = [g == OWNER_GROUP or g in owned_platforms for g in out["group"]]
+    out["in_owner_group"] = [g == owner_group or g in owned_platforms for g in out["group"]]
     return out
 
 
-def withheld_table(groups: pd.DataFrame) -> pd.DataFrame:
+def withheld_table(groups: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Each headline share with withheld cells at the chosen treatment, its extremes, and every
     withheld cell at its minimum, midpoint and maximum; whether the rounded figure changes.
     """
@@ -215,7 +222,7 @@ def withheld_table(groups: pd.DataFrame) -> pd.DataFrame:
         lowest, highest = 100 * item.lowest, 100 * item.highest
         rows.append(
             {
-                "share_of": _share_label(item.group, item.denominator),
+                "share_of": _share_label(item.group, item.denominator, names),
                 "group": item.group,
                 "denominator": item.denominator,
                 "default": 100 * item.value,
@@ -247,10 +254,14 @@ def withheld_table(groups: pd.DataFrame) -> pd.DataFrame:
 
 
 def leave_one_out_table(
-    groups: pd.DataFrame, forces_table: pd.DataFrame, column_groups: dict[str, list[str]]
+    groups: pd.DataFrame,
+    forces_table: pd.DataFrame,
+    column_groups: dict[str, list[str]],
+    owner_group: str,
+    names: dict[str, str],
 ) -> pd.DataFrame:
     """Each headline share without each force, and the change in percentage points; forces in
-    order of how far they move the Facebook-owned share.
+    order of how far they move the owner group's share (``owner_group``).
 
     The national totals are the computed ones; each force's own counts are those of the
     published per-force table (rounded, redacted cells counting nothing), so the table adds
@@ -267,13 +278,13 @@ def leave_one_out_table(
     whole = totals(groups)["value"]
     loo = leave_one_out(table=table, whole=whole)
     loo["share_of"] = [
-        _share_label(g, d) for g, d in zip(loo["group"], loo["denominator"], strict=True)
+        _share_label(g, d, names) for g, d in zip(loo["group"], loo["denominator"], strict=True)
     ]
     loo["share_without"] = (100 * loo["share_without"]).round(LOO_PLACES)
     loo["change_points"] = (100 * loo["change"]).round(LOO_PLACES)
     names = forces_table.set_index("force")["force_name"]
     loo["force_name"] = loo["force"].map(names)
-    key = share_label("facebook_owned", "all_known")
+    key = share_label(owner_group, "all_known")
     order = (
         loo[(loo["group"] + "_of_" + loo["denominator"]) == key]
         .assign(size=lambda d: d["change"].abs())
@@ -301,32 +312,45 @@ def leave_one_out_table(
 # --- Context ---------------------------------------------------------------------------------
 
 
-def whatsapp_table(unc: pd.DataFrame, context: pd.DataFrame, simulated: bool) -> pd.DataFrame:
-    """WhatsApp's share of Facebook-owned instances (computed) and of Facebook's tip-offs to the
-    NCA (as stated in the release), for figure 5.
+#: The columns of the tip-offs comparison (figure 5), also when it has no rows.
+TIPOFF_COLUMNS = ["measure", "share", "low", "high", "flag", "source"]
+
+
+def whatsapp_table(
+    unc: pd.DataFrame,
+    context: pd.DataFrame,
+    returns: str,
+    comparison: dict,
+    owner_group: str,
+    names: dict[str, str],
+) -> pd.DataFrame:
+    """One platform's share of the owner group's instances (computed) beside its share of the
+    tip-offs its owner sent to the NCA (as stated in the release), for figure 5.
+
+    ``comparison`` is ``words.yaml``'s ``tipoffs`` (the platform and the figure of
+    ``context.csv``); ``returns`` says what the returns were (:func:`~src.findings.text.
+    returns_source`); ``names`` names the platform groups. Without that figure, or without the
+    platform's share of the owner group, the table has no rows (and figure 5 is not drawn).
     """
-    row = unc[(unc["group"] == "whatsapp") & (unc["denominator"] == "facebook_owned")].iloc[0]
-    tip = context[context["figure_id"] == "nca_whatsapp_tipoff_share"]
-    if tip.empty:
-        raise InputError(
-            "data/raw/published/context.csv",
-            "figure_id 'nca_whatsapp_tipoff_share'",
-            "the WhatsApp tip-off figure is missing",
-            "restore the row from git",
-        )
-    tip = tip.iloc[0]
+    platform, figure = comparison["platform"], comparison["context_figure"]
+    rows = unc[(unc["group"] == platform) & (unc["denominator"] == owner_group)]
+    tip = context[context["figure_id"] == figure]
+    if tip.empty or rows.empty:
+        return pd.DataFrame(columns=TIPOFF_COLUMNS)
+    row, tip = rows.iloc[0], tip.iloc[0]
     return pd.DataFrame(
         [
             {
-                "measure": "Share of police-recorded instances on Facebook-owned apps",
+                "measure": f"{names[platform]} share of police-recorded instances on "
+                f"{names[owner_group]}",
                 "share": round(100 * row["share"], PERCENT_PLACES),
                 "low": round(100 * row["bootstrap_low"], PERCENT_PLACES),
                 "high": round(100 * row["bootstrap_high"], PERCENT_PLACES),
                 "flag": "",
-                "source": "police force returns" + (" (simulated)" if simulated else ""),
+                "source": returns,
             },
             {
-                "measure": "Share of Facebook's child-abuse tip-offs to the NCA (previous year)",
+                "measure": capitalised(str(tip["measure"])),
                 "share": float(tip["value"]),
                 "low": np.nan,
                 "high": np.nan,
@@ -334,4 +358,4 @@ def whatsapp_table(unc: pd.DataFrame, context: pd.DataFrame, simulated: bool) ->
                 "source": f"{tip['source_title']} ({tip['source_url']})",
             },
         ]
-    )
+    )[TIPOFF_COLUMNS]

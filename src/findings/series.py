@@ -25,7 +25,7 @@ import pandas as pd
 
 from src.errors import InputError
 from src.findings.params import Inputs
-from src.vocab import GROUP_NAMES
+from src.vocab import PLATFORM_GROUPS
 
 #: The geographies a published row may have. (A word of the house: it belongs in src/vocab.py.)
 GEOGRAPHIES = ("national", "region", "force")
@@ -37,11 +37,9 @@ COMPARISONS = ("rounded", "about", "almost", "over")
 #: The comparisons whose value is our reading of the words, never a printed number: flag U.
 READINGS = ("about", "almost")
 #: Platform groups the releases printed that are neither a platform group of the findings
-#: (:data:`~src.vocab.GROUP_NAMES`) nor a platform (``platforms.csv``): combinations.
-COMBINED_GROUPS = {
-    "facebook_and_instagram": "Facebook and Instagram",
-    "facebook_owned_and_snapchat": "Facebook-owned apps and Snapchat",
-}
+#: (:data:`~src.vocab.PLATFORM_GROUPS`) nor a platform (``platforms.csv``): combinations,
+#: each named on its rows as printed (``name_as_printed``).
+COMBINED_GROUPS = ("facebook_and_instagram", "facebook_owned_and_snapchat")
 FLAGS = ("V", "U")
 #: A period of about twelve months (in days, inclusive) is annual.
 ANNUAL_DAYS = (360, 370)
@@ -236,7 +234,7 @@ def check_platforms(
     check_geography(platforms, forces, file)
     _check_periods(platforms, file)
     _check_flags(platforms, file)
-    groups = set(GROUP_NAMES) | set(platform_slugs) | set(COMBINED_GROUPS)
+    groups = set(PLATFORM_GROUPS) | set(platform_slugs) | set(COMBINED_GROUPS)
     for label, row in platforms.iterrows():
         if row["platform_group"] not in groups:
             raise InputError(

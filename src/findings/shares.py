@@ -7,8 +7,9 @@ number). The steps are:
 1. :func:`select_instances` keeps one wave, some offence groups, and drops excluded forces.
 2. :func:`apply_withheld` fills each withheld cell by the chosen treatment (minimum, midpoint
    or maximum of its range) and keeps each row's minimum and maximum beside it.
-3. :func:`force_groups` sums the rows into platform groups per force (the Facebook-owned group
-   comes from ``ownership.csv`` as of a date: :func:`owner_group`).
+3. :func:`force_groups` sums the rows into platform groups per force (the owner group's
+   platforms come from ``ownership.csv`` as of a date, its names from ``owners.csv``:
+   :func:`owner_group`).
 4. :func:`totals` and :func:`share` turn those sums into shares, with their extremes over every
    withheld cell.
 
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from src.data.reference import owner_on
+from src.data.reference import owner_name_on, owner_on
 from src.errors import InputError
 from src.vocab import PLATFORM_GROUPS
 
@@ -48,10 +49,6 @@ HEADLINE_SHARES = (
 #: The platforms named as their own group; every platform is also in ``all_known`` (or
 #: ``unknown``) and, depending on its owner on the day, in ``facebook_owned`` or ``other``.
 NAMED_PLATFORMS = ("instagram", "facebook_messenger", "whatsapp")
-
-
-#: The platform whose owner defines "Facebook-owned" (so a renamed owner still counts).
-ANCHOR_PLATFORM = "facebook_messenger"
 
 
 TREATMENTS = {
@@ -171,12 +168,18 @@ def apply_withheld(instances: pd.DataFrame, treatment: str = "midpoint") -> pd.D
 
 @dataclass(frozen=True)
 class OwnerGroup:
-    """The platforms of one owner on a date (the release's "Facebook-owned apps")."""
+    """The platforms one owner held on a date, and its names that day (``owners.csv``): the
+    owner's (``owner_name``, ``short_name``) and its group's (``group``, the slug;
+    ``group_name``, e.g. "... apps"; ``group_adjective``, e.g. "...-owned")."""
 
     owner: str
     owner_name: str
     as_of: str
     platforms: tuple[str, ...]
+    group: str = ""
+    group_name: str = ""
+    group_adjective: str = ""
+    short_name: str = ""
 
 
 def as_of_date(owner_as_of, wave_end: str) -> str:
@@ -194,25 +197,43 @@ def as_of_date(owner_as_of, wave_end: str) -> str:
         ) from None
 
 
-def owner_group(ownership: pd.DataFrame, as_of: str, anchor: str = ANCHOR_PLATFORM) -> OwnerGroup:
-    """The platforms owned on ``as_of`` by whoever owned ``anchor`` that day.
-
-    Taking the owner of Facebook itself (rather than a fixed owner id) keeps the group right
-    across a renaming of the company.
-    """
-    owner = owner_on(anchor, as_of, ownership)
-    if not owner:
+def owner_group(
+    ownership: pd.DataFrame, as_of: str, owners: pd.DataFrame, group: str
+) -> OwnerGroup:
+    """The owner group ``group`` on ``as_of``: the owner whose name that day belongs to it
+    (``owners.csv``), the platforms it owned that day (``ownership.csv``) and its names that
+    day (:func:`~src.data.reference.owner_name_on`), so that a renamed owner still counts
+    and is named as it was on the day."""
+    candidates = sorted(set(owners.loc[owners["group"] == group, "owner"]))
+    if len(candidates) != 1:
         raise InputError(
-            "data/reference/ownership.csv",
-            f"platform '{anchor}'",
-            f"no owner on {as_of}",
-            "add an ownership row covering that date, or choose another owner_as_of",
+            "data/reference/owners.csv",
+            f"column 'group', value '{group}'",
+            f"the owner group must have one owner, not {len(candidates)}",
+            "name one owner with this group in owners.csv",
         )
+    (owner,) = candidates
+    named = owner_name_on(owners, owner, as_of)
     platforms = sorted(
         p for p in set(ownership["platform"]) if owner_on(p, as_of, ownership) == owner
     )
-    names = ownership.loc[ownership["owner"] == owner, "owner_name"]
-    return OwnerGroup(owner, names.iloc[0] if len(names) else owner, as_of, tuple(platforms))
+    if not platforms:
+        raise InputError(
+            "data/reference/ownership.csv",
+            f"owner '{owner}'",
+            f"no platform owned on {as_of}",
+            "add an ownership row covering that date, or choose another owner_as_of",
+        )
+    return OwnerGroup(
+        owner=owner,
+        owner_name=named["name"],
+        as_of=as_of,
+        platforms=tuple(platforms),
+        group=group,
+        group_name=named["group_name"],
+        group_adjective=named["group_adjective"],
+        short_name=named["short_name"],
+    )
 
 
 # --- Sums by platform group ------------------------------------------------------------------
@@ -227,7 +248,7 @@ def force_groups(
     """One row per force and platform group: ``value``, ``value_min``, ``value_max`` and
     ``withheld_cells`` (how many withheld cells went into it).
 
-    ``owned`` is the Facebook-owned platforms on the day; ``forces`` lists every force that
+    ``owned`` is the owner group's platforms on the day; ``forces`` lists every force that
     should appear (those with no rows get zeros), by default every force in ``treated``.
     """
     cols = ["value", "value_min", "value_max", "withheld_cells"]

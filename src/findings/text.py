@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -52,7 +53,9 @@ def reader_text(
     ``owned_names`` is the owner group's platforms as a reader sees them named
     (:func:`platform_names`); the build's context holds their slugs.
     """
-    fb = unc[(unc["group"] == "facebook_owned") & (unc["denominator"] == "all_known")].iloc[0]
+    owned = context["owner_group_adjective"]
+    fb = unc[(unc["group"] == context["owner_group"]) & (unc["denominator"] == "all_known")]
+    fb = fb.iloc[0]
     known = fb["total"]
     n, asked = coverage["forces_with_data"], coverage["forces_asked"]
     names = _force_names(tables)
@@ -63,7 +66,7 @@ def reader_text(
     text = {
         "headline": (
             f"Across {n} forces, {pct(100 * fb['share'])} of the {known:,.0f} instances with a "
-            f"known platform were on apps owned by {context['owner_name'].split(' (')[0]} "
+            f"known platform were on apps owned by {context['owner_name']} "
             f"({owned_names}), {context['period']}."
         ),
         "caveat_instances": (
@@ -71,7 +74,7 @@ def reader_text(
             "recorded against it, so one offence can appear more than once, and the number of "
             "offences is not known from these returns."
         ),
-        "caveat_known_subset": known_subset_sentence(fb, n, names),
+        "caveat_known_subset": known_subset_sentence(fb, n, names, owned),
         "caveat_coverage": (
             f"Coverage: {n} of the {asked} forces asked are in this build, with platform counts "
             f"for {context['offence_groups']}"
@@ -118,7 +121,7 @@ def reader_text(
         )
     text["interval_wilson"] = (
         f"The Wilson interval (for example {pct(100 * fb['wilson_low'])} to "
-        f"{pct(100 * fb['wilson_high'])} for the Facebook-owned share) treats every instance as "
+        f"{pct(100 * fb['wilson_high'])} for the {owned} share) treats every instance as "
         "an independent draw. Instances within a force share its recording practice, so it "
         "understates the uncertainty; read it as a lower limit on it."
     )
@@ -161,20 +164,23 @@ def _forces(count: int) -> str:
     return f"{count} force" if count == 1 else f"{count} forces"
 
 
-def known_subset_sentence(fb: pd.Series, n: int, names: dict[str, str]) -> str:
+def known_subset_sentence(
+    fb: pd.Series, n: int, names: dict[str, str], owned: str = "owned"
+) -> str:
     """The caveat on the known-platform subset: how many instances had a known platform, over
     the forces that reported a count of those without one (and which did not), and the bounds.
+    ``owned`` is the owner group's adjective (``build.csv``'s ``owner_group_adjective``).
     """
     head = "Shares are of the instances with a known platform"
     k, u = fb["unknown_known"], fb["unknown_instances"]
     bounds = (
-        f"the Facebook-owned share would be {pct(100 * fb['unknown_bound_high'])}; were none, "
+        f"the {owned} share would be {pct(100 * fb['unknown_bound_high'])}; were none, "
         f"{pct(100 * fb['unknown_bound_low'])}."
     )
     if not finite(fb["unknown_forces"]):  # which forces reported one is not known
         return (
             f"{head}: {k:,.0f} of {k + u:,.0f} ({pct(100 * fb['known_share'])}). Were every "
-            f"unrecorded platform Facebook-owned, {bounds}"
+            f"unrecorded platform {owned}, {bounds}"
         )
     reported, missing = int(fb["unknown_forces"]), str(fb["unknown_not_reported"] or "")
     if reported == 0:
@@ -188,7 +194,7 @@ def known_subset_sentence(fb: pd.Series, n: int, names: dict[str, str]) -> str:
         return (
             f"{head}: {k:,.0f} of {k + u:,.0f} ({pct(100 * fb['known_share'])}), all "
             f"{_forces(reported)} having reported a count of instances whose platform was not "
-            f"recorded. Were every unrecorded platform Facebook-owned, {bounds}"
+            f"recorded. Were every unrecorded platform {owned}, {bounds}"
         )
     return (
         f"{head}. {reported} of the {_forces(n)} in this build reported a count of instances "
@@ -196,7 +202,7 @@ def known_subset_sentence(fb: pd.Series, n: int, names: dict[str, str]) -> str:
         f"({NOT_REPORTED_CLAUSE}). In the "
         f"{_forces(reported)} that did, {k:,.0f} of {k + u:,.0f} instances had a known platform "
         f"({pct(100 * fb['known_share'])}); were every unrecorded platform there "
-        f"Facebook-owned, {bounds}"
+        f"{owned}, {bounds}"
     )
 
 
@@ -245,3 +251,71 @@ def _others_clause(coverage: dict) -> str:
 def _context_value(context: pd.DataFrame, figure_id: str) -> float:
     match = context.loc[context["figure_id"] == figure_id, "value"]
     return float(match.iloc[0]) if len(match) else math.nan
+
+
+# --- Source lines ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release whose figures a build compares with: who published it (blank while the
+    releases are not named) and when (an ISO date)."""
+
+    publisher: str
+    published: str
+
+
+def long_date(day: str) -> str:
+    """An ISO date as a reader reads it: ``2020-01-31`` is ``31 January 2020``."""
+    date = dt.date.fromisoformat(str(day)[:10])
+    return f"{date.day} {date:%B %Y}"
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def returns_source(words: dict, provenances) -> str:
+    """What a build read, by the provenance of each force's return (``coverage.csv``): all
+    simulated, all real, or how many of them simulated, in the words of ``words.yaml``."""
+    source = words["source"]
+    values = list(provenances)
+    simulated = sum(1 for p in values if p == "simulated")
+    kind = "real" if not simulated else "simulated" if simulated == len(values) else "mixed"
+    return source["provenance"][kind].format(
+        returns=source["returns"], simulated=simulated, forces=len(values)
+    )
+
+
+def releases_text(words: dict, releases: list[Release]) -> str:
+    """The releases compared, in date order, each as "the <publisher> release of <date>"."""
+    source = words["source"]
+    shown = [
+        source["release" if r.publisher else "release_unnamed"].format(
+            publisher=r.publisher, date=long_date(r.published)
+        )
+        for r in sorted(set(releases), key=lambda r: (r.published, r.publisher))
+    ]
+    return _joined(list(dict.fromkeys(shown)))
+
+
+def source_line(words: dict, provenances, releases: list[Release]) -> str:
+    """The source line of a chart drawn from the returns: the returns read
+    (:func:`returns_source`) and, when there are any, the releases compared with them."""
+    parts = [returns_source(words, provenances)]
+    if releases:
+        parts.append(words["source"]["published"].format(releases=releases_text(words, releases)))
+    return words["source"]["line"].format(parts="; ".join(parts))
+
+
+def published_source_line(words: dict, publishers) -> str:
+    """The source line of a chart drawn from published figures only: whose releases (blank
+    publishers left out; none named, the words say so)."""
+    named = sorted({p for p in publishers if p})
+    source = words["source"]
+    text = (
+        source["published_only"].format(publishers=_joined(named))
+        if named
+        else source["published_only_unnamed"]
+    )
+    return source["line"].format(parts=text)

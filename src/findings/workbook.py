@@ -8,7 +8,7 @@ the cover and under each table that uses it: ``[c]`` (confidential: withheld by 
 control, :data:`src.sdc.REDACTED`), ``[x]`` (not available) or ``[z]`` (not applicable). Units
 are in the column headings (gptables' ``units``), one unit per column, so a table whose rows mix
 counts and percentages is split into one sheet of each. Cells hold names, not slugs: platform
-groups through :func:`src.vocab.group_label`, forces through the per-force table's names,
+groups by the build's names (:attr:`~src.findings.assemble.Findings.names`), forces through the per-force table's names,
 outcomes through :data:`src.vocab.OUTCOME_LABELS`.
 
 :func:`findings_workbook` lays out a build's tables (:data:`LAYOUTS`); :func:`workbook_bytes`
@@ -34,7 +34,7 @@ import pandas as pd
 from src import sdc
 from src.findings.assemble import Findings
 from src.findings.publication import Publication
-from src.vocab import GROUP_NAMES, OUTCOME_LABELS, group_label
+from src.vocab import OUTCOME_LABELS, capitalised
 
 #: The "created" property when no publication date is given: the date of the release the
 #: tables reproduce.
@@ -333,7 +333,7 @@ LAYOUTS: list[tuple[str, str, str, list[Col]]] = [
         Col("source_title", "Source"), Col("source_url", "Source address"),
         Col("note", "Note"),
     ]),
-    ("whatsapp", "WhatsApp", "", [
+    ("whatsapp", "Tip-offs", "", [
         Col("measure", "Measure"), Col("share", "Share", PERCENT),
         Col("low", "Interval, low", PERCENT), Col("high", "Interval, high", PERCENT),
         Col("flag", "Source check (V or U)"), Col("source", "Source"),
@@ -345,16 +345,19 @@ LAYOUTS: list[tuple[str, str, str, list[Col]]] = [
 ]
 # fmt: on
 
-#: The per-force table's count columns that are not platform groups of :data:`GROUP_NAMES`.
+#: The per-force table's count columns that are not platform groups.
 FORCE_COLUMN_GROUPS = {"other_platforms": "other"}
 
 
-def _group_name(value: str) -> str:
+def _group_name(value: str, names: dict[str, str]) -> str:
+    """A platform group's name as a heading or cell (``names``: the build's), else ``value``."""
     group = FORCE_COLUMN_GROUPS.get(value, value)
-    return group_label(group) if group in GROUP_NAMES else value
+    return capitalised(names[group]) if group in names else value
 
 
-def _force_columns(table: pd.DataFrame, not_reported: frozenset = frozenset()) -> list[Col]:
+def _force_columns(
+    table: pd.DataFrame, names: dict[str, str], not_reported: frozenset = frozenset()
+) -> list[Col]:
     """The per-force table: each force by name, each count column by its group's name; a count
     withheld by disclosure control is ``[c]``, one the force did not report (``not_reported``:
     its (force, column) pairs, from the audit) is ``[x]``."""
@@ -369,7 +372,10 @@ def _force_columns(table: pd.DataFrame, not_reported: frozenset = frozenset()) -
     return [
         Col("force_name", "Force"),
         Col("release_region", "Region in the release"),
-        *(Col(c, "Total" if c == "total" else _group_name(c), COUNT, blank(c)) for c in counts),
+        *(
+            Col(c, "Total" if c == "total" else _group_name(c, names), COUNT, blank(c))
+            for c in counts
+        ),
     ]
 
 
@@ -387,11 +393,15 @@ def _words(value: str) -> str:
 
 
 def sheet_table(
-    table: pd.DataFrame, columns: list[Col], force_names: dict[str, str]
+    table: pd.DataFrame,
+    columns: list[Col],
+    force_names: dict[str, str],
+    names: dict[str, str],
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """A findings table as a sheet shows it: its headings, cells and units."""
+    """A findings table as a sheet shows it: its headings, cells and units (``names``: the
+    platform groups' names)."""
     namers = {
-        "group": _group_name,
+        "group": lambda v: _group_name(v, names),
         "force": lambda v: force_names.get(v, v),
         "outcome": lambda v: OUTCOME_LABELS.get(v, v[:1].upper() + v[1:]),
         "words": _words,
@@ -414,15 +424,22 @@ def sheet_table(
     return pd.DataFrame(out, dtype=object), units
 
 
-def _build_rows(table: pd.DataFrame, force_names: dict[str, str]) -> pd.DataFrame:
+#: The build's keys whose values are slugs: left out of its sheet, as their names are rows.
+SLUG_KEYS = ("owner", "owner_group", "tipoff_platform")
+
+
+def _build_rows(
+    table: pd.DataFrame, force_names: dict[str, str], names: dict[str, str]
+) -> pd.DataFrame:
     """The build's parameters with names: the owner group's platforms and the forces left
-    out by name, true/false as yes/no, and the owner's slug left out (its name is a row)."""
-    out = table[table["key"] != "owner"].copy()
+    out by name, true/false as yes/no, and the slugs of :data:`SLUG_KEYS` left out (their
+    names are rows)."""
+    out = table[~table["key"].isin(SLUG_KEYS)].copy()
     values = []
     for key, value in zip(out["key"], out["value"], strict=True):
         items = [v for v in str(value).split(", ") if v]
         if key == "owned_platforms":
-            value = ", ".join(_group_name(v) for v in items)
+            value = ", ".join(_group_name(v, names) for v in items)
         elif key == "exclude_forces":
             value = ", ".join(force_names.get(v, v) for v in items) or "none"
         elif value in ("True", "False"):
@@ -460,8 +477,8 @@ def _subtitles(name: str, ctx: dict) -> list[str]:
         "series": "Offences of sexual communication with a child recorded by the police, as "
         "published by the sources named on each row: published national figures, not "
         "computed from this wave's returns.",
-        "whatsapp": f"{wave}. WhatsApp's share {returns}, against its share of tip-offs as "
-        "published.",
+        "whatsapp": f"{wave}. {ctx.get('tipoff_platform_name', '')}'s share {returns}, "
+        "against its share of tip-offs as published.",
         "caveats": f"{wave}. What limits the figures of this build.",
         "build": "The parameters of this build of the findings and what they select.",
     }
@@ -495,7 +512,7 @@ TABLE_TITLES = {
     "forces_audit": "Audit: what can be worked out about each withheld cell",
     "coverage": "Forces asked and their answers",
     "series": "Sexual communication with a child: offences recorded, as published",
-    "whatsapp": "WhatsApp: police-recorded share against its share of tip-offs",
+    "whatsapp": "{platform}: police-recorded share against its share of tip-offs",
     "caveats": "Caveats",
     "build": "Parameters of this build",
 }
@@ -536,14 +553,18 @@ def findings_sheets(findings: Findings) -> tuple[list[Sheet], dict[str, str]]:
             if table.empty:
                 continue
         if name == "forces":
-            columns = _force_columns(table, _not_reported(findings.tables.get("forces_audit")))
+            columns = _force_columns(
+                table, findings.names, _not_reported(findings.tables.get("forces_audit"))
+            )
         if name == "build":
-            table = _build_rows(table, force_names)
-        cells, units = sheet_table(table.reset_index(drop=True), columns, force_names)
+            table = _build_rows(table, force_names, findings.names)
+        cells, units = sheet_table(
+            table.reset_index(drop=True), columns, force_names, findings.names
+        )
         keys = [*TABLE_NOTES.get(name, [])]
         if ctx["simulated"] and name not in PUBLISHED_ONLY:
             keys.append("simulated")
-        title = TABLE_TITLES[name]
+        title = TABLE_TITLES[name].format(platform=ctx.get("tipoff_platform_name", ""))
         if unit:
             title = f"{title}: {UNIT_TITLES[unit]}"
         sheets.append(

@@ -14,11 +14,14 @@ from src.report.derived import ints
 from src.report.html import Col, data_uri, generic_columns, html_table, source_links
 from src.report.numbers import REDACTED
 from src.report.prose import (
+    group_names,
     headline_numbers,
     interval_numbers,
+    listed,
     loo_largest_change,
     outcomes_sentence,
     owned_platforms,
+    platform_lines,
     published_totals,
     withheld_known_cells,
 )
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 
 def figure_title(stem: str, names: dict[str, str] | None = None) -> str:
     """A heading for a figure from its file name (``1-platform-shares`` -> ``Platform shares``),
-    with platform names written as in platforms.csv (``whatsapp`` -> ``WhatsApp``)."""
+    with platform names written as in platforms.csv (a slug becomes its display name)."""
     words = re.sub(r"^\d+[-_ ]*", "", stem).replace("_", " ").replace("-", " ").split()
     words = [(names or {}).get(w, w) for w in words]
     text = " ".join(words)
@@ -170,6 +173,7 @@ def context(inputs: Inputs, paths: Paths) -> dict:
     coverage = inputs.processed["coverage"]
     coverage = coverage[coverage["wave"] == build.get("wave", coverage["wave"].iloc[0])]
     withheld = ints(coverage, ["withheld_cells"])["withheld_cells"]
+    lines = platform_lines(t["uncertainty"], build, group_names(inputs.reference, build))
     return {
         "title": "Which apps? Police FOI returns on online child sexual offences: methodology "
         "report",
@@ -184,7 +188,10 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "tables": findings_tables(inputs, paths) | processed_tables(inputs, paths),
         "caveats": t["caveats"].to_dict("records"),
         "caveats_source": paths.name(paths.tables / "caveats.csv"),
-        "loo_max": loo_largest_change(t["leave_one_out"]),
+        "loo_max": loo_largest_change(t["leave_one_out"], build.get("owner_group", "")),
+        "owner_key": f"{build.get('owner_group', '')}_of_all_known",
+        "platform_lines": lines,
+        "parts_names": listed([line["name"] for line in lines]) if lines else "",
         "interval_text": dict(
             zip(t["intervals"]["interval"], t["intervals"]["meaning"], strict=True)
         ),

@@ -74,7 +74,8 @@ def published_totals(consistency: pd.DataFrame) -> dict[str, str]:
 
 
 def owned_platforms(slugs: str, reference: dict[str, pd.DataFrame]) -> str:
-    """'facebook_messenger, instagram' as readers name them: 'Facebook or Messenger and Instagram'."""
+    """Platform slugs ('a_b, c', as ``build.csv`` lists them) as readers name them
+    (``platforms.csv``'s display names), joined: 'A or B and C'."""
     names = dict(
         zip(reference["platforms"]["platform"], reference["platforms"]["display_name"], strict=True)
     )
@@ -99,8 +100,52 @@ def withheld_known_cells(withheld: pd.DataFrame) -> str:
     return fmt_count(rows["withheld_cells"].iloc[0]) if len(rows) else MISSING
 
 
-def loo_largest_change(loo: pd.DataFrame) -> str:
-    """The largest change (either way) in the Facebook-owned share when one force is left out."""
-    rows = loo[(loo["group"] == "facebook_owned") & (loo["denominator"] == "all_known")]
+def loo_largest_change(loo: pd.DataFrame, owner_group: str) -> str:
+    """The largest change (either way) in the owner group's share (``owner_group``) when one
+    force is left out."""
+    rows = loo[(loo["group"] == owner_group) & (loo["denominator"] == "all_known")]
     changes = [abs(v) for v in (number(x) for x in rows["change_points"]) if v is not None]
     return f"{max(changes):.{LOO_PLACES}f}" if changes else MISSING
+
+
+def group_names(reference: dict[str, pd.DataFrame], build: dict[str, str]) -> dict[str, str]:
+    """Each platform group's name as the build names it: the owner group's from ``build.csv``
+    (``owner_group_name``, as on the build's owner date), a platform's from ``platforms.csv``,
+    any other's from ``groups.csv``."""
+    shown = dict(
+        zip(reference["platforms"]["platform"], reference["platforms"]["display_name"], strict=True)
+    )
+    names = {}
+    for row in reference["groups"].itertuples():
+        if row.kind == "owner":
+            names[row.group] = build.get("owner_group_name", row.group)
+        elif row.kind == "platform":
+            names[row.group] = shown.get(row.group, row.group)
+        else:
+            names[row.group] = row.name
+    return names
+
+
+def platform_lines(uncertainty: pd.DataFrame, build: dict[str, str], names: dict) -> list[dict]:
+    """The main findings' line for each platform in the owner group on the build's date, in the
+    table's order: its name and the keys of its share, its count and (where the findings give
+    one) its share of the owner group's instances."""
+    owner = build.get("owner_group", "")
+    owned = [s.strip() for s in build.get("owned_platforms", "").split(",") if s.strip()]
+    rows = uncertainty[uncertainty["denominator"] == "all_known"]
+    of_owner = set(uncertainty.loc[uncertainty["denominator"] == owner, "group"])
+    return [
+        {
+            "name": names.get(group, group),
+            "share": f"{group}_of_all_known",
+            "count": f"{group}_count",
+            "of_owner": f"{group}_of_{owner}" if group in of_owner else "",
+        }
+        for group in rows["group"]
+        if group in owned
+    ]
+
+
+def listed(items: list[str]) -> str:
+    """Names joined: 'A', 'A and B', 'A, B and C'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -99,7 +99,7 @@ class Inputs:
 
 
 PROCESSED_TABLES = ("coverage", "reconciliation", "cleaning_log", "instances")
-REFERENCE_TABLES = ("forces", "waves", "platforms")
+REFERENCE_TABLES = ("forces", "waves", "platforms", "groups")
 
 
 def load(paths: Paths) -> Inputs:

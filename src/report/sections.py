@@ -15,9 +15,9 @@ from src.report.derived import (
 )
 from src.report.html import Col, derived_table, generic_columns, html_table
 from src.report.numbers import REDACTED, measure_key
+from src.report.prose import group_names
 from src.vocab import (
     CONFIDENCE,
-    GROUP_NAMES,
     LOO_PLACES,
     OUTCOME_LABELS,
     QUESTION_LABELS,
@@ -54,6 +54,9 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     force_names = dict(
         zip(inputs.reference["forces"]["force"], inputs.reference["forces"]["name"], strict=True)
     )
+    build = dict(zip(t["build"]["key"], t["build"]["value"], strict=True))
+    names = group_names(inputs.reference, build)
+    owner, adjective = build.get("owner_group", ""), build.get("owner_group_adjective", "")
     out = {}
     headline = t["headline"]
     first = ~headline.apply(measure_key, axis=1).duplicated()
@@ -96,7 +99,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         [
             Col("as_published", "As published", header=True),
             Col("area", "Area", "code", labels=force_names),
-            Col("platform_group", "Platforms", "code", labels=dict(GROUP_NAMES)),
+            Col("platform_group", "Platforms", "code", labels=names),
             Col("computed", "From the returns", "unit"),
             Col("holds", "Holds", "bool"),
             Col("holds_over_withheld_range", "Holds over the withheld range"),
@@ -115,7 +118,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         [
             Col("as_published", "As published", header=True),
             Col("area", "Area", "code", labels=force_names),
-            Col("platform_group", "Platforms", "code", labels=dict(GROUP_NAMES)),
+            Col("platform_group", "Platforms", "code", labels=names),
             Col("published_count", "Published count", "count"),
             Col("stated_total", "Stated total", "count"),
             Col("share_of_stated_total", "Share of stated total", "percent"),
@@ -176,16 +179,16 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         src["withheld"],
     )
     loo = t["leave_one_out"]
-    fb = loo.index[(loo["group"] == "facebook_owned") & (loo["denominator"] == "all_known")]
+    fb = loo.index[(loo["group"] == owner) & (loo["denominator"] == "all_known")]
     out["leave_one_out"] = html_table(
         loo,
         [
             Col("force_name", "Force left out", header=True),
-            Col("share_without", "Facebook-owned share without it", "percent", places=LOO_PLACES),
+            Col("share_without", f"{adjective} share without it", "percent", places=LOO_PLACES),
             Col("change_points", "Change (percentage points)", "points"),
         ],
         "table-leave-one-out",
-        "The Facebook-owned share with each force left out in turn",
+        f"The {adjective} share with each force left out in turn",
         src["leave_one_out"],
         "Largest changes first. The full table, for every headline share, is "
         "reports/tables/leave_one_out.csv.",
@@ -274,8 +277,8 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
             Col("source", "Source", wide=True),
         ],
         "table-whatsapp",
-        "WhatsApp: share of police-recorded Facebook-owned instances and of Facebook's "
-        "tip-offs to the NCA",
+        f"{build.get('tipoff_platform_name', '')}: share of police-recorded {adjective} "
+        f"instances and of {build.get('tipoff_company', '')}'s tip-offs to the NCA",
         src["whatsapp"],
     )
     out["build"] = html_table(

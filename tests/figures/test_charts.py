@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.text
 import numpy as np
 import pandas as pd
+from figure_tables import WORDS
 
 from src.figures import charts, style
 
@@ -41,7 +43,7 @@ def test_series_leaves_a_labelled_gap_for_a_missing_year():
     table = series_table(
         ["2017/18", "year to April 2019", "2020/21"], [2017, 2018, 2020], [1, 2, 3]
     )
-    fig, data, alt = charts.series(table, "Offences recorded")
+    fig, data, alt = charts.series(table, "Offences recorded", words=WORDS)
     ax = fig.axes[0]
     assert bar_centres(ax) == [0, 1, 3]  # a place for each year, none for the missing one
     ticks = [" ".join(t.get_text().split()) for t in ax.get_xticklabels()]
@@ -58,14 +60,14 @@ def test_series_leaves_a_labelled_gap_for_a_missing_year():
 
 def test_series_names_a_missing_calendar_year_as_a_calendar_year():
     table = series_table(["2016", "2018"], [2016, 2018], [5.0, 6.0], month=1)
-    fig, _, alt = charts.series(table, "Offences recorded")
+    fig, _, alt = charts.series(table, "Offences recorded", words=WORDS)
     assert "2017: not available" in alt
     assert bar_centres(fig.axes[0]) == [0, 2]
 
 
 def test_series_without_a_gap_has_a_bar_in_every_place():
     table = series_table(["2020/21", "2021/22"], [2020, 2021], [1.0, 2.0])
-    fig, data, alt = charts.series(table, "Offences recorded")
+    fig, data, alt = charts.series(table, "Offences recorded", words=WORDS)
     assert bar_centres(fig.axes[0]) == [0, 1]
     assert "not available" not in texts(fig) and "not available" not in alt
     assert data["available"].all()
@@ -73,7 +75,7 @@ def test_series_without_a_gap_has_a_bar_in_every_place():
 
 def test_series_bars_keep_the_analysis_function_colour():
     table = series_table(["2020/21", "2022/23"], [2020, 2022], [1.0, 2.0])
-    fig, _, _ = charts.series(table, "Offences recorded")
+    fig, _, _ = charts.series(table, "Offences recorded", words=WORDS)
     blue = matplotlib.colors.to_rgba(style.colours()["dark_blue"])
     assert {tuple(bar.get_facecolor()) for bar in fig.axes[0].patches} == {blue}
 
@@ -82,7 +84,7 @@ def test_chart_from_published_figures_only_is_not_labelled_simulated():
     series = series_table(["2017/18", "2018/19"], [2017, 2018], [3000.0, 4200.0])
     series["forces_responding"] = [pd.NA, 43]
     series["forces_note"] = ["44 forces asked", ""]
-    fig, _, alt = charts.series(series, "Offences recorded")
+    fig, _, alt = charts.series(series, "Offences recorded", words=WORDS)
     words = texts(fig)
     assert style.SIMULATED_LABEL not in words
     assert "rose from 3,000 in 2017/18 to 4,200 in 2018/19" in words
@@ -103,7 +105,7 @@ def test_funnel_counts_forces_outside_the_limits():
         }
     )
     forces.loc[0, "facebook_owned"] = forces.loc[0, "known"] * 0.95  # far above
-    fig, data, _ = charts.funnel(forces, 0.5, "Share by force", True)
+    fig, data, _ = charts.funnel(forces, 0.5, "Share by force", True, words=WORDS)
     assert int(data["outside_998"].sum()) == 1
     assert "1 of 20 forces" in texts(fig)
     assert "Force 0" in texts(fig)
@@ -125,7 +127,7 @@ def test_regions_notes_a_printed_share_that_only_truncation_explains():
             ],
         }
     )
-    fig, _, _ = charts.regions(regional, "Share by region", True)
+    fig, _, _ = charts.regions(regional, "Share by region", True, words=WORDS)
     words = texts(fig)
     assert "reproduce 1 of 2" in words
     assert "South West: the published counts give 50.8%" in words
@@ -142,7 +144,7 @@ def test_funnel_data_keeps_each_force_s_source_row_after_dropping_and_sorting():
             "source_row": [2, 3, 4],
         }
     )
-    _, data, _ = charts.funnel(forces, 0.5, "Share by force", True)
+    _, data, _ = charts.funnel(forces, 0.5, "Share by force", True, words=WORDS)
     assert list(data["force"]) == ["b", "c"]  # no instances: no point; sorted by force
     assert list(data["source_row"]) == [4, 2]
     assert list(data.columns[-2:]) == ["source_table", "source_row"]
@@ -159,10 +161,56 @@ def test_funnel_log_axis_labels_only_spaced_major_ticks():
             "source_row": [2, 3, 4],
         }
     )
-    fig, _, _ = charts.funnel(forces, 0.5, "Share by force", True)
+    fig, _, _ = charts.funnel(forces, 0.5, "Share by force", True, words=WORDS)
     ax = fig.axes[0]
     fig.canvas.draw()
     low, high = ax.get_xlim()
     shown = [t for t in ax.xaxis.get_majorticklocs() if low <= t <= high]
     assert shown == [20, 50, 100, 200]  # 16 to 375: 1-2-5 steps fit, every step does not
     assert all(t.get_text() == "" for t in ax.xaxis.get_minorticklabels())
+
+
+# --- Words from the build's tables --------------------------------------------------------------
+
+
+def _texts(fig) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text)).replace("\n", " ")
+
+
+def test_titles_labels_alt_text_and_source_lines_are_the_builds_words():
+    from figure_tables import META_WORDS
+
+    forces = pd.DataFrame(
+        {
+            "force": ["a", "b"],
+            "force_name": ["A Police", "B Police"],
+            "known": [100.0, 200.0],
+            "facebook_owned": [50.0, 100.0],
+            "source_table": "tables/forces.csv",
+            "source_row": [2, 3],
+        }
+    )
+    fig, _, alt = charts.funnel(forces, 0.5, "Share by force", False, words=META_WORDS)
+    drawn = _texts(fig)
+    assert "All 2 forces' Meta-owned shares lie within the expected range" in drawn
+    assert "Meta-owned share" in drawn and META_WORDS.source_line in drawn
+    assert "Facebook" not in drawn and "Facebook" not in alt
+    assert alt.startswith("Funnel plot of the Meta-owned share")
+    tipoffs = pd.DataFrame(
+        {
+            "measure": ["Chatly share of police-recorded instances", "Chatly share of tip-offs"],
+            "share": [12.0, 1.5],
+            "low": [10.0, float("nan")],
+            "high": [14.0, float("nan")],
+            "flag": ["", "U"],
+            "source_table": "tables/whatsapp.csv",
+            "source_row": [2, 3],
+        }
+    )
+    fig, _, alt = charts.whatsapp(tipoffs, "Shares", False, words=META_WORDS)
+    drawn = _texts(fig)
+    assert "Chatly: 12% of police-recorded Meta-owned instances, but 1.5% of Meta's tip-offs" in (
+        drawn
+    )
+    assert alt.startswith("Bar chart: Chatly was 12.0% of police-recorded instances on Meta-owned")
+    assert "Meta's child-abuse tip-offs" in alt

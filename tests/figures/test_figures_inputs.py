@@ -9,6 +9,7 @@ import io
 
 import pandas as pd
 import pytest
+from figure_tables import WORDS
 
 from src.errors import InputError
 from src.figures import charts, inputs, run, shares
@@ -93,11 +94,19 @@ def figures(tables) -> dict[str, pd.DataFrame]:
     """The data file of each figure, drawn from ``tables`` the way the notebook draws it."""
     sub = "A subtitle"
     drawn = {
-        "shares": shares.platform_shares(inputs.shares_input(tables["uncertainty"]), sub, True),
-        "funnel": charts.funnel(inputs.funnel_input(tables["forces"]), 0.5, sub, True),
-        "regions": charts.regions(inputs.regions_input(tables["regional"]), sub, True),
-        "series": charts.series(inputs.series_input(tables["series"]), sub),
-        "whatsapp": charts.whatsapp(inputs.whatsapp_input(tables["whatsapp"]), sub, True),
+        "shares": shares.platform_shares(
+            inputs.shares_input(tables["uncertainty"]), sub, True, words=WORDS
+        ),
+        "funnel": charts.funnel(
+            inputs.funnel_input(tables["forces"], "facebook_owned"), 0.5, sub, True, words=WORDS
+        ),
+        "regions": charts.regions(
+            inputs.regions_input(tables["regional"], "facebook_owned"), sub, True, words=WORDS
+        ),
+        "series": charts.series(inputs.series_input(tables["series"]), sub, words=WORDS),
+        "whatsapp": charts.whatsapp(
+            inputs.whatsapp_input(tables["whatsapp"]), sub, True, words=WORDS
+        ),
     }
     return {figure: data for figure, (_, data, _) in drawn.items()}
 
@@ -163,7 +172,7 @@ def test_owner_group_comes_from_the_table_not_from_display_names(tables):
     uncertainty.loc[uncertainty["group"] == "whatsapp", "in_owner_group"] = False
     data = inputs.shares_input(uncertainty)
     assert list(data.loc[data["group"] == "whatsapp", "in_owner_group"]) == [False]
-    fig, drawn, _ = shares.platform_shares(data, "A subtitle", True)
+    fig, drawn, _ = shares.platform_shares(data, "A subtitle", True, words=WORDS)
     part_of = dict(zip(drawn["group"], drawn["part_of"], strict=True))
     assert part_of["instagram"] == "facebook_owned"
     assert part_of["whatsapp"] == "other"

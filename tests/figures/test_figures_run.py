@@ -8,7 +8,7 @@ import struct
 
 import matplotlib.pyplot as plt
 import pytest
-from figure_tables import shares_table
+from figure_tables import WORDS, shares_table
 
 from src.errors import InputError
 from src.figures import rendering, run, shares
@@ -26,7 +26,9 @@ def test_read_tables_reads_every_csv_by_name_with_rows_numbered_from_zero(tmp_pa
 
 def test_save_figure_is_deterministic_600_pixels_and_complete(tmp_path):
     def draw():
-        fig, data, alt = shares.platform_shares(shares_table(), "Share of known instances", True)
+        fig, data, alt = shares.platform_shares(
+            shares_table(), "Share of known instances", True, words=WORDS
+        )
         return fig, data, alt
 
     fig, data, alt = draw()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import matplotlib
 import pytest
-from figure_tables import shares_table
+from figure_tables import WORDS, shares_table
 
 from src.errors import InputError
 from src.figures import shares, style
@@ -31,7 +31,9 @@ def columns(fig) -> dict[float, list[tuple[float, float, tuple]]]:
 
 
 def test_the_owner_group_is_one_column_made_of_its_parts_beside_the_rest():
-    fig, data, _ = shares.platform_shares(shares_table(), "Share of known instances", True)
+    fig, data, _ = shares.platform_shares(
+        shares_table(), "Share of known instances", True, words=WORDS
+    )
     owner, rest = columns(fig).values()
     # The owner's column: Instagram, then Facebook or Messenger, then WhatsApp, stacked.
     assert [(b, h) for b, h, _ in owner] == [(0, 40.1), (40.1, 14.2), (54.3, 7.4)]
@@ -48,7 +50,9 @@ def test_the_owner_group_is_one_column_made_of_its_parts_beside_the_rest():
 
 
 def test_only_the_columns_totals_carry_intervals():
-    fig, data, _ = shares.platform_shares(shares_table(), "Share of known instances", True)
+    fig, data, _ = shares.platform_shares(
+        shares_table(), "Share of known instances", True, words=WORDS
+    )
     centres = list(columns(fig))
     drawn = []
     for container in fig.axes[0].containers:
@@ -63,7 +67,7 @@ def test_parts_go_where_the_data_puts_them_whatever_their_labels():
     table = shares_table()
     table["label"] = ["Meta's apps", "Insta", "Facebook and Messenger", "WhatsApp (Meta)", "Rest"]
     table["in_owner_group"] = [True, True, False, True, False]
-    fig, data, alt = shares.platform_shares(table, "Share of known instances", True)
+    fig, data, alt = shares.platform_shares(table, "Share of known instances", True, words=WORDS)
     owner, rest = columns(fig).values()
     grey = matplotlib.colors.to_rgba(style.colours()["grey"])
     # Instagram and WhatsApp in the owner's column, and the share no listed part holds in grey.
@@ -79,7 +83,9 @@ def test_parts_go_where_the_data_puts_them_whatever_their_labels():
 
 
 def test_the_chart_states_the_finding_and_its_alt_text_what_is_drawn():
-    fig, data, alt = shares.platform_shares(shares_table(), "Share of known instances", True)
+    fig, data, alt = shares.platform_shares(
+        shares_table(), "Share of known instances", True, words=WORDS
+    )
     words = texts(fig)
     assert "Facebook-owned apps were used in 62% of instances" in words  # 61.7 rounds to 62
     for label in ("61.7%", "38.3%", "Instagram 40.1%", "WhatsApp 7.4%"):
@@ -101,10 +107,29 @@ def test_parts_adding_to_more_than_their_group_stop_the_chart():
     table = shares_table()
     table.loc[table["group"] == "instagram", "share"] = 55.0
     with pytest.raises(InputError, match="more than the group's own share"):
-        shares.platform_shares(table, "Share of known instances", True)
+        shares.platform_shares(table, "Share of known instances", True, words=WORDS)
 
 
 def test_a_missing_column_row_is_an_input_error():
     table = shares_table()
     with pytest.raises(InputError, match="group other"):
-        shares.platform_shares(table[table["group"] != "other"], "Share", True)
+        shares.platform_shares(table[table["group"] != "other"], "Share", True, words=WORDS)
+
+
+def test_the_title_names_the_larger_column_whatever_it_is():
+    from figure_tables import META_WORDS
+
+    table = shares_table()
+    table["share"] = [30.0, 20.0, 6.0, 4.0, 70.0]
+    table["bootstrap_low"] = table["share"] - 2
+    table["bootstrap_high"] = table["share"] + 2
+    table["label"] = ["Meta-owned apps", "Pics", "Chat", "Calls", "Other apps and platforms"]
+    fig, _, alt = shares.platform_shares(table, "Share", False, words=META_WORDS)
+    title = fig.texts[0].get_text().replace("\n", " ")
+    assert (
+        title
+        == "Other apps and platforms were used in 70% of instances where the platform was known"
+    )
+    notes = fig.texts[2].get_text().replace("\n", " ")
+    assert META_WORDS.source_line in notes
+    assert "Meta-owned apps 30.0%" in alt

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from figure_tables import WORDS
 
 from src.figures import (
     build_info,
@@ -49,20 +50,31 @@ def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
     unc = tables["uncertainty"]
     pooled = unc[(unc["group"] == "facebook_owned") & (unc["denominator"] == "all_known")]
     drawn = {
-        "shares": platform_shares(shares_input(unc), subtitle(info, "Share"), simulated, extra),
+        "shares": platform_shares(
+            shares_input(unc), subtitle(info, "Share"), simulated, extra, words=WORDS
+        ),
         "funnel": funnel(
-            funnel_input(tables["forces"]),
+            funnel_input(tables["forces"], "facebook_owned"),
             float(pooled["share"].iloc[0]) / 100,
             subtitle(info, "Share by force"),
             simulated,
             extra,
+            words=WORDS,
         ),
         "regions": regions(
-            regions_input(tables["regional"]), subtitle(info, "Share", False), simulated, extra
+            regions_input(tables["regional"], "facebook_owned"),
+            subtitle(info, "Share", False),
+            simulated,
+            extra,
+            words=WORDS,
         ),
-        "series": series(series_input(tables["series"]), "Offences recorded"),
+        "series": series(series_input(tables["series"]), "Offences recorded", words=WORDS),
         "whatsapp": whatsapp(
-            whatsapp_input(tables["whatsapp"]), subtitle(info, "Share"), simulated, extra
+            whatsapp_input(tables["whatsapp"]),
+            subtitle(info, "Share"),
+            simulated,
+            extra,
+            words=WORDS,
         ),
     }
     return {name: fig for name, (fig, _, _) in drawn.items()}

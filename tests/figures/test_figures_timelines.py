@@ -9,13 +9,13 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from figure_tables import WORDS
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 
 from src.errors import InputError
 from src.figures import charts, inputs, run, timelines
 from src.figures.charts import NOT_AVAILABLE
-from src.figures.style import SOURCE_PUBLISHED
 
 FORCES = {
     "avon-and-somerset": "Avon and Somerset Constabulary",
@@ -84,7 +84,9 @@ def platform_series() -> pd.DataFrame:
 
 @pytest.fixture
 def drawn():
-    return timelines.series_by_area(inputs.series_by_area_input(as_read(by_area_table())))
+    return timelines.series_by_area(
+        inputs.series_by_area_input(as_read(by_area_table())), words=WORDS
+    )
 
 
 def test_every_area_has_every_year_and_each_gap_says_why(drawn):
@@ -144,14 +146,14 @@ def test_the_title_and_source_come_from_the_data(drawn):
     words = " ".join(t.get_text() for t in fig.texts)
     # Every area's last published year is above its first.
     assert "rose in all 4 areas" in words.replace("\n", " ")
-    assert SOURCE_PUBLISHED in words.replace("\n", " ")
+    assert WORDS.source_published in words.replace("\n", " ")
 
 
 def test_an_area_whose_last_year_fell_is_counted(drawn):
     table = by_area_table()
     last = table.index[(table["area"] == "dorset") & (table["period_label"] == "2022/23")][0]
     table.loc[last, "offences"] = "1"
-    fig, _, _ = timelines.series_by_area(inputs.series_by_area_input(as_read(table)))
+    fig, _, _ = timelines.series_by_area(inputs.series_by_area_input(as_read(table)), words=WORDS)
     words = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
     assert "rose in 3 of 4 areas" in words
 
@@ -191,7 +193,7 @@ def _line(ax, colour_of_marker) -> np.ndarray:
 
 def test_a_year_with_no_figure_breaks_the_line(platform_series):
     fig, data, alt = timelines.platform_shares_over_time(
-        inputs.platform_series_input(platform_series)
+        inputs.platform_series_input(platform_series), words=WORDS
     )
     ax = fig.axes[0]
     assert ax.get_legend() is None
@@ -218,7 +220,7 @@ def test_a_year_with_no_figure_breaks_the_line(platform_series):
 
 def test_uncertain_shares_are_hollow_and_printed_ones_filled(platform_series):
     fig, data, _ = timelines.platform_shares_over_time(
-        inputs.platform_series_input(platform_series)
+        inputs.platform_series_input(platform_series), words=WORDS
     )
     ax = fig.axes[0]
     hollow = filled = 0
@@ -236,7 +238,7 @@ def test_uncertain_shares_are_hollow_and_printed_ones_filled(platform_series):
 
 def test_groups_are_labelled_beside_the_plot_with_the_names_printed(platform_series):
     fig, data, _ = timelines.platform_shares_over_time(
-        inputs.platform_series_input(platform_series)
+        inputs.platform_series_input(platform_series), words=WORDS
     )
     ax = fig.axes[0]
     labels = [t.get_text().replace("\n", " ") for t in ax.texts]
@@ -246,20 +248,26 @@ def test_groups_are_labelled_beside_the_plot_with_the_names_printed(platform_ser
     words = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
     assert "Facebook-owned (2020/21), Meta (2021/22)" in words
     assert "England and Wales (UK from 2021/22)" in words
-    assert SOURCE_PUBLISHED in words
+    assert WORDS.source_published in words
 
 
 def test_the_title_names_the_largest_share_of_the_latest_year(platform_series):
-    fig, _, _ = timelines.platform_shares_over_time(inputs.platform_series_input(platform_series))
+    fig, _, _ = timelines.platform_shares_over_time(
+        inputs.platform_series_input(platform_series), words=WORDS
+    )
     title = fig.texts[0].get_text().replace("\n", " ")
     assert title == "Snapchat had the largest published share in 2023/24: 48%"
     changed = platform_series.copy()
     changed.loc[changed["name_as_printed"] == "WhatsApp", "value"] = 60.0
-    fig, _, _ = timelines.platform_shares_over_time(inputs.platform_series_input(changed))
+    fig, _, _ = timelines.platform_shares_over_time(
+        inputs.platform_series_input(changed), words=WORDS
+    )
     assert fig.texts[0].get_text().replace("\n", " ").startswith("WhatsApp had the largest")
     # A share read from words keeps their sense in the title ("over a quarter": over 25%).
     earlier = platform_series[platform_series["period_start"] < "2021"]
-    fig, _, _ = timelines.platform_shares_over_time(inputs.platform_series_input(earlier))
+    fig, _, _ = timelines.platform_shares_over_time(
+        inputs.platform_series_input(earlier), words=WORDS
+    )
     title = fig.texts[0].get_text().replace("\n", " ")
     assert title == "Facebook-owned had the largest published share in 2020/21: almost 50%"
 
@@ -267,7 +275,7 @@ def test_the_title_names_the_largest_share_of_the_latest_year(platform_series):
 def test_overlapping_points_of_one_year_are_drawn_apart(platform_series):
     tied = platform_series.copy()
     tied.loc[tied["name_as_printed"] == "WhatsApp", "value"] = 48.0
-    fig, _, _ = timelines.platform_shares_over_time(inputs.platform_series_input(tied))
+    fig, _, _ = timelines.platform_shares_over_time(inputs.platform_series_input(tied), words=WORDS)
     xs = [
         float(x) for points in fig.axes[0].collections for x, y in points.get_offsets() if y == 48.0
     ]
@@ -293,7 +301,7 @@ def test_the_national_chart_draws_national_rows_only():
     )
     data = inputs.series_input(series)
     assert list(data["area"]) == ["England and Wales", "UK"]
-    _, drawn, alt = charts.series(data, "Offences")
+    _, drawn, alt = charts.series(data, "Offences", words=WORDS)
     assert list(drawn["offences"]) == [5000.0, 6000.0]
     assert "90" not in alt
 
@@ -311,7 +319,7 @@ def test_a_national_year_printed_blank_is_a_gap():
             "source_row": [2, 3, 4],
         }
     )
-    fig, data, alt = charts.series(series, "Offences")
+    fig, data, alt = charts.series(series, "Offences", words=WORDS)
     assert list(data["available"]) == [True, False, True]
     assert "2021/22: not available" in alt
     texts = [t.get_text() for t in fig.axes[0].texts]
@@ -333,7 +341,9 @@ def test_one_area_with_every_year_blank_is_all_gaps():
     table = by_area_table()
     table = table[table["area"] == "dorset"].copy()
     table["offences"] = ""
-    fig, data, alt = timelines.series_by_area(inputs.series_by_area_input(as_read(table)))
+    fig, data, alt = timelines.series_by_area(
+        inputs.series_by_area_input(as_read(table)), words=WORDS
+    )
     assert len(fig.axes) == 1
     assert not data["available"].any()
     assert set(data["status"]) == {timelines.BLANK}

@@ -36,7 +36,10 @@ from src.findings.published import (
 )
 from src.findings.shares import HEADLINE_SHARES, wide
 from src.helpers import PROCESSED
-from src.vocab import OUTCOMES_WITH_DATA, OWNER_GROUP
+from src.vocab import OUTCOMES_WITH_DATA
+
+#: The owner group of the reference data (groups.csv, owners.csv).
+OWNER_GROUP = "facebook_owned"
 
 pytestmark = pytest.mark.skipif(
     not (PROCESSED / "instances.csv").is_file(),
@@ -525,3 +528,39 @@ def test_real_per_force_table_shows_an_unknown_count_not_reported_as_such(inputs
     # the other forces' cells are what the default build publishes
     published = default.tables["forces"].set_index("force")
     assert shown.drop(index=sorted(silent)).equals(published.drop(index=sorted(silent)))
+
+
+def test_the_default_build_names_the_owner_and_its_group_as_on_the_wave_end(default):
+    build = dict(zip(default.tables["build"]["key"], default.tables["build"]["value"], strict=True))
+    assert build["owner_name"] == "Facebook, Inc."
+    assert (build["owner_group"], build["owner_group_name"], build["owner_group_adjective"]) == (
+        "facebook_owned",
+        "Facebook-owned apps",
+        "Facebook-owned",
+    )
+    assert build["place"] == "England, Wales and the Channel Islands"
+    assert build["source_line"].startswith(
+        "Source: police force returns to Freedom of Information requests (simulated); "
+        "published figures from "
+    )
+    assert "26 March 2021" in build["source_line"]
+
+
+def test_a_build_dated_after_the_renaming_uses_the_new_names_and_the_same_numbers(inputs, default):
+    later = findings.build(inputs, findings.Params(owner_as_of="2022-03-31"))
+    assert later.context["owner_name"] == "Meta Platforms, Inc."
+    assert later.context["owner_group_name"] == "Meta-owned apps"
+    assert later.context["owner_group_adjective"] == "Meta-owned"
+    assert later.context["owner_group"] == "facebook_owned"
+    assert "owned by Meta Platforms, Inc." in later.text["headline"]
+    unc = later.tables["uncertainty"].set_index(["group", "denominator"])
+    assert unc.loc[("facebook_owned", "all_known"), "share_of"] == "Meta-owned apps"
+    assert unc.loc[("whatsapp", "facebook_owned"), "share_of"] == "WhatsApp (of Meta-owned apps)"
+    assert "Meta-owned" in later.text["interval_wilson"]
+    assert "Facebook-owned" not in " ".join(later.text.values())
+    # The tip-offs were the company's before its renaming: named as on the figure's date.
+    assert later.context["tipoff_company"] == "Facebook"
+    # Renaming changes words only.
+    pd.testing.assert_series_equal(
+        later.tables["uncertainty"]["share"], default.tables["uncertainty"]["share"]
+    )

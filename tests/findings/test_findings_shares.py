@@ -68,34 +68,66 @@ def test_selection_typos_stop_the_run(small, kwargs, key):
         shares.select_instances(small, args["wave"], args["offence_groups"], args["exclude_forces"])
 
 
+#: One owner, its platforms over time: Messenger from the start, Instagram bought in 2012,
+#: WhatsApp bought in 2014 and (in this test only) sold on 2021-10-27.
 OWNERSHIP = pd.DataFrame(
     {
-        "platform": ["facebook_messenger", "facebook_messenger", "instagram", "whatsapp"],
-        "owner": ["facebook_inc", "meta", "facebook_inc", "facebook_inc"],
-        "owner_name": ["Facebook", "Meta", "Facebook", "Facebook"],
-        "owned_from": ["2004-02-04", "2021-10-28", "2012-09-06", "2014-10-06"],
-        "owned_to": ["2021-10-27", "", "", "2021-10-27"],
+        "platform": ["facebook_messenger", "instagram", "whatsapp"],
+        "owner": ["facebook_inc", "facebook_inc", "facebook_inc"],
+        "owned_from": ["2004-02-04", "2012-09-06", "2014-10-06"],
+        "owned_to": ["", "", "2021-10-27"],
+    }
+)
+#: The owner's names over time, each with its group's words (as owners.csv gives them).
+OWNERS = pd.DataFrame(
+    {
+        "owner": ["facebook_inc", "facebook_inc"],
+        "name": ["Facebook, Inc.", "Meta Platforms, Inc."],
+        "short_name": ["Facebook", "Meta"],
+        "group": ["facebook_owned", "facebook_owned"],
+        "group_name": ["Facebook-owned apps", "Meta-owned apps"],
+        "group_adjective": ["Facebook-owned", "Meta-owned"],
+        "name_from": ["2004-02-04", "2021-10-28"],
+        "name_to": ["2021-10-27", ""],
     }
 )
 
 
+def owned_on(day: str) -> shares.OwnerGroup:
+    return shares.owner_group(OWNERSHIP, day, OWNERS, "facebook_owned")
+
+
 def test_owner_group_follows_the_date():
-    assert shares.owner_group(OWNERSHIP, "2013-01-01").platforms == (
-        "facebook_messenger",
-        "instagram",
-    )
-    assert shares.owner_group(OWNERSHIP, "2020-09-30").platforms == OWNED
+    assert owned_on("2013-01-01").platforms == ("facebook_messenger", "instagram")
+    assert owned_on("2020-09-30").platforms == OWNED
 
 
-def test_owner_group_follows_a_renamed_owner():
-    group = shares.owner_group(OWNERSHIP, "2022-01-01")
-    assert group.owner == "meta"
-    assert group.platforms == ("facebook_messenger",)
+def test_the_owner_and_its_group_are_named_as_on_the_day():
+    before = owned_on("2020-09-30")
+    assert (before.owner_name, before.short_name) == ("Facebook, Inc.", "Facebook")
+    assert (before.group_name, before.group_adjective) == ("Facebook-owned apps", "Facebook-owned")
+    # The last day of the old name, then the first of the new (28 October 2021).
+    assert owned_on("2021-10-27").owner_name == "Facebook, Inc."
+    after = owned_on("2021-10-28")
+    assert (after.owner, after.group) == ("facebook_inc", "facebook_owned")
+    assert (after.owner_name, after.short_name) == ("Meta Platforms, Inc.", "Meta")
+    assert (after.group_name, after.group_adjective) == ("Meta-owned apps", "Meta-owned")
 
 
-def test_no_owner_on_the_day_is_an_input_error():
-    with pytest.raises(InputError, match="no owner"):
-        shares.owner_group(OWNERSHIP, "2000-01-01")
+def test_a_renamed_owner_keeps_its_platforms_and_loses_only_what_it_sold():
+    group = owned_on("2022-01-01")
+    assert group.owner == "facebook_inc"
+    assert group.platforms == ("facebook_messenger", "instagram")
+
+
+def test_no_name_or_no_platform_on_the_day_is_an_input_error():
+    with pytest.raises(InputError, match="no name on 2000-01-01"):
+        owned_on("2000-01-01")
+    with pytest.raises(InputError, match="one owner, not 0"):
+        shares.owner_group(OWNERSHIP, "2020-09-30", OWNERS, "another_group")
+    sold = OWNERSHIP.assign(owned_to="2010-01-01", owned_from="2005-01-01")
+    with pytest.raises(InputError, match="no platform owned on 2020-09-30"):
+        shares.owner_group(sold, "2020-09-30", OWNERS, "facebook_owned")
 
 
 def test_as_of_defaults_to_the_wave_end_and_checks_dates():

@@ -22,7 +22,7 @@ from src.findings import run
 from src.findings import workbook as tables
 from src.findings.workbook import Sheet
 from src.helpers import PROCESSED, REFERENCE, load_yaml
-from src.vocab import GROUP_NAMES, OUTCOME_LABELS, group_label
+from src.vocab import OUTCOME_LABELS, PLATFORM_GROUPS
 
 NOTES = {"simulated": "Per-force returns are simulated.", "other": "Another note."}
 SHORTHAND = {"[c]", "[x]", "[z]"}
@@ -206,6 +206,12 @@ def test_every_heading_with_numbers_names_its_unit(book):
                 assert "\n(" in heading, (name, heading)
 
 
+def label(build, group: str) -> str:
+    """A platform group's heading: the build's name for it, capitalised."""
+    name = build.names[group]
+    return name[:1].upper() + name[1:]
+
+
 @real
 def test_forces_sheet_withholds_exactly_the_redacted_cells(book, build):
     forces = build.tables["forces"].set_index("force")
@@ -223,13 +229,13 @@ def test_forces_sheet_withholds_exactly_the_redacted_cells(book, build):
     for force, column, reason in zip(audit["force"], audit["column"], audit["reason"], strict=True):
         group = "other" if column == "other_platforms" else column
         code = "[x]" if reason == sdc.NOT_REPORTED else "[c]"
-        expected[code].add((names[force], group_label(group)))
+        expected[code].add((names[force], label(build, group)))
     assert shown == expected  # withheld cells [c]; counts a force did not report [x]
     assert len(body) == len(forces)
     for force, row in zip(forces.index, body, strict=True):
         assert row[0] == names[force]
         for column in ("instagram", "total"):
-            heading = "Total" if column == "total" else group_label(column)
+            heading = "Total" if column == "total" else label(build, column)
             value = forces.loc[force, column]
             cell = row[by_heading[heading]]
             assert cell == ("[c]" if pd.isna(value) else int(value)), (force, column)
@@ -248,7 +254,7 @@ def test_headline_published_is_not_available_only_where_nothing_was_published(bo
 
 @real
 def test_cells_hold_names_not_slugs(book, build):
-    slugs = set(GROUP_NAMES) | set(OUTCOME_LABELS) | set(build.tables["forces"]["force"])
+    slugs = set(PLATFORM_GROUPS) | set(OUTCOME_LABELS) | set(build.tables["forces"]["force"])
     slugs |= {"other_platforms", "facebook_inc"}
     for name in TABLE_SHEETS(book):
         _, body = table_rows(book[name])
