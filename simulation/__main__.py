@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"files: {len(sim.files)} under data/raw/waves/{wave}/; specs: {len(sim.specs)}")
             print("\nCount targets: true, and the bounds of the written returns")
             print(sim.targets.to_string(index=False))
-            print("\nPublished percentages: from the true counts and with withheld cells at midpoint")
+            print(
+                "\nPublished percentages: from the true counts and with withheld cells at midpoint"
+            )
             print(sim.shares.round(2).to_string(index=False))
     return 0
 

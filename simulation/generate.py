@@ -268,6 +268,9 @@ class Targets:
             self,
             national={k: s(v) for k, v in self.national.items()},
             region_known=regions,
+            region_platform={
+                r: {g: s(v) for g, v in by.items()} for r, by in self.region_platform.items()
+            },
             force_rows=rows,
         )
 
@@ -325,7 +328,9 @@ def read_targets(published_csv: Path | str) -> Targets:
         region_share=dict(zip(shares["area"], shares["value"].astype(float), strict=True)),
         force_rows=rows,
         forces_with_data=int(n_forces["value"].iloc[0]),
-        region_platform={r: platforms[r] for r in sorted(platforms)},
+        # Only a region whose three named platforms are all published (not the South West's
+        # Instagram alone, whose force rows fix it already).
+        region_platform={r: platforms[r] for r in sorted(platforms) if len(platforms[r]) == 3},
     )
 
 
@@ -2106,9 +2111,7 @@ def _draw_once(
             seed=seed,
             platforms=listed[force],
             cells=_nest(counts_by.get(force, truth.counts.iloc[0:0]), "platform", wave.periods),
-            excluded=_nest(
-                excluded_by.get(force, truth.excluded.iloc[0:0]), "label", wave.periods
-            ),
+            excluded=_nest(excluded_by.get(force, truth.excluded.iloc[0:0]), "label", wave.periods),
             ref=outcomes[-1]["request_ref"],
             answered=answered,
             keywords=keywords,
@@ -2396,7 +2399,9 @@ def write_corpus(
     raw_dir = Path(raw_dir)
     spec_dir = Path(spec_dir or Path(reference_dir) / "specs")
     if waves is None:
-        waves = [w for w, c in CONFIGS.items() if (raw_dir / "published" / c.release_file).is_file()]
+        waves = [
+            w for w, c in CONFIGS.items() if (raw_dir / "published" / c.release_file).is_file()
+        ]
     if seed is not None and len(waves) != 1:
         raise ValueError("--seed needs a single wave (--wave): each wave has its own seed")
     manifest = raw_dir / "MANIFEST.csv"

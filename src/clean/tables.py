@@ -300,9 +300,7 @@ def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> 
     problem = counted & cells["period"].isna()
     if problem.any():
         row = cells[problem].iloc[0]
-        text, fix = period_problem(
-            row["period_start"], row["period_end"], ctx.wave, ctx.periods
-        )
+        text, fix = period_problem(row["period_start"], row["period_end"], ctx.wave, ctx.periods)
         raise InputError(ctx.shown, row["source_place"], text, fix)
     lookup = ctx.reference.label_lookup
     _check_labels(cells[counted], ctx, lookup)

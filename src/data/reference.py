@@ -378,8 +378,10 @@ def check_periods(periods: pd.DataFrame, waves: pd.DataFrame, file: Path) -> Non
                     fix_tile,
                 )
             if start != expected:
-                where = f"before row {i + 2}" if previous is None else (
-                    f"between rows {previous[0] + 2} and {i + 2}"
+                where = (
+                    f"before row {i + 2}"
+                    if previous is None
+                    else (f"between rows {previous[0] + 2} and {i + 2}")
                 )
                 raise InputError(
                     shown,

@@ -8,11 +8,13 @@ import shutil
 import pandas as pd
 import pytest
 
+from fixtures import corpus
+
 from src import clean
 from src.clean.periods import assign_period, period_of_day, period_problem
 from src.data.reference import load_reference
 from src.errors import InputError
-from tests.fixtures import corpus
+
 
 WAVE_ROW = pd.Series({"wave": corpus.WAVE, "start": "2019-10-01", "end": "2020-09-30"})
 
@@ -51,9 +53,7 @@ def test_a_day_is_placed_in_its_period():
 
 
 def test_a_period_spanning_two_declared_periods_names_both_and_the_fix():
-    problem, fix = period_problem(
-        "2019-10-01", "2020-03-31", WAVE_ROW, _periods(corpus.QUARTERS)
-    )
+    problem, fix = period_problem("2019-10-01", "2020-03-31", WAVE_ROW, _periods(corpus.QUARTERS))
     assert "spans 2 of the wave's periods" in problem
     assert "'2019-10_2019-12' (2019-10-01 to 2019-12-31)" in problem
     assert "'2020-01_2020-03' (2020-01-01 to 2020-03-31)" in problem
