@@ -7,14 +7,12 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from fixtures import corpus
 
 from src import clean
 from src.clean.periods import assign_period, period_of_day, period_problem
 from src.data.reference import load_reference
 from src.errors import InputError
-
 
 WAVE_ROW = pd.Series({"wave": corpus.WAVE, "start": "2019-10-01", "end": "2020-09-30"})
 
