@@ -199,32 +199,30 @@ def bench_waves(n: int) -> list[str]:
 
 
 def _reference_copy(folder: Path, waves: Sequence[str]) -> Path:
-    """A copy of data/reference (without its specs) whose waves.csv also lists ``waves``."""
+    """A copy of data/reference (without its specs) whose waves.csv and periods.csv also list
+    ``waves`` (each in two half-years)."""
     from simulation.generate import load_wave
 
     reference = folder / "reference"
     shutil.copytree(REFERENCE, reference, ignore=shutil.ignore_patterns("specs", ".*"))
     (reference / "specs").mkdir()
     table = pd.read_csv(reference / "waves.csv", dtype=str, keep_default_na=False)
-    rows = []
+    periods = pd.read_csv(reference / "periods.csv", dtype=str, keep_default_na=False)
+    rows, spans = [], []
     for wave in waves:
         if wave in set(table["wave"]):
             continue
         info = load_wave(wave, REFERENCE)
-        dates = {
-            "start": info.start,
-            "end": info.end,
-            "h1_start": info.h1[0],
-            "h1_end": info.h1[1],
-            "h2_start": info.h2[0],
-            "h2_end": info.h2[1],
-        }
         row = dict.fromkeys(table.columns, "")
-        row.update({"wave": wave, **{k: d.isoformat() for k, d in dates.items()}})
+        row.update({"wave": wave, "start": info.start.isoformat(), "end": info.end.isoformat()})
         row["note"] = "SIMULATED benchmark wave (bench/measures.py); not a real request."
         rows.append(row)
+        for period, (start, end) in info.periods.items():
+            spans.append([wave, period, start.isoformat(), end.isoformat(), period])
     table = pd.concat([table, pd.DataFrame(rows, columns=table.columns)], ignore_index=True)
+    periods = pd.concat([periods, pd.DataFrame(spans, columns=periods.columns)], ignore_index=True)
     write_text(reference / "waves.csv", csv_text(table))
+    write_text(reference / "periods.csv", csv_text(periods))
     return reference
 
 

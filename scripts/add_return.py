@@ -1,4 +1,4 @@
-"""Record a real return (or letter) in data/raw/MANIFEST.csv, with its size and sha256.
+"""Record a real return, letter or published figures file in data/raw/MANIFEST.csv, with its size and sha256.
 
 Put the file, exactly as received, under data/raw/waves/<wave>/<force>/ first; then:
 
@@ -11,11 +11,19 @@ Put the file, exactly as received, under data/raw/waves/<wave>/<force>/ first; t
 --replaces drops the manifest rows of the simulated files it replaces (delete those files with
 `git rm` too). Then update the force's row in outcomes.csv, write its reading spec and run make.
 
+A transcribed figures file goes under data/raw/published/ and is recorded with --content
+published (no force, no outcome; --wave if it is a release's figures about one wave):
+
+    .venv/bin/python scripts/add_return.py published/release_2019_12.csv --content published \
+        --wave 2018-04_2019-03 --period-start 2018-04-01 --period-end 2019-03-31
+
 Nothing is recorded that the cleaning would refuse: the path must lie under data/raw (no
 absolute path, no '..'), be a regular file (no symbolic link on the way) with a name make can
-use and a format the manifest knows; the force must be in data/reference/forces.csv, the wave
-in waves.csv and the outcome one of src.vocab.OUTCOMES. A refusal says which and how to put it
-right, exits with code 2 and leaves the manifest as it was.
+use and a format the manifest knows; a return or letter lies under waves/<wave>/<force>/, its
+force in data/reference/forces.csv, its wave in waves.csv and its outcome one of
+src.vocab.OUTCOMES; a published file lies directly under published/, names no force or outcome,
+and its wave, if given, is in waves.csv. A refusal says which and how to put it right, exits
+with code 2 and leaves the manifest as it was.
 """
 
 from __future__ import annotations
@@ -35,6 +43,42 @@ REFUSED = 2
 LOG = ROOT / "build" / "logs" / "add_return.log"
 
 
+def _check_wave(wave: str, args: argparse.Namespace, fix: str) -> None:
+    waves_file = rel(Path(args.reference_dir) / "waves.csv")
+    if wave not in set(load_waves(args.reference_dir)["wave"]):
+        raise InputError(
+            waves_file,
+            "column 'wave'",
+            f"the wave '{wave}' is not in {waves_file}" if wave else "no wave given",
+            fix,
+        )
+
+
+def _check_published(args: argparse.Namespace, path: str, shown: str) -> str:
+    """A published figures file: directly under published/, no force or outcome, a known wave
+    if one is given. Returns its wave (or "")."""
+    parts = Path(path).parts
+    if len(parts) != 2 or parts[0] != "published":
+        raise InputError(
+            shown,
+            "path",
+            "a published figures file must lie directly under data/raw/published/",
+            f"move it to published/{parts[-1]} and give that path",
+        )
+    if args.force or args.outcome:
+        raise InputError(
+            shown,
+            "--force" if args.force else "--outcome",
+            "a published figures file is not a force's answer, so it has no force or outcome",
+            "leave out --force and --outcome (give --wave if it is a release about one wave)",
+        )
+    if args.wave:
+        _check_wave(
+            args.wave, args, "give a wave of waves.csv, or no --wave for figures of no wave"
+        )
+    return args.wave or ""
+
+
 def _check(args: argparse.Namespace) -> tuple[str, str]:
     """The file's path (posix, relative to data/raw) and wave, if every argument may be
     recorded; else an InputError saying which is wrong and how to put it right."""
@@ -50,6 +94,17 @@ def _check(args: argparse.Namespace) -> tuple[str, str]:
             f"the file must be one of: {', '.join(sorted(FORMATS))} (ask the force for one of "
             "these, or convert it and record both)",
         )
+    if args.content == "published":
+        return path, _check_published(args, path, shown)
+    if parts[0] != "waves":
+        raise InputError(
+            shown,
+            "path",
+            f"a {args.content} must lie under waves/<wave>/<force>/",
+            "put it there (or give --content published for a published figures file)",
+        )
+    if not args.force:
+        raise InputError(shown, "--force", "no force given", "give --force <slug> (forces.csv)")
     wave = args.wave or (parts[1] if len(parts) > 2 and parts[0] == "waves" else "")
     forces_file = rel(Path(args.reference_dir) / "forces.csv")
     if args.force not in set(load_forces(args.reference_dir)["force"]):
@@ -66,14 +121,10 @@ def _check(args: argparse.Namespace) -> tuple[str, str]:
             f"the file is in the folder of force '{parts[2]}', not of '{args.force}'",
             f"put it under waves/{parts[1]}/{args.force}/, or correct --force",
         )
-    waves_file = rel(Path(args.reference_dir) / "waves.csv")
-    if wave not in set(load_waves(args.reference_dir)["wave"]):
-        raise InputError(
-            waves_file,
-            "column 'wave'",
-            f"the wave '{wave}' is not in {waves_file}" if wave else "no wave given",
-            "put the file under waves/<wave>/<force>/ (a wave of waves.csv), or give --wave",
-        )
+    _check_wave(
+        wave, args, "put the file under waves/<wave>/<force>/ (a wave of waves.csv), or give --wave"
+    )
+    args.outcome = args.outcome or "data"
     if args.outcome not in OUTCOMES:
         raise InputError(
             shown,
@@ -88,12 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", help="path of the file relative to data/raw")
     parser.add_argument("--wave", help="wave id (default: from the path)")
-    parser.add_argument("--force", required=True)
+    parser.add_argument("--force", default="", help="force slug (returns and letters)")
     parser.add_argument("--request-ref", default="")
     parser.add_argument("--date-requested", default="")
     parser.add_argument("--date-answered", default="")
-    parser.add_argument("--content", choices=sorted(CONTENTS - {"published"}), default="return")
-    parser.add_argument("--outcome", default="data", help=f"one of: {', '.join(OUTCOMES)}")
+    parser.add_argument("--content", choices=sorted(CONTENTS), default="return")
+    parser.add_argument(
+        "--outcome", default="", help=f"one of: {', '.join(OUTCOMES)} (default data)"
+    )
     parser.add_argument("--period-start", default="")
     parser.add_argument("--period-end", default="")
     parser.add_argument("--replaces", nargs="*", default=[], help="simulated paths to unlist")

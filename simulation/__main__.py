@@ -1,12 +1,13 @@
-"""Regenerate the SIMULATED police returns of wave 2019-10_2020-09, byte for byte.
+"""Regenerate the SIMULATED police returns of every simulated wave, byte for byte.
 
-Writes every file under data/raw/waves/2019-10_2020-09/ (returns, refusal letters,
-outcomes.csv), the reading specs in data/reference/specs/2019-10_2020-09/, the rows of
-data/raw/MANIFEST.csv (including the published figures, provenance real) and the outcomes table
-in data/raw/README.md. `make` never runs this: raw data is not rebuilt. Real returns are added
-with scripts/add_return.py, not with this script.
+For each wave of simulation/waves.py (2019-10_2020-09 and 2018-04_2019-03) writes every file
+under data/raw/waves/<wave>/ (returns, refusal letters, outcomes.csv), the reading specs in
+data/reference/specs/<wave>/, the rows of data/raw/MANIFEST.csv (including the published
+figures, provenance real) and the wave's outcomes table in data/raw/README.md. Each wave has its
+own seed, so regenerating one never changes another's files. `make` never runs this: raw data
+is not rebuilt. Real returns are added with scripts/add_return.py, not with this script.
 
-    .venv/bin/python -m simulation [--seed N]
+    .venv/bin/python -m simulation [--wave WAVE [--seed N]]
 """
 
 from __future__ import annotations
@@ -15,24 +16,30 @@ import argparse
 
 import pandas as pd
 
-from simulation.generate import DEFAULT_SEED, write_corpus
+from simulation.generate import write_corpus
+from simulation.waves import CONFIGS
 from src.helpers import RAW, REFERENCE
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="first seed to try")
+    parser.add_argument("--wave", choices=sorted(CONFIGS), help="one wave only (default: all)")
+    parser.add_argument("--seed", type=int, help="first seed to try (with --wave only)")
     args = parser.parse_args(argv)
-    sim = write_corpus(RAW, REFERENCE / "specs", REFERENCE, seed=args.seed)
+    if args.seed is not None and not args.wave:
+        parser.error("--seed needs --wave: each wave has its own seed")
+    waves = [args.wave] if args.wave else None
+    sims = write_corpus(RAW, REFERENCE / "specs", REFERENCE, seed=args.seed, waves=waves)
     with pd.option_context("display.width", 120, "display.max_rows", 100):
-        print(f"seed used: {sim.seed} (first tried: {args.seed})")
-        print(
-            f"files: {len(sim.files)} under data/raw/waves/{sim.wave.wave}/; specs: {len(sim.specs)}"
-        )
-        print("\nCount targets: true, and the bounds of the written returns")
-        print(sim.targets.to_string(index=False))
-        print("\nPublished percentages: from the true counts and with withheld cells at midpoint")
-        print(sim.shares.round(2).to_string(index=False))
+        for wave, sim in sims.items():
+            print(f"\n=== {wave}: seed used {sim.seed} (first tried: {CONFIGS[wave].seed})")
+            print(f"files: {len(sim.files)} under data/raw/waves/{wave}/; specs: {len(sim.specs)}")
+            print("\nCount targets: true, and the bounds of the written returns")
+            print(sim.targets.to_string(index=False))
+            print(
+                "\nPublished percentages: from the true counts and with withheld cells at midpoint"
+            )
+            print(sim.shares.round(2).to_string(index=False))
     return 0
 
 

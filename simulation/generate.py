@@ -44,36 +44,20 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from simulation.waves import CONFIGS, WaveConfig
 from src.data.manifest import update_manifest
 from src.helpers import RAW, REFERENCE, write_many, write_text
 
-WAVE = "2019-10_2020-09"
-DEFAULT_SEED = 20210326
+WAVE = "2019-10_2020-09"  # the wave of the benchmark's corpora and the default wave
+DEFAULT_SEED = CONFIGS[WAVE].seed
 MAX_SEED_OFFSETS = 40
 GROUPS = ("online_sexual", "indecent_images")
-HALVES = ("H1", "H2")
 UNKNOWN = "unknown"
 OTHER = "other"
 NATIONAL_GROUPS = ("instagram", "facebook_messenger", "whatsapp", OTHER)
 FACEBOOK_OWNER = "facebook_inc"
-# Fixed file dates, so that XLSX and PDF files are the same bytes on every run.
-FILE_CREATED = dt.datetime(2020, 11, 2, 9, 30, 0)
-FILE_CREATED_UTC = dt.datetime(2020, 11, 2, 9, 30, 0, tzinfo=dt.UTC)
 PDF_ROW_MM = 6.5
 MARGIN = 0.05  # a midpoint share must be this far (percentage points) from a rounding boundary
-# The request in our words, as a letter quoting it back would show it.
-REQUEST_QUOTE = (
-    "Please provide, for 1 October 2019 to 31 March 2020 and for 1 April 2020 to 30 September "
-    "2020 separately: (1) the number of sexual offences against children under 18 recorded with "
-    "an online element, broken down by the platform used; (2) the number of indecent image "
-    "offences against children under 18, broken down in the same way. Please count each "
-    "platform recorded for an offence, so that one offence may be counted more than once. "
-    "Platforms of interest include Facebook or Facebook Messenger, Instagram, WhatsApp, "
-    "Snapchat, iMessage, Telegram, Signal, Twitch, online gaming, Kik, Twitter, Skype, TikTok, "
-    "FaceTime, Discord and Omegle. Relevant Home Office offence codes include 17, 17A/B, 19C to "
-    "19K, 20A/B, 21, 22A/B, 23, 70 and 71. If any part of this request would exceed the cost "
-    "limit, please answer the parts that do not."
-)
 SIMULATED_NOTE = "SIMULATED return, generated for testing: not issued by {name}."
 
 # The platforms the request named (West Midlands Police disclosure log 1148A/20), in its order.
@@ -173,17 +157,23 @@ def _read(path: Path) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Wave:
-    """One annual request: its id, its dates and its two half-years."""
+    """One annual request: its id, its dates, the periods it is counted in (periods.csv: id ->
+    first and last day, in order) and what differs between waves (:mod:`simulation.waves`)."""
 
     wave: str
     start: dt.date
     end: dt.date
-    h1: tuple[dt.date, dt.date]
-    h2: tuple[dt.date, dt.date]
+    periods: dict[str, tuple[dt.date, dt.date]]
+    config: WaveConfig
 
     @property
-    def halves(self) -> dict[str, tuple[dt.date, dt.date]]:
-        return {"H1": self.h1, "H2": self.h2}
+    def file_created(self) -> dt.datetime:
+        """The fixed date inside XLSX and PDF files, so that they are the same bytes each run."""
+        return self.config.file_created
+
+    @property
+    def file_created_utc(self) -> dt.datetime:
+        return self.config.file_created.replace(tzinfo=dt.UTC)
 
     def quarters(self, extra: int = 0) -> list[tuple[dt.date, dt.date]]:
         """The wave's four quarters, plus ``extra`` quarters after it."""
@@ -200,22 +190,32 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
+def period_id(period: tuple[dt.date, dt.date]) -> str:
+    """``YYYY-MM_YYYY-MM``: a period's first and last month (as periods.csv names it)."""
+    return f"{period[0]:%Y-%m}_{period[1]:%Y-%m}"
+
+
+def _config(wave: str) -> WaveConfig:
+    """The wave's configuration; a wave without one (a benchmark wave) is drawn as 2019/20."""
+    return CONFIGS.get(wave) or replace(CONFIGS[WAVE], wave=wave)
+
+
 def load_wave(wave: str, reference_dir: Path = REFERENCE) -> Wave:
-    """The wave's dates from ``waves.csv``; a wave not listed there (a benchmark wave) gets
-    dates from its id, ``YYYY-MM_YYYY-MM``, split into two half-years."""
+    """The wave's dates from ``waves.csv`` and its periods from ``periods.csv``; a wave not
+    listed there (a benchmark wave) gets dates from its id, ``YYYY-MM_YYYY-MM``, split into two
+    half-years."""
     waves = _read(Path(reference_dir) / "waves.csv")
     row = waves[waves["wave"] == wave]
     if len(row):
         r = row.iloc[0]
-        d = {k: dt.date.fromisoformat(r[k]) for k in ("start", "end", "h1_start", "h1_end")}
-        d2 = {k: dt.date.fromisoformat(r[k]) for k in ("h2_start", "h2_end")}
-        return Wave(
-            wave,
-            d["start"],
-            d["end"],
-            (d["h1_start"], d["h1_end"]),
-            (d2["h2_start"], d2["h2_end"]),
-        )
+        periods = _read(Path(reference_dir) / "periods.csv")
+        rows = periods[periods["wave"] == wave].sort_values("start")
+        spans = {
+            p: (dt.date.fromisoformat(a), dt.date.fromisoformat(b))
+            for p, a, b in zip(rows["period"], rows["start"], rows["end"], strict=True)
+        }
+        start, end = dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"])
+        return Wave(wave, start, end, spans, _config(wave))
     match = re.fullmatch(r"(\d{4})-(\d{2})_(\d{4})-(\d{2})", wave)
     if not match:
         raise ValueError(f"wave '{wave}' is not in waves.csv and is not YYYY-MM_YYYY-MM")
@@ -223,7 +223,8 @@ def load_wave(wave: str, reference_dir: Path = REFERENCE) -> Wave:
     start = dt.date(y1, m1, 1)
     end = _add_months(dt.date(y2, m2, 1), 1) - dt.timedelta(days=1)
     h2_start = _add_months(start, 6)
-    return Wave(wave, start, end, (start, h2_start - dt.timedelta(days=1)), (h2_start, end))
+    halves = [(start, h2_start - dt.timedelta(days=1)), (h2_start, end)]
+    return Wave(wave, start, end, {period_id(h): h for h in halves}, _config(wave))
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,8 @@ class Targets:
     region_share: dict[str, float]  # release region -> published Facebook-owned share, %
     force_rows: dict[str, tuple[int, int, int]]  # force -> (known, Instagram, "Facebook" column)
     forces_with_data: int
+    # release region -> platform -> published count (Instagram, Facebook or Messenger, WhatsApp)
+    region_platform: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def national_known(self) -> int:
@@ -242,7 +245,10 @@ class Targets:
         return sum(self.national.values())
 
     def region_fb_owned(self, region: str) -> int:
-        """The Facebook-owned count whose share is nearest the published share."""
+        """The Facebook-owned count: the sum of the region's published platform counts, or else
+        the count whose share is nearest the published share."""
+        if region in self.region_platform:
+            return sum(self.region_platform[region].values())
         return int(round(self.region_share[region] / 100 * self.region_known[region]))
 
     def scaled(self, factor: float) -> Targets:
@@ -262,20 +268,47 @@ class Targets:
             self,
             national={k: s(v) for k, v in self.national.items()},
             region_known=regions,
+            region_platform={
+                r: {g: s(v) for g, v in by.items()} for r, by in self.region_platform.items()
+            },
             force_rows=rows,
         )
 
 
+def _national_counts(pub: pd.DataFrame, counts: pd.DataFrame) -> dict[str, int]:
+    """The national count of each of NATIONAL_GROUPS: as published; else (a release that
+    printed only shares) the count nearest the published share of the published known total;
+    "other" is what the named platforms leave of that total when it is not published itself."""
+    national = counts[counts["geography"] == "national"]
+    by = dict(zip(national["platform_group"], national["value"].astype(int), strict=True))
+    nat = {g: by[g] for g in NATIONAL_GROUPS if g in by}
+    if len(nat) == len(NATIONAL_GROUPS):
+        return nat
+    known = by["all_known"]
+    shares = pub[
+        (pub["geography"] == "national")
+        & (pub["unit"] == "percent")
+        & (pub["denominator"] == "all_known")
+        & (pub["comparison"] == "rounded")
+    ]
+    share = dict(zip(shares["platform_group"], shares["value"].astype(float), strict=True))
+    for g in NATIONAL_GROUPS[:3]:
+        nat.setdefault(g, int(round(share[g] / 100 * known)))
+    nat.setdefault(OTHER, known - sum(nat[g] for g in NATIONAL_GROUPS[:3]))
+    return {g: nat[g] for g in NATIONAL_GROUPS}
+
+
 def read_targets(published_csv: Path | str) -> Targets:
-    """The targets in ``release_2021_03.csv``, selected by their columns (not their values)."""
+    """The targets in a release's figures file (``release_2021_03.csv``,
+    ``release_2019_12.csv``), selected by their columns (not their values)."""
     pub = _read(Path(published_csv))
     counts = pub[(pub["unit"] == "count") & (pub["comparison"] == "exact")]
     national = counts[counts["geography"] == "national"]
-    nat = {
-        g: int(national.loc[national["platform_group"] == g, "value"].iloc[0])
-        for g in NATIONAL_GROUPS
-    }
-    region = counts[(counts["geography"] == "region") & (counts["platform_group"] == "all_known")]
+    region_counts = counts[counts["geography"] == "region"]
+    region = region_counts[region_counts["platform_group"] == "all_known"]
+    platforms: dict[str, dict[str, int]] = {}
+    for r in region_counts[region_counts["platform_group"].isin(NATIONAL_GROUPS[:3])].itertuples():
+        platforms.setdefault(r.area, {})[r.platform_group] = int(r.value)
     shares = pub[
         (pub["geography"] == "region")
         & (pub["platform_group"] == "facebook_owned")
@@ -290,11 +323,14 @@ def read_targets(published_csv: Path | str) -> Targets:
         (national["measure"] == "police forces that provided data") & (national["flag"] == "V")
     ]
     return Targets(
-        national=nat,
+        national=_national_counts(pub, counts),
         region_known=dict(zip(region["area"], region["value"].astype(int), strict=True)),
         region_share=dict(zip(shares["area"], shares["value"].astype(float), strict=True)),
         force_rows=rows,
         forces_with_data=int(n_forces["value"].iloc[0]),
+        # Only a region whose three named platforms are all published (not the South West's
+        # Instagram alone, whose force rows fix it already).
+        region_platform={r: platforms[r] for r in sorted(platforms) if len(platforms[r]) == 3},
     )
 
 
@@ -312,52 +348,6 @@ def facebook_owned(reference_dir: Path, wave: Wave) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------------------------
 # Who answered, and how each force writes its return
 # ---------------------------------------------------------------------------------------------
-
-# Forces that sent no data: outcome, letter format (None: nothing received), and the reason.
-NO_DATA = {
-    "city-of-london": (
-        "refused_other",
-        "txt",
-        "Refused under s.40(2): the force said the numbers are so small that people could be "
-        "identified.",
-    ),
-    "guernsey": ("no_response", None, "No response received."),
-    "hampshire": (
-        "refused_cost_s12",
-        "txt",
-        "Refused under s.12: reading crime records to find the platform would exceed the cost "
-        "limit.",
-    ),
-    "humberside": (
-        "no_platform_flag",
-        "pdf",
-        "The records system has no field for the platform used, so the information is not held.",
-    ),
-    "kent": (
-        "refused_cost_s12",
-        "txt",
-        "Refused under s.12: the platform is only in free text, so every record would need reading.",
-    ),
-    "lincolnshire": ("no_response", None, "No response received."),
-    "metropolitan": (
-        "refused_cost_s12",
-        "pdf",
-        "Refused under s.12: the volume of records to read would exceed the cost limit.",
-    ),
-    "northamptonshire": ("no_response", None, "No response received."),
-    "south-yorkshire": (
-        "no_platform_flag",
-        "txt",
-        "The records system has no field for the platform used, so the information is not held.",
-    ),
-    "thames-valley": (
-        "no_platform_flag",
-        "txt",
-        "The records system has no field for the platform used, so the information is not held.",
-    ),
-}
-PARTIAL = "durham"  # answers Q1 only
-QUARTERLY = "west-yorkshire"  # answers by quarter, October 2019 to December 2020
 
 PRINTED_LABELS = {
     "instagram": ("Instagram", "Insta", "Instagram DM", "INSTAGRAM"),
@@ -807,24 +797,41 @@ def request_number(force: str, wave: str) -> int:
     return 1000 + stable_int(force, wave, "ref") % 8000
 
 
+def style_of(force: str, config: WaveConfig) -> Style:
+    """How ``force`` writes its return in the wave of ``config``: its style, with the wave's
+    file names and its references' years."""
+    style = STYLES[force]
+    files = config.files.get(force, style.files)
+    return replace(
+        style,
+        ref=config.ref_pattern(style.ref),
+        files=tuple(config.ref_pattern(f) for f in files),
+    )
+
+
 def request_ref(force: str, wave: str) -> str:
     """The force's (simulated) reference for the request of ``wave``."""
-    style = STYLES.get(force)
-    pattern = style.ref if style else "FOI {n}"
+    config = _config(wave)
+    pattern = style_of(force, config).ref if force in STYLES else "FOI {n}"
     return pattern.format(n=request_number(force, wave))
 
 
 def request_dates(force: str, wave: Wave, outcome: str) -> tuple[dt.date, dt.date | None]:
-    """When the request was sent (just after the wave ends) and when the force answered."""
-    asked = wave.end + dt.timedelta(days=5)
+    """When the request was sent (just after the wave ends, unless the wave says when) and when
+    the force answered (never after the wave's ``answered_by``)."""
+    config = wave.config
+    asked = config.asked or wave.end + dt.timedelta(days=5)
     if outcome == "no_response":
         return asked, None
     days = 12 + stable_int(force, wave.wave, "answered") % 28
     if stable_int(force, "late") % 4 == 0:
         days += 30 + stable_int(force, "later") % 60
-    if force == QUARTERLY:  # it reports up to December, so it answered in the new year
+    if force == config.quarterly:  # it reports a quarter more, so it answered later
         days += 100
-    return asked, asked + dt.timedelta(days=days)
+    answered = asked + dt.timedelta(days=days)
+    if config.answered_by and answered > config.answered_by:
+        answered = config.answered_by - dt.timedelta(days=stable_int(force, "by") % 10)
+    return asked, answered
 
 
 # ---------------------------------------------------------------------------------------------
@@ -834,8 +841,8 @@ def request_dates(force: str, wave: Wave, outcome: str) -> tuple[dt.date, dt.dat
 
 @dataclass
 class Truth:
-    """True counts: ``counts`` has force, half, offence_group, platform, count (platform
-    ``unknown`` for a count with no platform recorded); ``excluded`` has force, half,
+    """True counts: ``counts`` has force, period, offence_group, platform, count (platform
+    ``unknown`` for a count with no platform recorded); ``excluded`` has force, period,
     offence_group, label, count for rows that are not online platforms at all."""
 
     counts: pd.DataFrame
@@ -864,7 +871,9 @@ def _known_totals(
     blocks: dict[str, list[str]] = {}
     for f in data_forces:
         if f not in totals:
-            blocks.setdefault(region_of[f] or "", []).append(f)
+            # A force of a region with no published total is in the national remainder.
+            region = region_of[f] if region_of[f] in targets.region_known else ""
+            blocks.setdefault(region, []).append(f)
     for region in sorted(blocks):
         members = blocks[region]
         if region:
@@ -930,6 +939,10 @@ def _fit_platform_table(
         eq({idx[i, j]: 1 for i in range(n_f)}, nat[j])
     for r, fb in sorted(regional_fb.items()):
         members = [i for i, f in enumerate(forces) if region_of[f] == r]
+        if r in targets.region_platform:  # each platform's count (they add to the group's)
+            for g, n in sorted(targets.region_platform[r].items()):
+                eq({idx[i, NATIONAL_GROUPS.index(g)]: 1 for i in members}, n)
+            continue
         eq({idx[i, j]: 1 for i in members for j in range(3)}, fb)
     a_eq = np.array(rows)
     # |x - expected| <= d, written as x - d <= expected and -x - d <= -expected.
@@ -963,8 +976,10 @@ def draw_truth(
     data_forces: list[str],
     seed: int,
     fb_owned: Sequence[str],
+    wave: Wave,
 ) -> Truth:
-    """Draw the true counts for every data force (see the module docstring)."""
+    """Draw the true counts for every data force, in each of the wave's periods (see the
+    module docstring)."""
     if tuple(sorted(fb_owned)) != tuple(sorted(NATIONAL_GROUPS[:3])):
         raise ValueError(f"Facebook-owned platforms {fb_owned} differ from the published groups")
     rng = np.random.default_rng([seed, 0])
@@ -987,7 +1002,13 @@ def draw_truth(
             if by_platform[platform] < style.lump:
                 by_platform[OTHER_ROW] += by_platform.pop(platform)
         listed = [p for p in _vocabulary(style) if p in by_platform]
-        h1 = frng.uniform(0.42, 0.52)
+        periods = list(wave.periods)
+        if len(periods) == 2:  # two half-years: the first holds 42% to 52% of the year
+            h1 = frng.uniform(0.42, 0.52)
+            weights = [h1, 1 - h1]
+        else:  # otherwise by the days of each period
+            days = [(b - a).days + 1 for a, b in wave.periods.values()]
+            weights = [d / sum(days) for d in days]
         q_noise = frng.normal(0, 0.04)
         cells: dict[tuple[str, str], dict[str, int]] = {}
         for platform in listed:
@@ -995,31 +1016,36 @@ def draw_truth(
                 q1 = 1.0
             else:
                 q1 = float(np.clip(Q1_SHARE.get(platform, Q1_SHARE_DEFAULT) + q_noise, 0.05, 0.98))
-            p = [h1 * q1, h1 * (1 - q1), (1 - h1) * q1, (1 - h1) * (1 - q1)]
+            p = [w * share for w in weights for share in (q1, 1 - q1)]
             draw = frng.multinomial(by_platform[platform], p)
-            for k, (half, group) in enumerate((h, g) for h in HALVES for g in GROUPS):
-                cells.setdefault((half, group), {})[platform] = int(draw[k])
+            for k, (period, group) in enumerate((h, g) for h in periods for g in GROUPS):
+                cells.setdefault((period, group), {})[platform] = int(draw[k])
         unknown_rate = frng.uniform(0.08, 0.8)
         reports_unknown = style.unknown_label is not None or style.fmt == "records"
-        for (half, group), plats in cells.items():
+        for (period, group), plats in cells.items():
             for platform, n in plats.items():
-                rows.append((force, half, group, platform, n))
+                rows.append((force, period, group, platform, n))
             active = group in style.groups
             n_unknown = frng.poisson(sum(plats.values()) * unknown_rate) if active else 0
-            rows.append((force, half, group, UNKNOWN, int(n_unknown) if reports_unknown else 0))
+            rows.append((force, period, group, UNKNOWN, int(n_unknown) if reports_unknown else 0))
             for label in style.exclude:
                 lam = 1.5 + stable_int(force, label) % 4
                 excluded.append(
-                    (force, half, group, label, int(frng.poisson(lam)) if active else 0)
+                    (force, period, group, label, int(frng.poisson(lam)) if active else 0)
                 )
-    counts = pd.DataFrame(rows, columns=["force", "half", "offence_group", "platform", "count"])
-    excl = pd.DataFrame(excluded, columns=["force", "half", "offence_group", "label", "count"])
+    counts = pd.DataFrame(rows, columns=["force", "period", "offence_group", "platform", "count"])
+    excl = pd.DataFrame(excluded, columns=["force", "period", "offence_group", "label", "count"])
     return Truth(counts, excl)
 
 
 # ---------------------------------------------------------------------------------------------
 # Writing the returns
 # ---------------------------------------------------------------------------------------------
+
+
+def _long_date(day: dt.date) -> str:
+    """``1 October 2019``."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _month(day: dt.date) -> str:
@@ -1181,9 +1207,8 @@ def _title(name: str, ref: str, style: Style) -> str:
 
 def _render_csv_halves(ctx: _Context) -> None:
     style, wave = ctx.style, ctx.wave
-    for half, file_name in zip(HALVES, style.files, strict=True):
-        period = wave.halves[half]
-        rows = ctx.rows(half)
+    for (pid, period), file_name in zip(wave.periods.items(), style.files, strict=True):
+        rows = ctx.rows(pid)
         header = _header(style)
         lines: list[list] = []
         if style.title:
@@ -1210,9 +1235,8 @@ def _render_csv_blocks(ctx: _Context) -> None:
     lines: list[list] = [[_title(ctx.name, ctx.ref, style)], [SIMULATED_NOTE.format(name=ctx.name)]]
     tables, all_rows = [], []
     path = ctx.file_path()
-    for half in HALVES:
-        period = wave.halves[half]
-        rows = ctx.rows(half)
+    for pid, period in wave.periods.items():
+        rows = ctx.rows(pid)
         header = _header(style)
         lines += [[], [period_label(period)]]
         header_row = len(lines) + 1
@@ -1236,7 +1260,7 @@ def _render_csv_long(ctx: _Context, quarterly: bool = False) -> None:
     style, wave = ctx.style, ctx.wave
     columns = ["Period", "Offence", "Platform", "Count"]
     offence_names = dict(zip(style.groups, _Q_SHORT, strict=False))
-    periods = ctx.quarter_periods() if quarterly else [wave.h1, wave.h2]
+    periods = ctx.quarter_periods() if quarterly else list(wave.periods.values())
     label = quarter_label if quarterly else period_label
     lines: list[list] = [columns]
     path = ctx.file_path()
@@ -1268,8 +1292,8 @@ def _render_csv_long(ctx: _Context, quarterly: bool = False) -> None:
     note = None
     if quarterly:
         note = (
-            "The force answered by quarter from October 2019 to December 2020; the last quarter "
-            "is outside the wave."
+            f"The force answered by quarter from {covered[0]:%B %Y} to {covered[1]:%B %Y}; the "
+            "last quarter is outside the wave."
         )
     ctx.add_spec_file(path, "csv", [table], note=note)
 
@@ -1281,16 +1305,15 @@ def _render_xlsx(ctx: _Context) -> None:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     book.set_properties(
-        {"created": FILE_CREATED, "title": f"FOI {ctx.ref}", "author": ctx.name, "company": ""}
+        {"created": wave.file_created, "title": f"FOI {ctx.ref}", "author": ctx.name, "company": ""}
     )
     bold = book.add_format({"bold": True})
     merged = book.add_format({"bold": True, "align": "center", "border": 1})
     head = book.add_format({"bold": True, "border": 1, "text_wrap": True})
     path = ctx.file_path()
     tables = []
-    for half in HALVES:
-        period = wave.halves[half]
-        rows = ctx.rows(half)
+    for pid, period in wave.periods.items():
+        rows = ctx.rows(pid)
         header = _header(style)
         sheet_name = period_label(period)
         sheet = book.add_worksheet(sheet_name)
@@ -1330,7 +1353,7 @@ def _pdf(ctx: _Context):
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    pdf.set_creation_date(FILE_CREATED_UTC)
+    pdf.set_creation_date(ctx.wave.file_created_utc)
     pdf.set_title(f"FOI {ctx.ref}")
     pdf.set_author(ctx.name)
     pdf.set_margins(20, 20, 20)
@@ -1359,12 +1382,13 @@ def _render_pdf(ctx: _Context) -> None:
         pdf,
         "Thank you for your request for the number of sexual offences against children under 18 "
         "with an online element, and of indecent image offences against children under 18, "
-        "recorded between 1 October 2019 and 30 September 2020, by the platform used.",
+        f"recorded between {_long_date(wave.start)} and {_long_date(wave.end)}, by the platform "
+        "used.",
     )
     if style.quote_request:
         _paragraph(pdf, "Your request read:")
         pdf.set_font("Helvetica", style="I", size=10)
-        _paragraph(pdf, REQUEST_QUOTE)
+        _paragraph(pdf, wave.config.request_quote)
         pdf.set_font("Helvetica", size=10)
     _paragraph(
         pdf,
@@ -1373,9 +1397,8 @@ def _render_pdf(ctx: _Context) -> None:
     )
     path = ctx.file_path()
     tables, on_page = [], {}
-    for number, half in enumerate(HALVES, start=1):
-        period = wave.halves[half]
-        rows = ctx.rows(half)
+    for number, (pid, period) in enumerate(wave.periods.items(), start=1):
+        rows = ctx.rows(pid)
         header = _header(style)
         # A table starts on a new page when it would not fit (rows are about 7 mm high).
         if pdf.will_page_break(12 + PDF_ROW_MM * (len(rows) + 1)):
@@ -1507,9 +1530,8 @@ def _render_records(ctx: _Context) -> None:
     style, wave, force = ctx.style, ctx.wave, ctx.force
     rng = force_rng(ctx.seed, force, "records")
     crimes: list[tuple[str, list[str], dt.date]] = []
-    for half in HALVES:
-        period = wave.halves[half]
-        cells = ctx.cells[half]
+    for pid, period in wave.periods.items():
+        cells = ctx.cells[pid]
         for group, apps in _crimes(cells, ctx.platforms, rng):
             crimes.append((group, apps, _random_day(period, rng)))
         for group in GROUPS:
@@ -1574,13 +1596,13 @@ def _record_ledger(force, ctx, period, group, platform, n) -> dict:
     }
 
 
-def _nest(frame: pd.DataFrame, key: str) -> dict[str, Cells]:
-    """``{half: {key: {offence_group: count}}}`` from a truth table."""
-    out: dict[str, Cells] = {h: {} for h in HALVES}
-    for half, k, group, n in zip(
-        frame["half"], frame[key], frame["offence_group"], frame["count"], strict=True
+def _nest(frame: pd.DataFrame, key: str, periods: Sequence[str]) -> dict[str, Cells]:
+    """``{period: {key: {offence_group: count}}}`` from a truth table."""
+    out: dict[str, Cells] = {p: {} for p in periods}
+    for period, k, group, n in zip(
+        frame["period"], frame[key], frame["offence_group"], frame["count"], strict=True
     ):
-        out[half].setdefault(k, {})[group] = int(n)
+        out[period].setdefault(k, {})[group] = int(n)
     return out
 
 
@@ -1594,8 +1616,8 @@ class _Context:
     wave: Wave
     seed: int
     platforms: list[str]  # the platforms the force lists, in its vocabulary's order
-    cells: dict[str, Cells]  # half -> platform -> offence group -> true count
-    excluded: dict[str, Cells]  # half -> label -> offence group -> true count
+    cells: dict[str, Cells]  # period -> platform -> offence group -> true count
+    excluded: dict[str, Cells]  # period -> label -> offence group -> true count
     ref: str
     answered: dt.date | None
     keywords: list | None
@@ -1624,21 +1646,21 @@ class _Context:
         name = self.style.files[index].format(ref=self.ref_slug, n=self.ref_number)
         return f"{self.force}/{name}"
 
-    def rows(self, half: str) -> list[Row]:
-        """The rows of the force's table for a half-year."""
+    def rows(self, period: str) -> list[Row]:
+        """The rows of the force's table for one of the wave's periods (by its id)."""
         return _wide_rows(
-            self.force, self.style, self.platforms, self.cells[half], self.excluded[half]
+            self.force, self.style, self.platforms, self.cells[period], self.excluded[period]
         )
 
     def quarter_periods(self) -> list[tuple[dt.date, dt.date]]:
         return self.wave.quarters(extra=1)
 
     def period_rows(self, period) -> list[Row]:
-        """Rows for a half-year, or for a quarter (split from the half-years; the quarter
-        after the wave is drawn afresh, as it is outside the true wave counts)."""
-        for half, p in self.wave.halves.items():
+        """Rows for one of the wave's periods, or for a quarter (split from the wave's periods;
+        the quarter after the wave is drawn afresh, as it is outside the true wave counts)."""
+        for pid, p in self.wave.periods.items():
             if p == tuple(period):
-                return self.rows(half)
+                return self.rows(pid)
         if self._quarters is None:
             self._quarters = self._split_quarters()
         cells, excluded = self._quarters[tuple(period)]
@@ -1648,15 +1670,21 @@ class _Context:
         rng = force_rng(self.seed, self.force, "quarters")
         quarters = self.quarter_periods()
         out: dict = {q: ({}, {}) for q in quarters}
-        for k, half in enumerate(HALVES):
-            first, second = quarters[2 * k], quarters[2 * k + 1]
-            for which, source in enumerate((self.cells[half], self.excluded[half])):
+        for pid, (start, end) in self.wave.periods.items():
+            inside = [q for q in quarters[:4] if start <= q[0] and q[1] <= end]
+            if not inside or inside[0][0] != start or inside[-1][1] != end:
+                raise ValueError(f"period {pid} of wave {self.wave.wave} is not whole quarters")
+            for which, source in enumerate((self.cells[pid], self.excluded[pid])):
                 for key in sorted(source):
                     for group in sorted(source[key]):
                         n = source[key][group]
-                        a = int(rng.binomial(n, 0.5))
-                        out[first][which].setdefault(key, {})[group] = a
-                        out[second][which].setdefault(key, {})[group] = n - a
+                        if len(inside) == 2:  # a half-year: half and half, as drawn first
+                            a = int(rng.binomial(n, 0.5))
+                            parts = [a, n - a]
+                        else:
+                            parts = rng.multinomial(n, [1 / len(inside)] * len(inside))
+                        for q, m in zip(inside, parts, strict=True):
+                            out[q][which].setdefault(key, {})[group] = int(m)
         for which in (0, 1):
             last = out[quarters[3]][which]
             for key in sorted(last):
@@ -1727,7 +1755,9 @@ def render_force(ctx: _Context) -> Output:
     return ctx.out
 
 
-def _letter_text(name: str, ref: str, outcome: str, reason: str, answered: dt.date) -> str:
+def _letter_text(
+    name: str, ref: str, outcome: str, reason: str, answered: dt.date, wave: Wave
+) -> str:
     return "\r\n".join(
         [
             name,
@@ -1741,7 +1771,7 @@ def _letter_text(name: str, ref: str, outcome: str, reason: str, answered: dt.da
             "",
             "You asked for the number of sexual offences against children under 18 with an online "
             "element, and of indecent image offences against children under 18, recorded between "
-            "1 October 2019 and 30 September 2020, by the platform used.",
+            f"{_long_date(wave.start)} and {_long_date(wave.end)}, by the platform used.",
             "",
             reason,
             "",
@@ -1754,17 +1784,24 @@ def _letter_text(name: str, ref: str, outcome: str, reason: str, answered: dt.da
 
 
 def render_letter(
-    force: str, name: str, ref: str, outcome: str, fmt: str, reason: str, answered: dt.date
+    force: str,
+    name: str,
+    ref: str,
+    outcome: str,
+    fmt: str,
+    reason: str,
+    answered: dt.date,
+    wave: Wave,
 ) -> tuple[str, bytes]:
     """A refusal letter as a text file or a PDF; returns its file name and bytes."""
-    text = _letter_text(name, ref, outcome, reason, answered)
+    text = _letter_text(name, ref, outcome, reason, answered, wave)
     slug = ref.replace("/", "-")
     if fmt == "txt":
         return f"{slug} refusal notice.txt", text.encode("utf-8")
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    pdf.set_creation_date(FILE_CREATED_UTC)
+    pdf.set_creation_date(wave.file_created_utc)
     pdf.set_title(f"FOI {ref}")
     pdf.set_author(name)
     pdf.add_page()
@@ -1850,6 +1887,8 @@ def target_table(
     for region, (fb_count, _) in region_fb_targets(targets, region_of, answering).items():
         specs.append((f"{region} known", targets.region_known[region], None, {"region": region}))
         specs.append((f"{region} Facebook-owned", fb_count, fb, {"region": region}))
+        for g, n in sorted(targets.region_platform.get(region, {}).items()):
+            specs.append((f"{region} {g}", n, {g}, {"region": region}))
     for force, (known, ig, fb_col) in sorted(targets.force_rows.items()):
         specs.append((f"{force} known", known, None, {"force": force}))
         specs.append((f"{force} Instagram", ig, {"instagram"}, {"force": force}))
@@ -1913,6 +1952,8 @@ def _agrees(value: float, other: float, comparison: str, precision: int, thresho
     a reader's arithmetic cannot tip it)."""
     if comparison == "more_than":
         return (value > threshold) == (other > threshold) and abs(other - threshold) >= MARGIN
+    if comparison == "almost":  # "nearly half": under the threshold, as the true share is
+        return (value < threshold) == (other < threshold) and abs(other - threshold) >= MARGIN
     if comparison == "approx_one_in":  # "one in N": N = 100 / share, to the nearest whole
         n = 100 / other
         return round(100 / value) == round(n) and abs(n - np.floor(n) - 0.5) >= MARGIN / 10
@@ -1964,9 +2005,10 @@ class Simulation:
     meta: dict[str, dict[str, str]]  # path under the raw folder -> manifest columns
 
 
-def data_forces(forces: pd.DataFrame) -> list[str]:
-    """Forces that answered with data (all but NO_DATA), sorted."""
-    return sorted(f for f in forces["force"] if f not in NO_DATA)
+def data_forces(forces: pd.DataFrame, config: WaveConfig | None = None) -> list[str]:
+    """Forces that answered the wave's request with data (all but its ``no_data``), sorted."""
+    no_data = (config or CONFIGS[WAVE]).no_data
+    return sorted(f for f in forces["force"] if f not in no_data)
 
 
 def _spec_yaml(spec: dict) -> str:
@@ -2005,13 +2047,14 @@ def _draw_once(
 ) -> Simulation:
     forces = _read(Path(reference_dir) / "forces.csv")
     fb_owned = facebook_owned(reference_dir, wave)
-    answering = data_forces(forces)
+    config = wave.config
+    answering = data_forces(forces, config)
     if len(answering) != targets.forces_with_data:
         raise ValueError(f"{len(answering)} forces answer, not {targets.forces_with_data}")
     missing = [f for f in answering if f not in STYLES]
     if missing:
         raise ValueError(f"no style for {missing}")
-    truth = draw_truth(targets, forces, answering, seed, fb_owned)
+    truth = draw_truth(targets, forces, answering, seed, fb_owned, wave)
     names = dict(zip(forces["force"], forces["name"], strict=True))
     keywords = load_keywords(reference_dir) if check_text else None
     wave_dir = f"waves/{wave.wave}"
@@ -2024,13 +2067,20 @@ def _draw_once(
     }
     files, specs, meta, ledger, outcomes = {}, {}, {}, [], []
     for force in sorted(forces["force"]):
-        if force in NO_DATA:
-            outcome, fmt, reason = NO_DATA[force]
+        if force in config.no_data:
+            outcome, fmt, reason = config.no_data[force]
             outcomes.append(_outcome_row(force, wave, outcome, "none", None, reason))
             if fmt:
                 answered = dt.date.fromisoformat(outcomes[-1]["date_answered"])
                 name, data = render_letter(
-                    force, names[force], outcomes[-1]["request_ref"], outcome, fmt, reason, answered
+                    force,
+                    names[force],
+                    outcomes[-1]["request_ref"],
+                    outcome,
+                    fmt,
+                    reason,
+                    answered,
+                    wave,
                 )
                 path = f"{wave_dir}/{force}/{name}"
                 files[path] = data
@@ -2042,15 +2092,15 @@ def _draw_once(
                 }
                 meta[path].update(_file_meta(outcomes[-1], wave))
             continue
-        style = STYLES[force]
-        outcome = "partial" if force == PARTIAL else "data"
-        questions = "q1" if force == PARTIAL else "both"
+        style = style_of(force, config)
+        outcome = "partial" if force == config.partial else "data"
+        questions = "q1" if force == config.partial else "both"
         period = (
             (wave.start, wave.quarters(extra=1)[-1][1])
-            if force == QUARTERLY
+            if force == config.quarterly
             else (wave.start, wave.end)
         )
-        note = _force_note(force, style)
+        note = _force_note(force, style, wave)
         outcomes.append(_outcome_row(force, wave, outcome, questions, period, note))
         answered = dt.date.fromisoformat(outcomes[-1]["date_answered"])
         ctx = _Context(
@@ -2060,8 +2110,8 @@ def _draw_once(
             wave=wave,
             seed=seed,
             platforms=listed[force],
-            cells=_nest(counts_by.get(force, truth.counts.iloc[0:0]), "platform"),
-            excluded=_nest(excluded_by.get(force, truth.excluded.iloc[0:0]), "label"),
+            cells=_nest(counts_by.get(force, truth.counts.iloc[0:0]), "platform", wave.periods),
+            excluded=_nest(excluded_by.get(force, truth.excluded.iloc[0:0]), "label", wave.periods),
             ref=outcomes[-1]["request_ref"],
             answered=answered,
             keywords=keywords,
@@ -2114,15 +2164,28 @@ FORMAT_NOTES = {
     "pdf": "Letter (PDF) with a table per half-year in the text.",
     "records": "Record-level extract: one row per crime, platform in free text.",
 }
+# The same for a wave counted in one period (the year).
+FORMAT_NOTES_ONE = {
+    **FORMAT_NOTES,
+    "xlsx": "Excel workbook, one sheet for the year.",
+    "csv_halves": "One CSV file for the year.",
+    "csv_blocks": "One CSV file with a table for the year.",
+    "csv_long": "One CSV file in long layout (a row per platform and question).",
+    "pdf": "Letter (PDF) with a table for the year in the text.",
+}
 
 
-def _force_note(force: str, style: Style) -> str:
+def _force_note(force: str, style: Style, wave: Wave) -> str:
     """The outcomes note for a force that sent data: its format and anything odd."""
-    parts = [FORMAT_NOTES[style.fmt]]
-    if force == PARTIAL:
+    notes = FORMAT_NOTES if len(wave.periods) > 1 else FORMAT_NOTES_ONE
+    parts = [notes[style.fmt]]
+    if force == wave.config.partial:
         parts.append("Answered Q1 (sexual offences) only.")
-    if force == QUARTERLY:
-        parts.append("Covers October 2019 to December 2020; the last quarter is outside the wave.")
+    if force == wave.config.quarterly:
+        last = wave.quarters(extra=1)[-1][1]
+        parts.append(
+            f"Covers {wave.start:%B %Y} to {last:%B %Y}; the last quarter is outside the wave."
+        )
     if style.marker:
         zero = " (zeros too)" if style.hides_zero else ""
         parts.append(f"Small counts{zero} shown as '{style.marker}'.")
@@ -2133,7 +2196,7 @@ def simulate_wave(
     wave: str,
     out_raw_dir: Path | str,
     out_spec_dir: Path | str,
-    seed: int = DEFAULT_SEED,
+    seed: int | None = None,
     *,
     reference_dir: Path | str = REFERENCE,
     published_csv: Path | str | None = None,
@@ -2147,12 +2210,16 @@ def simulate_wave(
     Files go to ``out_raw_dir/waves/<wave>/`` and ``out_spec_dir/<wave>/<force>.yaml``; with
     ``write_manifest`` their rows are added to ``out_raw_dir/MANIFEST.csv``. Nothing is written
     into the repository unless those folders are the repository's. The targets are read from
-    ``published_csv`` (default: the repository's release_2021_03.csv), scaled by ``scale`` for
-    a wave other than the published one. If a check fails, the draw is repeated with the next
-    seed offset; the seed used is ``Simulation.seed``.
+    ``published_csv`` (default: the release file of the wave's configuration, in
+    :mod:`simulation.waves`; release_2021_03.csv for a wave without one), scaled by ``scale``
+    for a wave other than the published one. ``seed`` defaults to the wave's own. If a check
+    fails, the draw is repeated with the next seed offset; the seed used is
+    ``Simulation.seed``.
     """
     reference_dir = Path(reference_dir)
-    published_csv = Path(published_csv or RAW / "published" / "release_2021_03.csv")
+    config = _config(wave)
+    seed = config.seed if seed is None else seed
+    published_csv = Path(published_csv or RAW / "published" / config.release_file)
     published = _read(published_csv)
     targets = read_targets(published_csv)
     if scale != 1.0:
@@ -2268,21 +2335,40 @@ def outcomes_markdown(outcomes: pd.DataFrame, forces: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def update_readme(readme: Path, outcomes: pd.DataFrame, forces: pd.DataFrame) -> None:
-    """Replace the outcomes block of ``readme`` (between the markers) from ``outcomes``."""
+def outcome_markers(wave: str) -> tuple[str, str]:
+    """The markers of a wave's outcomes block in data/raw/README.md (the 2019/20 wave's are
+    the unnamed ones)."""
+    if wave == WAVE:
+        return OUTCOMES_START, OUTCOMES_END
+    return f"<!-- outcomes {wave}:start -->", f"<!-- outcomes {wave}:end -->"
+
+
+def update_readme(
+    readme: Path, outcomes: pd.DataFrame, forces: pd.DataFrame, wave: str = WAVE
+) -> None:
+    """Replace the outcomes block of ``wave`` in ``readme`` (between its markers) from
+    ``outcomes``; a README without the markers is left as it is."""
     text = readme.read_text(encoding="utf-8")
-    start, end = text.index(OUTCOMES_START), text.index(OUTCOMES_END)
-    block = f"{OUTCOMES_START}\n{outcomes_markdown(outcomes, forces)}\n"
+    start_mark, end_mark = outcome_markers(wave)
+    if start_mark not in text or end_mark not in text:
+        return
+    start, end = text.index(start_mark), text.index(end_mark)
+    block = f"{start_mark}\n{outcomes_markdown(outcomes, forces)}\n"
     write_text(readme, text[:start] + block + text[end:])
 
 
-def published_meta(raw_dir: Path, wave: str = WAVE) -> dict[str, dict[str, str]]:
-    """Manifest columns for the transcribed published figures (real, not simulated)."""
+def published_meta(raw_dir: Path) -> dict[str, dict[str, str]]:
+    """Manifest columns for the transcribed published figures (real, not simulated): a
+    release's figures file names its wave (its ``wave`` column, or the wave whose release it is
+    in :mod:`simulation.waves`)."""
+    release_wave = {c.release_file: w for w, c in CONFIGS.items()}
     meta = {}
     for path in sorted((Path(raw_dir) / "published").glob("*.csv")):
         frame = _read(path)
         starts = frame.get("period_start", pd.Series(dtype=str))
         ends = frame.get("period_end", pd.Series(dtype=str))
+        waves = sorted(set(frame["wave"]) - {""}) if "wave" in frame else []
+        wave = waves[0] if len(waves) == 1 else release_wave.get(path.name, "")
         meta[f"published/{path.name}"] = {
             "wave": wave if path.name.startswith("release_") else "",
             "format": "csv",
@@ -2298,46 +2384,66 @@ def write_corpus(
     raw_dir: Path | str = RAW,
     spec_dir: Path | str | None = None,
     reference_dir: Path | str = REFERENCE,
-    seed: int = DEFAULT_SEED,
-) -> Simulation:
-    """Regenerate the repository's simulated wave, its manifest and the README outcomes table.
+    seed: int | None = None,
+    waves: Sequence[str] | None = None,
+) -> dict[str, Simulation]:
+    """Regenerate the repository's simulated waves (``waves``, default every wave of
+    :mod:`simulation.waves` whose release file is there), their manifest rows and the README
+    outcomes tables; returns each wave's Simulation.
 
-    Refuses to run once the manifest lists a real return for the wave: from then on the
-    simulated files are edited by hand, not regenerated.
+    Each wave is drawn with its own seed (``seed`` replaces it only for a single wave), so that
+    one wave's files never change with another's. Refuses to run for a wave once the manifest
+    lists a real return for it: from then on its simulated files are edited by hand, not
+    regenerated.
     """
     raw_dir = Path(raw_dir)
     spec_dir = Path(spec_dir or Path(reference_dir) / "specs")
+    if waves is None:
+        waves = [
+            w for w, c in CONFIGS.items() if (raw_dir / "published" / c.release_file).is_file()
+        ]
+    if seed is not None and len(waves) != 1:
+        raise ValueError("--seed needs a single wave (--wave): each wave has its own seed")
     manifest = raw_dir / "MANIFEST.csv"
     current = (
         _read(manifest) if manifest.is_file() else pd.DataFrame(columns=["path", "provenance"])
     )
-    in_wave = current["path"].str.startswith(f"waves/{WAVE}/")
-    real = current[in_wave & (current["provenance"] == "real")]
-    if len(real):
-        raise RuntimeError(
-            f"the manifest lists real returns for wave {WAVE} ({', '.join(real['path'])}); "
-            "regenerating the simulated returns would mix with them. Remove the simulated "
-            "files of the forces concerned by hand instead (see data/raw/README.md)."
+    sims: dict[str, Simulation] = {}
+    meta = published_meta(raw_dir)
+    stale: list[str] = []
+    for wave in waves:
+        in_wave = current["path"].str.startswith(f"waves/{wave}/")
+        real = current[in_wave & (current["provenance"] == "real")]
+        if len(real):
+            raise RuntimeError(
+                f"the manifest lists real returns for wave {wave} ({', '.join(real['path'])}); "
+                "regenerating the simulated returns would mix with them. Remove the simulated "
+                "files of the forces concerned by hand instead (see data/raw/README.md)."
+            )
+        config = CONFIGS[wave]
+        sim = simulate_wave(
+            wave,
+            raw_dir,
+            spec_dir,
+            seed,
+            reference_dir=reference_dir,
+            published_csv=raw_dir / "published" / config.release_file,
+            write=False,
         )
-    sim = simulate_wave(
-        WAVE,
-        raw_dir,
-        spec_dir,
-        seed,
-        reference_dir=reference_dir,
-        published_csv=raw_dir / "published" / "release_2021_03.csv",
-        write=False,
-    )
-    # Simulated files of an earlier version of this generator are removed with their rows.
-    ours = current[in_wave & (current["provenance"] == "simulated")]
-    stale = sorted(set(ours["path"]) - set(sim.files))
-    outputs: dict[Path, str | bytes] = {raw_dir / p: b for p, b in sim.files.items()}
-    outputs.update({spec_dir / p: t for p, t in sim.specs.items()})
-    write_many(outputs)
+        # Simulated files of an earlier version of this generator are removed with their rows.
+        ours = current[in_wave & (current["provenance"] == "simulated")]
+        stale += sorted(set(ours["path"]) - set(sim.files))
+        outputs: dict[Path, str | bytes] = {raw_dir / p: b for p, b in sim.files.items()}
+        outputs.update({spec_dir / p: t for p, t in sim.specs.items()})
+        write_many(outputs)
+        meta.update(sim.meta)
+        sims[wave] = sim
     for path in stale:
         (raw_dir / path).unlink(missing_ok=True)
-    update_manifest(raw_dir, {**published_meta(raw_dir), **sim.meta}, drop=stale)
+    update_manifest(raw_dir, meta, drop=stale)
     readme = raw_dir / "README.md"
     if readme.is_file():
-        update_readme(readme, sim.outcomes, _read(Path(reference_dir) / "forces.csv"))
-    return sim
+        forces = _read(Path(reference_dir) / "forces.csv")
+        for wave, sim in sims.items():
+            update_readme(readme, sim.outcomes, forces, wave)
+    return sims

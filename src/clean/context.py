@@ -40,6 +40,7 @@ class Context:
     """Everything the cleaning of one file needs to know about where it comes from."""
 
     wave: pd.Series  # the row of waves.csv
+    periods: pd.DataFrame  # the wave's rows of periods.csv, in order
     spec: Spec
     file: FileSpec
     source_file: str  # relative to data/raw, as in MANIFEST.csv

@@ -1,7 +1,10 @@
-"""Periods of a return placed in the wave: each count in one half-year (H1/H2), or outside.
+"""Periods of a return placed in the wave: each count in one of the wave's periods, or outside.
 
-:func:`assign_half` places each period; :func:`period_problem` says why a period that fits
-neither half (it straddles the wave's boundary or spans both halves) cannot be used.
+A wave declares the periods it is counted in (``data/reference/periods.csv``: one annual
+period, two half-years, quarters...; they tile the wave). :func:`assign_period` places each
+period of a return in the one declared period that holds it; :func:`period_problem` says why a
+period that fits none (it straddles the wave's boundary or spans two declared periods) cannot be
+used; :func:`period_of_day` places a record's date.
 """
 
 from __future__ import annotations
@@ -10,30 +13,46 @@ import numpy as np
 import pandas as pd
 
 
-def assign_half(starts: pd.Series, ends: pd.Series, wave: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(half, outside) for each period: ``H1``/``H2`` inside the wave; outside the wave entirely.
+def assign_period(
+    starts: pd.Series, ends: pd.Series, wave: pd.Series, periods: pd.DataFrame
+) -> tuple[pd.Series, pd.Series]:
+    """(period, outside) for each counted period: the id of the declared period (``periods``:
+    the wave's rows of periods.csv) that holds it; ``outside`` for one entirely outside the wave.
 
-    Returns a third state, ``None`` with ``outside`` False, for a period that straddles the
-    wave's boundary or both halves: the caller reports it.
+    The period is ``None`` with ``outside`` False for a period that straddles the wave's
+    boundary or two declared periods: the caller reports it.
     """
     outside = (ends < wave["start"]) | (starts > wave["end"])
-    h1 = (starts >= wave["h1_start"]) & (ends <= wave["h1_end"])
-    h2 = (starts >= wave["h2_start"]) & (ends <= wave["h2_end"])
-    half = pd.Series(np.select([h1, h2], ["H1", "H2"], default=""), index=starts.index)
-    return half.where(~outside & (h1 | h2), None), outside
+    conditions = [(starts >= p.start) & (ends <= p.end) for p in periods.itertuples()]
+    inside = np.logical_or.reduce(conditions) if conditions else np.zeros(len(starts), bool)
+    placed = np.select(conditions, list(periods["period"]), default="") if conditions else ""
+    period = pd.Series(placed, index=starts.index, dtype=object)
+    return period.where(~outside & inside, None), outside
 
 
-def period_problem(start: str, end: str, wave: pd.Series) -> tuple[str, str]:
-    """Why a counted period fits in neither half of the wave, and what to do about it."""
+def period_of_day(days: pd.Series, periods: pd.DataFrame) -> pd.Series:
+    """The id of the declared period holding each day (ISO text); ``None`` outside them all."""
+    conditions = [(days >= p.start) & (days <= p.end) for p in periods.itertuples()]
+    placed = np.select(conditions, list(periods["period"]), default="")
+    return pd.Series(placed, index=days.index, dtype=object).where(placed != "", None)
+
+
+def period_problem(start: str, end: str, wave: pd.Series, periods: pd.DataFrame) -> tuple[str, str]:
+    """Why a counted period fits in none of the wave's periods, and what to do about it."""
     if start < wave["start"] or end > wave["end"]:
         return (
             f"the period {start} to {end} straddles the wave's boundary "
             f"({wave['start']} to {wave['end']}): part of this count is outside the wave",
             "check the period in the spec; if the force's period really differs, the count "
-            "cannot be split: ask the force for figures by the wave's half-years",
+            "cannot be split: ask the force for figures by the wave's periods",
         )
+    spans = periods[(periods["start"] <= end) & (periods["end"] >= start)]
+    named = " and ".join(
+        f"'{p.period}' ({p.start} to {p.end})" for p in spans.itertuples(index=False)
+    )
     return (
-        f"the period {start} to {end} spans both halves of the wave "
-        f"({wave['h1_start']} to {wave['h1_end']} and {wave['h2_start']} to {wave['h2_end']})",
-        "check the period in the spec; the instances table needs each count in one half",
+        f"the period {start} to {end} spans {len(spans)} of the wave's periods ({named}), so "
+        "its count cannot be placed in one",
+        "check the period in the spec; if it is right, ask the force for figures by the wave's "
+        "periods, or change the wave's periods in data/reference/periods.csv so that one holds it",
     )

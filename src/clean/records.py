@@ -2,7 +2,7 @@
 
 :func:`clean_records` checks each record's crime reference, date and offence code, sets aside
 duplicated records and records dated outside the wave, classifies each crime's free text into
-platforms (:mod:`src.clean.classify`) and counts instances by half-year and offence group.
+platforms (:mod:`src.clean.classify`) and counts instances by the wave's period and offence group.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pandas as pd
 from src.clean import classify
 from src.clean.classify import UNKNOWN
 from src.clean.context import NO_ORDER, Context, Parts, log_row
+from src.clean.periods import period_of_day
 from src.errors import InputError
 from src.vocab import DUPLICATE_RECORD, OUTSIDE_WAVE
 
@@ -79,7 +80,7 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
     duplicate = records["id"].duplicated(keep="first").to_numpy()
     outside = (~duplicate) & ((dates < wave["start"]) | (dates > wave["end"])).to_numpy()
     counted = ~duplicate & ~outside
-    half = np.where(dates <= wave["h1_end"], "H1", "H2")
+    period = period_of_day(dates, ctx.periods).where(~outside, None)
     platforms, found = classify.classify(records["text"], ctx.reference.contact_keywords)
     status = np.select([duplicate, outside], ["duplicate", "outside wave"], default="counted")
     table = pd.DataFrame(
@@ -90,7 +91,7 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
             "line": records["line"].astype("Int64"),
             "crime_ref": records["id"],
             "date": dates,
-            "half": pd.Series(half, index=records.index).where(~outside, None),
+            "period": period,
             "offence_code": records["offence"],
             "offence_group": groups,
             "platforms": platforms,
@@ -99,11 +100,14 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
     )
     parts = Parts(records=[table])
     kept = found[counted]
-    keys = pd.DataFrame({"half": half[counted], "offence_group": groups[counted].to_numpy()})
-    sums = kept.reset_index(drop=True).groupby([keys["half"], keys["offence_group"]]).sum()
+    keys = pd.DataFrame(
+        {"period": period[counted].to_numpy(), "offence_group": groups[counted].to_numpy()}
+    )
+    sums = kept.reset_index(drop=True).groupby([keys["period"], keys["offence_group"]]).sum()
+    bounds = ctx.periods.set_index("period")
     rows = []
-    for (h, group), counts in sums.iterrows():
-        start, end = wave[f"{h.lower()}_start"], wave[f"{h.lower()}_end"]
+    for (p, group), counts in sums.iterrows():
+        start, end = bounds.at[p, "start"], bounds.at[p, "end"]
         for platform, n in counts[counts > 0].items():
             rows.append(
                 {
@@ -111,7 +115,7 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
                     "force": ctx.spec.force,
                     "period_start": start,
                     "period_end": end,
-                    "half": h,
+                    "period": p,
                     "offence_group": group,
                     "raw_label": f"'{columns.text}' naming "
                     + ("no platform" if platform == UNKNOWN else platform),

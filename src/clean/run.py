@@ -11,7 +11,7 @@ every count accounted for. The only module of the step that reads or writes file
    (:mod:`src.clean.readers`; a workbook is first held to :mod:`src.clean.safety`), and cleans
    them: counts parsed (withheld markers -> the force's own [lower, upper], each count held to
    a plausible ceiling, :mod:`src.clean.counts`), labels mapped through ``platform_labels.csv``,
-   periods placed in the wave's halves (:mod:`src.clean.periods`), record texts classified
+   periods placed in the wave's periods (``periods.csv``) (:mod:`src.clean.periods`), record texts classified
    (:mod:`src.clean.records`, :mod:`src.clean.classify`), total rows, excluded labels, rows
    outside the wave and duplicated records set aside with their reason;
 4. reconciles every table (:mod:`src.clean.tables`): its printed total (or the sum of its rows)
@@ -191,6 +191,7 @@ def clean_wave(
             path = wave_dir / file.path
             ctx = Context(
                 wave=wave_row,
+                periods=reference.periods_of(wave),
                 spec=spec,
                 file=file,
                 source_file=f"waves/{wave}/{file.path}",

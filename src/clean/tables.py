@@ -14,7 +14,7 @@ import pandas as pd
 from src.clean.classify import UNKNOWN
 from src.clean.context import Context, Parts, log_row
 from src.clean.counts import check_ceiling, parse_counts
-from src.clean.periods import assign_half, period_problem
+from src.clean.periods import assign_period, period_problem
 from src.clean.specs import FileSpec, Table
 from src.data.reference import normalise_labels
 from src.errors import InputError
@@ -290,15 +290,17 @@ def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> 
     parsed = parse_counts(cells["value"], ctx.file.withheld, ctx.shown, cells["source_place"])
     check_ceiling(parsed, ctx.limits, ctx.shown, cells["source_place"])
     cells = cells.join(parsed)
-    half, outside = assign_half(cells["period_start"], cells["period_end"], ctx.wave)
-    cells["half"], cells["outside"] = half, outside
+    period, outside = assign_period(
+        cells["period_start"], cells["period_end"], ctx.wave, ctx.periods
+    )
+    cells["period"], cells["outside"] = period, outside
     cells["reason"] = _classify_rows(cells, table)
     cells["is_total"] = cells["reason"] == TOTAL_ROW
     counted = cells["reason"] == ""
-    problem = counted & cells["half"].isna()
+    problem = counted & cells["period"].isna()
     if problem.any():
         row = cells[problem].iloc[0]
-        text, fix = period_problem(row["period_start"], row["period_end"], ctx.wave)
+        text, fix = period_problem(row["period_start"], row["period_end"], ctx.wave, ctx.periods)
         raise InputError(ctx.shown, row["source_place"], text, fix)
     lookup = ctx.reference.label_lookup
     _check_labels(cells[counted], ctx, lookup)
@@ -320,7 +322,7 @@ def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> 
                 "force": ctx.spec.force,
                 "period_start": kept["period_start"],
                 "period_end": kept["period_end"],
-                "half": kept["half"],
+                "period": kept["period"],
                 "offence_group": kept["offence_group"],
                 "raw_label": kept["label"],
                 "platform": kept["platform"],

@@ -22,6 +22,7 @@ from src.vocab import PLATFORM_GROUPS
 
 _SPACE = re.compile(r"\s+")
 SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+WAVE_ID = r"^\d{4}-\d{2}_\d{4}-\d{2}$"  # also a period id: first month, last month
 
 
 def normalise_label(text) -> str:
@@ -76,23 +77,32 @@ SCHEMAS = {
     ),
     "waves": pa.DataFrameSchema(
         {
-            "wave": _key(pa.Check.str_matches(r"^\d{4}-\d{2}_\d{4}-\d{2}$"), unique=True),
-            **{c: _iso() for c in ("start", "end", "h1_start", "h1_end", "h2_start", "h2_end")},
+            "wave": _key(pa.Check.str_matches(WAVE_ID), unique=True),
+            **{c: _iso() for c in ("start", "end")},
         },
         checks=[
-            _valid_dates("start", "end", "h1_start", "h1_end", "h2_start", "h2_end"),
-            pa.Check(
-                lambda d: (
-                    (d["start"] == d["h1_start"])
-                    & (d["h1_start"] <= d["h1_end"])
-                    & (d["h1_end"] < d["h2_start"])
-                    & (d["h2_start"] <= d["h2_end"])
-                    & (d["h2_end"] == d["end"])
-                ),
-                error="halves must be in order and cover start to end",
-            ),
+            _valid_dates("start", "end"),
+            pa.Check(lambda d: d["start"] <= d["end"], error="start must not be after end"),
         ],
         name="waves",
+    ),
+    "periods": pa.DataFrameSchema(
+        {
+            "wave": _key(pa.Check.str_matches(WAVE_ID)),
+            "period": _key(pa.Check.str_matches(WAVE_ID)),
+            **{c: _iso() for c in ("start", "end")},
+            "label": _key(),
+        },
+        checks=[
+            _valid_dates("start", "end"),
+            pa.Check(lambda d: d["start"] <= d["end"], error="start must not be after end"),
+            pa.Check(
+                lambda d: d["period"] == d["start"].str[:7] + "_" + d["end"].str[:7],
+                error="period must be the first and last month of start to end (YYYY-MM_YYYY-MM)",
+            ),
+        ],
+        unique=["wave", "period"],
+        name="periods",
     ),
     "offence_groups": pa.DataFrameSchema(
         {"offence_group": _key(pa.Check.str_matches(SLUG), unique=True)}, name="offence_groups"
@@ -175,8 +185,13 @@ def load_forces(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
 
 
 def load_waves(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """waves.csv: wave, start, end and the two half-years."""
+    """waves.csv: wave, start, end (and request_summary, note)."""
     return read_table(Path(reference_dir) / "waves.csv", "waves")
+
+
+def load_periods(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """periods.csv: wave, period, start, end, label (the periods each wave is counted in)."""
+    return read_table(Path(reference_dir) / "periods.csv", "periods")
 
 
 def load_offence_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
@@ -213,6 +228,7 @@ def load_ownership(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
 LOADERS = {
     "forces": load_forces,
     "waves": load_waves,
+    "periods": load_periods,
     "offence_groups": load_offence_groups,
     "offence_codes": load_offence_codes,
     "platforms": load_platforms,
@@ -256,6 +272,7 @@ class Reference:
     directory: Path
     forces: pd.DataFrame
     waves: pd.DataFrame
+    periods: pd.DataFrame
     offence_groups: pd.DataFrame
     offence_codes: pd.DataFrame
     platforms: pd.DataFrame
@@ -282,6 +299,11 @@ class Reference:
                 "add the wave to waves.csv or correct the wave id",
             )
         return match.iloc[0]
+
+    def periods_of(self, wave: str) -> pd.DataFrame:
+        """The periods of ``wave`` (periods.csv), in order of their start."""
+        rows = self.periods[self.periods["wave"] == wave]
+        return rows.sort_values("start").reset_index(drop=True)
 
     @property
     def label_lookup(self) -> dict[str, str]:
@@ -314,8 +336,80 @@ def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
         "offence_groups.csv",
     )
     _check_patterns(tables["contact_keywords"], directory / "contact_keywords.csv")
+    check_periods(tables["periods"], tables["waves"], directory / "periods.csv")
     check_owners(tables, directory)
     return Reference(directory=directory, words=load_words(directory), **tables)
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def check_periods(periods: pd.DataFrame, waves: pd.DataFrame, file: Path) -> None:
+    """Each wave's periods tile it: every period inside its wave, none overlapping another, no
+    day of the wave left out; every wave of waves.csv has a period; every period's wave is in
+    waves.csv. A problem is an InputError naming the rows of ``periods.csv``."""
+    shown = rel(file)
+    _check_refers(periods, "wave", waves["wave"], file, "waves.csv")
+    fix_tile = (
+        "give each wave periods that follow one another with no gap and no overlap, from the "
+        "wave's start to its end (one annual period, two halves, quarters...)"
+    )
+    for wave in waves.itertuples(index=False):
+        rows = periods[periods["wave"] == wave.wave].sort_values("start")
+        if rows.empty:
+            raise InputError(
+                shown,
+                f"wave '{wave.wave}'",
+                f"the wave {wave.wave} (waves.csv) has no period",
+                f"add at least one row for it, e.g. {wave.wave},{wave.start[:7]}_"
+                f"{wave.end[:7]},{wave.start},{wave.end},<label> (one annual period)",
+            )
+        for i, row in rows.iterrows():
+            if row["start"] < wave.start or row["end"] > wave.end:
+                raise InputError(
+                    shown,
+                    f"row {i + 2} (period '{row['period']}')",
+                    f"the period {row['start']} to {row['end']} is not inside its wave "
+                    f"{wave.wave} ({wave.start} to {wave.end})",
+                    "correct the period's dates, or its wave",
+                )
+        previous = None
+        expected = _day(wave.start)
+        for i, row in rows.iterrows():
+            start = _day(row["start"])
+            if previous is not None and start <= _day(previous[1]["end"]):
+                raise InputError(
+                    shown,
+                    f"rows {previous[0] + 2} and {i + 2}",
+                    f"the periods '{previous[1]['period']}' and '{row['period']}' of wave "
+                    f"{wave.wave} overlap ({row['start']} is not after {previous[1]['end']}), "
+                    "so a count could be placed in both",
+                    fix_tile,
+                )
+            if start != expected:
+                where = (
+                    f"before row {i + 2}"
+                    if previous is None
+                    else (f"between rows {previous[0] + 2} and {i + 2}")
+                )
+                raise InputError(
+                    shown,
+                    where,
+                    f"the periods of wave {wave.wave} leave a gap: {expected.isoformat()} to "
+                    f"{(start - dt.timedelta(days=1)).isoformat()} is in no period",
+                    fix_tile,
+                )
+            expected = _day(row["end"]) + dt.timedelta(days=1)
+            previous = (i, row)
+        if expected != _day(wave.end) + dt.timedelta(days=1):
+            raise InputError(
+                shown,
+                f"after row {previous[0] + 2}",
+                f"the periods of wave {wave.wave} leave a gap: {expected.isoformat()} to "
+                f"{wave.end} is in no period",
+                fix_tile,
+            )
 
 
 def owner_on(platform: str, date, ownership: pd.DataFrame) -> str:

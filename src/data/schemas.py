@@ -13,7 +13,7 @@ import pandera.pandas as pa
 from src.errors import InputError
 from src.vocab import OUTCOMES, QUESTIONS_ANSWERED
 
-HALVES = ["H1", "H2"]
+PERIOD_ID = r"^\d{4}-\d{2}_\d{4}-\d{2}$"  # first month, last month (periods.csv)
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 MAX_FAILURES_SHOWN = 30
 
@@ -54,7 +54,7 @@ INSTANCES = pa.DataFrameSchema(
         "force": _text(),
         "period_start": _date(),
         "period_end": _date(),
-        "half": _text(pa.Check.isin(HALVES)),
+        "period": _text(pa.Check.str_matches(PERIOD_ID)),
         "offence_group": _text(),
         "raw_label": _text(),
         "platform": _text(),
@@ -187,7 +187,7 @@ RECORDS = pa.DataFrameSchema(
         "line": pa.Column("Int64", pa.Check.ge(1)),
         "crime_ref": _text(),
         "date": _date(),
-        "half": _text(pa.Check.isin([*HALVES, ""]), nullable=True),
+        "period": _text(pa.Check.str_matches(f"{PERIOD_ID[:-1]}|^$"), nullable=True),
         "offence_code": _text(),
         "offence_group": _text(),
         "platforms": _text(),

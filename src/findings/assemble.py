@@ -98,7 +98,9 @@ def build(inputs: Inputs, params: Params) -> Findings:
     published = published_for_wave(inputs.published, wave)
     context = build_context(inputs, params, owned, coverage, included, published)
 
-    comparison = compare_published(published, groups, ref.forces, coverage["forces_with_data"])
+    comparison = compare_published(
+        published, groups, ref.forces, coverage["forces_with_data"], days=wave_days(wave)
+    )
     unc = uncertainty(groups, unknown_reported=unknown_reported)
     tables = {
         "headline": headline_table(groups, comparison, published, names),
@@ -205,6 +207,12 @@ def tipoff_words(inputs: Inputs, owned: OwnerGroup) -> dict[str, str]:
         "tipoff_platform_name": shown.get(platform, platform),
         "tipoff_company": company,
     }
+
+
+def wave_days(wave: pd.Series) -> int:
+    """The number of days of a wave, first and last included (for a count "a day")."""
+    start = pd.Timestamp(wave["start"])
+    return int((pd.Timestamp(wave["end"]) - start).days) + 1
 
 
 def build_context(

@@ -62,6 +62,11 @@ def one_in(share_: float) -> int | None:
     return int(round_half_up(1 / share_, 0))
 
 
+#: How far below a published value "nearly" or "almost" reaches: 5 percentage points ("nearly
+#: half" is 45% to under 50%), or 5 per cent of a count. Our reading of the words (U).
+ALMOST_POINTS = 5.0
+
+
 def _published_n(published: float, unit: str) -> float:
     """The N of a published "one in N": the value itself, or 100 / value for a percentage."""
     return 100.0 / published if unit == "percent" else float(published)
@@ -74,7 +79,9 @@ def statement_holds(
 
     ``exact``: equal; ``rounded``: the computed value rounds (half up, to ``precision``
     decimals) to the published one; ``more_than``: the computed value exceeds it;
-    ``approx_one_in``: "one in N" is the nearest whole N to 1 / share.
+    ``approx_one_in``: "one in N" is the nearest whole N to 1 / share; ``almost``
+    ("nearly half"): below the published value by less than :data:`ALMOST_POINTS` points (a
+    percentage) or per cent of it (any other unit).
     """
     if computed is None or not math.isfinite(computed):
         return None
@@ -88,6 +95,9 @@ def statement_holds(
     if comparison == "approx_one_in":
         share_ = computed / 100 if unit == "percent" else computed
         return one_in(share_) == round(_published_n(published, unit))
+    if comparison == "almost":
+        low, high, _ = _target(comparison, published, precision, unit)
+        return bool(low <= computed < high)
     raise ValueError(f"unknown comparison rule '{comparison}'")
 
 
@@ -100,6 +110,9 @@ def _target(comparison: str, published: float, precision, unit: str) -> tuple[fl
         return published - half, published + half, True
     if comparison == "more_than":
         return math.nextafter(published, math.inf), math.inf, False
+    if comparison == "almost":
+        below = ALMOST_POINTS if unit == "percent" else published * ALMOST_POINTS / 100
+        return published - below, published, True
     if comparison == "approx_one_in":
         n = _published_n(published, unit)
         scale = 100 if unit == "percent" else 1
@@ -168,6 +181,14 @@ def statement_note(
     if comparison == "more_than":
         verdict = "holds" if holds else "does not hold"
         return f"{shown} against a threshold of {_fmt(published, unit, 2)}: '{as_published}' {verdict}."
+    if comparison == "almost":
+        low, _, _ = _target(comparison, published, precision, unit)
+        verdict = "holds" if holds else "does not hold"
+        return (
+            f"{shown} against 'almost' {_fmt(published, unit, 2)} (read as from "
+            f"{_fmt(low, unit, 2)} to under {_fmt(published, unit, 2)}): '{as_published}' "
+            f"{verdict}."
+        )
     if holds:
         return f"{shown} matches the published {as_published}."
     return f"{shown} against the published {as_published}: a difference of {_fmt(computed - published, unit, 2)}."
@@ -211,8 +232,11 @@ def computed_for(
     platform_group: str,
     denominator: str,
     unit: str,
+    days: int = 1,
 ) -> tuple[float, float, float]:
-    """(value, lowest, highest) for a published figure's definition over ``forces``, in its unit."""
+    """(value, lowest, highest) for a published figure's definition over ``forces``, in its
+    unit: a count, a percentage of ``denominator``, or a count a day (``per_day``: over the
+    ``days`` of the wave)."""
     if not forces:
         return math.nan, math.nan, math.nan
     tot = totals(groups, forces)
@@ -220,7 +244,8 @@ def computed_for(
         item = share(tot, platform_group, denominator)
         return 100 * item.value, 100 * item.lowest, 100 * item.highest
     row = tot.loc[platform_group]
-    return float(row["value"]), float(row["value_min"]), float(row["value_max"])
+    per = days if unit == "per_day" else 1
+    return float(row["value"]) / per, float(row["value_min"]) / per, float(row["value_max"]) / per
 
 
 #: The columns of :func:`compare_published` (an empty table keeps them).
@@ -263,6 +288,7 @@ def compare_published(
     forces_ref: pd.DataFrame,
     forces_with_data: int,
     published_file: str = "the published figures",
+    days: int = 1,
 ) -> pd.DataFrame:
     """Every published figure beside the value computed from the returns, the difference and
     whether the published statement holds (at the chosen treatment, and over the withheld-cell
@@ -309,7 +335,9 @@ def compare_published(
                     f"unknown platform group '{platform_group}'",
                     f"use one of {', '.join(GROUPS)}",
                 )
-            value, low, high = computed_for(groups, members, platform_group, denominator, unit)
+            value, low, high = computed_for(
+                groups, members, platform_group, denominator, unit, days
+            )
         precision = row.get("precision")
         precision = None if precision is None or _text(precision) == "" else int(float(precision))
         holds = statement_holds(comparison, value, value_pub, precision, unit)

@@ -115,6 +115,16 @@ def load(paths: Paths) -> Inputs:
     for extra in sorted(paths.tables.glob("*.csv")):
         if extra.stem not in tables:
             tables[extra.stem] = read(extra)
+    built = tables.get("build")
+    wave = (
+        dict(zip(built["key"], built["value"], strict=True)).get("wave")
+        if built is not None
+        else None
+    )
+    if wave:  # data/processed/ holds every wave: the page shows the wave of this build
+        processed = {
+            n: t[t["wave"] == wave] for n, t in processed.items()
+        }  # rows keep their number
     published = {p.stem: read(p) for p in sorted(paths.published.glob("*.csv"))}
     reference = {n: read(paths.reference / f"{n}.csv") for n in REFERENCE_TABLES}
     figures = load_figures(paths, files)

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from src.clean import run as clean
 from src.clean.counts import parse_counts
-from src.clean.periods import assign_half
 from src.data.reference import load_reference
 from src.data.schemas import PROCESSED_SCHEMAS, validate_processed
 from src.errors import InputError
@@ -57,7 +56,8 @@ def test_table_instances_are_the_returns_cells(built):
             assert not have["withheld"]
             assert have["count"] == have["lower"] == have["upper"] == cell
         assert have["period_end"] == row["period"][1]
-        assert have["half"] == ("H1" if row["period"][1] <= corpus.H1[1] else "H2")
+        first_half = row["period"][1] <= corpus.H1[1]
+        assert have["period"] == ("2019-10_2020-03" if first_half else "2020-04_2020-09")
 
 
 def test_labels_map_to_platforms(built):
@@ -75,11 +75,12 @@ def test_record_instances_count_each_platform_named(built):
     expected: dict[tuple[str, str], int] = {}
     for _, date, code, _, platforms, _ in counted:
         group = "indecent_images" if code.startswith("86") else "online_sexual"
-        half = "H1" if date[-4:] == "2019" or date[3:5] in ("01", "02", "03") else "H2"
+        first = date[-4:] == "2019" or date[3:5] in ("01", "02", "03")
+        half = "2019-10_2020-03" if first else "2020-04_2020-09"
         for platform in platforms.split(";"):
             expected[(half, group, platform)] = expected.get((half, group, platform), 0) + 1
     got = result.instances[result.instances["force"] == "leicestershire"]
-    assert {(r.half, r.offence_group, r.platform): r.count for r in got.itertuples()} == expected
+    assert {(r.period, r.offence_group, r.platform): r.count for r in got.itertuples()} == expected
 
 
 def test_records_table_traces_every_record_to_its_line(built):
@@ -89,7 +90,7 @@ def test_records_table_traces_every_record_to_its_line(built):
     assert records["status"].tolist() == [r[5] for r in corpus.LEICS_RECORDS]
     assert records["platforms"].tolist() == [r[4] for r in corpus.LEICS_RECORDS]
     assert records["line"].tolist() == list(range(2, len(corpus.LEICS_RECORDS) + 2))
-    assert (records.loc[records["status"] == "outside wave", "half"] == "").all()
+    assert (records.loc[records["status"] == "outside wave", "period"] == "").all()
 
 
 def test_every_return_reconciles_with_nothing_unexplained(built):
@@ -242,7 +243,7 @@ def test_schemas_report_every_failing_row_at_once(built):
     bad = tables["instances"].copy()
     bad.loc[0, "lower"] = 5
     bad.loc[0, "upper"] = 2
-    bad.loc[3, "half"] = "H3"
+    bad.loc[3, "period"] = "H1"
     bad.loc[4, "platform"] = ""
     with pytest.raises(InputError) as error:
         validate_processed({**tables, "instances": bad}, "processed")
@@ -291,31 +292,6 @@ def test_parse_counts_round_trips_any_count(number, commas):
     assert parsed["count"].iloc[0] == number
 
 
-WAVE = pd.Series(
-    {
-        "start": "2019-10-01",
-        "end": "2020-09-30",
-        "h1_start": "2019-10-01",
-        "h1_end": "2020-03-31",
-        "h2_start": "2020-04-01",
-        "h2_end": "2020-09-30",
-    }
-)
-
-
-def test_assign_half():
-    starts = pd.Series(
-        ["2019-10-01", "2020-04-01", "2019-07-01", "2020-10-01", "2019-09-01", "2019-10-01"]
-    )
-    ends = pd.Series(
-        ["2019-12-31", "2020-09-30", "2019-09-30", "2020-12-31", "2019-11-30", "2020-09-30"]
-    )
-    half, outside = assign_half(starts, ends, WAVE)
-    assert half.tolist()[:2] == ["H1", "H2"]
-    assert outside.tolist() == [False, False, True, True, False, False]
-    assert half.iloc[4:].isna().all()  # straddles / spans both halves
-
-
 # --- The real corpus --------------------------------------------------------------------------
 
 
@@ -361,7 +337,8 @@ def test_the_real_corpus_brackets_every_published_count(real):
     """Each published count (national, regional, per force) lies between the totals with every
     withheld cell at its minimum and at its maximum."""
     forces = load_reference().forces
-    known = real.instances[real.instances["platform"] != "unknown"].merge(
+    wave = real.instances[real.instances["wave"] == "2019-10_2020-09"]
+    known = wave[wave["platform"] != "unknown"].merge(
         forces[["force", "release_region"]], on="force"
     )
     figures = _published_counts()
@@ -386,3 +363,70 @@ def test_an_extract_with_no_records_cleans_to_no_instances(tmp_path):
     recon = result.reconciliation.set_index("force").loc["leicestershire"]
     assert (recon["total_lower"], recon["unexplained"]) == (0, 0)
     assert result.records.empty
+
+
+# --- The 2018/19 wave against the December 2019 release ----------------------------------------
+
+WAVE_2018 = "2018-04_2019-03"
+EAST = ["bedfordshire", "cambridgeshire", "essex", "hertfordshire", "norfolk", "suffolk"]
+
+
+def _wave_2018(real) -> pd.DataFrame:
+    rows = real.instances[real.instances["wave"] == WAVE_2018]
+    return rows[rows["platform"] != "unknown"].assign(
+        mid=lambda d: (d["lower"].astype(float) + d["upper"].astype(float)) / 2
+    )
+
+
+def _sums(rows: pd.DataFrame, platforms=None) -> tuple[int, int, float]:
+    if platforms is not None:
+        rows = rows[rows["platform"].isin(platforms)]
+    return int(rows["lower"].sum()), int(rows["upper"].sum()), float(rows["mid"].sum())
+
+
+@pytest.mark.slow
+def test_the_2018_19_wave_is_one_annual_period_from_32_forces(real):
+    rows = real.instances[real.instances["wave"] == WAVE_2018]
+    assert set(rows["period"]) == {"2018-04_2019-03"}
+    assert (rows["period_start"] >= "2018-04-01").all() and (
+        rows["period_end"] <= "2019-03-31"
+    ).all()
+    coverage = real.coverage[real.coverage["wave"] == WAVE_2018]
+    assert coverage["outcome"].isin(["data", "partial"]).sum() == 32  # "obtained from 32 forces"
+    assert len(coverage) == 45
+
+
+@pytest.mark.slow
+def test_the_2018_19_wave_reproduces_the_national_figures_of_the_december_2019_release(real):
+    """Counted as the 2019/20 tests count: the published count lies between the sums with
+    every withheld cell at its minimum and maximum; a published percentage is what the sums
+    with each withheld cell at its midpoint round to (the release's whole per cent)."""
+    known = _wave_2018(real)
+    low, high, mid = _sums(known)
+    assert low <= 9259 <= high  # instances where the platform was known
+    assert _sums(known, ["whatsapp"])[0] <= 299 <= _sums(known, ["whatsapp"])[1]
+    assert round(100 * _sums(known, ["instagram"])[2] / mid) == 22
+    assert round(100 * _sums(known, ["facebook_messenger"])[2] / mid) == 19
+    assert round(100 * _sums(known, ["whatsapp"])[2] / mid) == 3
+    owned = _sums(known, ["instagram", "facebook_messenger", "whatsapp"])
+    assert owned[0] > 4000  # "just over 4,000" on Facebook, Instagram or WhatsApp
+    assert owned[1] < 4500
+    assert 100 * owned[2] / mid < 50  # "nearly half"
+    assert round(owned[2] / 365) == 11  # "11 times a day"
+
+
+@pytest.mark.slow
+def test_the_2018_19_wave_reproduces_the_east_of_england_figures(real):
+    known = _wave_2018(real)
+    east = known[known["force"].isin(EAST)]
+    for platforms, published in (
+        (None, 877),
+        (["facebook_messenger"], 162),
+        (["instagram"], 288),
+        (["whatsapp"], 32),
+        (["instagram", "facebook_messenger", "whatsapp"], 482),
+    ):
+        low, high, _ = _sums(east, platforms)
+        assert low <= published <= high, (platforms, low, high)
+    owned = _sums(east, ["instagram", "facebook_messenger", "whatsapp"])[2]
+    assert round(100 * owned / _sums(east)[2]) == 55

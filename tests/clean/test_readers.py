@@ -474,15 +474,15 @@ def test_owner_on_a_date(platform, date, owner):
     assert owner_on(platform, date, reference.ownership) == owner
 
 
-def test_waves_halves_must_cover_the_wave(tmp_path):
+def test_a_wave_must_start_before_it_ends(tmp_path):
     from src.data.reference import load_waves
 
     assert load_waves(FIXTURE_REFERENCE)["wave"].tolist() == [corpus.WAVE]
-    text = (FIXTURE_REFERENCE / "waves.csv").read_text().replace(",2020-04-01,", ",2020-03-15,")
+    text = (FIXTURE_REFERENCE / "waves.csv").read_text().replace(",2020-09-30,", ",2019-09-30,")
     (tmp_path / "waves.csv").write_text(text)
     with pytest.raises(InputError) as error:
         load_waves(tmp_path)
-    assert "halves must be in order" in error.value.problem
+    assert "start must not be after end" in error.value.problem
     assert error.value.file.endswith("waves.csv")
 
 

@@ -91,24 +91,23 @@ def test_release_regions_as_the_release_grouped_them(forces):
 # --- waves and offences ---------------------------------------------------------------------
 
 
-def test_wave_dates_are_two_half_years_covering_the_wave():
+def test_waves_and_their_periods():
     waves = read(REFERENCE / "waves.csv")
-    assert list(waves.columns) == [
-        "wave",
-        "start",
-        "end",
-        "h1_start",
-        "h1_end",
-        "h2_start",
-        "h2_end",
-        "request_summary",
-        "note",
-    ]
+    assert list(waves.columns) == ["wave", "start", "end", "request_summary", "note"]
     for row in waves.itertuples(index=False):
-        d = {k: dt.date.fromisoformat(getattr(row, k)) for k in waves.columns[1:7]}
-        assert d["start"] == d["h1_start"] and d["h2_end"] == d["end"]
-        assert d["h2_start"] - d["h1_end"] == dt.timedelta(days=1)
-        assert row.wave == f"{d['start']:%Y-%m}_{d['end']:%Y-%m}"
+        start, end = dt.date.fromisoformat(row.start), dt.date.fromisoformat(row.end)
+        assert row.wave == f"{start:%Y-%m}_{end:%Y-%m}"
+    periods = read(REFERENCE / "periods.csv")
+    assert list(periods.columns) == ["wave", "period", "start", "end", "label"]
+    by_wave = {w: list(p["period"]) for w, p in periods.groupby("wave")}
+    # 2019/20 was asked as two half-years; 2018/19 as one financial year.
+    assert by_wave == {
+        "2018-04_2019-03": ["2018-04_2019-03"],
+        "2019-10_2020-09": ["2019-10_2020-03", "2020-04_2020-09"],
+    }
+    labels = dict(zip(periods["period"], periods["label"], strict=True))
+    assert labels["2019-10_2020-03"] == "October 2019 to March 2020"
+    assert labels["2018-04_2019-03"] == "April 2018 to March 2019"
 
 
 def test_offence_codes_point_at_offence_groups():

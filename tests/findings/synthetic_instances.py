@@ -23,7 +23,7 @@ def rows(spec):
                 "force": force,
                 "period_start": "2019-10-01",
                 "period_end": "2020-03-31",
-                "half": "H1",
+                "period": "2019-10_2020-03",
                 "offence_group": "online_sexual",
                 "raw_label": platform,
                 "platform": platform,

@@ -56,7 +56,10 @@ def _remove_return(raw: Path, reference: Path, force: str) -> None:
     shutil.rmtree(wave_dir / force)
     (reference / "specs" / WAVE / f"{force}.yaml").unlink()
     manifest = pd.read_csv(raw / "MANIFEST.csv", dtype=str, keep_default_na=False)
-    manifest = manifest[~manifest["force"].eq(force) | manifest["content"].eq("outcomes")]
+    in_wave = manifest["path"].str.startswith(f"waves/{WAVE}/")
+    manifest = manifest[
+        ~(manifest["force"].eq(force) & in_wave) | manifest["content"].eq("outcomes")
+    ]
     outcomes = pd.read_csv(wave_dir / "outcomes.csv", dtype=str, keep_default_na=False)
     at = outcomes["force"].eq(force)
     outcomes.loc[at, ["outcome", "questions_answered"]] = ["no_response", "none"]
@@ -76,6 +79,7 @@ def test_removing_one_forces_return_changes_the_findings_by_what_it_held(corpus)
     raw, reference, processed = corpus
     before = _baseline(raw, reference, processed)
     instances = pd.read_csv(processed / "instances.csv")
+    instances = instances[instances["wave"].eq(WAVE)]
     # A force outside the release's regions, so no regional figure depends on it.
     forces = pd.read_csv(reference / "forces.csv", dtype=str, keep_default_na=False)
     outside = set(forces.loc[forces["release_region"].eq(""), "force"])
@@ -93,7 +97,8 @@ def test_removing_one_forces_return_changes_the_findings_by_what_it_held(corpus)
     n = before.context["forces_with_data"]
     assert after.context["forces_with_data"] == n - 1
     assert f"{n - 1} of the" in after.text["caveat_coverage"]
-    assert result.coverage.set_index("force").loc[force, "outcome"] == "no_response"
+    coverage = result.coverage[result.coverage["wave"].eq(WAVE)]
+    assert coverage.set_index("force").loc[force, "outcome"] == "no_response"
     assert _known_total(after) == pytest.approx(_known_total(before) - held)
 
 
@@ -115,6 +120,7 @@ def test_changing_one_count_in_a_return_moves_the_total_by_that_much(corpus):
     raw, reference, processed = corpus
     before = _baseline(raw, reference, processed)
     instances = pd.read_csv(processed / "instances.csv", dtype={"count": "Int64"})
+    instances = instances[instances["wave"].eq(WAVE)]
     reconciliation = pd.read_csv(processed / "reconciliation.csv", keep_default_na=False)
     cells = instances[
         instances["source_file"].str.endswith(".csv")

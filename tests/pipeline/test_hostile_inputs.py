@@ -335,3 +335,55 @@ def test_add_return_refuses_from_the_command_line_with_exit_code_2(root):
     assert "/etc/passwd, path: is outside data/raw" in done.stderr
     assert "Traceback" not in done.stderr
     assert manifest.read_bytes() == before
+
+
+# --- scripts/add_return.py: published figures files --------------------------------------------
+
+
+def _new_published(root: Path, name: str = "release_2030_01.csv", folder: str = "published") -> str:
+    target = root / "raw" / folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("figure_id,value\nnational_known_instances,10\n", encoding="utf-8")
+    return f"{folder}/{name}"
+
+
+def test_add_return_records_a_published_file_with_its_wave(root):
+    path = _new_published(root)
+    options = ["--content", "published", "--wave", corpus.WAVE]
+    options += ["--period-start", "2019-10-01", "--period-end", "2020-09-30"]
+    assert _add(root, path, *options) == 0
+    text = (root / "raw" / "MANIFEST.csv").read_text(encoding="utf-8")
+    assert f"{path},{corpus.WAVE},,,,,csv,published,,2019-10-01,2020-09-30,real," in text
+
+
+def test_add_return_records_a_published_file_of_no_wave(root):
+    path = _new_published(root, "context_more.csv")
+    assert _add(root, path, "--content", "published") == 0
+    text = (root / "raw" / "MANIFEST.csv").read_text(encoding="utf-8")
+    assert f"{path},,,,,,csv,published,,,,real," in text
+
+
+@pytest.mark.parametrize(
+    "where, options, words",
+    [
+        ("waves", ["--wave", corpus.WAVE], ["must lie directly under data/raw/published/"]),
+        ("published", ["--wave", "2030-10_2031-09"], ["the wave '2030-10_2031-09' is not in"]),
+        ("published", ["--force", "dorset"], ["has no force or outcome", "leave out --force"]),
+        ("published", ["--outcome", "data"], ["has no force or outcome"]),
+    ],
+    ids=["not-under-published", "unknown-wave", "with-a-force", "with-an-outcome"],
+)
+def test_add_return_refuses_a_published_file_it_cannot_record(root, capsys, where, options, words):
+    path = _new_published(
+        root, folder="published" if where == "published" else f"waves/{corpus.WAVE}"
+    )
+    _refused(root, capsys, [path, "--content", "published", *options], *words)
+
+
+def test_add_return_refuses_a_return_outside_the_waves(root, capsys):
+    path = _new_published(root, "reply.csv")
+    _refused(root, capsys, [path, "--force", "dorset"], "must lie under waves/<wave>/<force>/")
+
+
+def test_add_return_refuses_a_return_without_a_force(root, capsys):
+    _refused(root, capsys, [_new_return(root)], "no force given", "--force")

@@ -342,11 +342,24 @@ def test_every_caveat_is_listed(built):
         assert f'data-caveat="{row["caveat"]}">{row["text"]}</li>' in html, row["caveat"]
 
 
+def build_wave() -> str:
+    """The wave of the committed build (reports/tables/build.csv): the page shows its rows of
+    the processed tables, which hold every wave."""
+    build = pd.read_csv(SOURCE / "reports/tables/build.csv", dtype=str, keep_default_na=False)
+    return dict(zip(build["key"], build["value"], strict=True))["wave"]
+
+
+def processed(name: str, **options) -> pd.DataFrame:
+    """A processed table's rows of the build's wave (their row numbers kept)."""
+    table = pd.read_csv(SOURCE / f"data/processed/{name}.csv", **options)
+    return table[table["wave"] == build_wave()]
+
+
 def test_every_force_asked_is_in_the_coverage_table(page):
-    coverage = pd.read_csv(SOURCE / "data/processed/coverage.csv", dtype=str)
+    coverage = processed("coverage", dtype=str)
     rows = page.table("table-coverage")["rows"][1:]  # after the header row
-    assert sorted(int(r["attrs"]["data-row"]) for r in rows) == list(range(len(coverage)))
-    rec = pd.read_csv(SOURCE / "data/processed/reconciliation.csv", dtype=str)
+    assert sorted(int(r["attrs"]["data-row"]) for r in rows) == list(coverage.index)
+    rec = processed("reconciliation", dtype=str)
     assert len(page.table("table-reconciliation")["rows"]) - 1 == len(rec)
 
 
@@ -366,7 +379,7 @@ def test_the_headline_numbers_equal_the_headline_table(page):
 
 def test_derived_tables_add_up_to_the_processed_tables(page):
     """The totals the report works out itself, recomputed here independently."""
-    rec = pd.read_csv(SOURCE / "data/processed/reconciliation.csv")
+    rec = processed("reconciliation")
     table = page.table("table-reconciliation-totals")
     header = [c["text"] for c in table["rows"][0]["cells"]]
     for row in table["rows"][1:]:
@@ -375,7 +388,7 @@ def test_derived_tables_add_up_to_the_processed_tables(page):
         for column in ("total_lower", "mapped_upper", "unexplained"):
             label = column.replace("_", " ").capitalize()
             assert shown_number(cells[label])[0] == part[column].sum(), column
-    log = pd.read_csv(SOURCE / "data/processed/cleaning_log.csv", keep_default_na=False)
+    log = processed("cleaning_log", keep_default_na=False)
     table = page.table("table-cleaning-actions")
     rows = table["rows"][1:]
     assert sum(shown_number(r["cells"][3]["text"])[0] for r in rows) == len(log)
@@ -391,8 +404,9 @@ def test_a_changed_table_changes_the_page(built, tmp_path):
     headline.to_csv(headline_csv, index=False, lineterminator="\n")
     coverage_csv = paths.processed / "coverage.csv"
     coverage = pd.read_csv(coverage_csv, dtype=str, keep_default_na=False)
-    coverage.loc[0, "outcome"] = (
-        "no_response" if coverage.loc[0, "outcome"] != "no_response" else "data"
+    first_row = coverage.index[coverage["wave"] == build_wave()][0]
+    coverage.loc[first_row, "outcome"] = (
+        "no_response" if coverage.loc[first_row, "outcome"] != "no_response" else "data"
     )
     coverage.to_csv(coverage_csv, index=False, lineterminator="\n")
     out, _ = report.build_report(paths)
@@ -401,7 +415,7 @@ def test_a_changed_table_changes_the_page(built, tmp_path):
     assert spans["facebook_owned_of_all_known"] == "12.34%"
     first = changed.table("table-coverage")["rows"][1]["cells"]
     outcome = next(c for c in first if c["attrs"]["data-column"] == "outcome")
-    assert outcome["attrs"]["data-value"] == coverage.loc[0, "outcome"]
+    assert outcome["attrs"]["data-value"] == coverage.loc[first_row, "outcome"]
     assert out.read_text(encoding="utf-8") != built[1]
 
 
