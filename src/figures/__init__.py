@@ -5,7 +5,8 @@ with its data and alt text. The face is what ``notebooks/30-figures.ipynb`` call
 the tables and saves and shows the figures (the only module that touches files),
 :mod:`~src.figures.inputs` chooses each chart's rows, :mod:`~src.figures.shares` (figure 1),
 :mod:`~src.figures.charts` (figures 2 to 5) and :mod:`~src.figures.timelines` (the published
-series over time: figures 6 and 7) draw the charts in the house style of
+series over time: figures 6 and 7) and :mod:`~src.figures.waves` (every wave side by side:
+figure 8) draw the charts in the house style of
 :mod:`~src.figures.style`, and :mod:`~src.figures.rendering` turns a figure into the bytes of
 its files.
 """
@@ -25,12 +26,15 @@ from src.figures.inputs import (
     subtitle,
     table,
     variant_notes,
+    waves_input,
+    waves_subtitle,
     whatsapp_input,
 )
 from src.figures.run import discard_figure, read_tables, save_figure, show
 from src.figures.shares import platform_shares
 from src.figures.style import use_style
 from src.figures.timelines import platform_shares_over_time, series_by_area
+from src.figures.waves import waves_chart
 
 __all__ = [
     "ChartWords",
@@ -57,6 +61,9 @@ __all__ = [
     "table",
     "use_style",
     "variant_notes",
+    "waves_chart",
+    "waves_input",
+    "waves_subtitle",
     "whatsapp",
     "whatsapp_input",
 ]

@@ -413,6 +413,24 @@ def series(
     return fig, data, alt
 
 
+def periods_note(data: pd.DataFrame) -> str:
+    """Whether the two bars of figure 5 are about the same time, from the rows' periods."""
+    police, tipoffs = data.iloc[0], data.iloc[1]
+
+    def span(row) -> str:
+        start, end = str(row.get("period_start", "")), str(row.get("period_end", ""))
+        if start in ("", "nan") or end in ("", "nan"):
+            return "no stated period"
+        return f"{start} to {end}"
+
+    overlap = str(police.get("periods_overlap", "")).strip().lower()
+    verdict = {
+        "true": "the periods overlap",
+        "false": "the periods do not overlap: the two bars are about different years",
+    }.get(overlap, "whether the periods match is not known")
+    return f"Periods: police figures {span(police)}; tip-offs {span(tipoffs)}; {verdict}."
+
+
 def whatsapp(
     table: pd.DataFrame,
     subtitle: str,
@@ -440,6 +458,7 @@ def whatsapp(
     notes = [
         "Tip-off share as stated in the release (previous year); no primary source was found, "
         "so it is flagged unconfirmed (U).",
+        periods_note(data),
         "Line: 95% interval from resampling whole forces.",
         words.source_line,
     ]
@@ -470,7 +489,8 @@ def whatsapp(
     alt = (
         f"Bar chart: {platform} was {percent(police['share'])} of police-recorded instances on "
         f"{words.owner_group_name}, against {percent(tipoffs['share'])} of {company}'s "
-        "child-abuse tip-offs to the NCA as stated in the release (unconfirmed)."
+        "child-abuse tip-offs to the NCA as stated in the release (unconfirmed). "
+        + periods_note(data)
         + (f" {SIMULATED_LABEL}." if simulated else "")
     )
     return fig, data, alt

@@ -90,6 +90,16 @@ def subtitle(info: dict[str, str], measure: str, forces: bool = True) -> str:
     return f"{measure}{who}, {info['place']}, {info['period']}; {info['offence_groups']}"
 
 
+def waves_subtitle(info: dict[str, str], waves: pd.DataFrame) -> str:
+    """Figure 8's subtitle: the measure, the build's place and offences, and every wave's
+    period (the build's own period is one of them)."""
+    periods = " and ".join(dict.fromkeys(waves.sort_values("period_start")["period"]))
+    return (
+        f"Share of instances with a known platform, {info['place']}, {periods}; "
+        f"{info['offence_groups']}"
+    )
+
+
 def is_simulated(info: dict[str, str]) -> bool:
     return info.get("simulated", "True") == "True"
 
@@ -287,3 +297,11 @@ def whatsapp_input(whatsapp: pd.DataFrame) -> pd.DataFrame:
     """Rows of figure 5 from ``whatsapp.csv``: the police-recorded share, then the tip-offs
     (no rows when the build has no tip-off figure: the notebook then draws no chart)."""
     return with_source(whatsapp, "whatsapp")
+
+
+def waves_input(waves: pd.DataFrame) -> pd.DataFrame:
+    """Rows of figure 8 from ``waves.csv``: every wave, basis and group, each wave named by its
+    period (``wave_label``)."""
+    data = with_source(waves, "waves")
+    data["wave_label"] = data["period"]
+    return data

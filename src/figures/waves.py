@@ -18,6 +18,15 @@ from src.figures.inputs import chart_data
 from src.figures.style import NOTE_SIZE, SIMULATED_LABEL, colours, new_figure, percent
 from src.figures.timelines import MARKERS, PALETTE
 
+#: How the notes name each marker of :data:`~src.figures.timelines.MARKERS`.
+MARKER_NAMES = {
+    "o": "circles",
+    "s": "squares",
+    "D": "diamonds",
+    "^": "triangles",
+    "v": "inverted triangles",
+    "P": "crosses",
+}
 #: The group of every known instance: its share is 100% in every wave, so it is not drawn.
 TOTAL_GROUP = "all_known"
 #: What the chart's data file keeps of its rows.
@@ -48,7 +57,8 @@ def _rows(data: pd.DataFrame) -> list[tuple[str, str, str]]:
             if len(forces):
                 counted = sorted(set(forces.astype(int)))
                 n = " or ".join(str(f) for f in counted)
-                out.append((group, basis, f"{label}\n{basis} ({n} forces)"))
+                shown = label[:1].upper() + label[1:]
+                out.append((group, basis, f"{shown}\n{basis} ({n} forces)"))
     return out
 
 
@@ -78,7 +88,12 @@ def waves_chart(
             f"{top['label']}: {percent(float(top['share']))} of known instances in "
             f"{labels[waves[-1]]}, the only wave with returns"
         )
+    style = {
+        w: (c[PALETTE[i % len(PALETTE)]], MARKERS[i % len(MARKERS)]) for i, w in enumerate(waves)
+    }
+    key = "; ".join(f"{MARKER_NAMES[style[w][1]]}: {labels[w]}" for w in waves)
     notes = [
+        key[:1].upper() + key[1:] + ".",
         "Each line: one platform group over all the forces with data in each wave, or over "
         "the forces with data in every wave (like for like). The forces answering differ "
         "between waves, so only the like-for-like lines compare the same forces.",
@@ -109,11 +124,6 @@ def waves_chart(
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel("Share of instances with a known platform")
-    handles = [
-        mpl.lines.Line2D([], [], color=style[w][0], marker=style[w][1], ls="none", label=labels[w])
-        for w in waves
-    ]
-    ax.legend(handles=handles, loc="lower right", fontsize=NOTE_SIZE, frameon=False)
     alt = (
         "Dot chart of each platform group's share of instances with a known platform in each "
         "wave, over all forces and like for like. "

@@ -115,6 +115,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
             ref.words["tipoffs"],
             owned.group,
             names,
+            (wave["start"], wave["end"]),
         ),
         "coverage": coverage["table"],
     }
@@ -128,7 +129,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
         groups, forces_table, column_groups, owned.group, names
     )
     tables["regional"] = regional_table(comparison, tables["published_consistency"])
-    tables.update(compare_waves(inputs, params, owned.group))
+    tables.update(compare_waves(inputs, params, owned.group, names))
     owned_names = platform_names(owned.platforms, ref.platforms)
     text = reader_text(context, tables, unc, coverage, inputs.context, owned_names)
     tables["caveats"] = pd.DataFrame(

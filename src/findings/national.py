@@ -313,7 +313,25 @@ def leave_one_out_table(
 
 
 #: The columns of the tip-offs comparison (figure 5), also when it has no rows.
-TIPOFF_COLUMNS = ["measure", "share", "low", "high", "flag", "source"]
+TIPOFF_COLUMNS = [
+    "measure",
+    "share",
+    "low",
+    "high",
+    "flag",
+    "source",
+    "period_start",
+    "period_end",
+    "periods_overlap",
+]
+
+
+def periods_overlap(a: tuple[str, str], b: tuple[str, str]) -> bool | None:
+    """Whether two periods (first and last days, YYYY-MM-DD) share a day; None if either is
+    not given."""
+    if not all(a) or not all(b):
+        return None
+    return a[0] <= b[1] and b[0] <= a[1]
 
 
 def whatsapp_table(
@@ -323,6 +341,7 @@ def whatsapp_table(
     comparison: dict,
     owner_group: str,
     names: dict[str, str],
+    period: tuple[str, str] = ("", ""),
 ) -> pd.DataFrame:
     """One platform's share of the owner group's instances (computed) beside its share of the
     tip-offs its owner sent to the NCA (as stated in the release), for figure 5.
@@ -331,6 +350,8 @@ def whatsapp_table(
     ``context.csv``); ``returns`` says what the returns were (:func:`~src.findings.text.
     returns_source`); ``names`` names the platform groups. Without that figure, or without the
     platform's share of the owner group, the table has no rows (and figure 5 is not drawn).
+    ``period`` is the build's wave; each row states its period, and ``periods_overlap``
+    whether the tip-off figure's period shares a day with the wave's (empty if it has none).
     """
     platform, figure = comparison["platform"], comparison["context_figure"]
     rows = unc[(unc["group"] == platform) & (unc["denominator"] == owner_group)]
@@ -338,6 +359,8 @@ def whatsapp_table(
     if tip.empty or rows.empty:
         return pd.DataFrame(columns=TIPOFF_COLUMNS)
     row, tip = rows.iloc[0], tip.iloc[0]
+    tip_period = (str(tip.get("period_start", "")), str(tip.get("period_end", "")))
+    overlap = periods_overlap(period, tip_period)
     return pd.DataFrame(
         [
             {
@@ -348,6 +371,9 @@ def whatsapp_table(
                 "high": round(100 * row["bootstrap_high"], PERCENT_PLACES),
                 "flag": "",
                 "source": returns,
+                "period_start": period[0],
+                "period_end": period[1],
+                "periods_overlap": overlap,
             },
             {
                 "measure": capitalised(str(tip["measure"])),
@@ -356,6 +382,9 @@ def whatsapp_table(
                 "high": np.nan,
                 "flag": tip["flag"],
                 "source": f"{tip['source_title']} ({tip['source_url']})",
+                "period_start": tip_period[0],
+                "period_end": tip_period[1],
+                "periods_overlap": overlap,
             },
         ]
     )[TIPOFF_COLUMNS]

@@ -54,7 +54,6 @@ class Params:
             "exclude_forces": list(self.exclude_forces),
         }
 
-
     def for_inputs(self, inputs: Inputs) -> Params:
         """These parameters with the wave named: the latest wave with data when none is."""
         if self.wave is not None:

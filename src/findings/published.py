@@ -276,9 +276,7 @@ COMPARISON_COLUMNS = [
 
 def not_comparable_note(geography: str, area: str) -> str:
     """Why a published figure about an area with no force in the build has no computed value."""
-    missing = (
-        f"the force '{area}' is not" if geography == "force" else f"no force of {area} is"
-    )
+    missing = f"the force '{area}' is not" if geography == "force" else f"no force of {area} is"
     return f"Not comparable: {missing} in this build, so the returns give no value for it."
 
 

@@ -65,7 +65,9 @@ def wave_groups(inputs: Inputs, params: Params, wave_id: str, owner_group_id: st
     wave's last day (or ``params.owner_as_of``)."""
     ref = inputs.reference
     wave = ref.wave(wave_id)
-    owned = owner_group(ref.ownership, as_of_date(params.owner_as_of, wave["end"]))
+    owned = owner_group(
+        ref.ownership, as_of_date(params.owner_as_of, wave["end"]), ref.owners, owner_group_id
+    )
     unknown = tuple(ref.platforms.loc[ref.platforms["kind"] == "unknown", "platform"])
     selected = select_instances(
         inputs.instances,
@@ -98,10 +100,12 @@ def _groups_shown(waves: list[Wave]) -> list[str]:
     return [owner, *owned, "other", TOTAL_GROUP]
 
 
-def waves_table(waves: list[Wave]) -> pd.DataFrame:
+def waves_table(waves: list[Wave], names: dict[str, str] | None = None) -> pd.DataFrame:
     """Each wave, each basis (:data:`ALL_FORCES`, :data:`LIKE_FOR_LIKE`) and each group: the
     forces counted, the instances, the known instances and the group's share of them (with
-    its range over the withheld cells). Like for like is left out when there is one wave."""
+    its range over the withheld cells), each group with its ``label`` from ``names`` (its id
+    when none). Like for like is left out when there is one wave."""
+    names = names or {}
     common = like_for_like_forces(waves)
     bases = [(ALL_FORCES, None)]
     if len(waves) > 1:
@@ -123,6 +127,7 @@ def waves_table(waves: list[Wave]) -> pd.DataFrame:
                         "basis": basis,
                         "forces": len(forces),
                         "group": group,
+                        "label": names.get(group, group),
                         "count": float(tot.loc[group, "value"]) if present else math.nan,
                         "known": float(tot.loc[TOTAL_GROUP, "value"])
                         if TOTAL_GROUP in tot.index
@@ -148,6 +153,7 @@ WAVES_COLUMNS = [
     "basis",
     "forces",
     "group",
+    "label",
     "count",
     "known",
     "share",
@@ -257,7 +263,12 @@ def wave_statements(
         out["published_before_from"] = how_before
         out["note"] = statement_note(out)
         rows.append(out)
-    return pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
+    table = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
+    for column in ("change_all_forces", "change_like_for_like", "change_published"):
+        table[column] = table[column].astype(float).round(PERCENT_PLACES)
+    for column in ("published_now", "published_before"):
+        table[column] = table[column].astype(float).round(COUNT_PLACES)
+    return table
 
 
 STATEMENT_COLUMNS = [
@@ -314,13 +325,15 @@ def _places(precision: int) -> str:
     return f"{precision} decimal places" if precision else "a whole number"
 
 
-def compare_waves(inputs: Inputs, params: Params, owner_group_id: str) -> dict[str, pd.DataFrame]:
+def compare_waves(
+    inputs: Inputs, params: Params, owner_group_id: str, names: dict[str, str] | None = None
+) -> dict[str, pd.DataFrame]:
     """The tables ``waves`` (every wave with data side by side) and ``wave_statements`` (the
     published statements comparing two waves), at ``params``."""
     waves = [wave_groups(inputs, params, w, owner_group_id) for w in waves_with_data(inputs)]
     common = like_for_like_forces(waves)
     return {
-        "waves": waves_table(waves),
+        "waves": waves_table(waves, names),
         "wave_forces": wave_forces(waves),
         "wave_statements": wave_statements(inputs.published, {w.wave: w for w in waves}, common),
     }

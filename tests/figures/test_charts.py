@@ -214,3 +214,24 @@ def test_titles_labels_alt_text_and_source_lines_are_the_builds_words():
     )
     assert alt.startswith("Bar chart: Chatly was 12.0% of police-recorded instances on Meta-owned")
     assert "Meta's child-abuse tip-offs" in alt
+
+
+def test_figure_5_says_whether_its_two_periods_overlap():
+    from src.figures.charts import periods_note
+
+    rows = pd.DataFrame(
+        [
+            {"period_start": "2018-04-01", "period_end": "2019-03-31", "periods_overlap": False},
+            {"period_start": "2020-01-01", "period_end": "2020-12-31", "periods_overlap": False},
+        ]
+    )
+    note = periods_note(rows)
+    assert note == (
+        "Periods: police figures 2018-04-01 to 2019-03-31; tip-offs 2020-01-01 to 2020-12-31; "
+        "the periods do not overlap: the two bars are about different years."
+    )
+    rows["periods_overlap"] = True
+    assert periods_note(rows).endswith("the periods overlap.")
+    rows.loc[1, ["period_start", "period_end"]] = ""
+    rows["periods_overlap"] = ""
+    assert "tip-offs no stated period; whether the periods match is not known" in periods_note(rows)

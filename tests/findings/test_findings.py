@@ -59,7 +59,9 @@ def default(inputs):
 
 @pytest.fixture(scope="module")
 def published(inputs):
-    return published_for_wave(inputs.published, inputs.reference.wave(findings.Params().for_inputs(inputs).wave))
+    return published_for_wave(
+        inputs.published, inputs.reference.wave(findings.Params().for_inputs(inputs).wave)
+    )
 
 
 def test_published_counts_are_reproduced_or_within_the_withheld_range(default, published):

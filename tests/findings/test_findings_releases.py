@@ -133,3 +133,19 @@ def test_a_figure_about_a_force_not_in_the_build_is_not_comparable():
     assert result["note"] == (
         "Not comparable: the force 'z' is not in this build, so the returns give no value for it."
     )
+
+
+def test_periods_overlap_when_they_share_a_day():
+    from src.findings.national import periods_overlap
+
+    assert periods_overlap(("2019-10-01", "2020-09-30"), ("2020-01-01", "2020-12-31"))
+    assert not periods_overlap(("2018-04-01", "2019-03-31"), ("2020-01-01", "2020-12-31"))
+    assert periods_overlap(("2018-04-01", "2019-03-31"), ("2019-03-31", "2019-12-31"))
+    assert periods_overlap(("2018-04-01", "2019-03-31"), ("", "")) is None
+
+
+@pytest.mark.parametrize(
+    ("computed", "expected"), [(44.9, False), (45.0, True), (49.99, True), (50.0, False)]
+)
+def test_almost_reads_nearly_half_as_45_to_under_50(computed, expected):
+    assert pub.statement_holds("almost", computed, 50.0, None, "percent") is expected

@@ -107,24 +107,46 @@ def published_figures():
             statement(),
             # This wave printed Instagram's count; the previous one printed a share of its
             # total of known instances (22% of 150 = 33).
-            national | {"wave": "2019-10_2020-09", "platform_group": "instagram",
-                        "denominator": "", "value": 90.0, "unit": "count",
-                        "comparison": "exact", "as_published": "90", "release": "2021_03"},
-            national | {"wave": "2018-04_2019-03", "platform_group": "all_known",
-                        "denominator": "", "value": 150.0, "unit": "count",
-                        "comparison": "exact", "as_published": "150", "release": "2019_12"},
-            national | {"wave": "2018-04_2019-03", "platform_group": "instagram",
-                        "denominator": "all_known", "value": 22.0, "unit": "percent",
-                        "comparison": "rounded", "as_published": "22%", "release": "2019_12"},
+            national
+            | {
+                "wave": "2019-10_2020-09",
+                "platform_group": "instagram",
+                "denominator": "",
+                "value": 90.0,
+                "unit": "count",
+                "comparison": "exact",
+                "as_published": "90",
+                "release": "2021_03",
+            },
+            national
+            | {
+                "wave": "2018-04_2019-03",
+                "platform_group": "all_known",
+                "denominator": "",
+                "value": 150.0,
+                "unit": "count",
+                "comparison": "exact",
+                "as_published": "150",
+                "release": "2019_12",
+            },
+            national
+            | {
+                "wave": "2018-04_2019-03",
+                "platform_group": "instagram",
+                "denominator": "all_known",
+                "value": 22.0,
+                "unit": "percent",
+                "comparison": "rounded",
+                "as_published": "22%",
+                "release": "2019_12",
+            },
         ]
     ).assign(figure_id=lambda d: d["figure_id"].fillna("other"))
 
 
 def test_a_statement_comparing_two_waves_is_judged_against_both(two_waves):
     before, now = two_waves
-    table = w.wave_statements(
-        published_figures(), {before.wave: before, now.wave: now}, ["a"]
-    )
+    table = w.wave_statements(published_figures(), {before.wave: before, now.wave: now}, ["a"])
     row = table.iloc[0]
     # All forces: 90 against 30 is +200%; like for like (force a): 30 against 20 is +50%.
     assert row["change_all_forces"] == pytest.approx(200.0)

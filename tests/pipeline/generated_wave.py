@@ -24,7 +24,12 @@ REGION = "North West"
 RETURNS = {
     "cheshire": [("Snapchat", 60, 20), ("Instagram", 10, 5), ("WhatsApp", 4, 1), ("TikTok", 10, 0)],
     "cumbria": [("Snapchat", 30, 10), ("Instagram", 5, 5), ("Facebook", 5, 0), ("TikTok", 5, 0)],
-    "lancashire": [("Snapchat", 50, 30), ("Instagram", 20, 0), ("WhatsApp", 6, 4), ("TikTok", 20, 0)],
+    "lancashire": [
+        ("Snapchat", 50, 30),
+        ("Instagram", 20, 0),
+        ("WhatsApp", 6, 4),
+        ("TikTok", 20, 0),
+    ],
 }
 #: The labels above as the platforms of data/reference/platforms.csv.
 PLATFORM_OF = {
@@ -155,8 +160,18 @@ def write_wave(root: Path, provenance: str = "real") -> None:
             "provenance": provenance,
         }
         outcomes.append(
-            [force, REF.format(n=n), "2031-04-06", "2031-05-04", "data", "both", START, END,
-             provenance, "One CSV file."]
+            [
+                force,
+                REF.format(n=n),
+                "2031-04-06",
+                "2031-05-04",
+                "data",
+                "both",
+                START,
+                END,
+                provenance,
+                "One CSV file.",
+            ]
         )
     (wave_dir / "outcomes.csv").write_text(_csv(outcomes), encoding="utf-8")
     metas[f"waves/{WAVE}/outcomes.csv"] = {
