@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from src.data.reference import Reference, group_names, owner_name_on, place_name
+from src.data.names import group_names, owner_name_on, place_name
+from src.data.reference import Reference
 from src.errors import InputError
 from src.findings.areas import per_force_table, regional_table
 from src.findings.intervals import uncertainty
@@ -225,7 +226,7 @@ def build_context(
     published: pd.DataFrame,
 ) -> dict:
     """What a reader (and a chart's subtitle and source line) needs to know about this build:
-    the period, the place (:func:`~src.data.reference.place_name`, from the build's forces),
+    the period, the place (:func:`~src.data.names.place_name`, from the build's forces),
     the owner and its group named as on ``owner_as_of``, and where its figures come from.
     ``returns_source`` is for the tables and leaves the context before ``build.csv``."""
     ref = inputs.reference

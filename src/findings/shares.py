@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from src.data.reference import owner_name_on, owner_on
+from src.data.names import owner_name_on
+from src.data.reference import owner_on
 from src.errors import InputError
 from src.vocab import PLATFORM_GROUPS
 
@@ -202,7 +203,7 @@ def owner_group(
 ) -> OwnerGroup:
     """The owner group ``group`` on ``as_of``: the owner whose name that day belongs to it
     (``owners.csv``), the platforms it owned that day (``ownership.csv``) and its names that
-    day (:func:`~src.data.reference.owner_name_on`), so that a renamed owner still counts
+    day (:func:`~src.data.names.owner_name_on`), so that a renamed owner still counts
     and is named as it was on the day."""
     candidates = sorted(set(owners.loc[owners["group"] == group, "owner"]))
     if len(candidates) != 1:

@@ -38,13 +38,15 @@ def _markdown_link(title: str, url: str) -> str:
 
 def sources_block(published: dict[str, pd.DataFrame]) -> str:
     """A table of every source behind the published figures, with its date and what it gave.
-    ``published`` is each file of data/raw/published/ by file name, in file-name order; a file
-    without sources of its own (the list of releases) is left out."""
+    ``published`` is each file of data/raw/published/ by file name, in file-name order; the
+    list of releases gives each release's own title, link and date."""
     frames = []
     for name, table in published.items():
-        if "source_title" not in table.columns:
-            continue
         df = table.copy()
+        if "source_title" not in df.columns:
+            df = df.rename(
+                columns={"title": "source_title", "url": "source_url", "published": "source_date"}
+            ).assign(flag="V")
         df["file"] = name
         frames.append(df[["source_title", "source_url", "source_date", "flag", "file"]])
     sources = pd.concat(frames, ignore_index=True)
@@ -171,6 +173,39 @@ def variants_block(
     lines.append("")
     for name in names[1:]:
         lines.append(f"- `{name}`: `params/variants/{name}.yaml`; figures in `{figures[name]}/`.")
+    return "\n".join(lines)
+
+
+def waves_block(waves: pd.DataFrame, statements: pd.DataFrame, folders: dict[str, str]) -> str:
+    """Every wave side by side, from the default build's ``waves.csv`` (numbers as numbers) and
+    ``wave_statements.csv``; ``folders`` is each other wave's build folder by wave id."""
+    periods = list(dict.fromkeys(waves.sort_values("period_start")["period"]))
+    lines = [
+        "Each wave with returns, at the default parameters: the share of instances with a known "
+        "platform over all the forces with data in each wave, and over the forces with data in "
+        "every wave (like for like). The forces answering differ between waves.",
+        "",
+        "| Measure | " + " | ".join(periods) + " |",
+        "|---|" + "---|" * len(periods),
+    ]
+    for basis, rows in waves.groupby("basis", sort=False):
+        first = rows.drop_duplicates("period").set_index("period")
+        cells = [str(int(first.loc[p, "forces"])) if p in first.index else "" for p in periods]
+        lines.append(f"| Forces with data ({basis}) | " + " | ".join(cells) + " |")
+        for group, by_group in rows.groupby("group", sort=False):
+            by = by_group.set_index("period")
+            if group == "all_known":
+                name, column, unit = "Instances with a known platform", "count", "count"
+            else:
+                label = str(by_group["label"].iloc[0])
+                name, column, unit = label[:1].upper() + label[1:], "share", "percent"
+            cells = [_number(by.loc[p, column], unit) if p in by.index else "" for p in periods]
+            lines.append(f"| {name} ({basis}) | " + " | ".join(cells) + " |")
+    lines.append("")
+    for _, row in statements.iterrows():
+        lines.append(f"- {row['note']}")
+    for wave, folder in folders.items():
+        lines.append(f"- Wave `{wave}` is built in `{folder}/` (its tables and figures).")
     return "\n".join(lines)
 
 

@@ -259,6 +259,20 @@ def readme_variants(reports: Path = REPORTS) -> str:
     return readme.variants_block(builds, figures)
 
 
+def readme_waves(reports: Path = REPORTS) -> str:
+    """The README's waves block: the default build's cross-wave tables and every other wave's
+    build folder (reports/waves/<wave>/)."""
+    tables = reports / "tables"
+    waves = pd.read_csv(tables / "waves.csv", keep_default_na=False)
+    statements = pd.read_csv(tables / "wave_statements.csv", keep_default_na=False)
+    folders = {
+        folder.name: folder.relative_to(ROOT).as_posix()
+        for folder in sorted((reports / "waves").glob("*"))
+        if folder.is_dir()
+    }
+    return readme.waves_block(waves, statements, folders)
+
+
 def readme_sources(published: Path = RAW / "published") -> str:
     """The README's sources block from every published-figures file."""
     tables = {path.name: read_table(path) for path in sorted(Path(published).glob("*.csv"))}
@@ -270,6 +284,7 @@ def readme_blocks() -> dict[str, str]:
     return {
         "findings": readme_findings(),
         "variants": readme_variants(),
+        "waves": readme_waves(),
         "sources": readme_sources(),
     }
 

@@ -11,6 +11,7 @@ import re
 import subprocess
 
 import pytest
+from make_variables import makefile_variable
 
 from src.helpers import ROOT
 
@@ -36,10 +37,13 @@ def would_run(changed: str) -> set[str]:
     return runs | scripts
 
 
-FIGURES = {
-    "notebooks/executed/30-figures.ipynb",
-    "notebooks/executed/variants/images-only/30-figures.ipynb",
-    "notebooks/executed/variants/without-greater-manchester/30-figures.ipynb",
+#: Every build's figures: the default build's, each other wave's and each variant's.
+FIGURES = {"notebooks/executed/30-figures.ipynb"} | {
+    notebook
+    for notebook in (
+        makefile_variable("WAVE_NBS").split() + makefile_variable("VARIANT_NBS").split()
+    )
+    if notebook.endswith("/30-figures.ipynb")
 }
 REPORT = {"scripts/build_report.py", "scripts/update_readme.py"}
 

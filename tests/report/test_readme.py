@@ -11,13 +11,15 @@ from src.report import readme, run
 def test_sources_block_lists_every_source_of_every_published_file():
     block = run.readme_sources(RAW / "published")
     for path in sorted((RAW / "published").glob("*.csv")):
-        for title in pd.read_csv(path, dtype=str, keep_default_na=False)["source_title"]:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        # The list of releases names each release in its own words (title, url, published).
+        for title in table["source_title" if "source_title" in table else "title"]:
             assert title in block, f"{path.name}: source '{title}' missing from the README block"
 
 
 def test_the_committed_readme_has_every_generated_block():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in ("findings", "variants", "sources", "benchmark"):
+    for name in ("findings", "waves", "variants", "sources", "benchmark"):
         assert text.count(f"<!-- {name}:start -->") == 1
         assert text.count(f"<!-- {name}:end -->") == 1
 
@@ -49,3 +51,22 @@ def test_findings_block_states_each_headline_number_from_the_headline_table(tmp_
     headline.loc[first, "computed"] = "123456"
     headline.to_csv(copy / "headline.csv", index=False)
     assert "123,456" in run.readme_findings(copy)
+
+
+def test_waves_block_sets_every_wave_side_by_side():
+    rows = []
+    for period, start, forces, share, known in (
+        ("Year one", "2018-04-01", 3, 40.0, 200.0),
+        ("Year two", "2019-04-01", 4, 55.5, 300.0),
+    ):
+        common = {"period": period, "period_start": start, "basis": "all forces", "forces": forces}
+        rows.append(common | {"group": "snapchat", "label": "Snapchat", "share": share, "count": 1})
+        rows.append(common | {"group": "all_known", "label": "All", "share": 100.0, "count": known})
+    statements = pd.DataFrame([{"note": "'twice as many': it holds."}])
+    block = readme.waves_block(pd.DataFrame(rows), statements, {"w1": "reports/waves/w1"})
+    assert "| Measure | Year one | Year two |" in block
+    assert "| Forces with data (all forces) | 3 | 4 |" in block
+    assert "| Snapchat (all forces) | 40.0% | 55.5% |" in block
+    assert "| Instances with a known platform (all forces) | 200 | 300 |" in block
+    assert "- 'twice as many': it holds." in block
+    assert "- Wave `w1` is built in `reports/waves/w1/` (its tables and figures)." in block
