@@ -25,7 +25,7 @@ from src.report.prose import (
     published_totals,
     withheld_known_cells,
 )
-from src.report.sections import findings_tables, processed_tables
+from src.report.sections import findings_tables, processed_tables, waves_tables
 from src.vocab import CONFIDENCE
 
 if TYPE_CHECKING:
@@ -186,6 +186,7 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "confidence": f"{CONFIDENCE:.0%}",
         "headline_source": paths.name(paths.tables / "headline.csv"),
         "tables": findings_tables(inputs, paths) | processed_tables(inputs, paths),
+        "waves": waves_tables(inputs, paths),
         "caveats": t["caveats"].to_dict("records"),
         "caveats_source": paths.name(paths.tables / "caveats.csv"),
         "loo_max": loo_largest_change(t["leave_one_out"], build.get("owner_group", "")),

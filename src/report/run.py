@@ -96,6 +96,8 @@ class Inputs:
     figures: list[dict]
     provenance: dict[str, dict]
     files: list[Path] = field(default_factory=list)
+    #: Each other wave's build (reports/waves/<wave>/tables/): its build.csv and headline.csv.
+    other_waves: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
 
 
 PROCESSED_TABLES = ("coverage", "reconciliation", "cleaning_log", "instances")
@@ -128,13 +130,18 @@ def load(paths: Paths) -> Inputs:
     published = {p.stem: read(p) for p in sorted(paths.published.glob("*.csv"))}
     reference = {n: read(paths.reference / f"{n}.csv") for n in REFERENCE_TABLES}
     figures = load_figures(paths, files)
+    other_waves = {
+        folder.name: {n: read(folder / "tables" / f"{n}.csv") for n in ("build", "headline")}
+        for folder in sorted((paths.tables.parent / "waves").glob("*"))
+        if (folder / "tables" / "build.csv").is_file()
+    }
     provenance = {}
     for folder in (paths.processed, paths.tables, paths.figures):
         path = folder / PROVENANCE_FILE
         if path.is_file():
             files.append(path)
             provenance[paths.name(folder)] = json.loads(path.read_text(encoding="utf-8"))
-    return Inputs(processed, tables, published, reference, figures, provenance, files)
+    return Inputs(processed, tables, published, reference, figures, provenance, files, other_waves)
 
 
 #: The ending of a figure's print copy (``<stem>-print.png``, 200 dpi), written beside it.

@@ -41,6 +41,8 @@ FINDINGS_TABLES = (
     "forces_audit",
     "series",
     "platform_series",
+    "waves",
+    "wave_statements",
     "whatsapp",
     "caveats",
     "build",
@@ -393,4 +395,63 @@ def processed_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         f"From {src['instances']}; labels are listed in data/reference/platform_labels.csv.",
         sdc_columns=("instances_low", "instances_high"),
     )
+    return out
+
+
+def waves_tables(inputs: Inputs, paths: Paths) -> dict:
+    """Every wave side by side (``waves.csv``), the statements across waves
+    (``wave_statements.csv``) and each other wave's build, with its main numbers and a link."""
+    t = inputs.tables
+    src = {n: paths.name(paths.tables / f"{n}.csv") for n in ("waves", "wave_statements")}
+    out = {
+        "waves": html_table(
+            t["waves"],
+            [
+                Col("period", "Wave", header=True),
+                Col("basis", "Forces counted"),
+                Col("forces", "Forces", "int"),
+                Col("label", "Platform group"),
+                Col("count", "Instances", "count"),
+                Col("known", "Known platform", "count"),
+                Col("share", "Share of known (%)", "percent"),
+                Col("share_lowest", "Low (withheld)", "percent"),
+                Col("share_highest", "High (withheld)", "percent"),
+            ],
+            "table-waves",
+            "Every wave side by side: each group's share over all forces and like for like",
+            src["waves"],
+            "Like for like: the forces with data in every wave. Low and high: the share's range "
+            "over the small counts forces withheld.",
+        ),
+        "wave_statements": html_table(
+            t["wave_statements"],
+            [
+                Col("as_published", "Published statement", header=True),
+                Col("change_published", "Published figures (%)", "number"),
+                Col("change_all_forces", "All forces (%)", "number"),
+                Col("change_like_for_like", "Like for like (%)", "number"),
+                Col("note", "What it fits", wide=True),
+            ],
+            "table-wave-statements",
+            "Published statements that compare two waves, against both waves",
+            src["wave_statements"],
+            "Each change is the later wave's count against the earlier one's, in per cent.",
+        ),
+    }
+    others = []
+    for wave, tables in inputs.other_waves.items():
+        build = dict(zip(tables["build"]["key"], tables["build"]["value"], strict=True))
+        folder = paths.tables.parent / "waves" / wave
+        others.append(
+            {
+                "wave": wave,
+                "period": build.get("period", ""),
+                "forces": build.get("forces_with_data", ""),
+                "source_line": build.get("source_line", ""),
+                "tables": paths.link(folder / "tables"),
+                "figures": paths.link(folder / "figures"),
+                "workbook": paths.link(folder / "tables" / "findings.xlsx"),
+            }
+        )
+    out["other_waves"] = others
     return out
