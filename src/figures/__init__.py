@@ -6,7 +6,7 @@ the tables and saves and shows the figures (the only module that touches files),
 :mod:`~src.figures.inputs` chooses each chart's rows, :mod:`~src.figures.shares` (figure 1),
 :mod:`~src.figures.charts` (figures 2 to 5) and :mod:`~src.figures.timelines` (the published
 series over time: figures 6 and 7) and :mod:`~src.figures.waves` (every wave side by side:
-figure 8) draw the charts in the house style of
+figure 8) and :mod:`~src.figures.platforms` (the largest platforms: figure 9) draw the charts in the house style of
 :mod:`~src.figures.style`, and :mod:`~src.figures.rendering` turns a figure into the bytes of
 its files.
 """
@@ -19,6 +19,7 @@ from src.figures.inputs import (
     funnel_input,
     is_simulated,
     platform_series_input,
+    platforms_input,
     regions_input,
     series_by_area_input,
     series_input,
@@ -30,6 +31,7 @@ from src.figures.inputs import (
     waves_subtitle,
     whatsapp_input,
 )
+from src.figures.platforms import largest_platforms
 from src.figures.run import discard_figure, read_tables, save_figure, show
 from src.figures.shares import platform_shares
 from src.figures.style import use_style
@@ -44,9 +46,11 @@ __all__ = [
     "funnel",
     "funnel_input",
     "is_simulated",
+    "largest_platforms",
     "platform_series_input",
     "platform_shares",
     "platform_shares_over_time",
+    "platforms_input",
     "read_tables",
     "regions",
     "regions_input",

@@ -305,3 +305,9 @@ def waves_input(waves: pd.DataFrame) -> pd.DataFrame:
     data = with_source(waves, "waves")
     data["wave_label"] = data["period"]
     return data
+
+
+def platforms_input(platforms: pd.DataFrame) -> pd.DataFrame:
+    """Rows of figure 9 from ``platforms.csv``: the largest named platforms, largest first (no
+    rows when no named platform has instances: the notebook then draws no chart)."""
+    return with_source(platforms, "platforms")

@@ -25,6 +25,7 @@ from src.findings.national import (
     withheld_table,
 )
 from src.findings.params import Inputs, Params, check_exclude_forces, unknown_reporters
+from src.findings.platforms import largest_sentence, platform_table
 from src.findings.published import compare_published, consistency_table, published_for_wave
 from src.findings.series import platform_series_table, series_by_area_table, series_table
 from src.findings.shares import (
@@ -133,6 +134,8 @@ def build(inputs: Inputs, params: Params) -> Findings:
     tables.update(compare_waves(inputs, params, owned.group, names))
     owned_names = platform_names(owned.platforms, ref.platforms)
     text = reader_text(context, tables, unc, coverage, inputs.context, owned_names)
+    tables["platforms"] = platform_table(treated, ref.platforms, owned.platforms)
+    text["largest"] = largest_sentence(tables["platforms"])
     tables["caveats"] = pd.DataFrame(
         [{"caveat": k, "text": v} for k, v in text.items() if k.startswith("caveat_")]
     )

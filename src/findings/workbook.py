@@ -44,6 +44,8 @@ CREATED = dt.datetime(2021, 3, 26, 0, 0, 0)
 CONFIDENTIAL = sdc.REDACTED
 NOT_AVAILABLE = "[x]"
 NOT_APPLICABLE = "[z]"
+#: The one row of a sheet whose table has no rows in this build.
+EMPTY_ROW = "None in this build"
 SHORTHAND = {
     CONFIDENTIAL: "confidential: withheld by disclosure control",
     NOT_AVAILABLE: "not available",
@@ -133,6 +135,13 @@ def workbook_bytes(
     for sheet in sheets:
         refs = "".join(f"$${key}$$" for key in sheet.notes)
         table = as_cells(sheet.table)
+        if table.empty:
+            # A table with no rows in this build (no published figure to compare, say) keeps
+            # its sheet and headings, with one row saying so.
+            table = pd.DataFrame(
+                [[EMPTY_ROW, *[NOT_APPLICABLE] * (len(table.columns) - 1)]],
+                columns=table.columns,
+            )
         gptables[sheet.name] = gpt.GPTable(
             table=table,
             table_name=_table_name(sheet.name),

@@ -53,11 +53,15 @@ def interval_numbers(uncertainty: pd.DataFrame) -> dict[str, dict]:
     return out
 
 
-def published_totals(consistency: pd.DataFrame) -> dict[str, str]:
-    """The two national totals the published figures imply, and the gap between them."""
+def published_totals(consistency: pd.DataFrame) -> dict[str, str] | None:
+    """The two national totals the published figures imply, and the gap between them; None
+    when the release did not publish both (a stated total and every part), or published
+    nothing."""
     national = consistency[consistency["geography"] == "national"]
     stated = {number(v) for v in national["stated_total"]} - {None}
     parts = {number(v) for v in national["sum_of_parts"]} - {None}
+    if not stated or not parts:
+        return None
     if len(stated) != 1 or len(parts) != 1:
         raise InputError(
             "reports/tables/published_consistency.csv",

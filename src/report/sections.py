@@ -43,6 +43,7 @@ FINDINGS_TABLES = (
     "platform_series",
     "waves",
     "wave_statements",
+    "platforms",
     "whatsapp",
     "caveats",
     "build",
@@ -249,6 +250,24 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         src["series"],
         "Each year's figure is as that year's release printed it; the forces answering differ "
         "between years, so the series is not like-for-like.",
+    )
+    out["platforms"] = html_table(
+        t["platforms"],
+        [
+            Col("rank", "Rank", "int"),
+            Col("name", "Platform", header=True),
+            Col("in_owner_group", "In the owner group", "bool"),
+            Col("count", "Instances", "count"),
+            Col("share", "Share of known (%)", "percent"),
+            Col("share_lowest", "Low (withheld)", "percent"),
+            Col("share_highest", "High (withheld)", "percent"),
+            Col("forces", "Forces recording it", "int"),
+        ],
+        "table-platforms",
+        "The largest named platforms",
+        src["platforms"],
+        "Low and high: the share with the small counts forces withheld at the ends of their "
+        "ranges. Categories such as online gaming are not ranked.",
     )
     out["platform_series"] = html_table(
         t["platform_series"],

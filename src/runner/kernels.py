@@ -11,6 +11,9 @@ Only jupyter_client is imported here, so that the kernel starts as early as it c
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
@@ -44,7 +47,10 @@ def start(name: str) -> AsyncKernelManager:
     sets it before starting one. A kernel that is not installed is an InputError.
     """
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    manager = AsyncKernelManager(kernel_name=name)
+    # The kernel's sockets are files in a folder of its own (IPC), not TCP ports: kernels
+    # started side by side (make -j) cannot pick the same port.
+    sockets = Path(tempfile.mkdtemp(prefix="foi-kernel-"))
+    manager = AsyncKernelManager(kernel_name=name, transport="ipc", ip=str(sockets / "kernel"))
     try:
         run_sync(manager.start_kernel)(extra_arguments=list(EXTRA_ARGUMENTS))
     except NoSuchKernel:
@@ -64,3 +70,11 @@ def stop(manager: AsyncKernelManager) -> None:
     if run_sync(manager.is_alive)():
         run_sync(manager.shutdown_kernel)(now=True)
     run_sync(manager.cleanup_resources)()
+    remove_sockets(manager)
+
+
+def remove_sockets(manager: AsyncKernelManager) -> None:
+    """Remove the folder of the kernel's socket files (after the kernel has stopped)."""
+    folder = Path(manager.ip).parent
+    if folder.name.startswith("foi-kernel-"):
+        shutil.rmtree(folder, ignore_errors=True)

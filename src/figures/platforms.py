@@ -1,0 +1,92 @@
+"""Figure 9: the largest named platforms of a build, whatever they are, each one's share of
+the instances with a known platform, with its range over the withheld cells; bars of the owner
+group's platforms in one colour, the others in another; the title names the largest.
+
+``table`` is step 20's ``platforms`` table (:func:`src.findings.platforms.platform_table`)
+with ``source_table`` and ``source_row``.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from src.figures.inputs import ChartWords, chart_data
+from src.figures.style import NOTE_SIZE, SIMULATED_LABEL, colours, new_figure, percent
+
+PLATFORMS_DATA = [
+    "rank",
+    "platform",
+    "name",
+    "in_owner_group",
+    "count",
+    "share",
+    "share_lowest",
+    "share_highest",
+    "forces",
+]
+
+
+def largest_platforms(
+    table: pd.DataFrame, subtitle: str, simulated: bool, *, words: ChartWords
+) -> tuple[plt.Figure, pd.DataFrame, str]:
+    """Figure 9 (see the module's docstring)."""
+    c = colours()
+    data = table.sort_values("rank", ignore_index=True)
+    owned = data["in_owner_group"].astype(str).str.lower() == "true"
+    top = data.iloc[0]
+    title = (
+        f"{top['name']} was the largest platform: {percent(float(top['share']))} of instances "
+        "with a known platform"
+    )
+    notes = [
+        f"Dark bars: {words.owner_group_name}; light bars: other platforms. Lines: the range "
+        "the small counts forces withheld allow.",
+        "A platform is counted once for each instance it was recorded in; categories (such as "
+        "online gaming) and unknown platforms are not ranked.",
+        words.source_line,
+    ]
+    fig, ax = new_figure(
+        0.42 * len(data) + 0.3, title, subtitle, notes, simulated, left_in=1.9, right_in=0.6
+    )
+    y = np.arange(len(data))[::-1]
+    ax.barh(
+        y, data["share"], color=[c["dark_blue"] if o else c["turquoise"] for o in owned], height=0.6
+    )
+    ax.errorbar(
+        data["share"],
+        y,
+        xerr=[data["share"] - data["share_lowest"], data["share_highest"] - data["share"]],
+        fmt="none",
+        ecolor="black",
+        capsize=3,
+        lw=1,
+    )
+    for yi, (_, row) in zip(y, data.iterrows(), strict=True):
+        ax.text(
+            float(row["share_highest"]) + 1,
+            yi,
+            percent(float(row["share"])),
+            va="center",
+            fontsize=NOTE_SIZE,
+        )
+    ax.set_yticks(y, data["name"])
+    ax.set_xlim(0, min(100, float(data["share_highest"].max()) * 1.2 + 5))
+    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
+    ax.grid(axis="y", visible=False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel("Share of instances with a known platform")
+    alt = (
+        f"Bar chart of the {len(data)} largest named platforms by share of instances with a "
+        "known platform: "
+        + "; ".join(
+            f"{row['name']} {percent(float(row['share']))}"
+            + (f" ({words.owner_group_name})" if o else "")
+            for o, (_, row) in zip(owned, data.iterrows(), strict=True)
+        )
+        + "."
+        + (f" {SIMULATED_LABEL}." if simulated else "")
+    )
+    return fig, chart_data(data, PLATFORMS_DATA), alt
