@@ -7,12 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from src.data.reference import (
-    group_names,
-    load_reference,
-    owner_name_on,
-    place_name,
-)
+from src.data.names import group_names, owner_name_on, place_name
+from src.data.reference import load_reference
 from src.errors import InputError
 from src.findings.text import Release, long_date, published_source_line, source_line
 
