@@ -3,13 +3,14 @@
 No force's own return to the 2020 request has been published (only five South West rows were
 printed, in a news story), so the returns in ``data/raw/waves/`` are SIMULATED. This module:
 
-1. reads the targets from ``data/raw/published/release_2021_03.csv`` (:func:`read_targets`):
-   nothing published is typed into this code;
-2. draws TRUE counts, force x half-year x offence group x platform, plus counts whose platform
+1. reads the targets from the wave's release figures (``data/raw/published/release_*.csv``;
+   :mod:`simulation.targets`): nothing published is typed into this code;
+2. draws TRUE counts, force x period x offence group x platform, plus counts whose platform
    was not recorded and a few rows that are not online at all (:func:`draw_truth`). The true
    counts hit every target exactly: the national per-platform counts, the regional totals, each
-   region's Facebook-owned count (the count nearest the published share) and the South West
-   force rows. An integer programme (scipy's HiGHS) finds the table nearest a random draw that
+   region's Facebook-owned count (the count nearest the published share), the published force
+   rows (the South West's, West Yorkshire's total) and a force's "more than half" as a floor.
+   An integer programme (scipy's HiGHS) finds the table nearest a random draw that
    meets every constraint; "other platforms" and the half-year and offence splits are then
    multinomial draws with fixed totals;
 3. writes each force's return as that force might have sent it (CSV in several encodings and
