@@ -2,8 +2,10 @@
 
 For each wave of simulation/waves.py (2019-10_2020-09 and 2018-04_2019-03) writes every file
 under data/raw/waves/<wave>/ (returns, refusal letters, outcomes.csv), the reading specs in
-data/reference/specs/<wave>/, the rows of data/raw/MANIFEST.csv (including the published
-figures, provenance real) and the wave's outcomes table in data/raw/README.md. Each wave has its
+data/reference/specs/<wave>/, the rows of data/raw/MANIFEST.csv (and a row for a published
+figures file the manifest does not list yet, provenance real: scripts/add_return.py records
+them) and the wave's outcomes table in data/raw/README.md. A published figure the generator
+cannot meet stops it with one message naming the figure. Each wave has its
 own seed, so regenerating one never changes another's files. `make` never runs this: raw data
 is not rebuilt. Real returns are added with scripts/add_return.py, not with this script.
 
@@ -18,7 +20,10 @@ import pandas as pd
 
 from simulation.generate import write_corpus
 from simulation.waves import CONFIGS
-from src.helpers import RAW, REFERENCE
+from src.errors import run_main
+from src.helpers import RAW, REFERENCE, ROOT
+
+LOG = ROOT / "build" / "logs" / "simulation.log"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,4 +49,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_main(main, LOG, "python -m simulation")

@@ -3,13 +3,14 @@
 No force's own return to the 2020 request has been published (only five South West rows were
 printed, in a news story), so the returns in ``data/raw/waves/`` are SIMULATED. This module:
 
-1. reads the targets from ``data/raw/published/release_2021_03.csv`` (:func:`read_targets`):
-   nothing published is typed into this code;
-2. draws TRUE counts, force x half-year x offence group x platform, plus counts whose platform
+1. reads the targets from the wave's release figures (``data/raw/published/release_*.csv``;
+   :mod:`simulation.targets`): nothing published is typed into this code;
+2. draws TRUE counts, force x period x offence group x platform, plus counts whose platform
    was not recorded and a few rows that are not online at all (:func:`draw_truth`). The true
    counts hit every target exactly: the national per-platform counts, the regional totals, each
-   region's Facebook-owned count (the count nearest the published share) and the South West
-   force rows. An integer programme (scipy's HiGHS) finds the table nearest a random draw that
+   region's Facebook-owned count (the count nearest the published share), the published force
+   rows (the South West's, West Yorkshire's total) and a force's "more than half" as a floor.
+   An integer programme (scipy's HiGHS) finds the table nearest a random draw that
    meets every constraint; "other platforms" and the half-year and offence splits are then
    multinomial draws with fixed totals;
 3. writes each force's return as that force might have sent it (CSV in several encodings and
@@ -44,8 +45,20 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from simulation.targets import (
+    GROUP_COLUMNS,
+    GROUP_PLATFORMS,
+    NATIONAL_GROUPS,
+    OTHER,
+    Targets,
+    check_targets,
+    read_targets,
+    region_fb_targets,
+    share_floor,
+)
 from simulation.waves import CONFIGS, WaveConfig
 from src.data.manifest import update_manifest
+from src.errors import shown
 from src.helpers import RAW, REFERENCE, write_many, write_text
 
 WAVE = "2019-10_2020-09"  # the wave of the benchmark's corpora and the default wave
@@ -53,8 +66,6 @@ DEFAULT_SEED = CONFIGS[WAVE].seed
 MAX_SEED_OFFSETS = 40
 GROUPS = ("online_sexual", "indecent_images")
 UNKNOWN = "unknown"
-OTHER = "other"
-NATIONAL_GROUPS = ("instagram", "facebook_messenger", "whatsapp", OTHER)
 FACEBOOK_OWNER = "facebook_inc"
 PDF_ROW_MM = 6.5
 MARGIN = 0.05  # a midpoint share must be this far (percentage points) from a rounding boundary
@@ -225,113 +236,6 @@ def load_wave(wave: str, reference_dir: Path = REFERENCE) -> Wave:
     h2_start = _add_months(start, 6)
     halves = [(start, h2_start - dt.timedelta(days=1)), (h2_start, end)]
     return Wave(wave, start, end, {period_id(h): h for h in halves}, _config(wave))
-
-
-@dataclass(frozen=True)
-class Targets:
-    """What the true counts must reproduce, as read from the published figures."""
-
-    national: dict[str, int]  # instagram, facebook_messenger, whatsapp, other
-    region_known: dict[str, int]  # release region -> instances with a known platform
-    region_share: dict[str, float]  # release region -> published Facebook-owned share, %
-    force_rows: dict[str, tuple[int, int, int]]  # force -> (known, Instagram, "Facebook" column)
-    forces_with_data: int
-    # release region -> platform -> published count (Instagram, Facebook or Messenger, WhatsApp)
-    region_platform: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    @property
-    def national_known(self) -> int:
-        """The sum of the published per-platform counts (not the published total)."""
-        return sum(self.national.values())
-
-    def region_fb_owned(self, region: str) -> int:
-        """The Facebook-owned count: the sum of the region's published platform counts, or else
-        the count whose share is nearest the published share."""
-        if region in self.region_platform:
-            return sum(self.region_platform[region].values())
-        return int(round(self.region_share[region] / 100 * self.region_known[region]))
-
-    def scaled(self, factor: float) -> Targets:
-        """The same shape of targets scaled by ``factor`` (for benchmark waves)."""
-
-        def s(v: int) -> int:
-            return int(round(v * factor))
-
-        rows = {}
-        for force, (known, ig, fb) in self.force_rows.items():
-            known2, ig2 = s(known), s(ig)
-            rows[force] = (known2, ig2, min(s(fb), known2 - ig2))
-        old_rows = sum(v[0] for v in self.force_rows.values())
-        new_rows = sum(v[0] for v in rows.values())
-        regions = {k: new_rows if v == old_rows else s(v) for k, v in self.region_known.items()}
-        return replace(
-            self,
-            national={k: s(v) for k, v in self.national.items()},
-            region_known=regions,
-            region_platform={
-                r: {g: s(v) for g, v in by.items()} for r, by in self.region_platform.items()
-            },
-            force_rows=rows,
-        )
-
-
-def _national_counts(pub: pd.DataFrame, counts: pd.DataFrame) -> dict[str, int]:
-    """The national count of each of NATIONAL_GROUPS: as published; else (a release that
-    printed only shares) the count nearest the published share of the published known total;
-    "other" is what the named platforms leave of that total when it is not published itself."""
-    national = counts[counts["geography"] == "national"]
-    by = dict(zip(national["platform_group"], national["value"].astype(int), strict=True))
-    nat = {g: by[g] for g in NATIONAL_GROUPS if g in by}
-    if len(nat) == len(NATIONAL_GROUPS):
-        return nat
-    known = by["all_known"]
-    shares = pub[
-        (pub["geography"] == "national")
-        & (pub["unit"] == "percent")
-        & (pub["denominator"] == "all_known")
-        & (pub["comparison"] == "rounded")
-    ]
-    share = dict(zip(shares["platform_group"], shares["value"].astype(float), strict=True))
-    for g in NATIONAL_GROUPS[:3]:
-        nat.setdefault(g, int(round(share[g] / 100 * known)))
-    nat.setdefault(OTHER, known - sum(nat[g] for g in NATIONAL_GROUPS[:3]))
-    return {g: nat[g] for g in NATIONAL_GROUPS}
-
-
-def read_targets(published_csv: Path | str) -> Targets:
-    """The targets in a release's figures file (``release_2021_03.csv``,
-    ``release_2019_12.csv``), selected by their columns (not their values)."""
-    pub = _read(Path(published_csv))
-    counts = pub[(pub["unit"] == "count") & (pub["comparison"] == "exact")]
-    national = counts[counts["geography"] == "national"]
-    region_counts = counts[counts["geography"] == "region"]
-    region = region_counts[region_counts["platform_group"] == "all_known"]
-    platforms: dict[str, dict[str, int]] = {}
-    for r in region_counts[region_counts["platform_group"].isin(NATIONAL_GROUPS[:3])].itertuples():
-        platforms.setdefault(r.area, {})[r.platform_group] = int(r.value)
-    shares = pub[
-        (pub["geography"] == "region")
-        & (pub["platform_group"] == "facebook_owned")
-        & (pub["unit"] == "percent")
-    ]
-    forces = counts[counts["geography"] == "force"]
-    rows = {}
-    for force, part in forces.groupby("area", sort=True):
-        by = dict(zip(part["platform_group"], part["value"].astype(int), strict=True))
-        rows[force] = (by["all_known"], by["instagram"], by["facebook_column"])
-    n_forces = national[
-        (national["measure"] == "police forces that provided data") & (national["flag"] == "V")
-    ]
-    return Targets(
-        national=_national_counts(pub, counts),
-        region_known=dict(zip(region["area"], region["value"].astype(int), strict=True)),
-        region_share=dict(zip(shares["area"], shares["value"].astype(float), strict=True)),
-        force_rows=rows,
-        forces_with_data=int(n_forces["value"].iloc[0]),
-        # Only a region whose three named platforms are all published (not the South West's
-        # Instagram alone, whose force rows fix it already).
-        region_platform={r: platforms[r] for r in sorted(platforms) if len(platforms[r]) == 3},
-    )
 
 
 def facebook_owned(reference_dir: Path, wave: Wave) -> tuple[str, ...]:
@@ -862,11 +766,12 @@ def _allocate(total: int, weights: Sequence[float], rng: np.random.Generator) ->
 def _known_totals(
     targets: Targets, forces: pd.DataFrame, data_forces: list[str], rng: np.random.Generator
 ) -> dict[str, int]:
-    """Each data force's known total: its published row, else a share of its region's total
-    (or of what the regions leave of the national total) by noisy size weights."""
+    """Each data force's known total: its published total, else a share of its region's total
+    (or of what the regions and the published forces outside them leave of the national
+    total) by noisy size weights."""
     region_of = dict(zip(forces["force"], forces["release_region"], strict=True))
     totals: dict[str, int] = {
-        f: targets.force_rows[f][0] for f in data_forces if f in targets.force_rows
+        f: targets.force_known[f] for f in data_forces if f in targets.force_known
     }
     blocks: dict[str, list[str]] = {}
     for f in data_forces:
@@ -880,7 +785,8 @@ def _known_totals(
             fixed = sum(totals.get(f, 0) for f in data_forces if region_of[f] == region)
             total = targets.region_known[region] - fixed
         else:
-            total = targets.national_known - sum(targets.region_known.values())
+            outside = sum(n for f, n in totals.items() if region_of[f] not in targets.region_known)
+            total = targets.national_known - sum(targets.region_known.values()) - outside
         weights = [FORCE_WEIGHT.get(f, 5.0) * rng.lognormal(0, 0.25) for f in members]
         for f, n in zip(members, _allocate(total, weights, rng), strict=True):
             totals[f] = int(n)
@@ -903,19 +809,19 @@ def _fit_platform_table(
     nat = np.array([targets.national[g] for g in NATIONAL_GROUPS], dtype=float)
     fb_split = nat[:3] / nat[:3].sum()
     # Expected Facebook-owned share of each block: regions with a share target, and the rest.
-    regional_fb = {
-        r: count
-        for r, (count, fixed) in region_fb_targets(targets, region_of, forces).items()
-        if not fixed
-    }
-    fixed_fb = sum(v[1] + v[2] for v in targets.force_rows.values())
-    rest = [f for f in forces if region_of[f] not in regional_fb and f not in targets.force_rows]
+    fb_targets = region_fb_targets(targets, region_of, forces)
+    regional_fb = {r: count for r, (count, fixed) in fb_targets.items() if not fixed}
+    outside = [f for f in forces if region_of[f] not in regional_fb]
+    fixed_fb = {f: targets.force_fb(f) for f in outside if targets.force_fb(f) is not None}
+    rest = [f for f in outside if f not in fixed_fb]
     rest_known = sum(known[f] for f in rest)
-    rest_fb = nat[:3].sum() - sum(regional_fb.values()) - fixed_fb
+    rest_fb = nat[:3].sum() - sum(regional_fb.values()) - sum(fixed_fb.values())
     expected = np.zeros((n_f, n_g))
     for i, f in enumerate(forces):
         r = region_of[f]
         phi = regional_fb[r] / targets.region_known[r] if r in regional_fb else rest_fb / rest_known
+        if f in targets.force_share_above:  # "more than half": drawn a few points above
+            phi = max(phi, targets.force_share_above[f] / 100 + 0.05)
         mean = np.append(phi * fb_split, 1 - phi)
         expected[i] = known[f] * rng.dirichlet(60 * mean + 0.5)
     n_x = n_f * n_g
@@ -931,10 +837,8 @@ def _fit_platform_table(
     idx = {(i, j): i * n_g + j for i in range(n_f) for j in range(n_g)}
     for i, f in enumerate(forces):
         eq({idx[i, j]: 1 for j in range(n_g)}, known[f])
-        if f in targets.force_rows:
-            _, ig, fb_col = targets.force_rows[f]
-            eq({idx[i, 0]: 1}, ig)
-            eq({idx[i, 1]: 1, idx[i, 2]: 1}, fb_col)
+        for g, n in sorted(targets.force_counts.get(f, {}).items()):
+            eq({idx[i, j]: 1 for j in GROUP_COLUMNS[g]}, n)
     for j in range(n_g):
         eq({idx[i, j]: 1 for i in range(n_f)}, nat[j])
     for r, fb in sorted(regional_fb.items()):
@@ -945,6 +849,11 @@ def _fit_platform_table(
             continue
         eq({idx[i, j]: 1 for i in members for j in range(3)}, fb)
     a_eq = np.array(rows)
+    # A force's published "more than N%" of the owner group: a floor on its count.
+    floors = [
+        (forces.index(f), share_floor(share, known[f]))
+        for f, share in sorted(targets.force_share_above.items())
+    ]
     # |x - expected| <= d, written as x - d <= expected and -x - d <= -expected.
     flat = expected.ravel()
     eye = np.eye(n_x)
@@ -953,6 +862,11 @@ def _fit_platform_table(
         LinearConstraint(a_eq, np.array(rhs), np.array(rhs)),
         LinearConstraint(a_abs, -np.inf, np.concatenate([flat, -flat])),
     ]
+    if floors:
+        a_ge = np.zeros((len(floors), 2 * n_x))
+        for k, (i, _) in enumerate(floors):
+            a_ge[k, [idx[i, j] for j in range(3)]] = 1
+        constraints.append(LinearConstraint(a_ge, np.array([n for _, n in floors]), np.inf))
     cost = np.concatenate([np.zeros(n_x), 1 / np.sqrt(flat + 1)])
     integrality = np.concatenate([np.ones(n_x), np.zeros(n_x)])
     result = milp(
@@ -967,6 +881,8 @@ def _fit_platform_table(
     table = np.round(result.x[:n_x]).reshape(n_f, n_g).astype(int)
     if not np.allclose(a_eq[:, :n_x] @ table.ravel(), rhs):
         raise RuntimeError("the fitted table does not meet the constraints exactly")
+    if any(table[i, :3].sum() < n for i, n in floors):
+        raise RuntimeError("the fitted table does not meet a force's published share")
     return pd.DataFrame(table, index=forces, columns=list(NATIONAL_GROUPS))
 
 
@@ -1819,26 +1735,6 @@ def _in_wave(ledger: pd.DataFrame, wave: Wave) -> pd.DataFrame:
     return ledger[(ledger["period_start"] >= wave.start) & (ledger["period_end"] <= wave.end)]
 
 
-def region_fb_targets(
-    targets: Targets, region_of: Mapping[str, str], answering: Sequence[str]
-) -> dict[str, tuple[int, bool]]:
-    """Each region's Facebook-owned count, and whether published force rows fix it.
-
-    A region whose answering forces all have published rows (the South West) gets the sum of
-    their Instagram and "Facebook" columns; any other region the count nearest its published
-    share.
-    """
-    out = {}
-    for region in sorted(targets.region_known):
-        members = [f for f in answering if region_of[f] == region]
-        if members and all(f in targets.force_rows for f in members):
-            rows = [targets.force_rows[f] for f in members]
-            out[region] = (sum(ig + fb for _, ig, fb in rows), True)
-        else:
-            out[region] = (targets.region_fb_owned(region), False)
-    return out
-
-
 def _known_cells(
     ledger: pd.DataFrame, truth: Truth, region_of: Mapping[str, str], wave: Wave
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1880,26 +1776,37 @@ def target_table(
     cells, true = _known_cells(ledger, truth, region_of, wave)
     answering = sorted(truth.counts["force"].unique())
     fb = set(fb_owned)
+    # (name, published count, platforms, where, drawn): a drawn target is reproduced by the
+    # true counts; the others (the stated national total) are only bracketed by the returns
     specs = [
-        (f"national {g}", targets.national[g], g if g == OTHER else {g}, {})
+        (f"national {g}", targets.national[g], GROUP_PLATFORMS[g], {}, True)
         for g in NATIONAL_GROUPS
     ]
-    for region, (fb_count, _) in region_fb_targets(targets, region_of, answering).items():
-        specs.append((f"{region} known", targets.region_known[region], None, {"region": region}))
-        specs.append((f"{region} Facebook-owned", fb_count, fb, {"region": region}))
-        for g, n in sorted(targets.region_platform.get(region, {}).items()):
-            specs.append((f"{region} {g}", n, {g}, {"region": region}))
-    for force, (known, ig, fb_col) in sorted(targets.force_rows.items()):
-        specs.append((f"{force} known", known, None, {"force": force}))
-        specs.append((f"{force} Instagram", ig, {"instagram"}, {"force": force}))
-        specs.append((f"{force} Facebook column", fb_col, fb - {"instagram"}, {"force": force}))
+    if targets.national_stated is not None:
+        specs.append(("national known (stated)", targets.national_stated, None, {}, False))
+    fb_targets = region_fb_targets(targets, region_of, answering)
+    for region in sorted(targets.region_known):
+        where = {"region": region}
+        specs.append((f"{region} known", targets.region_known[region], None, where, True))
+        if region in fb_targets:
+            specs.append((f"{region} Facebook-owned", fb_targets[region][0], fb, where, True))
+        for g, n in sorted(targets.region_counts.get(region, {}).items()):
+            if g != "facebook_owned":  # the Facebook-owned target above
+                specs.append((f"{region} {g}", n, GROUP_PLATFORMS[g], where, True))
+    for force in sorted(set(targets.force_known) | set(targets.force_counts)):
+        where = {"force": force}
+        if force in targets.force_known:
+            specs.append((f"{force} known", targets.force_known[force], None, where, True))
+        for g, n in sorted(targets.force_counts.get(force, {}).items()):
+            specs.append((f"{force} {g}", n, GROUP_PLATFORMS[g], where, True))
     rows = []
-    for name, value, platforms, where in specs:
+    for name, value, platforms, where, drawn in specs:
         c = _select(cells, platforms, **where)
         rows.append(
             {
                 "target": name,
                 "published": value,
+                "drawn": drawn,
                 "true": int(_select(true, platforms, **where)["true"].sum()),
                 "lower": int(c["lower"].sum()),
                 "upper": int(c["upper"].sum()),
@@ -1924,8 +1831,11 @@ def share_table(
     cells, true = _known_cells(ledger, truth, region_of, wave)
     named = {"facebook_owned": set(fb_owned), "all_known": None}
     rows = []
-    for r in published[published["unit"] == "percent"].itertuples(index=False):
-        where = {"region": r.area} if r.geography == "region" else {}
+    percent = published[published["unit"] == "percent"]
+    if "compares_with" in percent.columns:  # a statement across two waves: not this wave's
+        percent = percent[percent["compares_with"] == ""]
+    for r in percent.itertuples(index=False):
+        where = {r.geography: r.area} if r.geography in ("region", "force") else {}
         numerator = named.get(r.platform_group, {r.platform_group})
         denominator = named[r.denominator]
 
@@ -1969,7 +1879,7 @@ def check_corpus(targets_df: pd.DataFrame, shares_df: pd.DataFrame) -> list[str]
     the true share."""
     problems = []
     for r in targets_df.itertuples(index=False):
-        if r.true != r.published:
+        if r.drawn and r.true != r.published:
             problems.append(f"{r.target}: true count {r.true} is not the target {r.published}")
         if r.printed_true != r.true:
             problems.append(f"{r.target}: the written cells hold {r.printed_true}, not {r.true}")
@@ -2222,8 +2132,11 @@ def simulate_wave(
     published_csv = Path(published_csv or RAW / "published" / config.release_file)
     published = _read(published_csv)
     targets = read_targets(published_csv)
+    forces = _read(reference_dir / "forces.csv")
+    region_of = dict(zip(forces["force"], forces["release_region"], strict=True))
     if scale != 1.0:
-        targets = targets.scaled(scale)
+        targets = targets.scaled(scale, region_of)
+    check_targets(targets, region_of, data_forces(forces, config), shown(published_csv), wave)
     info = load_wave(wave, reference_dir)
     problems: list[str] = []
     for offset in range(MAX_SEED_OFFSETS):
@@ -2409,7 +2322,10 @@ def write_corpus(
         _read(manifest) if manifest.is_file() else pd.DataFrame(columns=["path", "provenance"])
     )
     sims: dict[str, Simulation] = {}
-    meta = published_meta(raw_dir)
+    # A published file's row is add_return.py's (its periods as given there): only a file the
+    # manifest does not list yet gets one here.
+    listed = set(current["path"])
+    meta = {p: m for p, m in published_meta(raw_dir).items() if p not in listed}
     stale: list[str] = []
     for wave in waves:
         in_wave = current["path"].str.startswith(f"waves/{wave}/")

@@ -77,6 +77,9 @@ def test_release_regions_as_the_release_grouped_them(forces):
             "wiltshire",
         },
         "West Midlands region": {"west-midlands", "west-mercia", "staffordshire", "warwickshire"},
+        # The opinion piece's "Yorkshire", read as the four forces of the Yorkshire and the
+        # Humber (our reading, U in the release's note).
+        "Yorkshire": {"humberside", "north-yorkshire", "south-yorkshire", "west-yorkshire"},
         "East of England": {
             "bedfordshire",
             "cambridgeshire",
@@ -217,27 +220,34 @@ def test_facebook_owned_platforms_exist_and_were_owned_before_the_wave(platforms
 
 # --- published figures ----------------------------------------------------------------------
 
+# A release's figures file (releases.csv names each): the same columns for every release.
+RELEASE_COLUMNS = [
+    "release",
+    "wave",
+    "compares_with",
+    "figure_id",
+    "measure",
+    "geography",
+    "area",
+    "scope",
+    "platform_group",
+    "denominator",
+    "value",
+    "unit",
+    "as_published",
+    "comparison",
+    "precision",
+    "period_start",
+    "period_end",
+    "flag",
+    "source_title",
+    "source_url",
+    "source_date",
+    "note",
+]
 COLUMNS = {
-    "release_2021_03.csv": [
-        "figure_id",
-        "measure",
-        "geography",
-        "area",
-        "platform_group",
-        "denominator",
-        "value",
-        "unit",
-        "as_published",
-        "comparison",
-        "precision",
-        "period_start",
-        "period_end",
-        "flag",
-        "source_title",
-        "source_url",
-        "source_date",
-        "note",
-    ],
+    "release_2021_03.csv": RELEASE_COLUMNS,
+    "release_2019_12.csv": RELEASE_COLUMNS,
     "sexual_communication_series.csv": [
         "period_label",
         "period_start",
@@ -281,6 +291,8 @@ COLUMNS = {
         "unit",
         "as_published",
         "comparison",
+        "period_start",
+        "period_end",
         "flag",
         "source_title",
         "source_url",
@@ -304,7 +316,46 @@ def test_published_tables_have_their_columns_flags_and_sources(name):
     pd.to_numeric(numbers, errors="raise")
 
 
-def test_release_rows_use_the_agreed_vocabularies(release, forces):
+# Each release as its sources date it, the wave its figures are about and its figures file.
+RELEASES = {
+    "2019_12": ("2019-12-05", "2018-04_2019-03", "release_2019_12.csv"),
+    "2021_03": ("2021-03-26", "2019-10_2020-09", "release_2021_03.csv"),
+}
+
+
+def test_releases_list_each_release_with_its_wave_and_figures_file():
+    releases = read(PUBLISHED / "releases.csv")
+    assert list(releases.columns) == [
+        "release",
+        "published",
+        "publisher",
+        "title",
+        "url",
+        "wave",
+        "file",
+        "note",
+    ]
+    assert releases["release"].is_unique
+    listed = {r.release: (r.published, r.wave, r.file) for r in releases.itertuples(index=False)}
+    assert listed == RELEASES
+    assert set(releases["wave"]) <= set(read(REFERENCE / "waves.csv")["wave"])
+    assert (releases["publisher"] != "").all() and (releases["url"] != "").all()
+    for release, (_, wave, name) in RELEASES.items():
+        figures = read(PUBLISHED / name)
+        assert set(figures["release"]) == {release}, name
+        assert set(figures["wave"]) == {wave}, name
+
+
+# Per release: the national area as printed, and the period every figure covers.
+RELEASE_AREAS = {
+    "release_2021_03.csv": ("England, Wales and the Channel Islands", ("2019-10-01", "2020-09-30")),
+    "release_2019_12.csv": ("England and Wales", ("2018-04-01", "2019-03-31")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELEASE_AREAS))
+def test_release_rows_use_the_agreed_vocabularies(name, forces):
+    release = read(PUBLISHED / name)
     assert release["figure_id"].is_unique
     assert set(release["geography"]) <= {"national", "region", "force"}
     assert set(release["platform_group"]) <= {
@@ -318,17 +369,46 @@ def test_release_rows_use_the_agreed_vocabularies(release, forces):
         "facebook_column",
     }
     assert set(release["denominator"]) <= {"", "all_known", "facebook_owned"}
-    assert set(release["unit"]) <= {"count", "percent"}
-    assert set(release["comparison"]) <= {"exact", "rounded", "more_than", "over", "approx_one_in"}
+    assert set(release["unit"]) <= {"count", "percent", "percent_change", "per_day"}
+    assert set(release["comparison"]) <= {
+        "exact",
+        "rounded",
+        "more_than",
+        "over",
+        "almost",
+        "approx_one_in",
+    }
     assert (release.loc[release["comparison"] == "rounded", "precision"] != "").all()
     assert (release.loc[release["unit"] == "percent", "denominator"] != "").all()
-    regions = set(forces["release_region"]) - {""}
+    # A rate a day and a change on another wave are of a platform group, over no denominator.
+    other_units = release[release["unit"].isin(["percent_change", "per_day"])]
+    assert (other_units["platform_group"] != "").all()
+    assert (other_units["denominator"] == "").all()
+    # The offence groups each figure covers: slugs of offence_groups.csv, ';'-separated.
+    groups = set(read(REFERENCE / "offence_groups.csv")["offence_group"])
+    for scope in release["scope"]:
+        assert scope and set(scope.split(";")) <= groups, scope
+    # A figure that compares with another wave names that wave (never its own) and states a
+    # change; every other figure is about its own wave alone.
+    waves = set(read(REFERENCE / "waves.csv")["wave"])
+    across = release[release["compares_with"] != ""]
+    assert set(across["compares_with"]) <= waves - set(release["wave"])
+    assert (across["unit"] == "percent_change").all()
+    assert (release.loc[release["unit"] == "percent_change", "compares_with"] != "").all()
+    national, period = RELEASE_AREAS[name]
     by_geo = release.groupby("geography")["area"].apply(set)
-    assert by_geo["national"] == {"England, Wales and the Channel Islands"}
-    assert by_geo["region"] == regions
-    assert by_geo["force"] <= set(forces["force"])
+    assert by_geo["national"] == {national}
+    assert by_geo["region"] <= set(forces["release_region"]) - {""}
+    assert by_geo.get("force", set()) <= set(forces["force"])
     dates = {(s, e) for s, e in zip(release["period_start"], release["period_end"], strict=True)}
-    assert dates == {("2019-10-01", "2020-09-30")}
+    assert dates == {period}
+
+
+def test_the_march_2021_release_covers_every_release_region(release, forces):
+    regions = set(release.loc[release["geography"] == "region", "area"])
+    assert regions == set(forces["release_region"]) - {""}
+    across = release.loc[release["compares_with"] != "", "figure_id"]
+    assert set(across) == {"national_instagram_change_on_previous_year"}
 
 
 def test_release_keeps_its_inconsistencies_as_published(release):
@@ -352,7 +432,9 @@ def test_release_keeps_its_inconsistencies_as_published(release):
 def test_south_west_force_rows_add_up_to_the_published_totals(release, forces):
     rows = release[release["geography"] == "force"]
     south_west = set(forces.loc[forces["release_region"] == "South West", "force"])
-    assert set(rows["area"]) == south_west
+    # The South West story's five rows, and West Yorkshire from the opinion piece.
+    assert set(rows["area"]) == south_west | {"west-yorkshire"}
+    rows = rows[rows["area"].isin(south_west)]
     region = release[(release["geography"] == "region") & (release["area"] == "South West")]
     for group in ("all_known", "instagram", "facebook_column"):
         by_force = rows.loc[rows["platform_group"] == group, "value"].astype(int).sum()
@@ -360,3 +442,16 @@ def test_south_west_force_rows_add_up_to_the_published_totals(release, forces):
             (region["platform_group"] == group) & (region["unit"] == "count"), "value"
         ]
         assert by_force == int(published.iloc[0]), group
+
+
+def test_west_yorkshire_and_yorkshire_as_the_opinion_piece_printed_them(release):
+    """1,798 known in Yorkshire, 1,334 of them in West Yorkshire, "more than half" of West
+    Yorkshire's on the owner group's apps."""
+    by = release.set_index("figure_id")
+    yorkshire = by.loc["region_yorkshire_known_instances"]
+    west = by.loc["force_west_yorkshire_known_instances"]
+    share = by.loc["force_west_yorkshire_facebook_owned_share"]
+    assert (yorkshire["area"], yorkshire["value"], yorkshire["flag"]) == ("Yorkshire", "1798", "V")
+    assert (west["area"], west["value"], west["flag"]) == ("west-yorkshire", "1334", "V")
+    assert (share["value"], share["comparison"], share["flag"]) == ("50", "more_than", "U")
+    assert (share["platform_group"], share["denominator"]) == ("facebook_owned", "all_known")
