@@ -101,6 +101,14 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
     },
     "series_by_area": {},
     "platform_series": {"value": "percent"},
+    "platforms": {"share": "percent", "share_lowest": "percent", "share_highest": "percent"},
+    "waves": {"share": "percent", "share_lowest": "percent", "share_highest": "percent"},
+    "wave_forces": {},
+    "wave_statements": {
+        "change_all_forces": "percent",
+        "change_like_for_like": "percent",
+        "change_published": "percent",
+    },
     "uncertainty": _SHARE_COLUMNS,
     "withheld": {
         **{

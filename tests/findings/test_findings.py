@@ -321,7 +321,7 @@ def test_leaving_out_a_force_without_counts_is_a_parameter_error(excluded, why):
 
 
 def test_a_build_leaving_out_a_force_without_counts_stops_before_writing(inputs, tmp_path):
-    wave = findings.Params().wave
+    wave = findings.Params().for_inputs(inputs).wave
     rows = inputs.coverage[inputs.coverage["wave"] == wave]
     with_data = sorted(rows.loc[rows["outcome"].isin(OUTCOMES_WITH_DATA), "force"])
     without = rows.loc[~rows["outcome"].isin(OUTCOMES_WITH_DATA), "force"].tolist()

@@ -30,6 +30,8 @@ RETURNS = {
         ("WhatsApp", 6, 4),
         ("TikTok", 20, 0),
     ],
+    "merseyside": [("Snapchat", 40, 10), ("Instagram", 10, 0), ("TikTok", 10, 0)],
+    "greater-manchester": [("Snapchat", 70, 30), ("Instagram", 15, 5), ("Facebook", 5, 5)],
 }
 #: The labels above as the platforms of data/reference/platforms.csv.
 PLATFORM_OF = {

@@ -165,8 +165,13 @@ def _no_unknown_corpus(root: Path) -> tuple[findings.Inputs, findings.Findings]:
     published = root / "published"
     shutil.copytree(RAW / "published", published)
     release = pd.read_csv(published / RELEASE, dtype=str, keep_default_na=False)
-    release[release["geography"].eq("national")].to_csv(
+    release[release["geography"].eq("national") & release["compares_with"].eq("")].to_csv(
         published / RELEASE, index=False, lineterminator="\n"
+    )
+    # The fixture's waves.csv has the corpus's wave only: so has the list of releases.
+    releases = pd.read_csv(published / "releases.csv", dtype=str, keep_default_na=False)
+    releases[releases["file"].eq(RELEASE)].to_csv(
+        published / "releases.csv", index=False, lineterminator="\n"
     )
     clean.run_clean(paths["raw"], paths["reference"], paths["processed"])
     inputs = findings.load_inputs(paths["processed"], published, paths["reference"])

@@ -35,7 +35,13 @@ from src.report.prose import owned_platforms
 #: Where the built tables are read from: this project, or (to check a report against another
 #: build with the same layout) the folder in REPORT_SOURCE_ROOT.
 SOURCE = Path(os.environ.get("REPORT_SOURCE_ROOT", ROOT))
-FOLDERS = ("data/processed", "reports/tables", "reports/figures", "data/raw/published")
+FOLDERS = (
+    "data/processed",
+    "reports/tables",
+    "reports/figures",
+    "reports/waves",
+    "data/raw/published",
+)
 REFERENCE_FILES = [f"data/reference/{name}.csv" for name in report.REFERENCE_TABLES]
 
 SECTIONS = [
