@@ -131,8 +131,15 @@ def test_offence_codes_point_at_offence_groups():
 
 def test_platforms_include_every_named_platform_and_unknown(platforms):
     assert platforms["platform"].is_unique
-    assert set(platforms["kind"]) <= {"app", "service", "unknown"}
-    assert platforms.set_index("platform").loc["unknown", "kind"] == "unknown"
+    assert set(platforms["kind"]) <= {"app", "service", "category", "unknown"}
+    by = platforms.set_index("platform")["kind"]
+    assert by["unknown"] == "unknown"
+    # A kind of platform, never ranked among the largest platforms.
+    assert {p for p, k in by.items() if k == "category"} == {
+        "dating_app",
+        "online_gaming",
+        "other_website_or_app",
+    }
     named = {
         "instagram",
         "facebook_messenger",
