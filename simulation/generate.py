@@ -21,9 +21,10 @@ printed, in a news story), so the returns in ``data/raw/waves/`` are SIMULATED. 
    same rounded percentages as the true counts, at least ``MARGIN`` points from a rounding
    boundary. If a check fails, the draw is repeated with the next seed offset.
 
-The published figures are not all consistent with one another (the four platform counts add to
-9,435, not the published 9,477; the South West columns give 50.8%, printed as 50%). The true
-counts follow the published counts; the shares those counts imply are what the checks use.
+The published figures are not all consistent with one another (a release's platform counts may
+not add up to its stated total, and a region's printed columns may not give its printed share;
+the findings' ``published_consistency`` table shows where). The true counts follow the
+published counts; the shares those counts imply are what the checks use.
 
 :func:`simulate_wave` does all of this for one wave into any folder (the benchmark uses it for
 bigger corpora); :func:`write_corpus` regenerates the repository's own files, byte for byte, and
