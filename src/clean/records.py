@@ -127,6 +127,8 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
                     "source_file": ctx.source_file,
                     "source_place": f"column '{columns.text}' of the records dated {start} to "
                     f"{end} (each record's line is in records.csv)",
+                    "table": "records",
+                    "block": "all records",
                     **NO_ORDER,
                 }
             )
@@ -190,6 +192,9 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
                     "source_file": ctx.source_file,
                     "table": "records",
                     "block": "all records",
+                    "offence_group": "",
+                    "period_start": str(ctx.wave["start"]),
+                    "period_end": str(ctx.wave["end"]),
                     "unit": "records",
                     "total_source": "records in file",
                     "total_place": "",
@@ -207,6 +212,9 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
                     "withheld_cells": 0,
                     "withheld_lower": 0,
                     "withheld_upper": 0,
+                    "excluded_withheld_cells": 0,
+                    "excluded_withheld_lower": 0,
+                    "excluded_withheld_upper": 0,
                     "unexplained": total - len(kept) - excluded,
                 }
             ]

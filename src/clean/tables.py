@@ -100,6 +100,7 @@ def _block_totals(parts: list[dict]) -> dict:
         sums[key] = [0, 0]
     reasons: dict[str, list[int]] = {}
     withheld = 0
+    excluded_withheld = [0, 0, 0]  # cells, lower, upper
     for cell in parts:
         if cell["reason"]:
             key = "excluded"
@@ -114,6 +115,10 @@ def _block_totals(parts: list[dict]) -> dict:
             withheld += 1
             sums["withheld"][0] += cell["lower"]
             sums["withheld"][1] += cell["upper"]
+            if key == "excluded":
+                excluded_withheld[0] += 1
+                excluded_withheld[1] += cell["lower"]
+                excluded_withheld[2] += cell["upper"]
     out = {
         f"{k}_{side}": v[i] for k, v in sums.items() for i, side in enumerate(("lower", "upper"))
     }
@@ -121,6 +126,8 @@ def _block_totals(parts: list[dict]) -> dict:
         f"{r}: {s} in {n} cell(s)" for r, (s, n) in sorted(reasons.items())
     )
     out["withheld_cells"] = withheld
+    for name, value in zip(("cells", "lower", "upper"), excluded_withheld, strict=True):
+        out[f"excluded_withheld_{name}"] = value
     return out
 
 
@@ -151,15 +158,20 @@ def _blocks(cells: list[dict]) -> list[tuple[str, dict, list[dict]]]:
     return blocks
 
 
-def reconcile_table(cells: pd.DataFrame, ctx: Context, table_name: str) -> pd.DataFrame:
+def reconcile_table(
+    cells: pd.DataFrame, ctx: Context, table_name: str
+) -> tuple[pd.DataFrame, pd.Series]:
     """One reconciliation row per block: a printed total and the rows it covers, or the rows
-    of one offence group and period where no total is printed.
+    of one offence group and period where no total is printed; and the block of each cell
+    (indexed as ``cells``), so that a counted cell can be traced to the total that covers it.
 
     With withheld cells the rows give a range; the total is explained when it lies in that
     range. Any unexplained difference stops the run.
     """
     out = []
-    for source, head, parts in _blocks(cells.to_dict("records")):
+    block_of = pd.Series("", index=cells.index, dtype="str")
+    records = [{**c, "_index": i} for i, c in zip(cells.index, cells.to_dict("records"), strict=True)]
+    for source, head, parts in _blocks(records):
         sums = _block_totals(parts)
         low = sums["mapped_lower"] + sums["unknown_lower"] + sums["excluded_lower"]
         high = sums["mapped_upper"] + sums["unknown_upper"] + sums["excluded_upper"]
@@ -173,6 +185,7 @@ def reconcile_table(cells: pd.DataFrame, ctx: Context, table_name: str) -> pd.Da
         elif total_upper < low:
             unexplained = total_upper - low
         block = f"{head['offence_group']}, {head['period_start']} to {head['period_end']}"
+        block_of.loc[[c["_index"] for c in parts]] = block
         if unexplained:
             counted = _range(
                 sums["mapped_lower"] + sums["unknown_lower"],
@@ -193,6 +206,9 @@ def reconcile_table(cells: pd.DataFrame, ctx: Context, table_name: str) -> pd.Da
             {
                 "table": table_name,
                 "block": block,
+                "offence_group": head["offence_group"],
+                "period_start": head["period_start"],
+                "period_end": head["period_end"],
                 "unit": "instances",
                 "total_source": source,
                 "total_place": place,
@@ -202,7 +218,7 @@ def reconcile_table(cells: pd.DataFrame, ctx: Context, table_name: str) -> pd.Da
                 "unexplained": unexplained,
             }
         )
-    return pd.DataFrame(out)
+    return pd.DataFrame(out), block_of
 
 
 def reports_unknown(cells: pd.DataFrame, lookup: dict[str, str]) -> bool:
@@ -307,7 +323,7 @@ def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> 
     _check_duplicates(cells, ctx)
     cells["platform"] = cells["norm_label"].map(lookup).where(counted, "")
     parts = Parts()
-    recon = reconcile_table(cells, ctx, table_name)
+    recon, block_of = reconcile_table(cells, ctx, table_name)
     recon["unknown_reported"] = reports_unknown(cells, lookup)
     recon.insert(0, "source_file", ctx.source_file)
     recon.insert(0, "force", ctx.spec.force)
@@ -332,6 +348,8 @@ def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> 
                 "withheld": kept["withheld"],
                 "source_file": ctx.source_file,
                 "source_place": kept["source_place"],
+                "table": table_name,
+                "block": block_of[counted],
                 "_table": index,
                 "_row": kept["row"],
                 "_col": kept["column"],

@@ -64,6 +64,8 @@ INSTANCES = pa.DataFrameSchema(
         "withheld": pa.Column(bool),
         "source_file": _text(),
         "source_place": _text(),
+        "table": _text(),
+        "block": _text(),
     },
     checks=[
         pa.Check(_bounds_ordered, error="lower <= upper"),
@@ -118,6 +120,9 @@ RECONCILIATION = pa.DataFrameSchema(
         "source_file": _text(),
         "table": _text(),
         "block": _text(),
+        "offence_group": _text(nullable=True),
+        "period_start": _text(nullable=True),
+        "period_end": _text(nullable=True),
         "unit": _text(pa.Check.isin(["instances", "records"])),
         "total_source": _text(pa.Check.isin(["printed total", "sum of rows", "records in file"])),
         "total_place": _text(nullable=True),
@@ -134,6 +139,9 @@ RECONCILIATION = pa.DataFrameSchema(
         "withheld_cells": _count(),
         "withheld_lower": _count(),
         "withheld_upper": _count(),
+        "excluded_withheld_cells": _count(),
+        "excluded_withheld_lower": _count(),
+        "excluded_withheld_upper": _count(),
         "unexplained": pa.Column("Int64", pa.Check.eq(0), nullable=False),
     },
     checks=[
@@ -212,13 +220,23 @@ def describe_failures(failures: pd.DataFrame, row_offset: int, limit: int = MAX_
     """One line per failing value: ``row N, column 'c': check (value 'v')``.
 
     ``row_offset`` turns a DataFrame index into the row a reader sees (2 for a CSV whose
-    first line is the header).
+    first line is the header). A check of whole rows, which pandera reports once per column,
+    is shown once per row.
     """
+    if "schema_context" in failures.columns:
+        whole_rows = failures["schema_context"].eq("DataFrameSchema") & failures["index"].notna()
+        repeated = whole_rows & failures.duplicated(["index", "check"])
+        failures = failures[~repeated].copy()
+        failures.loc[whole_rows[~repeated], "column"] = None
     lines = []
     for case in failures.head(limit).itertuples(index=False):
         index = case.index
         row = f"row {int(index) + row_offset}" if pd.notna(index) else "whole table"
-        column = f"column '{case.column}'" if pd.notna(case.column) else "table"
+        column = (
+            f"column '{case.column}'"
+            if pd.notna(case.column)
+            else ("the row" if pd.notna(index) else "table")
+        )
         value = "" if pd.isna(case.failure_case) else f" (value '{case.failure_case}')"
         lines.append(f"{row}, {column}: fails {case.check}{value}")
     if len(failures) > limit:
