@@ -114,7 +114,7 @@ SCHEMAS = {
         {
             "platform": _key(pa.Check.str_matches(SLUG), unique=True),
             "display_name": _key(),
-            "kind": _key(pa.Check.isin(["app", "service", "category", "unknown"])),
+            "kind": _key(pa.Check.isin(["app", "service", "category", "unknown", "remainder"])),
         },
         checks=[
             pa.Check(

@@ -16,6 +16,7 @@ from src.data.names import group_names, owner_name_on, place_name
 from src.data.reference import Reference
 from src.errors import InputError
 from src.findings.areas import per_force_table, regional_table
+from src.findings.convention import Convention, convention_for
 from src.findings.intervals import uncertainty
 from src.findings.national import (
     headline_table,
@@ -31,11 +32,11 @@ from src.findings.series import platform_series_table, series_by_area_table, ser
 from src.findings.shares import (
     NAMED_PLATFORMS,
     OwnerGroup,
-    apply_withheld,
     as_of_date,
     force_groups,
     owner_group,
     select_instances,
+    treat,
     wide,
 )
 from src.findings.text import (
@@ -92,13 +93,16 @@ def build(inputs: Inputs, params: Params) -> Findings:
         params.exclude_forces,
         known_forces=set(ref.forces["force"]),
     )
-    treated = apply_withheld(selected, params.withheld_treatment)
+    convention = convention_for(
+        params.withheld_treatment, inputs.releases, inputs.conventions, params.wave
+    )
+    treated = treat(selected, inputs.reconciliation, convention)
     included = sorted(set(treated["force"]))
     unknown_reported = unknown_reporters(inputs.coverage, params.wave, included)
     groups = force_groups(treated, owned.platforms, included, unknown_platforms)
     coverage = coverage_summary(inputs.coverage, params, included)
     published = published_for_wave(inputs.published, wave)
-    context = build_context(inputs, params, owned, coverage, included, published)
+    context = build_context(inputs, params, owned, coverage, included, published, convention)
 
     comparison = compare_published(
         published, groups, ref.forces, coverage["forces_with_data"], days=wave_days(wave)
@@ -227,6 +231,7 @@ def build_context(
     coverage: dict,
     included: list[str],
     published: pd.DataFrame,
+    convention: Convention | None = None,
 ) -> dict:
     """What a reader (and a chart's subtitle and source line) needs to know about this build:
     the period, the place (:func:`~src.data.names.place_name`, from the build's forces),
@@ -254,7 +259,9 @@ def build_context(
         "owner_group_name": owned.group_name,
         "owner_group_adjective": owned.group_adjective,
         "owned_platforms": ", ".join(owned.platforms),
-        "withheld_treatment": params.withheld_treatment,
+        "withheld_treatment": convention.treatment if convention else params.withheld_treatment,
+        "counting_convention": convention.describe() if convention else "",
+        "convention_release": convention.release if convention else "",
         "exclude_forces": ", ".join(params.exclude_forces),
         "forces_with_data": coverage["forces_with_data"],
         "forces_asked": coverage["forces_asked"],

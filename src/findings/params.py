@@ -26,7 +26,8 @@ class Params:
     wave: str | None = None
     offence_groups: tuple[str, ...] = ("online_sexual", "indecent_images")
     owner_as_of: str | None = None
-    withheld_treatment: str = "midpoint"
+    #: ``release``: the counting convention declared for the wave's release (releases.csv).
+    withheld_treatment: str = "release"
     exclude_forces: tuple[str, ...] = ()
 
     @classmethod
@@ -90,6 +91,10 @@ class Inputs:
     #: The releases (``data/raw/published/releases.csv``): each one's date, publisher, title,
     #: the wave it reports and its figures file (read into :attr:`published`).
     releases: pd.DataFrame | None = None
+    #: One row per block of each return read (``data/processed/reconciliation.csv``).
+    reconciliation: pd.DataFrame | None = None
+    #: How each release is taken to have counted (``data/reference/conventions.csv``).
+    conventions: pd.DataFrame | None = None
 
 
 def excludable_forces(coverage: pd.DataFrame, wave: str) -> list[str]:

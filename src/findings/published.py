@@ -269,9 +269,69 @@ COMPARISON_COLUMNS = [
     "holds",
     "holds_if_truncated",
     "holds_over_withheld_range",
+    "own_figures",
+    "verdict",
     "flag",
     "note",
 ]
+
+#: What the release's other figures say of a figure (:func:`own_figures`).
+AGREE, DISAGREE = "agree", "disagree"
+
+
+def own_figures(published: pd.DataFrame) -> dict[str, str]:
+    """Whether each figure agrees with the release's other figures, judged from the published
+    figures alone (figure id -> ``agree``, ``disagree``; no entry when nothing published
+    bears on it):
+
+    - a percentage against the published counts of the same area (its share of the stated
+      total, :func:`implied_shares`);
+    - a count against every exact count of the same measure, area and group in the same
+      release (two numbers of police forces; "more than 9,470" against 9,477), and a stated
+      total of known instances against the sum of the published platform counts of the area
+      when the release printed every part.
+    """
+    out: dict[str, str] = {}
+    implied = implied_shares(published)
+    for row in implied.itertuples(index=False):
+        if finite(row.share_of_stated_total):
+            out[row.figure_id] = AGREE if row.holds_with_stated_total else DISAGREE
+    counts = published[published["unit"] == "count"]
+    key = ["release", "geography", "area", "platform_group"]
+    for _, group in counts.groupby(key, sort=False):
+        exact = group[group["comparison"] == "exact"]
+        for _, row in group.iterrows():
+            precision = None if _text(row.get("precision")) == "" else int(float(row["precision"]))
+            others = exact[exact["figure_id"] != row["figure_id"]]
+            verdicts = [
+                statement_holds(
+                    row["comparison"], float(v), float(row["value"]), precision, "count"
+                )
+                for v in others["value"]
+            ]
+            if verdicts:
+                out[row["figure_id"]] = AGREE if all(verdicts) else DISAGREE
+    for _, row in counts[counts["platform_group"] == "all_known"].iterrows():
+        parts = published_counts(
+            published[published["release"] == row["release"]], row["geography"], row["area"]
+        )
+        if "sum_of_parts" in parts and row["comparison"] == "exact":
+            agrees = parts["sum_of_parts"] == float(row["value"])
+            if not agrees or row["figure_id"] not in out:
+                out[row["figure_id"]] = AGREE if agrees else DISAGREE
+    return out
+
+
+def verdict(holds, own: str, comparable: bool) -> str:
+    """A figure's verdict in words: about the returns, or about the release itself when the
+    release's own figures contradict it."""
+    if not comparable:
+        return "not comparable"
+    if holds is None or (isinstance(holds, float) and math.isnan(holds)):
+        return "not judged"
+    if holds:
+        return "holds"
+    return "the release's own figures disagree" if own == DISAGREE else "does not hold"
 
 
 def not_comparable_note(geography: str, area: str) -> str:
@@ -298,6 +358,7 @@ def compare_published(
     no rows.
     """
     included = sorted(set(groups["force"]))
+    own = own_figures(published)
     rows = []
     for i, row in published.reset_index(drop=True).iterrows():
         unit, comparison = row["unit"], row["comparison"]
@@ -372,6 +433,10 @@ def compare_published(
                 "holds": holds,
                 "holds_if_truncated": truncated,
                 "holds_over_withheld_range": over_range,
+                "own_figures": own.get(row["figure_id"], ""),
+                "verdict": verdict(
+                    holds, own.get(row["figure_id"], ""), not (platform_group and not members)
+                ),
                 "flag": row["flag"],
                 "note": note,
             }

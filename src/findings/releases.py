@@ -16,7 +16,16 @@ import pandas as pd
 from src.errors import InputError
 
 #: The columns of ``releases.csv``.
-RELEASE_COLUMNS = ["release", "published", "publisher", "title", "url", "wave", "file", "note"]
+RELEASE_COLUMNS = [
+    "release",
+    "published",
+    "publisher",
+    "title",
+    "url",
+    "wave",
+    "file",
+    "note",
+]
 #: The columns every figures file of a release has (it may have more).
 FIGURE_COLUMNS = [
     "release",

@@ -17,6 +17,7 @@ import yaml
 from src.data.reference import load_reference
 from src.errors import InputError
 from src.findings.assemble import Findings
+from src.findings.convention import check_conventions
 from src.findings.params import Inputs
 from src.findings.publication import Publication, publication_from
 from src.findings.releases import FIGURE_COLUMNS, check_release_figures, check_releases
@@ -72,8 +73,13 @@ def load_inputs(
         Path(published_dir) / SERIES_FILE,
         Path(published_dir) / PLATFORMS_FILE,
         Path(published_dir) / CONTEXT_FILE,
+        Path(processed_dir) / "reconciliation.csv",
+        Path(reference_dir) / "conventions.csv",
     ]
-    instances, coverage, releases, series, platforms, context = (_read(p) for p in files)
+    instances, coverage, releases, series, platforms, context, reconciliation, conventions = (
+        _read(p) for p in files
+    )
+    check_conventions(conventions, releases, rel(files[7]))
     published, release_files = read_release_figures(
         releases, Path(published_dir), set(reference.waves["wave"]), rel(files[2])
     )
@@ -98,6 +104,8 @@ def load_inputs(
         publication=read_publication(Path(reference_dir)),
         releases=releases,
         platforms=platforms,
+        reconciliation=reconciliation,
+        conventions=conventions,
     )
 
 

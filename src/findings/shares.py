@@ -29,6 +29,14 @@ import pandas as pd
 from src.data.names import owner_name_on
 from src.data.reference import owner_on
 from src.errors import InputError
+from src.findings.convention import (
+    FROM_RELEASE,
+    REMAINDER,
+    RULES,
+    Convention,
+    remainder_rows,
+    withheld_value,
+)
 from src.vocab import PLATFORM_GROUPS
 
 # --- Platform groups -------------------------------------------------------------------------
@@ -59,6 +67,8 @@ TREATMENTS = {
     "mid": "midpoint",
     "maximum": "maximum",
     "max": "maximum",
+    "middle_rounded_down": "middle_rounded_down",
+    FROM_RELEASE: FROM_RELEASE,
 }
 
 
@@ -71,14 +81,16 @@ def share_label(group: str, denominator: str) -> str:
 
 
 def normalise_treatment(treatment: str) -> str:
-    """``minimum``, ``midpoint`` or ``maximum`` (``min``/``mid``/``max`` are accepted too)."""
+    """``release`` (the counting convention the wave's release is declared to follow),
+    ``minimum``, ``midpoint``, ``maximum`` (``min``/``mid``/``max`` are accepted too) or
+    ``middle_rounded_down``."""
     key = str(treatment).strip().lower()
     if key not in TREATMENTS:
         raise InputError(
             "parameters",
             "withheld_treatment",
             f"'{treatment}' is not a treatment of withheld cells",
-            "use one of: minimum, midpoint, maximum",
+            "use one of: release, minimum, midpoint, maximum, middle_rounded_down",
         )
     return TREATMENTS[key]
 
@@ -135,10 +147,13 @@ def select_instances(
 
 
 def apply_withheld(instances: pd.DataFrame, treatment: str = "midpoint") -> pd.DataFrame:
-    """Add ``value`` (the count, or the withheld cell filled by ``treatment``), and ``value_min``
-    and ``value_max`` (the count, or the ends of the withheld range), as floats.
+    """Add ``value`` (the count, or the withheld cell filled by ``treatment``, a rule of
+    :data:`src.findings.convention.RULES`), and ``value_min`` and ``value_max`` (the count, or
+    the ends of the withheld range), as floats.
     """
     treatment = normalise_treatment(treatment)
+    if treatment not in RULES:
+        raise ValueError(f"'{treatment}' names no rule: resolve it with convention_for first")
     out = instances.copy()
     withheld = _as_bool(out["withheld"])
     count = pd.to_numeric(out["count"], errors="coerce").astype(float)
@@ -156,12 +171,25 @@ def apply_withheld(instances: pd.DataFrame, treatment: str = "midpoint") -> pd.D
         )
     low = count.where(~withheld, lower)
     high = count.where(~withheld, upper)
-    fill = {"minimum": low, "midpoint": (low + high) / 2, "maximum": high}[treatment]
-    out["value"] = fill
+    out["value"] = count.where(~withheld, withheld_value(lower, upper, treatment))
     out["value_min"] = low
     out["value_max"] = high
     out["withheld"] = withheld
     return out
+
+
+def treat(
+    selected: pd.DataFrame, reconciliation: pd.DataFrame, convention: Convention
+) -> pd.DataFrame:
+    """The selected instances counted by ``convention``: each withheld cell by its rule, and,
+    when known totals come from printed totals, each block's remainder as a row of its own
+    (:func:`src.findings.convention.remainder_rows`)."""
+    treated = apply_withheld(selected, convention.withheld_counted_as)
+    extra = remainder_rows(selected, reconciliation, convention)
+    if extra.empty:
+        return treated
+    extra = extra.astype({c: treated[c].dtype for c in ("value", "value_min", "value_max")})
+    return pd.concat([treated, extra], ignore_index=True)
 
 
 # --- Ownership -------------------------------------------------------------------------------
@@ -262,7 +290,7 @@ def force_groups(
         "instagram": platform == "instagram",
         "facebook_messenger": platform == "facebook_messenger",
         "whatsapp": platform == "whatsapp",
-        "other": known & ~platform.isin(list(owned)),
+        "other": known & ~platform.isin([*owned, REMAINDER]),
         "facebook_column": known & platform.isin([p for p in owned if p != "instagram"]),
         "unknown": ~known,
     }

@@ -102,9 +102,15 @@ def reader_text(
             else "How each force records the platform differs."
         ),
         "caveat_withheld": (
-            f"Forces withheld {cells} small counts as ranges (for example 'fewer than 5'); they "
-            f"are counted at the {context['withheld_treatment']} of each range here, and every "
-            "figure is also given with all of them at the ends of their ranges."
+            f"Forces withheld {cells} small counts as ranges (for example 'fewer than 5'). "
+            f"Here {context['counting_convention']}"
+            + (
+                f" (the convention declared for the release {context['convention_release']}, "
+                "an assumption: the release does not say how it counted)"
+                if context.get("convention_release")
+                else ""
+            )
+            + "; every figure is also given with the range its withheld cells allow."
         ),
     }
     if context["simulated"]:

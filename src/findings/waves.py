@@ -14,16 +14,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from src.findings.convention import convention_for
 from src.findings.params import Inputs, Params
 from src.findings.published import _target, _text, statement_holds
 from src.findings.shares import (
-    apply_withheld,
     as_of_date,
     force_groups,
     owner_group,
     select_instances,
     share,
     totals,
+    treat,
 )
 from src.findings.text import period_text
 from src.vocab import COUNT_PLACES, PERCENT_PLACES
@@ -76,7 +77,10 @@ def wave_groups(inputs: Inputs, params: Params, wave_id: str, owner_group_id: st
         [f for f in params.exclude_forces if f in set(inputs.instances["force"])],
         known_forces=set(ref.forces["force"]),
     )
-    treated = apply_withheld(selected, params.withheld_treatment)
+    convention = convention_for(
+        params.withheld_treatment, inputs.releases, inputs.conventions, wave_id
+    )
+    treated = treat(selected, inputs.reconciliation, convention)
     included = sorted(set(treated["force"]))
     groups = force_groups(treated, owned.platforms, included, unknown)
     return Wave(wave_id, wave["start"], wave["end"], groups, owner_group_id, owned.platforms)

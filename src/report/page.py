@@ -25,6 +25,7 @@ from src.report.prose import (
     published_totals,
     withheld_known_cells,
 )
+from src.report.quality import revisions_table, timeliness
 from src.report.sections import findings_tables, processed_tables, waves_tables
 from src.vocab import CONFIDENCE
 
@@ -158,6 +159,23 @@ def environment(inputs: Inputs) -> dict:
     }
 
 
+REVISION_COLUMNS = [
+    Col("date", "Date", "text"),
+    Col("edition", "Edition", "text"),
+    Col("kind", "Kind", "text"),
+    Col("what_changed", "What changed", "text"),
+    Col("why", "Why", "text"),
+    Col("figures_affected", "Figures affected", "text"),
+]
+
+
+def conventions_row(conventions: pd.DataFrame, build: dict[str, str]) -> dict[str, str]:
+    """The counting convention of this build's release, as conventions.csv declares it (empty
+    when the build compares with no release)."""
+    own = conventions[conventions["release"] == build.get("convention_release", "")]
+    return {} if own.empty else own.iloc[0].to_dict()
+
+
 # --- The page -------------------------------------------------------------------------------
 
 
@@ -209,6 +227,15 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "withheld_known_cells": withheld_known_cells(t["withheld"]),
         "forces_withholding": int((withheld > 0).sum()),
         "denominator": published_totals(t["published_consistency"]),
+        "quality": timeliness(build, inputs.published.get("releases", pd.DataFrame())),
+        "convention": conventions_row(inputs.reference["conventions"], build),
+        "revisions": html_table(
+            revisions_table(inputs.reference["revisions"]),
+            REVISION_COLUMNS,
+            "table-revisions",
+            "Revisions log, newest first",
+            None,
+        ),
         "provenance": provenance_table(inputs) if inputs.provenance else None,
         "environment": environment(inputs),
         "links": {

@@ -101,7 +101,7 @@ class Inputs:
 
 
 PROCESSED_TABLES = ("coverage", "reconciliation", "cleaning_log", "instances")
-REFERENCE_TABLES = ("forces", "waves", "platforms", "groups")
+REFERENCE_TABLES = ("forces", "waves", "platforms", "groups", "revisions", "conventions")
 
 
 def load(paths: Paths) -> Inputs:
