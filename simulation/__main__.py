@@ -39,12 +39,14 @@ def main(argv: list[str] | None = None) -> int:
         for wave, sim in sims.items():
             print(f"\n=== {wave}: seed used {sim.seed} (first tried: {CONFIGS[wave].seed})")
             print(f"files: {len(sim.files)} under data/raw/waves/{wave}/; specs: {len(sim.specs)}")
-            print("\nCount targets: true, and the bounds of the written returns")
-            print(sim.targets.to_string(index=False))
             print(
-                "\nPublished percentages: from the true counts and with withheld cells at midpoint"
+                "\nEvery published figure under the declared counting convention (withheld "
+                "cells at\nthe middle of their range rounded down, known totals from the "
+                "printed totals)"
             )
-            print(sim.shares.round(2).to_string(index=False))
+            print(sim.convention.round(3).to_string(index=False))
+            print("\nThe true counts at each figure the draw aims at, and the written bounds")
+            print(sim.targets.to_string(index=False))
     return 0
 
 
