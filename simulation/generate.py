@@ -1728,6 +1728,69 @@ def render_force(ctx: _Context) -> Output:
     return ctx.out
 
 
+def plan_ledger(ctx: _Context) -> list[dict]:
+    """The ledger of every cell the force's return would print, without writing the files
+    (for the simulation study): the same rows, bounds and true counts as :func:`render_force`
+    gives, without places."""
+    style, wave, force = ctx.style, ctx.wave, ctx.force
+    if style.fmt == "records":
+        out = []
+        for pid, period in wave.periods.items():
+            for group in GROUPS:
+                for platform in [*ctx.platforms, UNKNOWN]:
+                    n = ctx.cells[pid].get(platform, {}).get(group, 0)
+                    out.append(_record_ledger(force, ctx, period, group, platform, n))
+        return out
+    if style.fmt in ("csv_long", "csv_quarters"):
+        quarterly = style.fmt == "csv_quarters"
+        periods = ctx.quarter_periods() if quarterly else list(wave.periods.values())
+        path = ctx.file_path()
+        return [
+            cell
+            for period in periods
+            for cell in _ledger(force, path, period, ctx.period_rows(period), style)
+        ]
+    out = []
+    for i, (pid, period) in enumerate(wave.periods.items()):
+        path = ctx.file_path(i if style.fmt == "csv_halves" else 0)
+        out += _ledger(force, path, period, ctx.rows(pid), style)
+    return out
+
+
+def draw_ledger(wave: str, seed: int, reference_dir: Path = REFERENCE) -> pd.DataFrame:
+    """One draw of a wave's true counts (before the cell-level programme) and the ledger of
+    the cells its returns would print, nothing written (for the simulation study)."""
+    info = load_wave(wave, reference_dir)
+    config = info.config
+    published_csv = RAW / "published" / config.release_file
+    targets = read_targets(published_csv)
+    forces = _read(Path(reference_dir) / "forces.csv")
+    answering = data_forces(forces, config)
+    truth = draw_truth(targets, forces, answering, seed, facebook_owned(reference_dir, info), info)
+    counts_by = dict(tuple(truth.counts.groupby("force", sort=True)))
+    excluded_by = dict(tuple(truth.excluded.groupby("force", sort=True)))
+    known_rows = truth.counts[truth.counts["platform"] != UNKNOWN]
+    seen = {f: set(part["platform"]) for f, part in known_rows.groupby("force", sort=True)}
+    listed = {f: [p for p in _vocabulary(STYLES[f]) if p in seen[f]] for f in seen}
+    ledger: list[dict] = []
+    for force in answering:
+        ctx = _Context(
+            force=force,
+            name=force,
+            style=style_of(force, config),
+            wave=info,
+            seed=seed,
+            platforms=listed[force],
+            cells=_nest(counts_by[force], "platform", info.periods),
+            excluded=_nest(excluded_by.get(force, truth.excluded.iloc[0:0]), "label", info.periods),
+            ref=request_ref(force, wave),
+            answered=None,
+            keywords=None,
+        )
+        ledger += plan_ledger(ctx)
+    return pd.DataFrame(ledger)
+
+
 def _letter_text(
     name: str, ref: str, outcome: str, reason: str, answered: dt.date, wave: Wave
 ) -> str:

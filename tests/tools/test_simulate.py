@@ -41,11 +41,13 @@ def regenerated(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
     raw, specs = root / "raw", root / "specs"
     shutil.copytree(RAW / "published", raw / "published")
+    if (RAW / "simulation-study").is_dir():  # written by --study, not by the corpus
+        shutil.copytree(RAW / "simulation-study", raw / "simulation-study")
     shutil.copy(RAW / "README.md", raw / "README.md")
     # The published files' rows are add_return.py's (their periods as given there), not the
     # generator's: they are there before it runs.
     manifest = read(RAW / "MANIFEST.csv")
-    published = manifest[manifest["path"].str.startswith("published/")]
+    published = manifest[manifest["path"].str.startswith(("published/", "simulation-study/"))]
     published.to_csv(raw / "MANIFEST.csv", index=False, lineterminator="\n")
     sims = write_corpus(raw, specs, REFERENCE)
     return raw, specs, sims
