@@ -6,25 +6,28 @@ printed, in a news story), so the returns in ``data/raw/waves/`` are SIMULATED. 
 1. reads the targets from the wave's release figures (``data/raw/published/release_*.csv``;
    :mod:`simulation.targets`): nothing published is typed into this code;
 2. draws TRUE counts, force x period x offence group x platform, plus counts whose platform
-   was not recorded and a few rows that are not online at all (:func:`draw_truth`). The true
-   counts hit every target exactly: the national per-platform counts, the regional totals, each
-   region's Facebook-owned count (the count nearest the published share), the published force
-   rows (the South West's, West Yorkshire's total) and a force's "more than half" as a floor.
-   An integer programme (scipy's HiGHS) finds the table nearest a random draw that
-   meets every constraint; "other platforms" and the half-year and offence splits are then
-   multinomial draws with fixed totals;
-3. writes each force's return as that force might have sent it (CSV in several encodings and
-   layouts, XLSX, PDF letters, record-level extracts, refusal letters), withholding small cells
-   in the force's own convention, and a reading spec for each (:func:`render_force`);
-4. checks the written returns (:func:`check_corpus`): each target lies between the sums of the
-   lower and upper bounds of the printed cells, and the midpoint of each withheld cell gives the
-   same rounded percentages as the true counts, at least ``MARGIN`` points from a rounding
-   boundary. If a check fails, the draw is repeated with the next seed offset.
+   was not recorded and a few rows that are not online at all (:func:`draw_truth`), near the
+   published figures: an integer programme (scipy's HiGHS) finds the force x platform-group
+   table nearest a random draw that meets the published counts; "other platforms" and the
+   period and offence splits are then multinomial draws with fixed totals;
+3. renders every return once to learn which cells are printed and which withheld, then moves
+   the true counts of the printed cells as little as it can (a second, cell-level integer
+   programme, :func:`simulation.convention.adjust_cells`) so that the printed cells, read under
+   the declared counting convention (``data/raw/published/releases.csv``; see
+   :mod:`simulation.convention`), give every published figure of the release: exact counts
+   exactly, shares and worded statements at their published precision, except those the
+   release's own figures contradict. Which cells are withheld does not change;
+4. writes each force's return from the adjusted truth as that force might have sent it (CSV
+   in several encodings and layouts, XLSX, PDF letters, record-level extracts, refusal
+   letters), withholding small cells in the force's own convention, a reading spec for each
+   (:func:`render_force`), and the ground truth beside them (:mod:`simulation.truthfile`);
+5. checks the written returns (:func:`simulation.convention.check_convention`, and
+   :func:`simulation.convention.check_cells`: withheld cells' true counts in range, totals
+   the sums of their cells). If no cells meet the release, or a check fails, the draw is
+   repeated with the next seed offset.
 
-The published figures are not all consistent with one another (a release's platform counts may
-not add up to its stated total, and a region's printed columns may not give its printed share;
-the findings' ``published_consistency`` table shows where). The true counts follow the
-published counts; the shares those counts imply are what the checks use.
+A benchmark wave (``scale`` other than 1) has no release: its true counts hit its scaled
+targets (:func:`check_corpus`) and no cell-level programme runs.
 
 :func:`simulate_wave` does all of this for one wave into any folder (the benchmark uses it for
 bigger corpora); :func:`write_corpus` regenerates the repository's own files, byte for byte, and
@@ -46,6 +49,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from simulation.convention import (
+    adjust_cells,
+    check_cells,
+    check_convention,
+    convention_table,
+    counted_cells,
+    read_figures,
+)
 from simulation.targets import (
     GROUP_COLUMNS,
     GROUP_PLATFORMS,
@@ -57,6 +68,7 @@ from simulation.targets import (
     region_fb_targets,
     share_floor,
 )
+from simulation.truthfile import TRUTH_CONTENT, TRUTH_FILE, truth_csv
 from simulation.waves import CONFIGS, WaveConfig
 from src.data.manifest import update_manifest
 from src.errors import shown
@@ -69,7 +81,7 @@ GROUPS = ("online_sexual", "indecent_images")
 UNKNOWN = "unknown"
 FACEBOOK_OWNER = "facebook_inc"
 PDF_ROW_MM = 6.5
-MARGIN = 0.05  # a midpoint share must be this far (percentage points) from a rounding boundary
+MARGIN = 0.05  # (benchmark waves) a midpoint share's distance from a rounding boundary, points
 SIMULATED_NOTE = "SIMULATED return, generated for testing: not issued by {name}."
 
 # The platforms the request named (West Midlands Police disclosure log 1148A/20), in its order.
@@ -1051,16 +1063,24 @@ def _cell(style: Style, value: int, kind: str) -> tuple[object, int, int]:
 
 
 def _ledger(
-    force: str, path: str, period: tuple[dt.date, dt.date], rows: list[Row], style: Style
+    force: str,
+    path: str,
+    period: tuple[dt.date, dt.date],
+    rows: list[Row],
+    style: Style,
+    place=None,
 ) -> list[dict]:
+    """One entry per printed cell; ``place(k, group)`` names where the ``k``-th row's cell of
+    ``group`` is, as the cleaning names places."""
     out = []
-    for row in rows:
+    for k, row in enumerate(rows):
         for group in style.groups:
             printed, lower, upper = _cell(style, row.values[group], row.kind)
             out.append(
                 {
                     "force": force,
                     "file": path,
+                    "place": place(k, group) if place else "",
                     "period_start": period[0],
                     "period_end": period[1],
                     "offence_group": group,
@@ -1108,6 +1128,16 @@ def _header(style: Style) -> list[str]:
     return [style.label_header, *style.q_headers[: len(style.groups)]]
 
 
+def _line_place(header_row: int, header: list[str], style: Style):
+    """Where a wide CSV table's cell is: the line (the header's is ``header_row``) and the
+    column's header."""
+
+    def place(k: int, group: str) -> str:
+        return f"line {header_row + 1 + k}, column '{header[1 + style.groups.index(group)]}'"
+
+    return place
+
+
 def _csv_bytes(rows: list[list], style: Style) -> bytes:
     width = max(len(r) for r in rows)
     buffer = io.StringIO()
@@ -1144,7 +1174,9 @@ def _render_csv_halves(ctx: _Context) -> None:
         table.update(_table_spec(style, rows, header))
         table["period"] = list(period)
         ctx.add_spec_file(path, "csv", [table])
-        ctx.ledger += _ledger(ctx.force, path, period, rows, style)
+        ctx.ledger += _ledger(
+            ctx.force, path, period, rows, style, _line_place(header_row, header, style)
+        )
 
 
 def _render_csv_blocks(ctx: _Context) -> None:
@@ -1165,12 +1197,12 @@ def _render_csv_blocks(ctx: _Context) -> None:
         table.update(_table_spec(style, rows, header))
         table["period"] = list(period)
         tables.append(table)
-        all_rows.append((period, rows))
+        all_rows.append((period, rows, _line_place(header_row, header, style)))
     lines += [[], [_withheld_note(style)]]
     ctx.add_file(path, _csv_bytes(lines, style), "csv", "return", (wave.start, wave.end))
     ctx.add_spec_file(path, "csv", tables)
-    for period, rows in all_rows:
-        ctx.ledger += _ledger(ctx.force, path, period, rows, style)
+    for period, rows, place in all_rows:
+        ctx.ledger += _ledger(ctx.force, path, period, rows, style, place)
 
 
 def _render_csv_long(ctx: _Context, quarterly: bool = False) -> None:
@@ -1183,11 +1215,20 @@ def _render_csv_long(ctx: _Context, quarterly: bool = False) -> None:
     path = ctx.file_path()
     for period in periods:
         rows = ctx.period_rows(period)
+        at: dict[tuple[int, str], int] = {}
         for group in style.groups:
-            for r in rows:
+            for k, r in enumerate(rows):
                 printed = _cell(style, r.values[group], r.kind)[0]
                 lines.append([label(period), offence_names[group], r.label, printed])
-        ctx.ledger += _ledger(ctx.force, path, period, rows, style)
+                at[k, group] = len(lines)
+        ctx.ledger += _ledger(
+            ctx.force,
+            path,
+            period,
+            rows,
+            style,
+            lambda k, g, at=at: f"line {at[k, g]}, column 'Count'",
+        )
     table: dict = {
         "where": {"header_row": 1},
         "layout": "long",
@@ -1260,7 +1301,12 @@ def _render_xlsx(ctx: _Context) -> None:
         table.update(_table_spec(style, rows, header))
         table["period"] = list(period)
         tables.append(table)
-        ctx.ledger += _ledger(ctx.force, path, period, rows, style)
+
+        def place(k, group, name=sheet_name):
+            column = chr(ord("A") + 1 + style.groups.index(group))
+            return f"sheet '{name}', row {7 + k}, column {column}"
+
+        ctx.ledger += _ledger(ctx.force, path, period, rows, style, place)
     book.close()
     ctx.add_file(path, buffer.getvalue(), "xlsx", "return", (wave.start, wave.end))
     ctx.add_spec_file(path, "xlsx", tables)
@@ -1345,7 +1391,12 @@ def _render_pdf(ctx: _Context) -> None:
         spec.update(_table_spec(style, rows, header))
         spec["period"] = list(period)
         tables.append(spec)
-        ctx.ledger += _ledger(ctx.force, path, period, rows, style)
+
+        def place(k, group, page=page, table=on_page[page], header=header):
+            column = header[1 + style.groups.index(group)]
+            return f"page {page}, table {table}, row {k + 2}, column '{column}'"
+
+        ctx.ledger += _ledger(ctx.force, path, period, rows, style, place)
     pdf.set_font("Helvetica", size=10)
     _paragraph(pdf, "If you are not satisfied with this response you may ask for a review.")
     ctx.add_file(path, bytes(pdf.output()), "pdf", "return", (wave.start, wave.end))
@@ -1497,9 +1548,14 @@ def _render_records(ctx: _Context) -> None:
 
 def _record_ledger(force, ctx, period, group, platform, n) -> dict:
     kind = "unknown" if platform == UNKNOWN else "platform"
+    text = RECORD_COLUMNS[force]["text"]
     return {
         "force": force,
         "file": ctx.file_path(),
+        "place": (
+            f"column '{text}' of the records dated {period[0]} to {period[1]} (each record's "
+            "line is in records.csv)"
+        ),
         "period_start": period[0],
         "period_end": period[1],
         "offence_group": group,
@@ -1670,6 +1726,69 @@ def render_force(ctx: _Context) -> Output:
         "files": ctx.spec_files,
     }
     return ctx.out
+
+
+def plan_ledger(ctx: _Context) -> list[dict]:
+    """The ledger of every cell the force's return would print, without writing the files
+    (for the simulation study): the same rows, bounds and true counts as :func:`render_force`
+    gives, without places."""
+    style, wave, force = ctx.style, ctx.wave, ctx.force
+    if style.fmt == "records":
+        out = []
+        for pid, period in wave.periods.items():
+            for group in GROUPS:
+                for platform in [*ctx.platforms, UNKNOWN]:
+                    n = ctx.cells[pid].get(platform, {}).get(group, 0)
+                    out.append(_record_ledger(force, ctx, period, group, platform, n))
+        return out
+    if style.fmt in ("csv_long", "csv_quarters"):
+        quarterly = style.fmt == "csv_quarters"
+        periods = ctx.quarter_periods() if quarterly else list(wave.periods.values())
+        path = ctx.file_path()
+        return [
+            cell
+            for period in periods
+            for cell in _ledger(force, path, period, ctx.period_rows(period), style)
+        ]
+    out = []
+    for i, (pid, period) in enumerate(wave.periods.items()):
+        path = ctx.file_path(i if style.fmt == "csv_halves" else 0)
+        out += _ledger(force, path, period, ctx.rows(pid), style)
+    return out
+
+
+def draw_ledger(wave: str, seed: int, reference_dir: Path = REFERENCE) -> pd.DataFrame:
+    """One draw of a wave's true counts (before the cell-level programme) and the ledger of
+    the cells its returns would print, nothing written (for the simulation study)."""
+    info = load_wave(wave, reference_dir)
+    config = info.config
+    published_csv = RAW / "published" / config.release_file
+    targets = read_targets(published_csv)
+    forces = _read(Path(reference_dir) / "forces.csv")
+    answering = data_forces(forces, config)
+    truth = draw_truth(targets, forces, answering, seed, facebook_owned(reference_dir, info), info)
+    counts_by = dict(tuple(truth.counts.groupby("force", sort=True)))
+    excluded_by = dict(tuple(truth.excluded.groupby("force", sort=True)))
+    known_rows = truth.counts[truth.counts["platform"] != UNKNOWN]
+    seen = {f: set(part["platform"]) for f, part in known_rows.groupby("force", sort=True)}
+    listed = {f: [p for p in _vocabulary(STYLES[f]) if p in seen[f]] for f in seen}
+    ledger: list[dict] = []
+    for force in answering:
+        ctx = _Context(
+            force=force,
+            name=force,
+            style=style_of(force, config),
+            wave=info,
+            seed=seed,
+            platforms=listed[force],
+            cells=_nest(counts_by[force], "platform", info.periods),
+            excluded=_nest(excluded_by.get(force, truth.excluded.iloc[0:0]), "label", info.periods),
+            ref=request_ref(force, wave),
+            answered=None,
+            keywords=None,
+        )
+        ledger += plan_ledger(ctx)
+    return pd.DataFrame(ledger)
 
 
 def _letter_text(
@@ -1914,6 +2033,68 @@ class Simulation:
     files: dict[str, bytes]  # path under the raw folder -> bytes
     specs: dict[str, str]  # path under the spec folder -> YAML text
     meta: dict[str, dict[str, str]]  # path under the raw folder -> manifest columns
+    # every published figure under the declared counting convention (convention_table)
+    convention: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _apply_cells(
+    truth: Truth, cells: pd.DataFrame, values, wave: Wave
+) -> tuple[Truth, dict[str, dict]]:
+    """The truth with every printed cell's true count replaced by ``values`` (row by row of
+    ``cells``, a ledger), and the quarterly force's quarters as they now are (force ->
+    quarter -> (cells, excluded), for :class:`_Context`); its periods' counts are the sums of
+    their quarters."""
+    period_of = {tuple(p): pid for pid, p in wave.periods.items()}
+    counts: dict[tuple, int] = {}
+    excluded: dict[tuple, int] = {}
+    quarters: dict[str, dict] = {}
+    for r, value in zip(cells.itertuples(index=False), values, strict=True):
+        if r.kind == "total":
+            continue
+        period = (r.period_start, r.period_end)
+        target = excluded if r.kind == "excluded" else counts
+        if period in period_of:
+            target[r.force, period_of[period], r.offence_group, r.key] = int(value)
+            continue
+        # A quarter: kept for the renderer, and added into its period of the wave.
+        by = quarters.setdefault(r.force, {}).setdefault(period, ({}, {}))
+        by[1 if r.kind == "excluded" else 0].setdefault(r.key, {})[r.offence_group] = int(value)
+        inside = [pid for (a, b), pid in period_of.items() if a <= period[0] and period[1] <= b]
+        if inside:
+            key = (r.force, inside[0], r.offence_group, r.key)
+            target[key] = target.get(key, 0) + int(value)
+
+    def replaced(frame: pd.DataFrame, key: str, new: dict) -> pd.DataFrame:
+        keys = list(
+            zip(frame["force"], frame["period"], frame["offence_group"], frame[key], strict=True)
+        )
+        old = frame["count"].tolist()
+        frame = frame.copy()
+        frame["count"] = [new.get(k, n) for k, n in zip(keys, old, strict=True)]
+        unprinted = [n for k, n in zip(keys, old, strict=True) if k not in new and n]
+        if unprinted:
+            raise RuntimeError("a true count that no return prints is not zero")
+        return frame
+
+    truth = Truth(
+        replaced(truth.counts, "platform", counts), replaced(truth.excluded, "label", excluded)
+    )
+    return truth, quarters
+
+
+def _same_pattern(first: pd.DataFrame, final: pd.DataFrame) -> bool:
+    """Whether two ledgers print the same cells with the same bounds (withheld alike)."""
+    columns = ["force", "file", "period_start", "period_end", "offence_group", "kind", "key"]
+
+    def pattern(ledger: pd.DataFrame) -> pd.DataFrame:
+        shown = ledger.assign(marker=ledger["printed"].where(ledger["lower"] != ledger["upper"]))
+        out = shown[[*columns, "marker"]].assign(
+            lower=shown["lower"].where(shown["lower"] != shown["upper"]),
+            upper=shown["upper"].where(shown["lower"] != shown["upper"]),
+        )
+        return out.astype(str).sort_values(columns).reset_index(drop=True)
+
+    return pattern(first).equals(pattern(final))
 
 
 def data_forces(forces: pd.DataFrame, config: WaveConfig | None = None) -> list[str]:
@@ -1948,26 +2129,18 @@ def _outcome_row(force: str, wave: Wave, outcome: str, questions: str, period, n
     }
 
 
-def _draw_once(
+def _render_wave(
     wave: Wave,
     seed: int,
-    targets: Targets,
-    published: pd.DataFrame,
-    reference_dir: Path,
-    check_text: bool,
-) -> Simulation:
-    forces = _read(Path(reference_dir) / "forces.csv")
-    fb_owned = facebook_owned(reference_dir, wave)
+    truth: Truth,
+    forces: pd.DataFrame,
+    keywords: list | None,
+    quarters: dict | None = None,
+) -> tuple[dict, dict, dict, list[dict], pd.DataFrame]:
+    """Every force's return (or letter) and outcome from the true counts: (files, specs, meta,
+    ledger, outcomes). ``quarters`` gives a quarterly force's quarters as fixed (by force)."""
     config = wave.config
-    answering = data_forces(forces, config)
-    if len(answering) != targets.forces_with_data:
-        raise ValueError(f"{len(answering)} forces answer, not {targets.forces_with_data}")
-    missing = [f for f in answering if f not in STYLES]
-    if missing:
-        raise ValueError(f"no style for {missing}")
-    truth = draw_truth(targets, forces, answering, seed, fb_owned, wave)
     names = dict(zip(forces["force"], forces["name"], strict=True))
-    keywords = load_keywords(reference_dir) if check_text else None
     wave_dir = f"waves/{wave.wave}"
     counts_by = dict(tuple(truth.counts.groupby("force", sort=True)))
     excluded_by = dict(tuple(truth.excluded.groupby("force", sort=True)))
@@ -2026,6 +2199,7 @@ def _draw_once(
             ref=outcomes[-1]["request_ref"],
             answered=answered,
             keywords=keywords,
+            _quarters=(quarters or {}).get(force),
         )
         out = render_force(ctx)
         for path, data in out.files.items():
@@ -2046,11 +2220,76 @@ def _draw_once(
         "period_end": wave.end.isoformat(),
         "provenance": "simulated",
     }
+    return files, specs, meta, ledger, outcomes_df
+
+
+def _draw_once(
+    wave: Wave,
+    seed: int,
+    targets: Targets,
+    published: pd.DataFrame,
+    reference_dir: Path,
+    check_text: bool,
+    convention: bool = True,
+) -> Simulation | None:
+    """One draw of the wave: the truth, then (``convention``) the cell-level programme that
+    makes the printed cells meet the release (None if no cells do), then the returns written
+    from the adjusted truth and their ground truth (:data:`TRUTH_FILE`)."""
+    forces = _read(Path(reference_dir) / "forces.csv")
+    fb_owned = facebook_owned(reference_dir, wave)
+    config = wave.config
+    answering = data_forces(forces, config)
+    if len(answering) != targets.forces_with_data:
+        raise ValueError(f"{len(answering)} forces answer, not {targets.forces_with_data}")
+    missing = [f for f in answering if f not in STYLES]
+    if missing:
+        raise ValueError(f"no style for {missing}")
+    truth = draw_truth(targets, forces, answering, seed, fb_owned, wave)
+    keywords = load_keywords(reference_dir) if check_text else None
+    region_of = dict(zip(forces["force"], forces["release_region"], strict=True))
+    days = (wave.end - wave.start).days + 1
+    figures = read_figures(published, days)
+    quarters = None
+    if convention:  # the cell-level programme: the printed cells meet the release
+        first = _render_wave(wave, seed, truth, forces, None)[3]
+        cells = counted_cells(pd.DataFrame(first), region_of, wave.start, wave.end)
+        withholds = {f: STYLES[f].marker is not None for f in answering}
+        values = adjust_cells(cells, figures, days, withholds)
+        if values is None:
+            return None
+        truth, quarters = _apply_cells(truth, cells, values, wave)
+    files, specs, meta, ledger, outcomes_df = _render_wave(
+        wave, seed, truth, forces, keywords, quarters
+    )
     ledger_df = pd.DataFrame(ledger)
     targets_df = target_table(ledger_df, truth, targets, forces, wave, fb_owned)
     shares_df = share_table(ledger_df, truth, published, forces, wave, fb_owned)
+    cells = counted_cells(ledger_df, region_of, wave.start, wave.end)
+    table = convention_table(cells, figures, days) if convention else pd.DataFrame()
+    if convention and not _same_pattern(pd.DataFrame(first), ledger_df):
+        raise RuntimeError("the adjusted returns withhold other cells than the first draw")
+    truth_path = f"waves/{wave.wave}/{TRUTH_FILE}"
+    files[truth_path] = truth_csv(ledger_df, wave.wave)
+    meta[truth_path] = {
+        "wave": wave.wave,
+        "format": "csv",
+        "content": TRUTH_CONTENT,
+        "period_start": wave.start.isoformat(),
+        "period_end": wave.end.isoformat(),
+        "provenance": "simulated",
+    }
     return Simulation(
-        wave, seed, truth, ledger_df, outcomes_df, targets_df, shares_df, files, specs, meta
+        wave,
+        seed,
+        truth,
+        ledger_df,
+        outcomes_df,
+        targets_df,
+        shares_df,
+        files,
+        specs,
+        meta,
+        table,
     )
 
 
@@ -2140,11 +2379,19 @@ def simulate_wave(
     check_targets(targets, region_of, data_forces(forces, config), shown(published_csv), wave)
     info = load_wave(wave, reference_dir)
     problems: list[str] = []
+    convention = scale == 1.0  # a benchmark wave's scaled targets are not a release's
     for offset in range(MAX_SEED_OFFSETS):
-        sim = _draw_once(info, seed + offset, targets, published, reference_dir, check_text)
-        if scale != 1.0:
+        sim = _draw_once(
+            info, seed + offset, targets, published, reference_dir, check_text, convention
+        )
+        if sim is None:
+            problems = [f"seed {seed + offset}: no cells meet the release under the convention"]
+            continue
+        if convention:
+            problems = check_convention(sim.convention) + check_cells(sim.ledger)
+        else:
             sim.shares = sim.shares.iloc[0:0]
-        problems = check_corpus(sim.targets, sim.shares)
+            problems = check_corpus(sim.targets, sim.shares)
         if not problems:
             break
     else:

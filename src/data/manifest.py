@@ -42,7 +42,9 @@ COLUMNS = (
     "sha256",
 )
 FORMATS = frozenset({"csv", "xlsx", "pdf", "txt"})
-CONTENTS = frozenset({"return", "records", "refusal", "outcomes", "published"})
+CONTENTS = frozenset(
+    {"return", "records", "refusal", "outcomes", "published", "simulated truth", "simulation study"}
+)
 _HEX64 = r"^[0-9a-f]{64}$"
 #: Characters make cannot take in a list of prerequisites (GNU make 4.3, tried one by one in a
 #: name with spaces escaped as the Makefile escapes them): ':' starts a rule or a pattern, '#' a
