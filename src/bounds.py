@@ -159,20 +159,26 @@ def ratio_range(
     cells: Cells, numerator: Sequence[int], denominator: Sequence[int]
 ) -> tuple[Fraction, Fraction] | None:
     """The smallest and largest value of ``N(x) / D(x)`` over every feasible ``x`` with
-    ``D(x) > 0``, where ``N(x) = sum(numerator[i] * x[i])`` and ``D`` likewise: for a share,
-    0/1 weights with each numerator cell also in the denominator. None when ``D`` is 0 for
-    every feasible ``x``.
+    ``D(x) > 0``, where ``N(x) = sum(numerator[i] * x[i])`` and ``D`` likewise (for a share:
+    0/1 weights, the numerator's cells among the denominator's). None when ``D`` is 0 for every
+    feasible ``x``.
 
-    The weights must satisfy ``0 <= numerator[i] <= denominator[i]`` and the cells' lower
-    bounds be at least 0, so that ``0 <= N <= D``: then ``D = 0`` forces ``N = 0``, and no step
-    of Dinkelbach's method lands where the ratio is undefined.
+    Weights and the cells' lower bounds must be at least 0. Where ``D`` can be 0, the
+    numerator's weights must lie within the denominator's (``numerator[i] <= denominator[i]``),
+    so that ``D = 0`` forces ``N = 0`` and no step of Dinkelbach's method lands where the ratio
+    is undefined (otherwise the ratio has no upper bound: a ValueError).
     """
     if len(numerator) != len(cells) or len(denominator) != len(cells):
         raise ValueError("one weight per cell, in the numerator and in the denominator")
-    if any(not 0 <= n <= d for n, d in zip(numerator, denominator, strict=True)):
-        raise ValueError("a share's weights need 0 <= numerator <= denominator")
+    if any(n < 0 for n in numerator) or any(d < 0 for d in denominator):
+        raise ValueError("a ratio's weights cannot be negative")
     if any(low < 0 for low in cells.lower):
-        raise ValueError("a share's cells cannot be negative")
+        raise ValueError("a ratio's cells cannot be negative")
+    within = all(n <= d for n, d in zip(numerator, denominator, strict=True))
+    if not within and linear_range(cells, denominator)[0] <= 0:
+        raise ValueError(
+            "the denominator can be 0 where the numerator is not: the ratio has no upper bound"
+        )
     highest = _ratio_max(cells, numerator, denominator)
     if highest is None:
         return None

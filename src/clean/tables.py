@@ -170,7 +170,9 @@ def reconcile_table(
     """
     out = []
     block_of = pd.Series("", index=cells.index, dtype="str")
-    records = [{**c, "_index": i} for i, c in zip(cells.index, cells.to_dict("records"), strict=True)]
+    records = [
+        {**c, "_index": i} for i, c in zip(cells.index, cells.to_dict("records"), strict=True)
+    ]
     for source, head, parts in _blocks(records):
         sums = _block_totals(parts)
         low = sums["mapped_lower"] + sums["unknown_lower"] + sums["excluded_lower"]

@@ -16,6 +16,8 @@ from src.data.names import group_names, owner_name_on, place_name
 from src.data.reference import Reference
 from src.errors import InputError
 from src.findings.areas import per_force_table, regional_table
+from src.findings.exact import exact_bounds, exact_uncertainty
+from src.findings.exact import exact_comparison as with_exact_ranges
 from src.findings.intervals import uncertainty
 from src.findings.national import (
     headline_table,
@@ -95,6 +97,9 @@ def build(inputs: Inputs, params: Params) -> Findings:
     treated = apply_withheld(selected, params.withheld_treatment)
     included = sorted(set(treated["force"]))
     unknown_reported = unknown_reporters(inputs.coverage, params.wave, included)
+    exact = exact_bounds(
+        selected, inputs.reconciliation, owned.platforms, unknown_platforms, included
+    )
     groups = force_groups(treated, owned.platforms, included, unknown_platforms)
     coverage = coverage_summary(inputs.coverage, params, included)
     published = published_for_wave(inputs.published, wave)
@@ -103,12 +108,13 @@ def build(inputs: Inputs, params: Params) -> Findings:
     comparison = compare_published(
         published, groups, ref.forces, coverage["forces_with_data"], days=wave_days(wave)
     )
-    unc = uncertainty(groups, unknown_reported=unknown_reported)
+    comparison = with_exact_ranges(comparison, exact, ref.forces, days=wave_days(wave))
+    unc = exact_uncertainty(uncertainty(groups, unknown_reported=unknown_reported), exact)
     tables = {
-        "headline": headline_table(groups, comparison, published, names),
+        "headline": headline_table(groups, comparison, published, names, exact),
         "published_consistency": consistency_table(published),
         "uncertainty": uncertainty_table(unc, owned.platforms, owned.group, names),
-        "withheld": withheld_table(groups, names),
+        "withheld": withheld_table(groups, names, exact),
         "series": series_table(inputs.series),
         "whatsapp": whatsapp_table(
             unc,

@@ -90,6 +90,9 @@ class Inputs:
     #: The releases (``data/raw/published/releases.csv``): each one's date, publisher, title,
     #: the wave it reports and its figures file (read into :attr:`published`).
     releases: pd.DataFrame | None = None
+    #: ``data/processed/reconciliation.csv``: each block's printed total, which bounds the sum
+    #: of its withheld cells (:mod:`src.findings.exact`); None: no totals, marker ranges only.
+    reconciliation: pd.DataFrame | None = None
 
 
 def excludable_forces(coverage: pd.DataFrame, wave: str) -> list[str]:

@@ -87,6 +87,8 @@ def load_inputs(
     check_platforms(
         platforms, reference.forces, set(reference.platforms["platform"]), rel(files[4])
     )
+    reconciliation_file = Path(processed_dir) / "reconciliation.csv"
+    reconciliation = _read(reconciliation_file)
     return SeriesInputs(
         instances=instances,
         coverage=coverage,
@@ -94,10 +96,11 @@ def load_inputs(
         published=published,
         series=series,
         context=context,
-        files=[*files, *release_files, Path(reference_dir)],
+        files=[*files, reconciliation_file, *release_files, Path(reference_dir)],
         publication=read_publication(Path(reference_dir)),
         releases=releases,
         platforms=platforms,
+        reconciliation=reconciliation,
     )
 
 

@@ -186,10 +186,29 @@ def test_an_impossible_total_is_refused():
         Cells([3], [2], [None])
 
 
-def test_a_share_needs_its_numerator_within_its_denominator():
-    cells = Cells([1, 1], [4, 4], [None, None])
-    with pytest.raises(ValueError, match="numerator"):
-        bounds.ratio_range(cells, [1, 1], [1, 0])
+def test_a_ratio_whose_denominator_can_be_zero_needs_its_numerator_within_it():
+    cells = Cells([0, 1], [4, 4], [None, None])
+    with pytest.raises(ValueError, match="no upper bound"):
+        bounds.ratio_range(cells, [0, 1], [1, 0])
+    # With a denominator that cannot be 0 any numerator will do: y / x with x in 1..4 and
+    # y in 1..4 runs from 1/4 to 4.
+    positive = Cells([1, 1], [4, 4], [None, None])
+    assert bounds.ratio_range(positive, [0, 1], [1, 0]) == (Fraction(1, 4), Fraction(4))
+    with pytest.raises(ValueError, match="negative"):
+        bounds.ratio_range(positive, [-1, 0], [1, 1])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_ratio_of_unrelated_sums_equals_brute_force(seed):
+    rng = random.Random(4000 + seed)
+    cells = random_cells(rng, n_cells=rng.randint(2, 6), n_blocks=rng.randint(1, 3), width=4)
+    n = len(cells)
+    den = [rng.choice([0, 1]) for _ in range(n)]
+    num = [rng.choice([0, 1]) for _ in range(n)]
+    if not any(den) or bounds.linear_range(cells, den)[0] <= 0:
+        den = [1] * n
+        cells = Cells([v + 1 for v in cells.lower], [v + 1 for v in cells.upper], [None] * n)
+    assert bounds.ratio_range(cells, num, den) == brute_ratio(cells, num, den)
 
 
 # --- Brute force and linear programming on random small tables ---------------------------------
