@@ -348,6 +348,11 @@ def exact_comparison(
                 f"{RANGE_SENTENCE} given the printed totals ({_fmt(low, unit)} to "
                 f"{_fmt(high, unit)})."
             )
+        elif rule == "exact" and not out.at[i, "holds"] and over == "no":
+            note += (
+                " The published figure lies outside the range the withheld cells allow given "
+                f"the printed totals ({_fmt(low, unit)} to {_fmt(high, unit)})."
+            )
         elif low == high and over == "throughout":
             note += f" The printed totals fix it at exactly {_fmt(low, unit)}."
         out.at[i, "note"] = note

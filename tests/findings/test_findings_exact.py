@@ -263,6 +263,10 @@ def test_the_comparison_is_judged_over_the_exact_range():
     assert out.loc["known_a", ["computed_lowest", "computed_highest"]].tolist() == [48, 51]
     assert out.loc["known_a", "holds_over_withheld_range"] == "no"
     assert "lies within" not in out.loc["known_a", "note"]
+    assert out.loc["known_a", "note"].endswith(
+        "The published figure lies outside the range the withheld cells allow given the "
+        "printed totals (48 to 51)."
+    )
     assert out.loc["known_a", "pinned_cells"] == 1
     assert out.loc["whatsapp_q2", ["computed_lowest", "computed_highest"]].tolist() == [4, 7]
     assert out.loc["whatsapp_q2", "holds_over_withheld_range"] == "in part"
