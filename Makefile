@@ -51,7 +51,7 @@ REFERENCE_FILES := $(shell find data/reference -type f -not -name '.*' 2>/dev/nu
 # The product's code, by layer: each step's rule depends on its own package, the shared layer
 # and the ground, never on another step's code nor on a tool (simulation/, bench/).
 GROUND := src/__init__.py src/helpers.py src/errors.py src/vocab.py
-SHARED := $(sort $(wildcard src/data/*.py)) src/sdc.py src/provenance.py
+SHARED := $(sort $(wildcard src/data/*.py)) src/sdc.py src/bounds.py src/provenance.py
 STEP_SRC = $(sort $(wildcard src/$(1)/*.py)) $(GROUND) $(SHARED)
 CLEAN_SRC := $(call STEP_SRC,clean)
 FINDINGS_SRC := $(call STEP_SRC,findings)

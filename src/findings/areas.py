@@ -20,6 +20,11 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
     """Regional and force figures beside their published values, and, for a published
     percentage, the share the published counts of the same area give. Force rows are made safe
     in :func:`per_force_table` first (their computed values may be rounded or redacted).
+
+    ``computed_lowest`` and ``computed_highest`` are the comparison's range: exact (every
+    value the withheld cells can take given the totals the returns print) when the comparison
+    was made so (:func:`~src.findings.exact.exact_comparison`), which also gives
+    ``pinned_cells``, the withheld cells of the figure's group and area the totals fix exactly.
     """
     rows = comparison[comparison["geography"].isin(["region", "force"])].copy()
     implied = consistency.set_index("figure_id")
@@ -45,6 +50,7 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
         "computed",
         "computed_lowest",
         "computed_highest",
+        "pinned_cells",
         "published",
         "as_published",
         "comparison",
@@ -59,6 +65,7 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
     ]
     if "disclosure_control" in rows:
         columns.append("disclosure_control")
+    columns = [c for c in columns if c in rows.columns]
     return rounded(
         rows[columns],
         ["computed", "computed_lowest", "computed_highest", "difference", "published_counts_share"],

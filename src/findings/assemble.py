@@ -17,6 +17,8 @@ from src.data.reference import Reference
 from src.errors import InputError
 from src.findings.areas import per_force_table, regional_table
 from src.findings.convention import Convention, convention_for
+from src.findings.exact import exact_bounds, exact_uncertainty
+from src.findings.exact import exact_comparison as with_exact_ranges
 from src.findings.intervals import uncertainty
 from src.findings.national import (
     headline_table,
@@ -99,6 +101,9 @@ def build(inputs: Inputs, params: Params) -> Findings:
     treated = treat(selected, inputs.reconciliation, convention)
     included = sorted(set(treated["force"]))
     unknown_reported = unknown_reporters(inputs.coverage, params.wave, included)
+    exact = exact_bounds(
+        selected, inputs.reconciliation, owned.platforms, unknown_platforms, included
+    )
     groups = force_groups(treated, owned.platforms, included, unknown_platforms)
     coverage = coverage_summary(inputs.coverage, params, included)
     published = published_for_wave(inputs.published, wave)
@@ -107,12 +112,13 @@ def build(inputs: Inputs, params: Params) -> Findings:
     comparison = compare_published(
         published, groups, ref.forces, coverage["forces_with_data"], days=wave_days(wave)
     )
-    unc = uncertainty(groups, unknown_reported=unknown_reported)
+    comparison = with_exact_ranges(comparison, exact, ref.forces, days=wave_days(wave))
+    unc = exact_uncertainty(uncertainty(groups, unknown_reported=unknown_reported), exact)
     tables = {
-        "headline": headline_table(groups, comparison, published, names),
+        "headline": headline_table(groups, comparison, published, names, exact),
         "published_consistency": consistency_table(published),
         "uncertainty": uncertainty_table(unc, owned.platforms, owned.group, names),
-        "withheld": withheld_table(groups, names),
+        "withheld": withheld_table(groups, names, exact),
         "series": series_table(inputs.series),
         "whatsapp": whatsapp_table(
             unc,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from src.findings.exact import ExactBounds
 from src.findings.intervals import leave_one_out
 from src.findings.published import (
     consistency_sentence,
@@ -70,17 +71,23 @@ def headline_table(
     comparison: pd.DataFrame,
     published: pd.DataFrame,
     names: dict[str, str],
+    exact: ExactBounds | None = None,
 ) -> pd.DataFrame:
     """National figures: every headline measure, computed, with its withheld-cell range, beside
     each published statement about it (a measure with no published figure appears once).
     ``names`` names the platform groups as on the build's date.
+
+    The range (``withheld_lowest`` to ``withheld_highest``) is ``exact``'s: every value the
+    withheld cells can take given the totals the returns print (without ``exact``, given their
+    markers only). The comparison's ``holds_over_withheld_range`` is judged over the same range
+    when the comparison was made exact (:func:`~src.findings.exact.exact_comparison`).
     """
     national = comparison[comparison["geography"] == "national"]
     denominators = implied_shares(published).set_index("figure_id")
     tot = totals(groups)
     rows = []
     for group, denominator, unit in HEADLINE_MEASURES:
-        value, low, high = _national_value(groups, tot, group, denominator, unit)
+        value, low, high = _national_value(groups, tot, group, denominator, unit, exact)
         matches = national[
             (national["platform_group"] == group)
             & (national["denominator"] == denominator)
@@ -157,14 +164,21 @@ def headline_table(
     )
 
 
-def _national_value(groups, tot, group, denominator, unit):
+def _national_value(groups, tot, group, denominator, unit, exact=None):
     if not group:
         n = float(len(set(groups["force"])))
         return n, n, n
+    forces = sorted(set(groups["force"]))
     if unit == "percent":
         item = share(tot, group, denominator)
+        if exact is not None:
+            low, high = exact.share_range(forces, group, denominator)
+            return 100 * item.value, 100 * low, 100 * high
         return 100 * item.value, 100 * item.lowest, 100 * item.highest
     row = tot.loc[group]
+    if exact is not None:
+        low, high = exact.count_range(forces, group)
+        return float(row["value"]), low, high
     return float(row["value"]), float(row["value_min"]), float(row["value_max"])
 
 
@@ -210,16 +224,37 @@ def uncertainty_table(
     return out
 
 
-def withheld_table(groups: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Each headline share with withheld cells at the chosen treatment, its extremes, and every
+def withheld_table(
+    groups: pd.DataFrame, names: dict[str, str], exact: ExactBounds | None = None
+) -> pd.DataFrame:
+    """Each headline share with withheld cells at the chosen treatment, its range, and every
     withheld cell at its minimum, midpoint and maximum; whether the rounded figure changes.
+
+    ``lowest`` and ``highest`` are the exact range (``exact``): every value the share can take
+    given the withheld cells' markers and the totals the returns print. ``marker_lowest`` and
+    ``marker_highest`` are the range the markers alone allow (a sensitivity analysis: the
+    printed totals ignored). ``bounded_cells`` counts the withheld cells a printed total covers
+    and ``pinned_cells`` those it fixes exactly (they are known); ``range_note`` says so in
+    words. Without ``exact`` both ranges are the markers'.
     """
     tot = totals(groups)
+    forces = sorted(set(groups["force"]))
     scenarios = treatment_scenarios(groups).set_index(["group", "denominator"])
     rows = []
     for item in shares(tot):
         scenario = scenarios.loc[(item.group, item.denominator)]
-        lowest, highest = 100 * item.lowest, 100 * item.highest
+        marker_low, marker_high = 100 * item.lowest, 100 * item.highest
+        if exact is not None:
+            low, high = exact.share_range(forces, item.group, item.denominator)
+            lowest, highest = 100 * low, 100 * high
+            count_low, count_high = exact.count_range(forces, item.denominator)
+            bounded = exact.count(forces, item.denominator, "bounded_cells")
+            pinned = exact.count(forces, item.denominator, "pinned_cells")
+        else:
+            lowest, highest = marker_low, marker_high
+            count_low, count_high = (float(tot.loc[item.denominator, c]) for c in COUNT_RANGE)
+            bounded = pinned = 0
+        cells = int(tot.loc[item.denominator, "withheld_cells"])
         rows.append(
             {
                 "share_of": _share_label(item.group, item.denominator, names),
@@ -228,15 +263,24 @@ def withheld_table(groups: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
                 "default": 100 * item.value,
                 "lowest": lowest,
                 "highest": highest,
+                "marker_lowest": marker_low,
+                "marker_highest": marker_high,
                 "all_withheld_at_minimum": 100 * scenario["all_minimum"],
                 "all_withheld_at_midpoint": 100 * scenario["all_midpoint"],
                 "all_withheld_at_maximum": 100 * scenario["all_maximum"],
-                "withheld_cells": int(tot.loc[item.denominator, "withheld_cells"]),
+                "withheld_cells": cells,
+                "bounded_cells": bounded,
+                "pinned_cells": pinned,
                 "withheld_instances_at_most": float(
                     tot.loc[item.denominator, "value_max"] - tot.loc[item.denominator, "value_min"]
                 ),
+                "denominator_lowest": count_low,
+                "denominator_highest": count_high,
                 "whole_percent_changes": bool(
                     round_half_up(lowest, 0) != round_half_up(highest, 0)
+                ),
+                "range_note": range_note(
+                    cells, bounded, pinned, (lowest, highest), (marker_low, marker_high)
                 ),
             }
         )
@@ -245,12 +289,40 @@ def withheld_table(groups: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         "default",
         "lowest",
         "highest",
+        "marker_lowest",
+        "marker_highest",
         "all_withheld_at_minimum",
         "all_withheld_at_midpoint",
         "all_withheld_at_maximum",
     ):
         table[column] = table[column].round(PERCENT_PLACES)
     return table
+
+
+#: The columns of :func:`~src.findings.shares.totals` that give a count's marker-only range.
+COUNT_RANGE = ("value_min", "value_max")
+
+
+def range_note(cells: int, bounded: int, pinned: int, exact, marker) -> str:
+    """Which range is which, in words: the exact one (given the printed totals) and the one
+    the withheld cells' markers alone allow; how many withheld cells the totals cover or fix."""
+    if not cells:
+        return "No withheld cell: the share is known exactly."
+
+    def span(pair):
+        return f"{pair[0]:.{PERCENT_PLACES}f}% to {pair[1]:.{PERCENT_PLACES}f}%"
+
+    known = (
+        f"; the totals fix {pinned} of them exactly, so those are known"
+        if pinned
+        else "; none is fixed exactly by them"
+    )
+    return (
+        f"Lowest and highest: {span(exact)}, every value the {cells} withheld cells can take "
+        f"given the totals the returns print ({bounded} of the cells are covered by a printed "
+        f"total{known}). The withheld cells' markers alone, ignoring the printed totals, allow "
+        f"{span(marker)} (marker_lowest and marker_highest: a sensitivity analysis)."
+    )
 
 
 def leave_one_out_table(

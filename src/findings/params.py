@@ -91,7 +91,8 @@ class Inputs:
     #: The releases (``data/raw/published/releases.csv``): each one's date, publisher, title,
     #: the wave it reports and its figures file (read into :attr:`published`).
     releases: pd.DataFrame | None = None
-    #: One row per block of each return read (``data/processed/reconciliation.csv``).
+    #: ``data/processed/reconciliation.csv``: each block's printed total, which bounds the sum
+    #: of its withheld cells (:mod:`src.findings.exact`); None: no totals, marker ranges only.
     reconciliation: pd.DataFrame | None = None
     #: How each release is taken to have counted (``data/reference/conventions.csv``).
     conventions: pd.DataFrame | None = None

@@ -77,12 +77,11 @@ def test_published_counts_are_reproduced_or_within_the_withheld_range(default, p
         ]
     )
     for _, row in counts.iterrows():
-        if row["computed_lowest"] == row["computed_highest"]:
-            assert row["computed"] == row["published"], row["figure_id"]
-        else:
-            assert row["computed_lowest"] <= row["published"] <= row["computed_highest"], row[
-                "figure_id"
-            ]
+        # The range is exact (given the printed totals): a single value when no withheld cell
+        # is involved or the totals fix them all.
+        assert row["computed_lowest"] <= row["published"] <= row["computed_highest"], row[
+            "figure_id"
+        ]
 
 
 def test_forces_with_data_match_the_release(default, published):

@@ -29,7 +29,7 @@ from src.helpers import ROOT
 
 GROUND = {"src", "src.helpers", "src.errors", "src.vocab"}
 SHARED_PACKAGES = ("src.data",)
-SHARED_MODULES = {"src.sdc", "src.provenance"}
+SHARED_MODULES = {"src.sdc", "src.bounds", "src.provenance"}
 STEPS = ("clean", "findings", "figures", "report", "runner")
 TOOLS = ("simulation", "bench")
 ORCHESTRATOR = "run"

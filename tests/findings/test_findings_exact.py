@@ -1,0 +1,413 @@
+"""Tests for src/findings/exact.py: the exact ranges of counts and shares given the printed
+totals (reconciliation.csv), on small hand-made returns whose ranges are worked out by hand,
+and on the processed corpus (each exact range within the markers' range)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from synthetic_instances import OWNED, WAVE, grouped
+
+from src import findings
+from src.errors import InputError
+from src.findings import exact as ex
+from src.findings.national import headline_table, withheld_table
+from src.findings.shares import select_instances
+from src.helpers import PROCESSED
+
+#: The names of the platform groups the tables need.
+NAMES = {
+    "all_known": "known",
+    "facebook_owned": "owned apps",
+    "instagram": "Instagram",
+    "facebook_messenger": "Facebook or Messenger",
+    "whatsapp": "WhatsApp",
+    "other": "other",
+    "facebook_column": "Facebook column",
+    "unknown": "unknown",
+}
+
+
+def cells(spec):
+    """instances.csv rows from (force, offence group, block, platform, count or (lo, hi))."""
+    out = []
+    for i, (force, group, block, platform, value) in enumerate(spec):
+        withheld = isinstance(value, tuple)
+        low, high = value if withheld else (value, value)
+        out.append(
+            {
+                "wave": WAVE,
+                "force": force,
+                "period": "2019-10_2020-03",
+                "offence_group": group,
+                "platform": platform,
+                "count": "" if withheld else str(value),
+                "lower": str(low),
+                "upper": str(high),
+                "withheld": str(withheld),
+                "source_file": f"{force}/return.xlsx",
+                "source_place": f"row {i + 2}",
+                "table": "table 1",
+                "block": block,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def block(
+    force,
+    name,
+    total,
+    mapped,
+    unknown=(0, 0),
+    excluded=(0, 0),
+    withheld=(0, 0, 0),
+    excluded_withheld=(0, 0, 0),
+    source="printed total",
+    group="online_sexual",
+):
+    """One reconciliation.csv row; pairs are (lower, upper), triples (cells, lower, upper)."""
+    total = total if isinstance(total, tuple) else (total, total)
+    return {
+        "wave": WAVE,
+        "force": force,
+        "source_file": f"{force}/return.xlsx",
+        "table": "table 1",
+        "block": name,
+        "offence_group": group,
+        "total_source": source,
+        "total_lower": str(total[0]),
+        "total_upper": str(total[1]),
+        "mapped_lower": str(mapped[0]),
+        "mapped_upper": str(mapped[1]),
+        "unknown_lower": str(unknown[0]),
+        "unknown_upper": str(unknown[1]),
+        "excluded_lower": str(excluded[0]),
+        "excluded_upper": str(excluded[1]),
+        "withheld_cells": str(withheld[0]),
+        "withheld_lower": str(withheld[1]),
+        "withheld_upper": str(withheld[2]),
+        "excluded_withheld_cells": str(excluded_withheld[0]),
+        "excluded_withheld_lower": str(excluded_withheld[1]),
+        "excluded_withheld_upper": str(excluded_withheld[2]),
+    }
+
+
+# Force a, block Q1: Instagram 30, WhatsApp <5 (1..4), Snapchat <5 (1..4), unknown 20, and an
+# excluded 'not online' row <5 (1..4); printed total 57. Printed cells: 30 + 20 = 50, so the
+# three withheld cells sum to 7 and the two counted ones to 7 - (1..4) = 3..6.
+# Force a, block Q2: Instagram 12, WhatsApp <5 (0..4), total 15: WhatsApp is 3 exactly.
+# Force b, one block with no printed total: Instagram 5, Facebook <5 (1..4).
+SPEC = [
+    ("a", "online_sexual", "Q1", "instagram", 30),
+    ("a", "online_sexual", "Q1", "whatsapp", (1, 4)),
+    ("a", "online_sexual", "Q1", "snapchat", (1, 4)),
+    ("a", "online_sexual", "Q1", "unknown", 20),
+    ("a", "indecent_images", "Q2", "instagram", 12),
+    ("a", "indecent_images", "Q2", "whatsapp", (0, 4)),
+    ("b", "online_sexual", "Q1", "instagram", 5),
+    ("b", "online_sexual", "Q1", "facebook_messenger", (1, 4)),
+]
+RECONCILIATION = pd.DataFrame(
+    [
+        block("a", "Q1", 57, (32, 38), (20, 20), (1, 4), (3, 3, 12), (1, 1, 4)),
+        block("a", "Q2", 15, (12, 16), withheld=(1, 0, 4), group="indecent_images"),
+        block("b", "Q1", 5, (6, 9), withheld=(1, 1, 4), source="sum of rows"),
+    ]
+)
+
+
+def bounded(
+    spec=SPEC,
+    reconciliation=RECONCILIATION,
+    groups=("online_sexual", "indecent_images"),
+    exclude=(),
+):
+    selected = select_instances(cells(spec), WAVE, groups, exclude)
+    return selected, ex.exact_bounds(selected, reconciliation, OWNED)
+
+
+def test_block_sums_take_the_printed_cells_and_the_excluded_withheld_cells_off_the_total():
+    sums = ex.block_sums(RECONCILIATION)
+    # Q1: 57 - (32 + 20 + 1 - 3) = 7 for the three withheld cells; less the excluded one's
+    # 1..4 that leaves 3..6 for the two counted ones. Q2: 15 - (12 - 0) = 3. b: no total.
+    assert sums.loc[(WAVE, "a", "a/return.xlsx", "table 1", "Q1"), "sum_lower"] == 3
+    assert sums.loc[(WAVE, "a", "a/return.xlsx", "table 1", "Q1"), "sum_upper"] == 6
+    assert sums.loc[(WAVE, "a", "a/return.xlsx", "table 1", "Q2"), "sum_lower"] == 3
+    assert sums.loc[(WAVE, "a", "a/return.xlsx", "table 1", "Q2"), "sum_upper"] == 3
+    assert sums.loc[(WAVE, "a", "a/return.xlsx", "table 1", "Q1"), "cells"] == 2
+    assert len(sums) == 2
+
+
+def test_counts_are_narrowed_by_the_printed_totals():
+    _, exact = bounded()
+    # All known in a: 30 + 12 + (3..6 for WhatsApp + Snapchat in Q1) + 3 = 48..51 (the markers
+    # alone: 30 + 12 + 2..8 + 0..4 = 44..54). WhatsApp in a: Q1 1..4, Q2 3: 4..7.
+    assert exact.count_range(["a"], "all_known") == (48, 51)
+    assert exact.count_range(["a"], "whatsapp") == (4, 7)
+    assert exact.count_range(["a"], "unknown") == (20, 20)
+    # b has no printed total: its marker range stands, 5 + 1..4.
+    assert exact.count_range(["b"], "all_known") == (6, 9)
+    assert exact.count_range(["a", "b"], "all_known") == (54, 60)
+    row = exact.groups.set_index(["force", "group"]).loc[("a", "all_known")]
+    assert (row["marker_min"], row["marker_max"]) == (44, 54)
+    assert (row["withheld_cells"], row["bounded_cells"], row["pinned_cells"]) == (3, 3, 1)
+
+
+def test_a_cell_the_total_pins_is_known():
+    _, exact = bounded()
+    pinned = exact.cells[exact.cells["pinned"]]
+    assert pinned[["force", "platform", "exact_lower", "exact_upper"]].values.tolist() == [
+        ["a", "whatsapp", 3, 3]
+    ]
+    # The Q1 cells: each 1..4 with the pair summing to 3..6: no lower than 3 - 4 (so still 1)
+    # and no higher than 6 - 1 (so still 4); the Facebook cell of b has no total: 1..4.
+    ranges = exact.cells.set_index(["force", "platform", "lower"])
+    assert ranges.loc[("a", "snapchat", 1), ["exact_lower", "exact_upper"]].tolist() == [1, 4]
+    assert exact.count(["a", "b"], "all_known", "pinned_cells") == 1
+
+
+def test_shares_are_exact_ratios_over_the_totals():
+    _, exact = bounded()
+    # Instagram of all known in a: 42 / (48..51), WhatsApp + Snapchat moving together:
+    # lowest 42/51, highest 42/48.
+    low, high = exact.share_range(["a"], "instagram", "all_known")
+    assert (low, high) == pytest.approx((42 / 51, 42 / 48))
+    # WhatsApp of all known in a: w1 + 3 over 42 + w1 + s + 3 with w1 + s in 3..6, each 1..4.
+    # Highest: w1 = 4, s = 1 (sum 5, within 3..6): 7/50; lowest: w1 = 1, s = 4: 4/50 (the
+    # most against WhatsApp; s = 4 is its marker's top, so the sum 5 is within 3..6).
+    low, high = exact.share_range(["a"], "whatsapp", "all_known")
+    assert (low, high) == pytest.approx((4 / 50, 7 / 50))
+
+
+def test_only_the_selected_offence_groups_and_forces_count():
+    _, exact = bounded(groups=("online_sexual",))
+    # Q1 only: a's known 30 + 3..6.
+    assert exact.count_range(["a"], "all_known") == (33, 36)
+    assert exact.count(["a"], "all_known", "pinned_cells") == 0
+    _, without_b = bounded(exclude=("b",))
+    assert set(without_b.groups["force"]) == {"a"}
+    assert without_b.count_range(["a", "b"], "all_known") == (48, 51)
+
+
+def test_rows_of_the_withheld_remainder_are_not_cells():
+    extra = [*SPEC, ("a", "online_sexual", "Q1", ex.REMAINDER_PLATFORM, 9)]
+    _, exact = bounded(spec=extra)
+    assert exact.count_range(["a"], "all_known") == (48, 51)
+
+
+def test_without_a_reconciliation_the_markers_stand():
+    selected = select_instances(cells(SPEC), WAVE, ("online_sexual", "indecent_images"))
+    exact = ex.exact_bounds(selected, None, OWNED)
+    assert exact.count_range(["a"], "all_known") == (44, 54)
+    assert not exact.cells["pinned"].any()
+
+
+def test_a_block_whose_cells_do_not_match_its_reconciliation_stops_the_run():
+    broken = RECONCILIATION.copy()
+    broken.loc[1, "withheld_cells"] = "2"
+    with pytest.raises(InputError, match="counted withheld cell"):
+        bounded(reconciliation=broken)
+
+
+def test_an_old_reconciliation_without_the_new_columns_stops_the_run():
+    old = RECONCILIATION.drop(columns=["excluded_withheld_upper"])
+    with pytest.raises(InputError, match="excluded_withheld_upper"):
+        bounded(reconciliation=old)
+
+
+def test_the_comparison_is_judged_over_the_exact_range():
+    selected, exact = bounded()
+    forces_ref = pd.DataFrame({"force": ["a", "b"], "release_region": ["Somewhere", "Elsewhere"]})
+    comparison = pd.DataFrame(
+        [
+            {
+                "figure_id": "known_a",
+                "geography": "region",
+                "area": "Somewhere",
+                "platform_group": "all_known",
+                "denominator": "",
+                "unit": "count",
+                "computed": 49.0,
+                "computed_lowest": 44.0,
+                "computed_highest": 54.0,
+                "published": 55.0,
+                "comparison": "exact",
+                "precision": None,
+                "holds": False,
+                "holds_over_withheld_range": "in part",
+                "note": "49 against the published 55: a difference of -6. The published figure "
+                "lies within the range the withheld cells allow (44 to 54).",
+            },
+            {
+                "figure_id": "whatsapp_q2",
+                "geography": "region",
+                "area": "Somewhere",
+                "platform_group": "whatsapp",
+                "denominator": "",
+                "unit": "count",
+                "computed": 5.5,
+                "computed_lowest": 1.0,
+                "computed_highest": 8.0,
+                "published": 6.0,
+                "comparison": "exact",
+                "precision": None,
+                "holds": False,
+                "holds_over_withheld_range": "in part",
+                "note": "5.5 against the published 6.",
+            },
+        ]
+    )
+    out = ex.exact_comparison(comparison, exact, forces_ref).set_index("figure_id")
+    # Known in a: 48..51, so the published 55 is outside it.
+    assert out.loc["known_a", ["computed_lowest", "computed_highest"]].tolist() == [48, 51]
+    assert out.loc["known_a", "holds_over_withheld_range"] == "no"
+    assert "lies within" not in out.loc["known_a", "note"]
+    assert out.loc["known_a", "note"].endswith(
+        "The published figure lies outside the range the withheld cells allow given the "
+        "printed totals (48 to 51)."
+    )
+    assert out.loc["known_a", "pinned_cells"] == 1
+    assert out.loc["whatsapp_q2", ["computed_lowest", "computed_highest"]].tolist() == [4, 7]
+    assert out.loc["whatsapp_q2", "holds_over_withheld_range"] == "in part"
+    assert "given the printed totals (4 to 7)" in out.loc["whatsapp_q2", "note"]
+
+
+def test_a_figure_the_totals_fix_holds_throughout_and_says_so():
+    # One force, one block: two cells <5 and a printed 10, total 16: the cells sum to 6.
+    spec = [
+        ("a", "online_sexual", "Q1", "instagram", 10),
+        ("a", "online_sexual", "Q1", "whatsapp", (1, 4)),
+        ("a", "online_sexual", "Q1", "snapchat", (1, 4)),
+    ]
+    rec = pd.DataFrame([block("a", "Q1", 16, (12, 18), withheld=(2, 2, 8))])
+    _, exact = bounded(spec=spec, reconciliation=rec, groups=("online_sexual",))
+    comparison = pd.DataFrame(
+        [
+            {
+                "figure_id": "known",
+                "geography": "national",
+                "area": "everywhere",
+                "platform_group": "all_known",
+                "denominator": "",
+                "unit": "count",
+                "computed": 15.0,
+                "computed_lowest": 12.0,
+                "computed_highest": 18.0,
+                "published": 16.0,
+                "comparison": "exact",
+                "precision": None,
+                "holds": False,
+                "holds_over_withheld_range": "in part",
+                "note": "15 against the published 16: a difference of -1.",
+            }
+        ]
+    )
+    out = ex.exact_comparison(comparison, exact, pd.DataFrame({"force": ["a"]})).iloc[0]
+    assert (out["computed_lowest"], out["computed_highest"]) == (16, 16)
+    assert out["holds_over_withheld_range"] == "throughout"
+    assert out["note"].endswith("The printed totals fix it at exactly 16.")
+
+
+def test_the_withheld_table_gives_both_ranges_and_says_which_is_which():
+    selected, exact = bounded()
+    groups = grouped(selected)
+    table = withheld_table(groups, NAMES, exact).set_index(["group", "denominator"])
+    row = table.loc[("instagram", "all_known")]
+    # Instagram 47 of known 54..60 (a: 48..51, b: 6..9, where b's Instagram 5 is fixed):
+    # exact 47/60 to 47/54; the markers alone: known 44..54 + 6..9 = 50..63: 47/63 to 47/50.
+    assert (row["lowest"], row["highest"]) == (round(100 * 47 / 60, 2), round(100 * 47 / 54, 2))
+    assert (row["marker_lowest"], row["marker_highest"]) == (
+        round(100 * 47 / 63, 2),
+        round(100 * 47 / 50, 2),
+    )
+    assert (row["withheld_cells"], row["bounded_cells"], row["pinned_cells"]) == (4, 3, 1)
+    assert (row["denominator_lowest"], row["denominator_highest"]) == (54, 60)
+    assert "the totals fix 1 of them exactly" in row["range_note"]
+    assert "markers alone" in row["range_note"]
+
+
+def test_the_headline_ranges_are_the_exact_ones():
+    selected, exact = bounded()
+    groups = grouped(selected)
+    empty = pd.DataFrame(
+        columns=["geography", "platform_group", "denominator", "unit", "figure_id"]
+    )
+    published = pd.DataFrame(
+        columns=[
+            "figure_id",
+            "geography",
+            "area",
+            "platform_group",
+            "denominator",
+            "unit",
+            "value",
+            "comparison",
+            "precision",
+        ]
+    )
+    table = headline_table(groups, empty, published, NAMES, exact).set_index("measure")
+    known = table.loc["instances with a known platform"]
+    assert (known["withheld_lowest"], known["withheld_highest"]) == (54, 60)
+
+
+# --- The processed corpus ----------------------------------------------------------------------
+
+corpus = pytest.mark.skipif(
+    not (PROCESSED / "instances.csv").is_file(), reason="data/processed not built yet (run make)"
+)
+
+
+@pytest.fixture(scope="module")
+def built():
+    return findings.build(findings.load_inputs(), findings.Params())
+
+
+@corpus
+def test_every_exact_range_lies_within_the_markers_range(built):
+    withheld = built.tables["withheld"]
+    assert (withheld["lowest"] >= withheld["marker_lowest"]).all()
+    assert (withheld["highest"] <= withheld["marker_highest"]).all()
+    known = withheld[withheld["denominator"] == "all_known"].iloc[0]
+    marker_width = known["withheld_instances_at_most"]
+    exact_width = known["denominator_highest"] - known["denominator_lowest"]
+    # The printed totals narrow the range of instances with a known platform by an order of
+    # magnitude.
+    assert exact_width * 10 <= marker_width
+
+
+@corpus
+def test_the_west_midlands_total_is_pinned_at_its_published_figure(built):
+    regional = built.tables["regional"]
+    row = regional[
+        (regional["area"] == "West Midlands region")
+        & (regional["platform_group"] == "all_known")
+        & (regional["unit"] == "count")
+    ].iloc[0]
+    assert row["computed_lowest"] == row["computed_highest"] == row["published"]
+    assert row["holds_over_withheld_range"] == "throughout"
+
+
+@corpus
+def test_the_known_range_equals_an_independent_sum_over_the_reconciliation(built):
+    # Each block with a printed total: its known-platform cells add up to the total less its
+    # unknown and excluded cells, and to their own sum (mapped): the range is the overlap of
+    # the two. A block without one (a record-level extract) adds its instances' own bounds.
+    key = ["wave", "force", "source_file", "table", "block"]
+    rec = pd.read_csv(PROCESSED / "reconciliation.csv", dtype=str, keep_default_na=False)
+    instances = pd.read_csv(PROCESSED / "instances.csv", dtype=str, keep_default_na=False)
+    wave = built.params.wave
+    rec = rec[rec["wave"] == wave]
+    printed = rec[rec["total_source"] == "printed total"]
+    n = {c: pd.to_numeric(printed[c]) for c in printed.columns if c.endswith(("_lower", "_upper"))}
+    low = n["total_lower"] - n["unknown_upper"] - n["excluded_upper"]
+    high = n["total_upper"] - n["unknown_lower"] - n["excluded_lower"]
+    low = pd.concat([n["mapped_lower"], low], axis=1).max(axis=1).sum()
+    high = pd.concat([n["mapped_upper"], high], axis=1).min(axis=1).sum()
+    known = instances[(instances["wave"] == wave) & (instances["platform"] != "unknown")]
+    rest = known.merge(rec[rec["total_source"] != "printed total"][key], on=key)
+    low += pd.to_numeric(rest["lower"]).sum()
+    high += pd.to_numeric(rest["upper"]).sum()
+    headline = built.tables["headline"]
+    row = headline[headline["measure"] == "instances with a known platform"].iloc[0]
+    assert (row["withheld_lowest"], row["withheld_highest"]) == (low, high)
