@@ -25,7 +25,7 @@ from src.report.prose import (
     published_totals,
     withheld_known_cells,
 )
-from src.report.quality import revisions_table, timeliness
+from src.report.quality import revisions_table, study_table, timeliness
 from src.report.sections import findings_tables, processed_tables, waves_tables
 from src.vocab import CONFIDENCE
 
@@ -169,6 +169,17 @@ REVISION_COLUMNS = [
 ]
 
 
+STUDY_COLUMNS = [
+    Col("measure_name", "Measure", "text"),
+    Col("treatment_name", "Treatment", "text"),
+    Col("mean_truth", "Mean true value", "number"),
+    Col("mean_error", "Mean error", "number"),
+    Col("mean_abs_error", "Mean absolute error", "number"),
+    Col("mean_width", "Mean width", "number"),
+    Col("coverage", "Coverage", "number"),
+]
+
+
 def conventions_row(conventions: pd.DataFrame, build: dict[str, str]) -> dict[str, str]:
     """The counting convention of this build's release, as conventions.csv declares it (empty
     when the build compares with no release)."""
@@ -229,6 +240,17 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "denominator": published_totals(t["published_consistency"]),
         "quality": timeliness(build, inputs.published.get("releases", pd.DataFrame())),
         "convention": conventions_row(inputs.reference["conventions"], build),
+        "study": None
+        if inputs.study is None
+        else html_table(
+            study_table(inputs.study),
+            STUDY_COLUMNS,
+            "table-study",
+            f"Simulation study: {inputs.study['draws'].iloc[0]} seeded draws of this wave's "
+            "returns",
+            paths.name(paths.study / f"{build.get('wave', '')}.csv"),
+        ),
+        "study_draws": "" if inputs.study is None else inputs.study["draws"].iloc[0],
         "revisions": html_table(
             revisions_table(inputs.reference["revisions"]),
             REVISION_COLUMNS,

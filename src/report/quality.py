@@ -46,3 +46,28 @@ def timeliness(build: dict[str, str], releases: pd.DataFrame) -> dict[str, str]:
         return {"release_date": "", "lag_days": ""}
     lag = days_between(build.get("period_end", ""), release["published"])
     return {"release_date": release["published"], "lag_days": "" if lag is None else str(lag)}
+
+
+#: How the study's treatments and measures are named on the page.
+STUDY_TREATMENTS = {
+    "convention": "the release's convention",
+    "minimum": "every withheld cell at its minimum",
+    "midpoint": "every withheld cell at its midpoint",
+    "maximum": "every withheld cell at its maximum",
+    "marker_range": "range from the markers alone",
+    "exact_range": "range from the printed totals",
+}
+STUDY_MEASURES = {"known": "instances with a known platform", "owner_share": "owner group's share"}
+
+
+def study_table(study: pd.DataFrame) -> pd.DataFrame:
+    """The simulation study as the page shows it: a row per measure and treatment, with the
+    mean error of a point treatment or the mean width and coverage of a range."""
+    out = study.copy()
+    is_range = out["treatment"].str.endswith("_range")
+    out["kind"] = is_range.map({True: "range", False: "point"})
+    out["measure_name"] = out["measure"].map(STUDY_MEASURES).fillna(out["measure"])
+    out["treatment_name"] = out["treatment"].map(STUDY_TREATMENTS).fillna(out["treatment"])
+    out["mean_width"] = out["mean_error"].where(is_range, "")
+    out["mean_error"] = out["mean_error"].where(~is_range, "")
+    return out

@@ -58,6 +58,7 @@ class Paths:
     tables: Path = REPORTS / "tables"
     figures: Path = REPORTS / "figures"
     published: Path = RAW / "published"
+    study: Path = RAW / "simulation-study"
     reference: Path = REFERENCE
     out: Path = REPORTS / "report.html"
     root: Path = ROOT
@@ -98,6 +99,8 @@ class Inputs:
     files: list[Path] = field(default_factory=list)
     #: Each other wave's build (reports/waves/<wave>/tables/): its build.csv and headline.csv.
     other_waves: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    #: The simulation study of this build's wave (data/raw/simulation-study/<wave>.csv), if any.
+    study: pd.DataFrame | None = None
 
 
 PROCESSED_TABLES = ("coverage", "reconciliation", "cleaning_log", "instances")
@@ -141,7 +144,11 @@ def load(paths: Paths) -> Inputs:
         if path.is_file():
             files.append(path)
             provenance[paths.name(folder)] = json.loads(path.read_text(encoding="utf-8"))
-    return Inputs(processed, tables, published, reference, figures, provenance, files, other_waves)
+    study_file = paths.study / f"{wave}.csv"
+    study = read(study_file) if wave and study_file.is_file() else None
+    return Inputs(
+        processed, tables, published, reference, figures, provenance, files, other_waves, study
+    )
 
 
 #: The ending of a figure's print copy (``<stem>-print.png``, 200 dpi), written beside it.
