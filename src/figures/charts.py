@@ -100,12 +100,6 @@ def label_outliers(ax, out: pd.DataFrame, grid: np.ndarray) -> None:
 #: The two control limits of the funnel: (level, its name in the data, its shade).
 FUNNEL_LEVELS = ((0.998, "998", "0.93"), (0.95, "95", "0.85"))
 
-#: How the funnel's overdispersion factor is estimated, as its data file says.
-DISPERSION_METHOD = (
-    f"Pearson, mean squared standardised residual after Winsorising {WINSORISE:.0%} at each end "
-    "(Spiegelhalter 2005)"
-)
-
 
 def funnel_title(outside: int, n: int, adjective: str, simulated: bool) -> str:
     """Figure 2's title: how many of the ``n`` forces lie outside the 99.8% limits allowing for
@@ -153,8 +147,10 @@ def funnel(
 
     The limits are exact binomial, widened by the square root of the overdispersion factor
     when it exceeds 1 (:mod:`src.figures.control_limits`); the factor is in the notes and in
-    every row of the data (``dispersion``, with ``dispersion_unwinsorised`` beside it), and the
-    title counts the forces outside the widened 99.8% limits. Forces are named (labelled on the
+    every row of the data (``dispersion``), and the title counts the forces outside the widened
+    99.8% limits (``outside_998``). The data keeps to the columns a reader needs to redraw the
+    chart (the report shows it as a table); the exact limits before widening follow from
+    :func:`~src.figures.control_limits.funnel_limits` with a dispersion of 1. Forces are named (labelled on the
     chart and in the alt text) only when the returns are real: on ``simulated`` returns the
     chart says the pattern is illustrative and names none.
 
@@ -170,20 +166,15 @@ def funnel(
     data["z"] = standardised_residuals(data[owned].to_numpy(float), known, pooled)
     dispersion = pearson_dispersion(data[owned].to_numpy(float), known, pooled)
     data["dispersion"] = dispersion
-    data["dispersion_unwinsorised"] = pearson_dispersion(
-        data[owned].to_numpy(float), known, pooled, fraction=0
-    )
-    data["dispersion_method"] = DISPERSION_METHOD
     for level, name, _ in FUNNEL_LEVELS:
         low, high = funnel_limits(pooled, known, level, dispersion)
         data[f"limit_{name}_low"], data[f"limit_{name}_high"] = 100 * low, 100 * high
-    exact_low, exact_high = funnel_limits(pooled, known, 0.998)
-    data["exact_998_low"], data["exact_998_high"] = 100 * exact_low, 100 * exact_high
     data["outside_998"] = (data["share"] < data["limit_998_low"]) | (
         data["share"] > data["limit_998_high"]
     )
-    data["outside_998_unadjusted"] = (data["share"] < data["exact_998_low"]) | (
-        data["share"] > data["exact_998_high"]
+    exact_low, exact_high = funnel_limits(pooled, known, 0.998)
+    outside_exact = int(
+        ((data["share"] < 100 * exact_low) | (data["share"] > 100 * exact_high)).sum()
     )
     outside = int(data["outside_998"].sum())
     n = len(data)
@@ -201,7 +192,7 @@ def funnel(
     notes = [
         f"Line: the pooled share ({percent(100 * pooled)}). Shaded: 95% and 99.8% limits for a "
         f"force of that size if every force shared it. {marks}",
-        dispersion_note(dispersion, int(data["outside_998_unadjusted"].sum())),
+        dispersion_note(dispersion, outside_exact),
         "Counts per force after disclosure control (rounded to 5; redacted cells count as 0).",
         words.source_line,
     ]
@@ -252,18 +243,12 @@ def funnel(
         "known",
         owned,
         "share",
-        "z",
         "limit_95_low",
         "limit_95_high",
         "limit_998_low",
         "limit_998_high",
         "outside_998",
-        "exact_998_low",
-        "exact_998_high",
-        "outside_998_unadjusted",
         "dispersion",
-        "dispersion_unwinsorised",
-        "dispersion_method",
         *SOURCE_COLUMNS,
     ]
     return fig, data[columns].sort_values("force", ignore_index=True), alt
