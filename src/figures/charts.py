@@ -1,7 +1,8 @@
 """Four of the five charts of step 30, each drawn from the rows its input function chose: the
 funnel of forces (figure 2), regions against their published figures (figure 3), the national
 series (figure 4) and one platform's share against its share of tip-offs (figure 5). Figure 1,
-the platform shares, is :mod:`src.figures.shares`.
+the platform shares, is :mod:`src.figures.shares`; the funnel's statistics (exact limits,
+overdispersion) are :mod:`src.figures.control_limits`.
 
 Every word that names a platform, an owner or a source comes from the build's tables
 (:class:`~src.figures.inputs.ChartWords`, from ``build.csv``), never from here.
@@ -21,6 +22,12 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from src.figures.control_limits import (
+    WINSORISE,
+    funnel_limits,
+    pearson_dispersion,
+    standardised_residuals,
+)
 from src.figures.inputs import SOURCE_COLUMNS, ChartWords, chart_data
 from src.figures.style import (
     FONT_SIZE,
@@ -38,13 +45,6 @@ from src.figures.style import (
     wrap,
 )
 
-
-def funnel_limits(pooled: float, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    """Binomial control limits around a pooled share (0 to 1) for denominators ``n``."""
-    spread = z * np.sqrt(pooled * (1 - pooled) / n)
-    return np.clip(pooled - spread, 0, 1), np.clip(pooled + spread, 0, 1)
-
-
 MAX_LABELS = 6
 
 
@@ -55,15 +55,18 @@ def short_name(name: str) -> str:
     return name.replace("States of ", "")
 
 
-def label_outliers(ax, out: pd.DataFrame, pooled: float, grid: np.ndarray) -> None:
-    """Label the forces furthest outside the limits (at most MAX_LABELS), each beside its point,
-    nudged apart so that no two labels overlap, with a thin leader line.
+def label_outliers(ax, out: pd.DataFrame, grid: np.ndarray) -> None:
+    """Label the forces furthest outside the limits (at most MAX_LABELS, by the size of their
+    standardised residual ``z``), each beside its point, nudged apart so that no two labels
+    overlap, with a thin leader line.
     """
     if out.empty:
         return
-    spread = np.sqrt(pooled * (1 - pooled) / out["known"].to_numpy(float))
-    z = np.abs(out["share"].to_numpy(float) / 100 - pooled) / spread
-    chosen = out.assign(z=z).sort_values(["z", "force"], ascending=[False, True]).head(MAX_LABELS)
+    chosen = (
+        out.assign(size=out["z"].abs())
+        .sort_values(["size", "force"], ascending=[False, True])
+        .head(MAX_LABELS)
+    )
     middle = math.sqrt(grid.min() * grid.max())
     low, high = ax.get_ylim()
     gap = 0.06 * (high - low)
@@ -94,6 +97,42 @@ def label_outliers(ax, out: pd.DataFrame, pooled: float, grid: np.ndarray) -> No
             )
 
 
+#: The two control limits of the funnel: (level, its name in the data, its shade).
+FUNNEL_LEVELS = ((0.998, "998", "0.93"), (0.95, "95", "0.85"))
+
+
+def funnel_title(outside: int, n: int, adjective: str, simulated: bool) -> str:
+    """Figure 2's title: how many of the ``n`` forces lie outside the 99.8% limits allowing for
+    overdispersion; on simulated returns, said to be illustrative."""
+    if outside == 0:
+        finding = f"all {n} forces' {adjective} shares lie within the 99.8% limits"
+    else:
+        verb = "lies" if outside == 1 else "lie"
+        finding = f"{outside} of {n} forces' {adjective} shares {verb} outside the 99.8% limits"
+    if simulated:
+        return f"Illustrative only, as the returns are simulated: {finding}"
+    return f"{finding[0].upper()}{finding[1:]}, allowing for overdispersion"
+
+
+def dispersion_note(dispersion: float, outside_exact: int) -> str:
+    """What figure 2 says of its limits and the overdispersion factor behind them."""
+    if not math.isfinite(dispersion):
+        return "Limits: exact binomial (Spiegelhalter 2005); overdispersion not estimated."
+    if dispersion <= 1:
+        return (
+            "Limits: exact binomial (Spiegelhalter 2005). The forces' shares vary no more than "
+            f"chance would make them (overdispersion factor {dispersion:.1f}), so the limits "
+            "are not widened."
+        )
+    return (
+        "Limits: exact binomial (Spiegelhalter 2005), widened because the forces' shares vary "
+        f"{dispersion:.1f} times as much as chance alone would make them (overdispersion "
+        f"factor, {WINSORISE:.0%} Winsorised): each limit lies {math.sqrt(dispersion):.1f} "
+        f"times as far from the line. Without the widening, {outside_exact} would lie outside "
+        "the 99.8% limits."
+    )
+
+
 def funnel(
     forces: pd.DataFrame,
     pooled: float,
@@ -106,47 +145,73 @@ def funnel(
     """Figure 2: each force's share of the owner group against its number of instances with a
     known platform, with 95% and 99.8% control limits around the pooled share (a funnel plot).
 
+    The limits are exact binomial, widened by the square root of the overdispersion factor
+    when it exceeds 1 (:mod:`src.figures.control_limits`); the factor is in the notes and in
+    every row of the data (``dispersion``), and the title counts the forces outside the widened
+    99.8% limits (``outside_998``). The data keeps to the columns a reader needs to redraw the
+    chart (the report shows it as a table); the exact limits before widening follow from
+    :func:`~src.figures.control_limits.funnel_limits` with a dispersion of 1. Forces are named (labelled on the
+    chart and in the alt text) only when the returns are real: on ``simulated`` returns the
+    chart says the pattern is illustrative and names none.
+
     ``forces`` has ``force_name``, ``known`` and the owner group's count (the column
-    ``words.owner_group``; counts after disclosure control), and ``source_table`` and
-    ``source_row``; ``pooled`` is the national share (0 to 1).
+    ``words.owner_group``; counts after disclosure control, whole numbers), and
+    ``source_table`` and ``source_row``; ``pooled`` is the national share (0 to 1).
     """
     c = colours()
     owned, adjective = words.owner_group, words.owner_group_adjective
     data = forces[forces["known"] > 0].copy()
     data["share"] = 100 * data[owned] / data["known"]
-    lo95, hi95 = funnel_limits(pooled, data["known"].to_numpy(float), 1.96)
-    lo998, hi998 = funnel_limits(pooled, data["known"].to_numpy(float), 3.09)
-    data["limit_95_low"], data["limit_95_high"] = 100 * lo95, 100 * hi95
-    data["limit_998_low"], data["limit_998_high"] = 100 * lo998, 100 * hi998
+    known = np.maximum(1, np.round(data["known"].to_numpy(float)))
+    data["z"] = standardised_residuals(data[owned].to_numpy(float), known, pooled)
+    dispersion = pearson_dispersion(data[owned].to_numpy(float), known, pooled)
+    data["dispersion"] = dispersion
+    for level, name, _ in FUNNEL_LEVELS:
+        low, high = funnel_limits(pooled, known, level, dispersion)
+        data[f"limit_{name}_low"], data[f"limit_{name}_high"] = 100 * low, 100 * high
     data["outside_998"] = (data["share"] < data["limit_998_low"]) | (
         data["share"] > data["limit_998_high"]
     )
+    exact_low, exact_high = funnel_limits(pooled, known, 0.998)
+    outside_exact = int(
+        ((data["share"] < 100 * exact_low) | (data["share"] > 100 * exact_high)).sum()
+    )
     outside = int(data["outside_998"].sum())
     n = len(data)
-    if outside == 0:
-        title = f"All {n} forces' {adjective} shares lie within the expected range"
+    title = funnel_title(outside, n, adjective, simulated)
+    if simulated:
+        marks = (
+            "Diamonds: outside the 99.8% limits. The returns are simulated, so which forces "
+            "these are is an artefact of the simulation: none is named."
+        )
     else:
-        title = f"{outside} of {n} forces' {adjective} shares lie outside the 99.8% limits"
+        marks = (
+            f"Diamonds: outside the 99.8% limits (the {MAX_LABELS} furthest named; all are "
+            "listed in the data file)."
+        )
     notes = [
         f"Line: the pooled share ({percent(100 * pooled)}). Shaded: 95% and 99.8% limits for a "
-        "force of that size if every force shared it. Diamonds: outside the 99.8% limits "
-        f"(the {MAX_LABELS} furthest named; all are listed in the data file).",
+        f"force of that size if every force shared it. {marks}",
+        dispersion_note(dispersion, outside_exact),
         "Counts per force after disclosure control (rounded to 5; redacted cells count as 0).",
         words.source_line,
     ]
     notes = [*(extra_notes or []), *notes]
     left_in, right_in = 0.75, 0.3
     fig, ax = new_figure(2.7, title, subtitle, notes, simulated, left_in, right_in)
-    grid = np.geomspace(max(5, data["known"].min() * 0.8), data["known"].max() * 1.25, 200)
-    for z, shade in ((3.09, "0.93"), (1.96, "0.85")):
-        low, high = funnel_limits(pooled, grid, z)
+    ends = (max(5, known.min() * 0.8), known.max() * 1.25)
+    # Whole numbers of instances (the limits are binomial), spaced evenly on the log axis.
+    grid = np.unique(np.round(np.geomspace(*ends, 400)))
+    for level, _, shade in FUNNEL_LEVELS:
+        low, high = funnel_limits(pooled, grid, level, dispersion)
         ax.fill_between(grid, 100 * low, 100 * high, color=shade, lw=0, zorder=0)
     ax.axhline(100 * pooled, color=c["dark_blue"], lw=1.2, zorder=1)
     inside = data[~data["outside_998"]]
     out = data[data["outside_998"]]
     ax.scatter(inside["known"], inside["share"], s=28, color=c["dark_blue"], zorder=3)
     ax.scatter(out["known"], out["share"], s=40, color=c["orange"], marker="D", zorder=3)
-    label_outliers(ax, out, pooled, grid)
+    if not simulated:
+        label_outliers(ax, out, grid)
     ax.set_xscale("log")
     ax.set_xlim(grid.min(), grid.max())
     # Major ticks spaced so that their labels never overprint; minor ticks unlabelled.
@@ -157,13 +222,20 @@ def funnel(
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
     ax.set_xlabel("Instances with a known platform (log scale)")
     ax.set_ylabel(f"{adjective} share")
+    named = ""
+    if outside and not simulated:
+        named = ": " + ", ".join(out.sort_values("force_name")["force_name"])
     alt = (
         f"Funnel plot of the {adjective} share of known instances in each of {n} forces "
         f"against the force's number of known instances. The pooled share is "
-        f"{percent(100 * pooled)}; {outside} forces lie outside the 99.8% control limits"
-        + (": " + ", ".join(out.sort_values("force_name")["force_name"]) if outside else "")
-        + "."
-        + (f" {SIMULATED_LABEL}." if simulated else "")
+        f"{percent(100 * pooled)}; the limits allow for an overdispersion factor of "
+        f"{dispersion:.1f}; {outside} {'force lies' if outside == 1 else 'forces lie'} outside "
+        f"the 99.8% control limits{named}."
+        + (
+            f" {SIMULATED_LABEL}, so the pattern is illustrative and no force is named."
+            if simulated
+            else ""
+        )
     )
     columns = [
         "force",
@@ -176,6 +248,7 @@ def funnel(
         "limit_998_low",
         "limit_998_high",
         "outside_998",
+        "dispersion",
         *SOURCE_COLUMNS,
     ]
     return fig, data[columns].sort_values("force", ignore_index=True), alt

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,9 @@ ALPHA = round(1 - CONFIDENCE, 12)
 BOOTSTRAP_SEED = 20210326  # the release date: any fixed number would do
 
 
-BOOTSTRAP_RESAMPLES = 2000
+#: Resamples of one bootstrap run: enough for a Monte Carlo error of the endpoints of a few
+#: hundredths of a percentage point on the committed data (see ``bootstrap_mc_error``).
+BOOTSTRAP_RESAMPLES = 20000
 
 
 def manski_bounds(tot: pd.DataFrame, group: str, denominator: str) -> tuple[float, float]:
@@ -55,11 +58,100 @@ def unknown_base(groups: pd.DataFrame, unknown_reported=None) -> tuple[list[str]
 
 
 def wilson_interval(count: float, total: float, alpha: float = ALPHA) -> tuple[float, float]:
-    """The pooled Wilson score interval, as if every instance were an independent draw."""
+    """The pooled Wilson score interval, as if every instance were an independent draw: it
+    ignores that instances cluster within forces (:func:`design_effect` says by how much)."""
     if total <= 0:
         return math.nan, math.nan
     low, high = proportion_confint(count, total, alpha=alpha, method="wilson")
     return float(low), float(high)
+
+
+def design_effect(counts: np.ndarray, totals_: np.ndarray) -> float:
+    """The design effect of the pooled share r = sum(y) / sum(n) over k forces: its variance as
+    a ratio estimator over whole forces, divided by the binomial variance r (1 - r) / N that
+    the Wilson interval assumes (N = sum(n)).
+
+    The ratio estimator's (linearised) variance with forces as clusters drawn with replacement
+    (Kish, Survey Sampling, 1965, section 6.3; Cochran, Sampling Techniques, 1977, 6.9) is
+    k / (k - 1) * sum((y_i - r n_i)^2) / N^2, so the design effect is
+    k / (k - 1) * sum((y_i - r n_i)^2) / (N r (1 - r)). A design effect of d means the Wilson
+    interval is about sqrt(d) times too narrow for variation between forces. NaN for fewer than
+    two forces or a share of 0 or 1.
+    """
+    y = np.asarray(counts, dtype=float)
+    n = np.asarray(totals_, dtype=float)
+    k, big_n = len(y), n.sum()
+    if k < 2 or big_n <= 0:
+        return math.nan
+    r = y.sum() / big_n
+    if r <= 0 or r >= 1:
+        return math.nan
+    return float(k / (k - 1) * ((y - r * n) ** 2).sum() / (big_n * r * (1 - r)))
+
+
+#: How many further bootstrap runs, each with its own seed, estimate the Monte Carlo error of
+#: the endpoints of one run.
+BOOTSTRAP_REPLICATIONS = 20
+
+#: The finest precision an interval endpoint is given to (decimal places of a percentage).
+MAX_PLACES = 2
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """A cluster bootstrap interval (proportions) and what it rests on.
+
+    ``method`` is the method that produced the endpoints (``BCa`` or ``percentile``);
+    ``fallback`` says why BCa was not used ("" when it was). ``mc_error_low`` and
+    ``mc_error_high`` are the Monte Carlo standard errors of the endpoints: the standard
+    deviation of each endpoint over ``replications`` further runs of the same bootstrap, each
+    with its own random stream (NaN when there are none).
+    """
+
+    low: float
+    high: float
+    method: str
+    fallback: str = ""
+    mc_error_low: float = math.nan
+    mc_error_high: float = math.nan
+    replications: int = 0
+
+    @property
+    def mc_error(self) -> float:
+        """The larger of the two endpoints' Monte Carlo standard errors."""
+        return max(self.mc_error_low, self.mc_error_high)
+
+
+def _ratio_of_sums(a, b, axis=-1):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return a.sum(axis=axis) / b.sum(axis=axis)
+
+
+def _one_bootstrap(y, n, rng_seed, n_resamples, confidence) -> tuple[float, float, str, str]:
+    """(low, high, method, why BCa was not used) of one run of the bootstrap."""
+    reasons = []
+    for method in ("BCa", "percentile"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = sps.bootstrap(
+                (y, n),
+                _ratio_of_sums,
+                paired=True,
+                vectorized=True,
+                n_resamples=n_resamples,
+                confidence_level=confidence,
+                method=method,
+                rng=np.random.default_rng(rng_seed),
+            )
+        low, high = (float(v) for v in result.confidence_interval)
+        finite = np.isfinite(low) and np.isfinite(high)
+        if method == "percentile" or (finite and not caught):
+            return low, high, method, "; ".join(reasons)
+        messages = sorted({" ".join(str(w.message).split()) for w in caught})
+        if not finite:
+            messages.insert(0, "an endpoint could not be computed")
+        reasons.append("BCa not used: " + "; ".join(messages))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def cluster_bootstrap(
@@ -68,38 +160,45 @@ def cluster_bootstrap(
     seed: int = BOOTSTRAP_SEED,
     n_resamples: int = BOOTSTRAP_RESAMPLES,
     confidence: float = CONFIDENCE,
-) -> tuple[float, float, str]:
+    replications: int = BOOTSTRAP_REPLICATIONS,
+) -> Bootstrap:
     """A bootstrap interval for the pooled share sum(counts) / sum(totals), resampling whole
-    forces (each force's pair of numbers stays together). BCa, falling back to the percentile
-    interval when BCa cannot be computed (for example when every force has the same share).
-    Returns (low, high, method used).
+    forces (each force's pair of numbers stays together): it measures how much the share
+    varies with which forces answered and how they record, not the sampling error of a random
+    sample. BCa, falling back to the percentile interval when BCa cannot be computed (for
+    example when every force has the same share), and saying so (``fallback``).
+
+    The endpoints are those of one run seeded with ``seed``; their Monte Carlo error is the
+    standard deviation of each endpoint over ``replications`` further runs, whose random streams
+    are spawned from ``seed`` (``numpy.random.SeedSequence``), so independent of the first.
     """
     y = np.asarray(counts, dtype=float)
     n = np.asarray(totals_, dtype=float)
     if len(y) < 2 or n.sum() <= 0:
-        return math.nan, math.nan, "none (fewer than two forces)"
+        return Bootstrap(math.nan, math.nan, "none (fewer than two forces)")
+    low, high, method, fallback = _one_bootstrap(y, n, seed, n_resamples, confidence)
+    mc_low = mc_high = math.nan
+    if replications >= 2:
+        children = np.random.SeedSequence(seed).spawn(replications)
+        ends = np.array(
+            [_one_bootstrap(y, n, c, n_resamples, confidence)[:2] for c in children], dtype=float
+        )
+        mc_low, mc_high = (float(v) for v in ends.std(axis=0, ddof=1))
+    return Bootstrap(low, high, method, fallback, mc_low, mc_high, max(replications, 0))
 
-    def ratio(a, b, axis=-1):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return a.sum(axis=axis) / b.sum(axis=axis)
 
-    for method in ("BCa", "percentile"):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            result = sps.bootstrap(
-                (y, n),
-                ratio,
-                paired=True,
-                vectorized=True,
-                n_resamples=n_resamples,
-                confidence_level=confidence,
-                method=method,
-                rng=np.random.default_rng(seed),
-            )
-        low, high = result.confidence_interval
-        if not caught and np.isfinite(low) and np.isfinite(high):
-            return float(low), float(high), method
-    return float(low), float(high), "percentile"
+def supported_places(mc_error_points: float, max_places: int = MAX_PLACES) -> int:
+    """The decimal places a percentage can be quoted to when its Monte Carlo standard error is
+    ``mc_error_points`` percentage points: the most places (up to ``max_places``) for which the
+    error is at most half a unit of the last place shown (0.05 points for one place, 0.5 for
+    none). With no estimate of the error (NaN), ``max_places``.
+    """
+    if not math.isfinite(mc_error_points):
+        return max_places
+    places = max_places
+    while places > 0 and mc_error_points > 0.5 * 10.0**-places:
+        places -= 1
+    return places
 
 
 def uncertainty(
@@ -108,9 +207,18 @@ def uncertainty(
     seed: int = BOOTSTRAP_SEED,
     n_resamples: int = BOOTSTRAP_RESAMPLES,
     unknown_reported=None,
+    replications: int = BOOTSTRAP_REPLICATIONS,
 ) -> pd.DataFrame:
-    """For each share: the value, its withheld-cell range, the pooled Wilson interval, the
+    """For each share: the value, its withheld-cell range, the pooled Wilson interval (which
+    ignores clustering within forces; ``design_effect`` says how much that matters), the
     cluster bootstrap over forces, the bounds over unknown platforms and the share known.
+
+    The bootstrap (:func:`cluster_bootstrap`) measures variation between forces. It names its
+    method (``bootstrap_method``) and why BCa was not used, if it was not
+    (``bootstrap_fallback``); ``bootstrap_mc_error`` is the larger Monte Carlo standard error
+    of its two endpoints (a proportion, over ``bootstrap_replications`` further runs) and
+    ``bootstrap_places`` the decimal places of a percentage that error supports
+    (:func:`supported_places`).
 
     The bounds over unknown platforms and the share known use only what is known: they are
     taken over the forces that reported a count of instances whose platform was not recorded
@@ -130,9 +238,8 @@ def uncertainty(
     rows = []
     for item in shares(tot, pairs):
         w_low, w_high = wilson_interval(item.count, item.total)
-        b_low, b_high, method = cluster_bootstrap(
-            table[item.group].to_numpy(), table[item.denominator].to_numpy(), seed, n_resamples
-        )
+        y, n = table[item.group].to_numpy(), table[item.denominator].to_numpy()
+        boot = cluster_bootstrap(y, n, seed, n_resamples, replications=replications)
         if base:
             m_low, m_high = manski_bounds(base_tot, item.group, item.denominator)
         else:
@@ -148,11 +255,16 @@ def uncertainty(
                 "withheld_highest": item.highest,
                 "wilson_low": w_low,
                 "wilson_high": w_high,
-                "bootstrap_low": b_low,
-                "bootstrap_high": b_high,
-                "bootstrap_method": method,
+                "design_effect": design_effect(y, n),
+                "bootstrap_low": boot.low,
+                "bootstrap_high": boot.high,
+                "bootstrap_method": boot.method,
                 "bootstrap_resamples": n_resamples,
                 "bootstrap_seed": seed,
+                "bootstrap_fallback": boot.fallback,
+                "bootstrap_replications": boot.replications,
+                "bootstrap_mc_error": boot.mc_error,
+                "bootstrap_places": supported_places(100 * boot.mc_error),
                 "forces": int((table["all_known"] + table["unknown"] > 0).sum()),
                 "unknown_bound_low": m_low,
                 "unknown_bound_high": m_high,

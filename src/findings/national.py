@@ -191,12 +191,34 @@ def _share_label(group: str, denominator: str, names: dict[str, str]) -> str:
     return f"{names[group]} (of {names[denominator]})"
 
 
+#: Decimal places of the Monte Carlo error (percentage points) and of the design effect.
+MC_ERROR_PLACES = 3
+DESIGN_EFFECT_PLACES = 1
+
+
+def _rounded_to_places(values: pd.Series, places: pd.Series) -> pd.Series:
+    """Each value rounded half up to its own number of decimal places (NaN stays NaN)."""
+    return pd.Series(
+        [
+            round_half_up(v, int(p)) if np.isfinite(v) else np.nan
+            for v, p in zip(values, places, strict=True)
+        ],
+        index=values.index,
+        dtype=float,
+    )
+
+
 def uncertainty_table(
     unc: pd.DataFrame, owned_platforms: tuple[str, ...], owner_group: str, names: dict[str, str]
 ) -> pd.DataFrame:
     """The intervals for each headline share, in percent; ``in_owner_group`` marks the owner
     group's own row (``owner_group``) and those of the named platforms it owned on the build's
     date. ``share_of`` names each share (``names``: the platform groups' names on that date).
+
+    The bootstrap endpoints are rounded half up to the places their Monte Carlo error supports
+    (``bootstrap_places``, from :func:`~src.findings.intervals.uncertainty`), and that error is
+    given in percentage points (``bootstrap_mc_error``); ``design_effect`` is rounded to one
+    decimal place.
     """
     out = unc.copy()
     out.insert(
@@ -210,14 +232,16 @@ def uncertainty_table(
         "withheld_highest",
         "wilson_low",
         "wilson_high",
-        "bootstrap_low",
-        "bootstrap_high",
         "unknown_bound_low",
         "unknown_bound_high",
         "known_share",
     ]
     for column in percent_columns:
         out[column] = (100 * out[column]).round(PERCENT_PLACES)
+    for column in ("bootstrap_low", "bootstrap_high"):
+        out[column] = _rounded_to_places(100 * out[column], out["bootstrap_places"])
+    out["bootstrap_mc_error"] = (100 * out["bootstrap_mc_error"]).round(MC_ERROR_PLACES)
+    out["design_effect"] = out["design_effect"].round(DESIGN_EFFECT_PLACES)
     out["count"] = out["count"].round(COUNT_PLACES)
     out["total"] = out["total"].round(COUNT_PLACES)
     out["in_owner_group"] = [g == owner_group or g in owned_platforms for g in out["group"]]

@@ -7,9 +7,10 @@ import matplotlib
 import matplotlib.text
 import numpy as np
 import pandas as pd
+import pytest
 from figure_tables import WORDS
 
-from src.figures import charts, style
+from src.figures import charts, control_limits, style
 
 
 def texts(fig) -> str:
@@ -91,24 +92,61 @@ def test_chart_from_published_figures_only_is_not_labelled_simulated():
     assert "43 forces" in words and "44 forces" in words
 
 
-def test_funnel_counts_forces_outside_the_limits():
-    rng = np.random.default_rng(3)
-    known = rng.integers(100, 1000, 20).astype(float)
+def _funnel_forces(n: int = 20, seed: int = 3) -> pd.DataFrame:
+    """``n`` forces at a share of one half, but the first far above it."""
+    rng = np.random.default_rng(seed)
+    known = rng.integers(100, 1000, n).astype(float)
     forces = pd.DataFrame(
         {
-            "force": [f"f{i:02d}" for i in range(20)],
-            "force_name": [f"Force {i} Police" for i in range(20)],
+            "force": [f"f{i:02d}" for i in range(n)],
+            "force_name": [f"Force {i} Police" for i in range(n)],
             "known": known,
             "facebook_owned": np.round(known * 0.5),
             "source_table": "tables/forces.csv",
-            "source_row": np.arange(2, 22),
+            "source_row": np.arange(2, 2 + n),
         }
     )
-    forces.loc[0, "facebook_owned"] = forces.loc[0, "known"] * 0.95  # far above
-    fig, data, _ = charts.funnel(forces, 0.5, "Share by force", True, words=WORDS)
+    forces.loc[0, "facebook_owned"] = round(forces.loc[0, "known"] * 0.95)  # far above
+    return forces
+
+
+def test_funnel_counts_and_names_forces_outside_the_limits_on_real_returns():
+    fig, data, alt = charts.funnel(_funnel_forces(), 0.5, "Share by force", False, words=WORDS)
     assert int(data["outside_998"].sum()) == 1
-    assert "1 of 20 forces" in texts(fig)
-    assert "Force 0" in texts(fig)
+    words = texts(fig)
+    assert "1 of 20 forces' Facebook-owned shares lies outside the 99.8% limits" in words
+    assert "Force 0" in words and "Force 0 Police" in alt
+    assert "Illustrative" not in words and style.SIMULATED_LABEL not in words
+
+
+def test_funnel_on_simulated_returns_is_illustrative_and_names_no_force():
+    fig, data, alt = charts.funnel(_funnel_forces(), 0.5, "Share by force", True, words=WORDS)
+    words = texts(fig)
+    assert "Illustrative only, as the returns are simulated: 1 of 20 forces" in words
+    assert "none is named" in words and "no force is named" in alt
+    assert "Force 0" not in words and "Force 0" not in alt
+    assert not any(t.get_text().startswith("Force") for t in fig.axes[0].texts)
+    assert int(data["outside_998"].sum()) == 1  # the data file still says which it is
+
+
+def test_funnel_limits_widen_by_the_dispersion_it_states():
+    # Shares alternating 40% and 60% of 400: z = (0.1) / sqrt(0.25 / 400) = 4 for every force,
+    # so the overdispersion factor is 16 (Winsorising moves nothing: all |z| are equal), the
+    # limits lie 4 times as far from one half, and no force is outside the widened limits.
+    forces = _funnel_forces(10)
+    forces["known"] = 400.0
+    forces["facebook_owned"] = [160.0, 240.0] * 5
+    fig, data, _ = charts.funnel(forces, 0.5, "Share by force", False, words=WORDS)
+    assert data["dispersion"].tolist() == pytest.approx([16.0] * 10)
+    # the exact limits for 400 at one half (pinned by hand in test_control_limits.py), widened
+    _, exact = control_limits.funnel_limits(0.5, np.array([400]), 0.998)
+    widened = 50 + 4 * (100 * float(exact[0]) - 50)
+    assert data["limit_998_high"].tolist() == pytest.approx([widened] * 10)
+    assert 100 * float(exact[0]) < 60 and not data["outside_998"].any()
+    words = texts(fig)
+    assert "All 10 forces' Facebook-owned shares lie within the 99.8% limits" in words
+    assert "vary 16.0 times as much as chance" in words and "4.0 times as far" in words
+    assert "Without the widening, 10 would lie outside" in words
 
 
 def test_regions_notes_a_printed_share_that_only_truncation_explains():
@@ -192,7 +230,7 @@ def test_titles_labels_alt_text_and_source_lines_are_the_builds_words():
     )
     fig, _, alt = charts.funnel(forces, 0.5, "Share by force", False, words=META_WORDS)
     drawn = _texts(fig)
-    assert "All 2 forces' Meta-owned shares lie within the expected range" in drawn
+    assert "All 2 forces' Meta-owned shares lie within the 99.8% limits" in drawn
     assert "Meta-owned share" in drawn and META_WORDS.source_line in drawn
     assert "Facebook" not in drawn and "Facebook" not in alt
     assert alt.startswith("Funnel plot of the Meta-owned share")

@@ -47,17 +47,129 @@ def test_bootstrap_is_reproducible_and_wider_than_wilson_when_forces_differ():
     assert width > 2 * (row["wilson_high"] - row["wilson_low"])
 
 
-def test_bootstrap_falls_back_quietly_when_every_force_is_alike(recwarn):
+def test_bootstrap_falls_back_to_percentile_and_says_why_when_every_force_is_alike(recwarn):
     y = np.array([10.0, 20.0, 30.0, 40.0])
-    low, high, method = intervals.cluster_bootstrap(y, 2 * y, n_resamples=200)
-    assert (low, high) == pytest.approx((0.5, 0.5))
-    assert method == "percentile"
+    boot = intervals.cluster_bootstrap(y, 2 * y, n_resamples=200, replications=3)
+    assert (boot.low, boot.high) == pytest.approx((0.5, 0.5))
+    assert boot.method == "percentile"
+    assert boot.fallback.startswith("BCa not used: ")
+    assert len(boot.fallback) > len("BCa not used: ")  # the reason scipy gave, in words
+    assert (boot.mc_error_low, boot.mc_error_high) == pytest.approx((0.0, 0.0))
     assert not recwarn.list
 
 
+def test_bootstrap_that_uses_bca_records_no_fallback():
+    rng = np.random.default_rng(4)
+    n = rng.integers(50, 400, 30).astype(float)
+    boot = intervals.cluster_bootstrap(np.round(n * rng.beta(5, 5, 30)), n, n_resamples=500)
+    assert (boot.method, boot.fallback) == ("BCa", "")
+
+
 def test_bootstrap_needs_two_forces():
-    low, high, method = intervals.cluster_bootstrap(np.array([3.0]), np.array([9.0]))
-    assert math.isnan(low) and math.isnan(high) and "fewer than two" in method
+    boot = intervals.cluster_bootstrap(np.array([3.0]), np.array([9.0]))
+    assert math.isnan(boot.low) and math.isnan(boot.high) and "fewer than two" in boot.method
+
+
+def test_monte_carlo_error_of_the_endpoints_falls_with_more_resamples():
+    # The spread of an endpoint over runs with other seeds: about 1 / sqrt(resamples), so 16
+    # times the resamples give about a quarter of the error.
+    rng = np.random.default_rng(5)
+    n = rng.integers(50, 400, 30).astype(float)
+    y = np.round(n * rng.beta(5, 5, 30))
+    few = intervals.cluster_bootstrap(y, n, n_resamples=250, replications=12)
+    many = intervals.cluster_bootstrap(y, n, n_resamples=4000, replications=12)
+    assert few.replications == many.replications == 12
+    assert 0 < many.mc_error < few.mc_error / 2
+    assert many.mc_error == max(many.mc_error_low, many.mc_error_high)
+    # the first run is the one seeded with the seed: the same with or without replications
+    alone = intervals.cluster_bootstrap(y, n, n_resamples=4000, replications=0)
+    assert (alone.low, alone.high) == (many.low, many.high)
+    assert math.isnan(alone.mc_error) and alone.replications == 0
+
+
+def test_places_are_those_the_monte_carlo_error_supports():
+    # Half a unit of the last place: 0.005 points for two places, 0.05 for one, 0.5 for none.
+    assert intervals.supported_places(0.004) == 2
+    assert intervals.supported_places(0.005) == 2
+    assert intervals.supported_places(0.006) == 1
+    assert intervals.supported_places(0.05) == 1
+    assert intervals.supported_places(0.12) == 0
+    assert intervals.supported_places(3.0) == 0
+    assert intervals.supported_places(math.nan) == 2
+
+
+def test_wilson_interval_against_newcombe_1998():
+    # Newcombe, "Two-sided confidence intervals for the single proportion: comparison of seven
+    # methods", Statistics in Medicine 17 (1998) 857-872, table II, method 3 (score interval
+    # without continuity correction), 95%: 81/263 -> 0.2553 to 0.3662, 15/148 -> 0.0624 to
+    # 0.1605, 0/20 -> 0 to 0.1611, 1/29 -> 0.0061 to 0.1718.
+    for (count, total), expected in {
+        (81, 263): (0.2553, 0.3662),
+        (15, 148): (0.0624, 0.1605),
+        (0, 20): (0.0, 0.1611),
+        (1, 29): (0.0061, 0.1718),
+    }.items():
+        low, high = intervals.wilson_interval(count, total)
+        assert (round(low, 4), round(high, 4)) == expected
+
+
+def test_design_effect_of_three_forces_worked_by_hand():
+    # y = 10, 30, 20 of n = 50, 50, 100: r = 60 / 200 = 0.3; y - r n = -5, 15, -10, whose
+    # squares sum to 25 + 225 + 100 = 350. Design effect
+    # k / (k - 1) * 350 / (N r (1 - r)) = 1.5 * 350 / (200 * 0.3 * 0.7) = 525 / 42 = 12.5.
+    y, n = np.array([10.0, 30.0, 20.0]), np.array([50.0, 50.0, 100.0])
+    assert intervals.design_effect(y, n) == pytest.approx(12.5)
+    # Forces with the same share: no variation between them beyond the binomial, none at all.
+    assert intervals.design_effect(np.array([15.0, 30.0]), np.array([50.0, 100.0])) == 0.0
+    assert math.isnan(intervals.design_effect(np.array([3.0]), np.array([9.0])))
+
+
+def test_uncertainty_gives_the_design_effect_and_the_bootstrap_s_precision():
+    rng = np.random.default_rng(1)
+    groups = _forces(rng.beta(5, 5, 30), rng.integers(50, 400, 30))
+    unc = intervals.uncertainty(groups, n_resamples=300, replications=5)
+    row = unc[unc["group"] == "instagram"].iloc[0]
+    table = shares.wide(groups)
+    assert row["design_effect"] == pytest.approx(
+        intervals.design_effect(table["instagram"].to_numpy(), table["all_known"].to_numpy())
+    )
+    assert row["design_effect"] > 2  # forces' shares drawn from a beta: clustered
+    assert row["bootstrap_replications"] == 5 and row["bootstrap_fallback"] == ""
+    assert row["bootstrap_places"] == intervals.supported_places(100 * row["bootstrap_mc_error"])
+
+
+def test_uncertainty_table_rounds_the_bootstrap_to_its_places():
+    from src.findings.national import uncertainty_table
+
+    unc = pd.DataFrame(
+        {
+            "group": ["instagram", "whatsapp"],
+            "denominator": ["all_known", "all_known"],
+            "count": [10.0, 5.0],
+            "total": [100.0, 100.0],
+            "share": [0.1, 0.05],
+            "withheld_lowest": [0.09, 0.04],
+            "withheld_highest": [0.11, 0.06],
+            "wilson_low": [0.055, 0.0215],
+            "wilson_high": [0.174, 0.112],
+            "design_effect": [14.04, 2.26],
+            "bootstrap_low": [0.08345, 0.04125],
+            "bootstrap_high": [0.12351, 0.06349],
+            "bootstrap_mc_error": [0.0012, 0.0004],
+            "bootstrap_places": [0, 1],
+            "unknown_bound_low": [0.05, 0.02],
+            "unknown_bound_high": [0.5, 0.4],
+            "known_share": [0.6, 0.6],
+        }
+    )
+    names = {"instagram": "Instagram", "whatsapp": "WhatsApp", "all_known": "all"}
+    out = uncertainty_table(unc, ("instagram",), "facebook_owned", names)
+    # 8.345 to 12.351 at no places: 8 to 12; 4.125 to 6.349 at one: 4.1 (half up) to 6.3.
+    assert out["bootstrap_low"].tolist() == [8.0, 4.1]
+    assert out["bootstrap_high"].tolist() == [12.0, 6.3]
+    assert out["bootstrap_mc_error"].tolist() == [0.12, 0.04]  # percentage points
+    assert out["design_effect"].tolist() == [14.0, 2.3]
+    assert out["wilson_low"].tolist() == [5.5, 2.15]
 
 
 def test_leave_one_out_recomputes_without_each_force(small):
