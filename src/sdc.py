@@ -1,26 +1,37 @@
 """Statistical disclosure control for any per-force table we publish.
 
 National figures are large and are published as computed. A table broken down by force is
-different: small cells could point to individual cases, and a cell we hide could be worked out
-by subtracting the cells we show from a total we publish elsewhere. The rule (OpenSAFELY's
-output-checking rule) is:
+different: small cells could point to individual cases, and a cell we hide could be worked out,
+or narrowed, by subtracting the cells we show from a total we publish elsewhere. The rule
+(OpenSAFELY's output-checking rule) is:
 
-1. redact every count of 7 or fewer (``REDACTION_THRESHOLD``);
-2. round every other count to the nearest 5 (half up);
-3. compute every row or column total from the rounded cells, never from the true counts.
+1. count whole instances (halves up: a withheld input cell at its midpoint can leave a half);
+2. redact every count of 7 or fewer (``REDACTION_THRESHOLD``);
+3. round every other count to the nearest 5, halves up (:func:`round_to_base`, the one rounding
+   to 5 of every output);
+4. compute every row or column total from the rounded cells, never from the true counts.
 
-:func:`audit` then checks that no redacted cell can be recovered from everything published at
-the same time, including exact national totals: it finds the smallest and largest value each
-redacted cell could take given every published number (an integer programme, solved with
-``scipy.optimize.milp``) and reports any cell pinned to a single value. :func:`protect` applies
-the rule, audits, and redacts further cells (the smallest shown cell in the total that gives a
-cell away) until nothing can be recovered.
+:func:`audit` then works out, for each redacted cell, the smallest and largest whole value it
+could take given everything published at the same time (the table itself, the national and
+regional figures we publish, the force and regional figures of the release): an integer
+programme with one variable per cell of the table, each in its own published range, under
+every published linear constraint (``scipy.optimize.milp``; the matrix is small). A cell is
+flagged when that feasible range proves it non-zero (a small count whose lowest value is above
+0), or is narrower than the redaction range itself (``highest - lowest`` below
+``REDACTION_THRESHOLD``, the width of 0 to 7). A cell hidden only to protect another holds
+more than the threshold, so it is no small count to protect: it is flagged only when it is
+recovered exactly (which would undo its rounding). :func:`protect` applies the
+rule, audits, and redacts further cells (secondary suppression: the smallest shown cell of a
+constraint that narrows a flagged cell) until no cell is flagged.
 
 Two kinds of cell need no protection. A cell the source gave no count for (``not_reported``,
 e.g. a force that reports no count of instances whose platform was not recorded) holds nothing
 to disclose: it is published as missing, adds nothing to any total, and a column made only of
 such cells is not published at all. A cell behind a published total of zero is zero, and
-everyone knows it from that total: it is published as 0.
+everyone knows it from that total: it is published as 0. A cell whose range someone else's
+figures give on their own (``KnownTotal.public``, e.g. a force's counts in the release) stays
+redacted in our table, but when our table narrows it no further it is listed as public already
+(never flagged): no suppression of ours can hide what the release printed.
 """
 
 from __future__ import annotations
@@ -30,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 REDACTION_THRESHOLD = 7
 ROUNDING_BASE = 5
@@ -40,26 +51,56 @@ REDACTED = "[c]"
 SMALL_COUNT = "small count"
 SECONDARY = "secondary"
 NOT_REPORTED = "not reported"
+#: The audit's verdicts on a redacted cell's feasible range.
+SAFE = "safe"
+RECOVERED = "recovered exactly"
+NON_ZERO = "proved non-zero"
+NARROW = "narrower than the rule allows"
+PUBLIC_ALREADY = "public already"
+NO_COUNT = "no count to disclose"
+#: The narrowest feasible range (highest - lowest) the audit accepts for a small count: the
+#: whole width of 0 to the threshold.
+SMALL_COUNT_WIDTH = REDACTION_THRESHOLD
 
 RULE_TEXT = (
     f"Per-force counts of {REDACTION_THRESHOLD} or fewer are redacted (shown as {REDACTED}, "
     "confidential), "
-    f"all other per-force counts are rounded to the nearest {ROUNDING_BASE}, and totals are the "
-    "sums of the rounded cells (the OpenSAFELY output-checking rule). National figures are "
-    "published as computed; a check confirms that no redacted cell can be worked out from them."
+    f"all other per-force counts are rounded to the nearest {ROUNDING_BASE} (halves up), and "
+    "totals are the sums of the rounded cells (the OpenSAFELY output-checking rule). National "
+    "figures are published as computed; a check confirms that nothing published beside the "
+    "table (our national and regional figures, the release's force and regional figures) "
+    "works out a redacted cell, proves it non-zero or narrows its range, and redacts further "
+    "cells until none does."
 )
 
 
-def round_to_base(value: float, base: int = ROUNDING_BASE) -> int:
-    """Round to the nearest multiple of ``base``, halves going up (12.5 -> 15)."""
-    return int(math.floor(value / base + 0.5) * base)
+def whole(values):
+    """Whole instances, halves up (2.5 -> 3, not Python's 2): a scalar, array or frame."""
+    result = np.floor(np.asarray(values, dtype=float) + 0.5)
+    if isinstance(values, pd.DataFrame):
+        return pd.DataFrame(result, index=values.index, columns=values.columns)
+    if isinstance(values, pd.Series):
+        return pd.Series(result, index=values.index, name=values.name)
+    return result if result.ndim else float(result)
+
+
+def round_to_base(value, base: int = ROUNDING_BASE):
+    """The one rounding to ``base`` of every output: the nearest multiple of ``base``, halves
+    going up (2.5 -> 5, 7.5 -> 10, 12.5 -> 15). Rounding to whole instances first (halves up)
+    gives the same result. A scalar gives an int; an array or frame gives floats."""
+    result = np.floor(np.asarray(value, dtype=float) / base + 0.5) * base
+    if isinstance(value, pd.DataFrame):
+        return pd.DataFrame(result, index=value.index, columns=value.columns)
+    if isinstance(value, pd.Series):
+        return pd.Series(result, index=value.index, name=value.name)
+    return result if result.ndim else int(result)
 
 
 def whole_instances(table: pd.DataFrame) -> pd.DataFrame:
     """Counts as whole numbers (halves up): a withheld input cell at its midpoint can leave a
     half, and the rule and the audit work on whole instances.
     """
-    return np.floor(table.astype(float) + 0.5).astype(int)
+    return whole(table.astype(float)).astype(int)
 
 
 def apply_rule(
@@ -67,16 +108,21 @@ def apply_rule(
     threshold: int = REDACTION_THRESHOLD,
     base: int = ROUNDING_BASE,
 ) -> pd.DataFrame:
-    """The published version of a table of non-negative whole counts: redacted cells are
-    missing (``pd.NA``), the rest rounded to ``base``. Totals are not added here: see
-    :func:`with_totals`.
+    """The published version of a table of non-negative counts: each count taken as whole
+    instances (halves up), redacted cells missing (``pd.NA``), the rest rounded to ``base``
+    (:func:`round_to_base`). Totals are not added here: see :func:`with_totals`.
     """
     values = table.astype(float)
     if (values < 0).to_numpy().any() or values.isna().to_numpy().any():
         raise ValueError("counts for disclosure control must be present and non-negative")
-    rounded = np.floor(values / base + 0.5) * base
-    out = rounded.where(values > threshold)
+    counts = whole(values)
+    out = round_to_base(counts, base).where(counts > threshold)
     return out.astype("Int64")
+
+
+def publish_count(value: float, threshold: int = REDACTION_THRESHOLD, base: int = ROUNDING_BASE):
+    """One count as the rule publishes it: ``pd.NA`` when redacted, else rounded to ``base``."""
+    return apply_rule(pd.DataFrame({"v": [value]}), threshold, base)["v"].iloc[0]
 
 
 def with_totals(published: pd.DataFrame, totals: dict[str, list[str]]) -> pd.DataFrame:
@@ -94,13 +140,16 @@ def display(published: pd.DataFrame) -> pd.DataFrame:
     return published.astype(object).where(published.notna(), REDACTED).astype(str)
 
 
-# --- Audit: can any redacted cell be worked out? --------------------------------------------
+# --- Audit: what can be worked out about each redacted cell? ------------------------------
 
 
 @dataclass(frozen=True)
 class KnownTotal:
     """A published number that is the sum of some cells of the table, known to lie in
-    [low, high] (low == high for an exact figure). ``cells`` are (row label, column) pairs.
+    [low, high] (low == high for an exact figure). ``cells`` are (row label, column) pairs;
+    ``weights``, when given, make it a weighted sum (e.g. what a published share says).
+    ``public`` marks a figure someone else published (the release): what such figures give on
+    their own is public already, not disclosed by us (:func:`public_ranges`).
     """
 
     name: str
@@ -108,6 +157,10 @@ class KnownTotal:
     low: float
     high: float
     weights: tuple[float, ...] | None = None
+    public: bool = False
+    #: The id of a figure of ours this fact comes from (empty: not ours), which
+    #: :func:`protect` may withhold when no cell of the table is left to hide.
+    figure: str = ""
 
     @property
     def coefficients(self) -> tuple[float, ...]:
@@ -168,6 +221,66 @@ def exact_totals(
     return out
 
 
+def public_ranges(known_totals: list[KnownTotal], cells: list) -> dict:
+    """Each of ``cells`` as the ``public`` figures alone give it (someone else's, e.g. the
+    release's; every count at least 0): (lowest, highest), highest ``pd.NA`` without a limit."""
+    facts = [t for t in known_totals if t.public]
+    if not facts:
+        return {}
+    every = sorted({c for t in facts for c in t.cells} | set(cells), key=str)
+    index = {c: i for i, c in enumerate(every)}
+    constraints = [_matrix(facts, index)]
+    lb, ub = np.zeros(len(every)), np.full(len(every), np.inf)
+    return {
+        cell: tuple(feasible_end(index[cell], sign, constraints, lb, ub) for sign in (1, -1))
+        for cell in cells
+    }
+
+
+def _matrix(known_totals: list[KnownTotal], index: dict) -> tuple:
+    """The constraints ``known_totals`` as (matrix, low, high) over the cells of ``index``."""
+    matrix = np.zeros((len(known_totals), len(index)))
+    t_low = np.empty(len(known_totals))
+    t_high = np.empty(len(known_totals))
+    for k, total in enumerate(known_totals):
+        for cell, weight in zip(total.cells, total.coefficients, strict=True):
+            matrix[k, index[cell]] += weight
+        if total.weights is None:
+            t_low[k], t_high[k] = math.floor(total.low), math.ceil(total.high)
+        else:
+            t_low[k], t_high[k] = total.low, total.high
+    return matrix, t_low, t_high
+
+
+def verdict(
+    reason: str, lowest, highest, threshold: int = REDACTION_THRESHOLD, base: int = ROUNDING_BASE
+) -> str:
+    """What a redacted cell's feasible range [lowest, highest] gives away (see the module
+    docstring): :data:`RECOVERED`, :data:`NON_ZERO`, :data:`NARROW` or :data:`SAFE`. A cell
+    hidden to protect another (:data:`SECONDARY`) is known to be above the threshold already,
+    so it is no small count: it is flagged only when recovered exactly (no upper limit: safe).
+    ``base`` is kept for callers that pass the rule's parameters together."""
+    if not pd.isna(highest) and lowest == highest:
+        return RECOVERED
+    if reason == SECONDARY:
+        return SAFE
+    if lowest > 0:
+        return NON_ZERO
+    return NARROW if pd.isna(highest) or highest - lowest < threshold else SAFE
+
+
+AUDIT_COLUMNS = [
+    "row",
+    "column",
+    "reason",
+    "lowest",
+    "highest",
+    "recoverable",
+    "flagged",
+    "verdict",
+]
+
+
 def audit(
     published: pd.DataFrame,
     known_totals: list[KnownTotal],
@@ -177,13 +290,17 @@ def audit(
     not_reported: set | frozenset = frozenset(),
 ) -> pd.DataFrame:
     """For each redacted cell, the smallest and largest whole value it could take given the
-    published table and ``known_totals``. A cell with ``low == high`` can be recovered.
+    published table and ``known_totals`` (its feasible range), and the :func:`verdict` on it:
+    ``recoverable`` when the range is one value, ``flagged`` when it gives anything away.
 
     A plain total (no weights) that is not a whole number (a national figure that includes a
     withheld input cell at its midpoint) is taken as the whole numbers either side of it. A
-    weighted constraint (for example what a rounded leave-one-out share says about one force)
-    is used as given. A cell the source gave no count for (``not_reported``) is listed with that
-    reason and no range: there is no count to work out.
+    weighted constraint (for example what a rounded share says about one force) is used as
+    given. A cell the source gave no count for (``not_reported``) is listed with that reason and
+    no range: there is no count to work out. A cell whose range the ``public`` figures give on
+    their own (:func:`public_ranges`), which ours do not narrow, is listed as public already and
+    never flagged. A cell hidden only to protect another with no upper limit left has no
+    ``highest``.
     """
     columns = list(published.columns)
     labels = list(published.index)
@@ -192,67 +309,78 @@ def audit(
     }
     low, high = cell_bounds(published, threshold, base, secondary, not_reported)
     lb, ub = low.to_numpy().ravel(), high.to_numpy().ravel()
-    constraints = []
-    if known_totals:
-        matrix = np.zeros((len(known_totals), len(index)))
-        t_low = np.empty(len(known_totals))
-        t_high = np.empty(len(known_totals))
-        for k, total in enumerate(known_totals):
-            for cell, weight in zip(total.cells, total.coefficients, strict=True):
-                matrix[k, index[cell]] += weight
-            if total.weights is None:
-                t_low[k], t_high[k] = math.floor(total.low), math.ceil(total.high)
-            else:
-                t_low[k], t_high[k] = total.low, total.high
-        constraints.append(LinearConstraint(matrix, t_low, t_high))
-    bounds = Bounds(lb, ub)
-    integrality = np.ones(len(index))
+    constraints = [_matrix(known_totals, index)] if known_totals else []
+    hidden = [c for c in index if pd.isna(published.loc[c]) and c not in not_reported]
+    public = public_ranges(known_totals, hidden)
     rows = []
     for (label, column), i in index.items():
         if not pd.isna(published.loc[label, column]):
             continue
+        row = {"row": label, "column": column, "lowest": pd.NA, "highest": pd.NA}
         if (label, column) in not_reported:
-            rows.append(
-                {
-                    "row": label,
-                    "column": column,
-                    "reason": NOT_REPORTED,
-                    "lowest": pd.NA,
-                    "highest": pd.NA,
-                    "recoverable": False,
-                }
-            )
+            rows.append(row | {"reason": NOT_REPORTED, "verdict": NO_COUNT})
             continue
-        ends = []
-        for sign in (1, -1):
-            objective = np.zeros(len(index))
-            objective[i] = sign
-            result = milp(
-                objective, constraints=constraints, bounds=bounds, integrality=integrality
-            )
-            if not result.success:
-                raise ValueError(
-                    "the published table and totals are inconsistent (no counts fit them): "
-                    f"{result.message}"
-                )
-            ends.append(round(result.x[i]))
+        ends = [feasible_end(i, sign, constraints, lb, ub) for sign in (1, -1)]
+        reason = SECONDARY if (label, column) in secondary else SMALL_COUNT
+        lowest, highest = ends
+        judged = SAFE if pd.isna(highest) else verdict(reason, lowest, highest, threshold, base)
+        if judged != SAFE and public.get((label, column)) == (lowest, highest):
+            judged = PUBLIC_ALREADY
         rows.append(
-            {
-                "row": label,
-                "column": column,
-                "reason": SECONDARY if (label, column) in secondary else SMALL_COUNT,
-                "lowest": int(ends[0]),
-                "highest": int(ends[1]),
-                "recoverable": ends[0] == ends[1],
-            }
+            row | {"reason": reason, "lowest": lowest, "highest": highest, "verdict": judged}
         )
     out = pd.DataFrame(
-        rows, columns=["row", "column", "reason", "lowest", "highest", "recoverable"]
+        rows, columns=[c for c in AUDIT_COLUMNS if c not in ("recoverable", "flagged")]
     )
     for column in ("lowest", "highest"):
         out[column] = out[column].astype("Int64")
-    out["recoverable"] = out["recoverable"].astype(bool)
-    return out
+    out["recoverable"] = (out["verdict"] == RECOVERED).astype(bool)
+    out["flagged"] = out["verdict"].isin([RECOVERED, NON_ZERO, NARROW]).astype(bool)
+    return out[AUDIT_COLUMNS]
+
+
+def feasible_end(i: int, sign: int, constraints: list, lb, ub):
+    """The smallest (``sign`` 1) or largest (-1) whole value of cell ``i`` under the published
+    constraints (``[(matrix, low, high)]``, rows of the form low <= matrix @ x <= high) and the
+    cells' own ranges [lb, ub]: an integer programme (``scipy.optimize.milp``, HiGHS), since a
+    weighted constraint (a published share) can leave a linear programme's optimum between
+    whole numbers. ``pd.NA`` when the cell has no upper limit.
+    """
+    objective = np.zeros(len(lb))
+    objective[i] = sign
+    linear = [LinearConstraint(matrix, low, high) for matrix, low, high in constraints]
+    result = milp(
+        objective,
+        constraints=linear,
+        bounds=Bounds(lb, ub),
+        integrality=np.ones(len(lb)),
+    )
+    if not result.success and sign == -1 and _unbounded(objective, linear, lb, ub):
+        return pd.NA
+    if not result.success:
+        raise ValueError(
+            "the published table and totals are inconsistent (no counts fit them): "
+            f"{result.message}"
+        )
+    return int(round(result.x[i]))
+
+
+def _unbounded(objective, linear: list, lb, ub) -> bool:
+    """Whether the relaxed programme is unbounded (a cell with no upper limit)."""
+    a_ub, b_ub = [], []
+    for constraint in linear:
+        matrix, low, high = constraint.A, constraint.lb, constraint.ub
+        upper, lower = np.isfinite(high), np.isfinite(low)
+        a_ub += [matrix[upper], -matrix[lower]]
+        b_ub += [high[upper], -low[lower]]
+    result = linprog(
+        objective,
+        A_ub=np.vstack(a_ub) if a_ub else None,
+        b_ub=np.concatenate(b_ub) if b_ub else None,
+        bounds=list(zip(lb, [None if np.isinf(u) else u for u in ub], strict=True)),
+        method="highs",
+    )
+    return result.status == 3
 
 
 def _without_cells(total: KnownTotal, dropped: set) -> KnownTotal | None:
@@ -263,7 +391,15 @@ def _without_cells(total: KnownTotal, dropped: set) -> KnownTotal | None:
     if not kept:
         return None
     weights = None if total.weights is None else tuple(w for _, w in kept)
-    return KnownTotal(total.name, tuple(c for c, _ in kept), total.low, total.high, weights)
+    return KnownTotal(
+        total.name,
+        tuple(c for c, _ in kept),
+        total.low,
+        total.high,
+        weights,
+        total.public,
+        total.figure,
+    )
 
 
 def public_zeros(known_totals: list[KnownTotal]) -> set:
@@ -277,6 +413,23 @@ def public_zeros(known_totals: list[KnownTotal]) -> set:
     }
 
 
+def _partner(cell, covering: list[KnownTotal], published: pd.DataFrame, fixed: set):
+    """The cell to hide to protect ``cell``: the smallest shown cell of the constraint with the
+    fewest shown cells among those covering it (the one that narrows it most), ties broken by
+    name; None when every other cell of them is hidden. ``fixed`` cells (public already, or
+    behind a total of zero) are never chosen: hiding them would protect nothing."""
+    options = []
+    for total in covering:
+        shown = [
+            (float(published.loc[c]), str(c), c)
+            for c in total.cells
+            if c != cell and c not in fixed and not pd.isna(published.loc[c])
+        ]
+        if shown:
+            options.append((len(shown), total.name, min(shown)[2]))
+    return min(options)[2] if options else None
+
+
 def protect(
     table: pd.DataFrame,
     row_groups: dict[str, list] | None = None,
@@ -286,20 +439,26 @@ def protect(
     base: int = ROUNDING_BASE,
     max_rounds: int = 200,
     not_reported: set | frozenset = frozenset(),
+    withheld_figures: list | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply the rule to ``table`` (whole counts, forces as rows), then audit it against the
     exact totals published beside it (:func:`exact_totals` of ``row_groups`` by
-    ``column_groups``; by default every row, each column on its own). While a redacted cell can
-    be recovered, also redact the smallest shown cell of a total that gives it away (secondary
-    suppression).
+    ``column_groups``; by default every row, each column on its own) and ``extra``. While a
+    redacted cell is flagged (:func:`verdict`), also redact the smallest shown cell of a
+    constraint that covers it (secondary suppression).
 
     ``extra`` are any other published facts about the cells (figures published by others,
-    rounded shares); the audit uses them too.
+    rounded figures of ours, published shares); the audit uses them too.
 
     ``not_reported`` are the (row, column) cells the source gave no count for: each must hold
     0, is published as missing and listed in the audit as not reported; a column of nothing
     else is left out of the published table (and of the totals). A cell behind a published
     total of zero (:func:`public_zeros`) is published as 0: its value is public already.
+
+    When a figure of ours published beside the table (``KnownTotal.figure``, e.g. a force's
+    rounded figure in the regional comparison) covers a flagged cell, the figure is withheld
+    first, rather than more of the table: its facts leave the audit and its id is appended to
+    ``withheld_figures``, for the caller to publish it as withheld.
 
     Returns (published table without totals, audit of every cell without a number).
     """
@@ -328,25 +487,38 @@ def protect(
         published.loc[cell] = 0
     for cell in not_reported:
         published.loc[cell] = pd.NA
+    every = [(r, c) for r in published.index for c in published.columns]
+    public = {
+        c
+        for c, (lo, hi) in public_ranges(constraints, every).items()
+        if not pd.isna(hi) and lo == hi
+    }
     secondary: set = set()
     for _ in range(max_rounds):
         result = audit(published, constraints, threshold, base, secondary, not_reported)
-        exposed = result[result["recoverable"]]
+        exposed = result[result["flagged"]]
         if exposed.empty:
             return published, result
-        cell = (exposed.iloc[0]["row"], exposed.iloc[0]["column"])
-        shown = [
-            (float(published.loc[c]), c)
-            for total in constraints
-            if cell in total.cells
-            for c in total.cells
-            if c != cell and c not in zeros and not pd.isna(published.loc[c])
-        ]
-        if not shown:
-            raise ValueError(
-                f"cannot protect cell {cell}: every other cell of its totals is hidden"
-            )
-        chosen = min(shown, key=lambda item: (item[0], str(item[1])))[1]
-        published.loc[chosen] = pd.NA
-        secondary.add(chosen)
+        chosen: set = set()
+        for cell in zip(exposed["row"], exposed["column"], strict=True):
+            covering = [t for t in constraints if cell in t.cells]
+            if any(c in chosen for t in covering for c in t.cells):
+                continue  # a cell hidden this round may protect it already: audit again
+            ours = sorted({t.figure for t in covering if t.figure})
+            if ours:
+                # A figure of ours beside the table narrows it: withhold the figure first,
+                # rather than hide more of the table.
+                constraints = [t for t in constraints if t.figure not in ours]
+                if withheld_figures is not None:
+                    withheld_figures.extend(ours)
+                break
+            partner = _partner(cell, covering, published, zeros | public)
+            if partner is None:
+                raise ValueError(
+                    f"cannot protect cell {cell}: every other cell of its totals is hidden"
+                )
+            chosen.add(partner)
+        for cell in chosen:
+            published.loc[cell] = pd.NA
+        secondary |= chosen
     raise ValueError("secondary suppression did not settle; publish this table at a coarser level")

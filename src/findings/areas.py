@@ -11,6 +11,7 @@ import pandas as pd
 from src import sdc
 from src.findings.published import area_forces, consistency_sentence, finite, rounded
 from src.findings.shares import NAMED_PLATFORMS, wide
+from src.vocab import PERCENT_PLACES
 
 #: The disjoint columns of the per-force table we publish (after disclosure control).
 FORCE_COLUMNS = ("instagram", "facebook_messenger", "whatsapp", "other_platforms", "unknown")
@@ -20,11 +21,6 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
     """Regional and force figures beside their published values, and, for a published
     percentage, the share the published counts of the same area give. Force rows are made safe
     in :func:`per_force_table` first (their computed values may be rounded or redacted).
-
-    ``computed_lowest`` and ``computed_highest`` are the comparison's range: exact (every
-    value the withheld cells can take given the totals the returns print) when the comparison
-    was made so (:func:`~src.findings.exact.exact_comparison`), which also gives
-    ``pinned_cells``, the withheld cells of the figure's group and area the totals fix exactly.
     """
     rows = comparison[comparison["geography"].isin(["region", "force"])].copy()
     implied = consistency.set_index("figure_id")
@@ -50,7 +46,6 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
         "computed",
         "computed_lowest",
         "computed_highest",
-        "pinned_cells",
         "published",
         "as_published",
         "comparison",
@@ -65,7 +60,6 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
     ]
     if "disclosure_control" in rows:
         columns.append("disclosure_control")
-    columns = [c for c in columns if c in rows.columns]
     return rounded(
         rows[columns],
         ["computed", "computed_lowest", "computed_highest", "difference", "published_counts_share"],
@@ -115,7 +109,10 @@ def per_force_table(
     cells = pd.DataFrame(index=table.index)
     for platform in NAMED_PLATFORMS:
         cells[platform] = table[platform]
-    cells["other_platforms"] = table["all_known"] - table[list(NAMED_PLATFORMS)].sum(axis=1)
+    # The cells of the returns, not what a printed total counts beyond them (the convention's
+    # remainder, in no platform's count): the owner group's cells and the other known cells.
+    cells_known = table["facebook_owned"] + table["other"]
+    cells["other_platforms"] = cells_known - table[list(NAMED_PLATFORMS)].sum(axis=1)
     cells["unknown"] = table["unknown"]
     whole = sdc.whole_instances(cells[list(FORCE_COLUMNS)])
     missing = not_reported_cells(whole, unknown_reported)
@@ -142,10 +139,20 @@ def per_force_table(
         members = area_forces("region", area, forces_ref, list(whole.index)) or []
         if members:
             row_groups[f"region {area}"] = members
-    extra = _published_force_facts(whole, comparison, column_groups)
+    shown_rows = _shown_force_rows(comparison)
+    extra = _published_force_facts(whole, comparison, column_groups, shown_rows)
+    withheld: list[str] = []
     shown, audit = sdc.protect(
-        whole[columns], row_groups, column_groups, extra, not_reported=missing
+        whole[columns],
+        row_groups,
+        column_groups,
+        extra,
+        not_reported=missing,
+        withheld_figures=withheld,
     )
+    for i in shown_rows:
+        if comparison.at[i, "figure_id"] in withheld:
+            shown_rows[i] = (pd.NA, WITHHELD_ROW)
 
     published_table = sdc.with_totals(
         shown,
@@ -163,52 +170,119 @@ def per_force_table(
     audit = audit.rename(columns={"row": "force"})
 
     # Force rows of the regional comparison.
-    force_rows = comparison["geography"] == "force"
     comparison["disclosure_control"] = ""
-    for i in comparison.index[force_rows]:
-        value = comparison.at[i, "computed"]
-        if not finite(value):
+    for i, (safe, how) in shown_rows.items():
+        comparison.at[i, "disclosure_control"] = how
+        if how == SHOWN_AS_COMPUTED:
             continue
-        if comparison.at[i, "holds"]:
-            comparison.at[i, "disclosure_control"] = (
-                "shown as computed: equals the published figure"
-            )
-            continue
-        safe = sdc.apply_rule(pd.DataFrame({"v": [round(value)]}))["v"].iloc[0]
         comparison.at[i, "computed"] = float(safe) if not pd.isna(safe) else np.nan
         comparison.at[i, "difference"] = (
             float(safe) - comparison.at[i, "published"] if not pd.isna(safe) else np.nan
         )
-        comparison.at[i, "disclosure_control"] = (
-            "redacted (7 or fewer)" if pd.isna(safe) else "rounded to the nearest 5"
-        )
         published_text = comparison.at[i, "as_published"]
         comparison.at[i, "note"] = (
-            f"The computed value is 7 or fewer (redacted) and does not equal the published "
-            f"{published_text}."
+            f"The computed value is withheld: with the figures beside it, it would narrow a "
+            f"redacted count of the force's. It does not equal the published {published_text}."
+            if how == WITHHELD_ROW
+            else f"The computed value is {sdc.REDACTION_THRESHOLD} or fewer (redacted) and does "
+            f"not equal the published {published_text}."
             if pd.isna(safe)
-            else f"{float(safe):,.0f} (rounded to the nearest 5) against the published "
-            f"{published_text}: the computed value differs."
+            else f"{float(safe):,.0f} (rounded to the nearest {sdc.ROUNDING_BASE}) against the "
+            f"published {published_text}: the computed value differs."
         )
         for column in ("computed_lowest", "computed_highest"):
             comparison.at[i, column] = np.nan
     return out, audit, column_groups
 
 
-def _published_force_facts(whole, comparison, column_groups) -> list[sdc.KnownTotal]:
-    """Force counts the release published that equal ours: a reader knows them exactly."""
+SHOWN_AS_COMPUTED = "shown as computed: equals the published figure"
+REDACTED_ROW = f"redacted ({sdc.REDACTION_THRESHOLD} or fewer)"
+ROUNDED_ROW = f"rounded to the nearest {sdc.ROUNDING_BASE}"
+WITHHELD_ROW = "withheld to protect a redacted count"
+
+
+def _shown_force_rows(comparison: pd.DataFrame) -> dict:
+    """How each force row of the regional comparison is published: by row index, (the value
+    shown, how). A computed force figure is shown as it is only when it equals the published
+    one (so it is public already); otherwise by the rule (:func:`src.sdc.publish_count`)."""
+    out = {}
+    rows = comparison[comparison["geography"] == "force"]
+    for i, row in rows.iterrows():
+        value = row["computed"]
+        if not finite(value):
+            continue
+        if row["holds"]:
+            out[i] = (value, SHOWN_AS_COMPUTED)
+            continue
+        safe = sdc.publish_count(value)
+        out[i] = (safe, REDACTED_ROW if pd.isna(safe) else ROUNDED_ROW)
+    return out
+
+
+def _published_force_facts(whole, comparison, column_groups, shown_rows) -> list[sdc.KnownTotal]:
+    """What the force figures published beside the table say about its cells.
+
+    A force figure of the release that equals ours is known exactly (``public``: the release
+    published it). A force count of ours shown rounded r lies in r - 2 to r + 2, one redacted in
+    0 to the threshold. A share p (a percentage at its published precision, or rounded to 5
+    points) bounds the numerator against the denominator: two weighted constraints. Each range
+    is widened, where needed, to hold the whole-instance table the audit works on (its cells are
+    rounded halves up, so their sum can differ from the computed figure by a half or so).
+    """
     facts = []
-    rows = comparison[(comparison["geography"] == "force") & (comparison["unit"] == "count")]
-    for _, row in rows.iterrows():
-        if row["holds"] and row["area"] in whole.index and row["platform_group"] in column_groups:
-            cols = column_groups[row["platform_group"]]
-            value = float(whole.loc[row["area"], cols].sum())
+    for i, (safe, how) in shown_rows.items():
+        row = comparison.loc[i]
+        force, group = row["area"], row["platform_group"]
+        if force not in whole.index or group not in column_groups:
+            continue
+        cells = tuple((force, c) for c in column_groups[group])
+        value = float(whole.loc[force, column_groups[group]].sum())
+        if row["unit"] == "count":
+            if how == SHOWN_AS_COMPUTED:
+                low = high = value
+            elif how == REDACTED_ROW:
+                low, high = 0.0, float(sdc.REDACTION_THRESHOLD)
+            else:
+                half = (sdc.ROUNDING_BASE - 1) // 2
+                low, high = float(safe) - half, float(safe) + half
             facts.append(
                 sdc.KnownTotal(
-                    f"published {row['figure_id']}",
-                    tuple((row["area"], c) for c in cols),
-                    value,
-                    value,
+                    f"{'published' if how == SHOWN_AS_COMPUTED else 'regional'} {row['figure_id']}",
+                    cells,
+                    min(low, value),
+                    max(high, value),
+                    public=how == SHOWN_AS_COMPUTED,
+                    figure=row["figure_id"] if how == ROUNDED_ROW else "",
+                )
+            )
+            continue
+        denominator = row["denominator"]
+        if row["unit"] != "percent" or denominator not in column_groups or pd.isna(safe):
+            continue
+        below = tuple((force, c) for c in column_groups[denominator])
+        total = float(whole.loc[force, column_groups[denominator]].sum())
+        half = 0.5 * 10 ** (-PERCENT_PLACES) if how == SHOWN_AS_COMPUTED else sdc.ROUNDING_BASE / 2
+        share = 100 * value / total if total else float(safe)
+        low = min(float(safe) - half, share) / 100
+        high = max(float(safe) + half, share) / 100
+        # numerator - low * denominator >= 0 and numerator - high * denominator <= 0
+        for name, level, bounds in (
+            ("at least", low, (0.0, np.inf)),
+            ("at most", high, (-np.inf, 0.0)),
+        ):
+            weights = {c: 0.0 for c in (*cells, *below)}
+            for c in cells:
+                weights[c] += 1.0
+            for c in below:
+                weights[c] -= level
+            facts.append(
+                sdc.KnownTotal(
+                    f"share {name} {row['figure_id']}",
+                    tuple(weights),
+                    bounds[0],
+                    bounds[1],
+                    weights=tuple(weights.values()),
+                    figure=row["figure_id"] if how == ROUNDED_ROW else "",
                 )
             )
     return facts
