@@ -114,7 +114,7 @@ def capitalised(name: str) -> str:
 # --- Numbers ---------------------------------------------------------------------------------
 
 #: Decimal places shown for each kind of number in the published tables.
-PERCENT_PLACES = 2
+PERCENT_PLACES = 1
 COUNT_PLACES = 1
 #: Leave-one-out shares take each force's counts from the published per-force table (after
 #: disclosure control), so they disclose nothing that table does not; one decimal place is all

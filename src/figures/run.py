@@ -38,12 +38,21 @@ def read_tables(tables_dir: Path | str) -> dict[str, pd.DataFrame]:
     }
 
 
-def save_figure(fig, stem: Path | str, data: pd.DataFrame, alt_text: str) -> list[Path]:
+def save_figure(
+    fig, stem: Path | str, data: pd.DataFrame, alt_text: str, returns: str | None = None
+) -> list[Path]:
     """Write ``<stem>.svg``, ``.png``, ``-print.png`` (the PNG at 200 dots per inch, for
     print), ``.pdf``, ``.csv`` (the data behind the chart) and ``.txt`` (its alt text), all or
     none, leaving unchanged files untouched. Returns the paths written, sorted.
+
+    ``returns`` is given for a chart computed from the returns (the build's ``returns``: real,
+    simulated or mixed): its data file then ends with that column, as the tables do. A chart of
+    published figures only has none.
     """
     stem = Path(stem)
+    data = data.drop(columns="returns", errors="ignore")
+    if returns:
+        data = data.assign(returns=returns)
     files: dict[Path, str | bytes] = {
         stem.with_name(stem.name + suffix): content for suffix, content in render(fig).items()
     }

@@ -48,6 +48,7 @@ from src.findings.text import (
     platform_names,
     published_source_line,
     reader_text,
+    returns_kind,
     returns_source,
     source_line,
 )
@@ -272,6 +273,7 @@ def build_context(
         "forces_with_data": coverage["forces_with_data"],
         "forces_asked": coverage["forces_asked"],
         "simulated": bool(rows["provenance"].eq("simulated").any()),
+        "returns": returns_kind(rows["provenance"]),
         "like_for_like": like_for_like(params, ref),
         "source_line": source_line(words, rows["provenance"], releases),
         "source_published": published_source_line(words, all_publishers(inputs)),

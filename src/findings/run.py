@@ -29,7 +29,7 @@ from src.findings.series import (
     check_series,
     require_columns,
 )
-from src.findings.workbook import Sheet, findings_workbook, workbook_bytes
+from src.findings.workbook import PUBLISHED_ONLY, Sheet, findings_workbook, workbook_bytes
 from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, load_yaml, rel, write_many
 
 PUBLISHED = RAW / "published"
@@ -172,13 +172,26 @@ def write_tables(findings: Findings, tables_dir: Path | str) -> list[Path]:
     and the tables of :attr:`~src.findings.assemble.Findings.tables` in ``findings.xlsx``, all
     or none."""
     tables_dir = Path(tables_dir)
-    every = {**findings.tables, **findings.published_series}
+    every = {
+        **{name: labelled(name, t, findings.context["returns"]) for name, t in findings.tables.items()},
+        **findings.published_series,
+    }
     files: dict[Path, str | bytes] = {
         tables_dir / f"{name}.csv": csv_text(table) for name, table in every.items()
     }
     files[tables_dir / "findings.xlsx"] = findings_workbook(findings, findings.publication)
     write_many(files)
     return sorted(files)
+
+
+def labelled(name: str, table: pd.DataFrame, returns: str) -> pd.DataFrame:
+    """A table as its CSV holds it: one computed from the returns ends with the column
+    ``returns``, which says whether they were real, simulated or mixed
+    (:func:`~src.findings.text.returns_kind`); one of published figures only
+    (:data:`~src.findings.workbook.PUBLISHED_ONLY`) is left as it is."""
+    if name in PUBLISHED_ONLY:
+        return table
+    return table.drop(columns="returns", errors="ignore").assign(returns=returns)
 
 
 def write_workbook(

@@ -281,13 +281,22 @@ def _joined(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def returns_kind(provenances) -> str:
+    """The returns a build read, from the provenance of each force's return (``coverage.csv``):
+    ``real``, ``simulated``, or ``mixed`` when some of each. Every table and chart data file
+    computed from the returns carries it as its last column, ``returns``."""
+    values = list(provenances)
+    simulated = sum(1 for p in values if p == "simulated")
+    return "real" if not simulated else "simulated" if simulated == len(values) else "mixed"
+
+
 def returns_source(words: dict, provenances) -> str:
     """What a build read, by the provenance of each force's return (``coverage.csv``): all
     simulated, all real, or how many of them simulated, in the words of ``words.yaml``."""
     source = words["source"]
     values = list(provenances)
     simulated = sum(1 for p in values if p == "simulated")
-    kind = "real" if not simulated else "simulated" if simulated == len(values) else "mixed"
+    kind = returns_kind(values)
     return source["provenance"][kind].format(
         returns=source["returns"], simulated=simulated, forces=len(values)
     )

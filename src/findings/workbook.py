@@ -215,8 +215,8 @@ def _comparison_columns(unit: str, computed_blank: Blank, share: bool, region: b
     difference = _withheld_on_force_rows if region else NOT_APPLICABLE
     cols = [
         Col("computed", "Computed", unit, computed_blank),
-        Col(low, "Lowest over withheld counts", unit, computed_blank),
-        Col(high, "Highest over withheld counts", unit, computed_blank),
+        Col(low, "Lowest the printed totals allow", unit, computed_blank),
+        Col(high, "Highest the printed totals allow", unit, computed_blank),
         Col("figure_id", "Published figure (id)", blank=NOT_AVAILABLE),
         Col("published", "Published", unit, NOT_AVAILABLE),
         Col("as_published", "As published", blank=NOT_AVAILABLE),
@@ -226,7 +226,7 @@ def _comparison_columns(unit: str, computed_blank: Blank, share: bool, region: b
     ]
     if share:
         cols.append(Col("holds_if_truncated", "Holds if truncated rather than rounded"))
-    cols.append(Col("holds_over_withheld_range", "Holds over the withheld range"))
+    cols.append(Col("holds_over_withheld_range", "Holds over every value the withheld counts allow"))
     if share and region:
         cols += [
             Col("published_counts_share", "Share the published counts give", PERCENT, X),
@@ -287,8 +287,8 @@ LAYOUTS: list[tuple[str, str, str, list[Col]]] = [
     ("uncertainty", "Uncertainty", "", [
         *SHARE_COLUMNS, Col("count", "Instances", COUNT),
         Col("total", "Instances in the denominator", COUNT), Col("share", "Share", PERCENT),
-        Col("withheld_lowest", "Lowest over withheld counts", PERCENT),
-        Col("withheld_highest", "Highest over withheld counts", PERCENT),
+        Col("withheld_lowest", "Lowest the printed totals allow", PERCENT),
+        Col("withheld_highest", "Highest the printed totals allow", PERCENT),
         Col("wilson_low", "Wilson interval, low", PERCENT),
         Col("wilson_high", "Wilson interval, high", PERCENT),
         Col("bootstrap_low", "Bootstrap interval, low", PERCENT),

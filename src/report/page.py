@@ -25,6 +25,7 @@ from src.report.prose import (
     published_totals,
     withheld_known_cells,
 )
+from src.report.points import main_points
 from src.report.quality import revisions_table, study_table, timeliness
 from src.report.sections import findings_tables, processed_tables, waves_tables
 from src.vocab import CONFIDENCE
@@ -211,6 +212,13 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "request_summary": wave["request_summary"] if wave is not None else "",
         "request_note": wave["note"] if wave is not None else "",
         "headline": headline_numbers(t["headline"]),
+        "main_points": main_points(
+            t["headline"],
+            build,
+            len(coverage),
+            published_totals(t["published_consistency"]),
+            group_names(inputs.reference, build),
+        ),
         "intervals": interval_numbers(t["uncertainty"]),
         "confidence": f"{CONFIDENCE:.0%}",
         "headline_source": paths.name(paths.tables / "headline.csv"),

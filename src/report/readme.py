@@ -111,6 +111,18 @@ def headline_rows(headline: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).reset_index(drop=True)
 
 
+def counting_sentence(build: dict[str, str]) -> str:
+    """How the computed values count the withheld small counts: the release's declared
+    convention (``data/reference/conventions.csv``), or the treatment of a build without one."""
+    if build.get("counting_convention"):
+        return (
+            f"Computed values follow the counting convention declared for the release "
+            f"({build['convention_release']}): {build['counting_convention']}."
+        )
+    treatment = build.get("withheld_treatment", "midpoint").replace("_", " ")
+    return f"Computed values take each withheld small count at the {treatment} of its range."
+
+
 def findings_block(
     build: dict[str, str], headline: pd.DataFrame, figure: tuple[str, str] | None = None
 ) -> str:
@@ -119,10 +131,11 @@ def findings_block(
     lines = [
         f"{build['place']}, {build['period']}; {build['offence_groups']}. "
         f"{build['forces_with_data']} of the {build['forces_asked']} forces asked sent platform "
-        "counts. Computed values take each withheld small count at the middle of its range; "
-        "the range is every value the withheld counts allow.",
+        f"counts. {counting_sentence(build)} The range is every value the withheld counts "
+        "allow with every printed total of the returns met.",
         "",
-        "| Measure | Computed | Range over withheld counts | Published | Published figure holds? |",
+        "| Measure | Computed | Range the printed totals allow | Published | "
+        "Published figure holds? |",
         "|---|---|---|---|---|",
     ]
     rows = headline_rows(headline)

@@ -74,8 +74,8 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         "table-headline",
         "National figures from the returns",
         src["headline"],
-        "Lowest and highest possible: with the small counts forces withheld at the ends of "
-        "their ranges. Percentages are of instances with a known platform unless the measure "
+        "Lowest and highest possible: the smallest and largest values the small counts forces "
+        "withheld can give, with every printed total of their returns met. Percentages are of instances with a known platform unless the measure "
         "says otherwise.",
         rows=headline.index[first],
     )
@@ -86,7 +86,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
             Col("measure", "Measure", wide=True),
             Col("computed", "From the returns", "unit"),
             Col("holds", "Holds", "bool"),
-            Col("holds_over_withheld_range", "Holds over the withheld range"),
+            Col("holds_over_withheld_range", "Holds over every value the withheld counts allow"),
             Col("published_fits", "Denominator it fits", wide=True),
             Col("flag", "Flag"),
             Col("note", "Note", wide=True),
@@ -105,7 +105,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
             Col("platform_group", "Platforms", "code", labels=names),
             Col("computed", "From the returns", "unit"),
             Col("holds", "Holds", "bool"),
-            Col("holds_over_withheld_range", "Holds over the withheld range"),
+            Col("holds_over_withheld_range", "Holds over every value the withheld counts allow"),
             Col("disclosure_control", "Disclosure control", wide=True),
             Col("flag", "Flag"),
             Col("note", "Note", wide=True),
@@ -141,12 +141,12 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         [
             Col("share_of", "Share", header=True),
             Col("share", "Share", "percent"),
-            Col("bootstrap_low", "Bootstrap low", "percent"),
-            Col("bootstrap_high", "Bootstrap high", "percent"),
-            Col("wilson_low", "Wilson low", "percent"),
-            Col("wilson_high", "Wilson high", "percent"),
-            Col("withheld_lowest", "Withheld lowest", "percent"),
-            Col("withheld_highest", "Withheld highest", "percent"),
+            Col("bootstrap_low", "Between-force bootstrap low", "percent"),
+            Col("bootstrap_high", "Between-force bootstrap high", "percent"),
+            Col("wilson_low", "Wilson low (ignores clustering)", "percent"),
+            Col("wilson_high", "Wilson high (ignores clustering)", "percent"),
+            Col("withheld_lowest", "Lowest the printed totals allow", "percent"),
+            Col("withheld_highest", "Highest the printed totals allow", "percent"),
             Col("unknown_bound_low", "Unknown-platform bound low", "percent"),
             Col("unknown_bound_high", "Unknown-platform bound high", "percent"),
             Col("count", "Instances", "count"),
@@ -232,7 +232,9 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         "table-forces-audit",
         "Audit: the range each redacted cell could take, given everything published",
         src["forces_audit"],
-        "No redacted cell may have its lowest and highest possible values equal.",
+        "A redacted cell is flagged if its range is one value, excludes zero or is narrower "
+        f"than 0 to {sdc.REDACTION_THRESHOLD}; one hidden only to protect another, if its range "
+        "is one value. None may be flagged.",
     )
     out["series"] = html_table(
         t["series"],

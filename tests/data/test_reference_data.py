@@ -131,9 +131,11 @@ def test_offence_codes_point_at_offence_groups():
 
 def test_platforms_include_every_named_platform_and_unknown(platforms):
     assert platforms["platform"].is_unique
-    assert set(platforms["kind"]) <= {"app", "service", "category", "unknown"}
+    assert set(platforms["kind"]) <= {"app", "service", "category", "unknown", "remainder"}
     by = platforms.set_index("platform")["kind"]
     assert by["unknown"] == "unknown"
+    # What a printed total counts beyond its block's cells: one row, in no platform's count.
+    assert [p for p, k in by.items() if k == "remainder"] == ["withheld_remainder"]
     # A kind of platform, never ranked among the largest platforms.
     assert {p for p, k in by.items() if k == "category"} == {
         "dating_app",

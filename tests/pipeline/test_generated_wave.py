@@ -110,3 +110,24 @@ def test_titles_and_alt_text_name_the_leading_platform(project):
     svg = (figures / "9-largest-platforms.svg").read_text(encoding="utf-8")
     assert "Snapchat was the largest platform" in svg
     assert "Meta-owned apps" in svg
+
+
+def test_every_data_file_from_real_returns_says_real_and_none_says_simulated(project):
+    # The new wave's returns are real (no simulated return in its manifest): each table and
+    # chart data file computed from them ends with returns = real, and no CSV or source line
+    # calls anything simulated.
+    files = sorted((project / "reports" / "tables").glob("*.csv"))
+    files += sorted((project / "reports" / "figures").glob("*.csv"))
+    labelled = 0
+    for path in files:
+        data = pd.read_csv(path, dtype=str, keep_default_na=False)
+        text = path.read_text(encoding="utf-8").lower()
+        if path.name == "build.csv":  # its key "simulated" says False
+            text = text.replace("\nsimulated,false\n", "\n")
+        assert "simulated" not in text, path.name
+        if "returns" in data.columns:
+            assert data.columns[-1] == "returns", path.name
+            assert set(data["returns"]) <= {"real"}, path.name
+            labelled += 1
+    assert labelled >= 10
+    assert table(project, "headline")["returns"].eq("real").all()

@@ -112,15 +112,18 @@ def test_cells_behind_a_published_total_of_zero_are_shown_as_zero():
 
 def test_a_cell_not_reported_is_listed_as_such_and_adds_nothing_to_the_totals():
     # f2 reported no count: its cell is missing, not a redacted zero. f0 (5) is redacted; with f2
-    # known to add nothing, the total 30 leaves f0 = 30 - f1, and f1 (25, shown 25) is 23 to 27.
+    # known to add nothing, the total 30 leaves f0 = 30 - f1, and f1 (25, shown 25) is 23 to 27,
+    # so f0 would be 3 to 7, proved non-zero: f1 is hidden too. Known only to be above 7, f1
+    # leaves f0 anywhere in 0 to 7.
     true = table([[5], [25], [0]], columns=["unknown"])
     published, result = sdc.protect(true, not_reported={("f2", "unknown")})
-    assert published["unknown"].isna().tolist() == [True, False, True]
+    assert published["unknown"].isna().tolist() == [True, True, True]
     rows = result.set_index("row")
     assert rows.loc["f2", "reason"] == sdc.NOT_REPORTED
     assert pd.isna(rows.loc["f2", "lowest"]) and not rows.loc["f2", "recoverable"]
+    assert rows.loc["f1", "reason"] == sdc.SECONDARY
     assert rows.loc["f0", "reason"] == sdc.SMALL_COUNT
-    assert (rows.loc["f0", "lowest"], rows.loc["f0", "highest"]) == (3, 7)
+    assert (rows.loc["f0", "lowest"], rows.loc["f0", "highest"]) == (0, 7)
 
 
 def test_a_cell_not_reported_must_hold_nothing():
@@ -141,6 +144,73 @@ def test_weighted_facts_are_used():
     ]
     result = sdc.audit(published, facts)
     assert result.loc[0, ["lowest", "highest"]].tolist() == [4, 6]
+
+
+def test_a_range_that_excludes_zero_is_flagged_though_the_cell_is_not_recovered():
+    # 5 is redacted (0 to 7) and 15 shows as 15 (13 to 17); a published total of 20 leaves
+    # 3 to 7 for the redacted cell: not one value, but it proves the count is not zero.
+    true = table([[5], [15]], columns=["a"])
+    published = sdc.apply_rule(true)
+    result = sdc.audit(published, sdc.exact_totals(true, {"all": list(true.index)}, {"a": ["a"]}))
+    assert result.loc[0, ["lowest", "highest"]].tolist() == [3, 7]
+    assert not result.loc[0, "recoverable"]
+    assert result.loc[0, "verdict"] == sdc.NON_ZERO and result.loc[0, "flagged"]
+
+
+def test_a_range_narrower_than_the_redaction_range_is_flagged():
+    # 0 redacted, 17 shown as 15 (13 to 17), total 17: the redacted cell is 0 to 4, which
+    # includes zero but is narrower than the 0 to 7 a redacted cell should keep.
+    true = table([[0], [17]], columns=["a"])
+    published = sdc.apply_rule(true)
+    result = sdc.audit(published, sdc.exact_totals(true, {"all": list(true.index)}, {"a": ["a"]}))
+    assert result.loc[0, ["lowest", "highest"]].tolist() == [0, 4]
+    assert result.loc[0, "verdict"] == sdc.NARROW and result.loc[0, "flagged"]
+
+
+def test_verdicts_by_hand():
+    assert sdc.verdict(sdc.SMALL_COUNT, 0, 7) == sdc.SAFE
+    assert sdc.verdict(sdc.SMALL_COUNT, 0, 6) == sdc.NARROW
+    assert sdc.verdict(sdc.SMALL_COUNT, 1, 7) == sdc.NON_ZERO
+    assert sdc.verdict(sdc.SMALL_COUNT, 4, 4) == sdc.RECOVERED
+    # a cell hidden to protect another is above the threshold: only its exact value matters
+    assert sdc.verdict(sdc.SECONDARY, 8, 9) == sdc.SAFE
+    assert sdc.verdict(sdc.SECONDARY, 12, 12) == sdc.RECOVERED
+
+
+def test_protect_hides_a_partner_of_a_cell_proved_non_zero():
+    true = table([[5], [15], [40]], columns=["a"])
+    published, result = sdc.protect(true, {"pair": ["f0", "f1"]}, {"a": ["a"]})
+    assert published["a"].isna().tolist() == [True, True, False]
+    assert not result["flagged"].any()
+
+
+def test_a_figure_of_ours_that_narrows_a_cell_is_withheld_before_any_cell():
+    # f0's a (3) is redacted; our figure of f0's a + b, 15 rounded from 14 (13 to 17), with b
+    # shown as 10 (8 to 12), would prove a non-zero (at least 1). The figure is withheld, and
+    # no cell of the table is hidden to protect it.
+    true = table([[3, 11], [20, 30]])
+    cells = (("f0", "a"), ("f0", "b"))
+    figure = sdc.KnownTotal("our f0 total", cells, 13.0, 17.0, figure="f0_total")
+    withheld: list = []
+    published, result = sdc.protect(
+        true, {"none": []}, {"a": ["a"]}, [figure], withheld_figures=withheld
+    )
+    assert withheld == ["f0_total"]
+    assert published.isna().sum().sum() == 1 and pd.isna(published.loc["f0", "a"])
+    assert not result["flagged"].any()
+
+
+def test_a_figure_the_release_printed_is_public_already_not_a_disclosure_of_ours():
+    # The release printed f0's a (3) itself. Our table redacts it, but the audit finds it pinned
+    # at 3 by the release's figure alone: public already, so listed and never flagged, and no
+    # other cell is hidden for it.
+    true = table([[3, 11], [20, 30]])
+    printed = sdc.KnownTotal("release f0 a", (("f0", "a"),), 3.0, 3.0, public=True)
+    published, result = sdc.protect(true, {"none": []}, {"a": ["a"]}, [printed])
+    row = result.set_index(["row", "column"]).loc[("f0", "a")]
+    assert (row["lowest"], row["highest"]) == (3, 3)
+    assert row["verdict"] == sdc.PUBLIC_ALREADY and not row["flagged"]
+    assert published.isna().sum().sum() == 1
 
 
 # --- Properties -------------------------------------------------------------------------------
@@ -186,7 +256,7 @@ def test_protected_tables_give_nothing_away(values):
     except ValueError:
         # Only when every other cell behind some exact total is hidden already.
         return
-    assert not result["recoverable"].any()
+    assert not result["flagged"].any()
     # Every small count is hidden, except behind a published total of zero: those are shown as
     # the 0 that total already makes public.
     zero = true.columns[true.sum() == 0]
