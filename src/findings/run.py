@@ -173,7 +173,10 @@ def write_tables(findings: Findings, tables_dir: Path | str) -> list[Path]:
     or none."""
     tables_dir = Path(tables_dir)
     every = {
-        **{name: labelled(name, t, findings.context["returns"]) for name, t in findings.tables.items()},
+        **{
+            name: labelled(name, t, findings.context["returns"])
+            for name, t in findings.tables.items()
+        },
         **findings.published_series,
     }
     files: dict[Path, str | bytes] = {

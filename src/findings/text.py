@@ -38,7 +38,8 @@ def platform_names(platforms: tuple[str, ...], reference_platforms: pd.DataFrame
     return ", ".join(names.get(p, p) for p in platforms)
 
 
-def pct(value: float, places: int = 1) -> str:
+def pct(value: float, places: int | None = 1) -> str:
+    places = 1 if places is None else places
     return "not available" if not finite(value) else f"{value:.{places}f}%"
 
 
@@ -131,21 +132,37 @@ def reader_text(
         "an independent draw. Instances within a force share its recording practice, so it "
         "understates the uncertainty; read it as a lower limit on it."
     )
+    places = bootstrap_places(fb)
+    method = str(fb.get("bootstrap_method", "") or "")
+    fallback = str(fb.get("bootstrap_fallback", "") or "")
+    how = f", {method} method" if method else ""
+    if fallback:
+        how += f" ({fallback})"
     text["interval_bootstrap"] = (
-        f"The cluster bootstrap ({pct(100 * fb['bootstrap_low'])} to "
-        f"{pct(100 * fb['bootstrap_high'])}) resamples whole forces. The forces are not a random "
-        f"sample: {n} of the {asked} asked gave data, nearly the whole population, so the "
-        "interval does not measure sampling error. It shows how much the share depends on which "
-        "forces answered and on how differently they record."
+        f"The force-cluster bootstrap ({pct(100 * fb['bootstrap_low'], places)} to "
+        f"{pct(100 * fb['bootstrap_high'], places)}{how}) resamples whole forces, so it measures "
+        f"how much the share varies between forces. The forces are not a random sample: {n} "
+        f"of the {asked} asked gave data, nearly the whole population, so it does not measure "
+        "sampling error. It is quoted to the precision its Monte Carlo error supports."
     )
     text["interval_withheld"] = (
-        f"The withheld-cell range ({pct(100 * fb['withheld_lowest'], 2)} to "
-        f"{pct(100 * fb['withheld_highest'], 2)}) is not a statistical interval: it is every "
-        "value the share could take if the small counts forces withheld were at either end of "
-        "their ranges."
+        f"The range over the withheld counts ({pct(100 * fb['withheld_lowest'])} to "
+        f"{pct(100 * fb['withheld_highest'])}) is not a statistical interval: it is the smallest "
+        "and largest value the share can take with every small count the forces withheld "
+        "within its range and every total their returns printed met."
     )
     text["interval_unknown"] = unknown_interval_sentence(fb, n, names)
     return text
+
+
+def bootstrap_places(row) -> int | None:
+    """The decimal places the bootstrap's Monte Carlo error supports (``bootstrap_places``),
+    or None (the house default) where the row does not give them."""
+    value = row.get("bootstrap_places") if hasattr(row, "get") else None
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
 
 
 # --- Instances whose platform was not recorded -----------------------------------------------

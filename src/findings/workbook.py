@@ -226,7 +226,9 @@ def _comparison_columns(unit: str, computed_blank: Blank, share: bool, region: b
     ]
     if share:
         cols.append(Col("holds_if_truncated", "Holds if truncated rather than rounded"))
-    cols.append(Col("holds_over_withheld_range", "Holds over every value the withheld counts allow"))
+    cols.append(
+        Col("holds_over_withheld_range", "Holds over every value the withheld counts allow")
+    )
     if share and region:
         cols += [
             Col("published_counts_share", "Share the published counts give", PERCENT, X),

@@ -13,6 +13,7 @@ from src import sdc
 from src.report.derived import ints
 from src.report.html import Col, data_uri, generic_columns, html_table, source_links
 from src.report.numbers import REDACTED
+from src.report.points import main_points
 from src.report.prose import (
     group_names,
     headline_numbers,
@@ -25,7 +26,6 @@ from src.report.prose import (
     published_totals,
     withheld_known_cells,
 )
-from src.report.points import main_points
 from src.report.quality import revisions_table, study_table, timeliness
 from src.report.sections import findings_tables, processed_tables, waves_tables
 from src.vocab import CONFIDENCE

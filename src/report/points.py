@@ -87,8 +87,7 @@ def main_points(
         spread = (
             ""
             if low is None or high is None
-            else f" (between {share_text(low)} and {share_text(high)} allowing for withheld "
-            "counts)"
+            else f" (between {share_text(low)} and {share_text(high)} allowing for withheld counts)"
         )
         points.append(
             f"{count_text(owned)} of them were on {build.get('owner_group_name', owner)}: "

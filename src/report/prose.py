@@ -50,6 +50,10 @@ def interval_numbers(uncertainty: pd.DataFrame) -> dict[str, dict]:
             "bootstrap_seed": row["bootstrap_seed"],
             "forces": row["forces"],
         }
+        places = number(row.get("bootstrap_places", ""))
+        if places is not None:  # the precision its Monte Carlo error supports
+            for c in ("bootstrap_low", "bootstrap_high"):
+                out[key][c] = fmt_percent(row[c], int(places))
     return out
 
 

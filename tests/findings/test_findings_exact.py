@@ -317,7 +317,10 @@ def test_the_withheld_table_gives_both_ranges_and_says_which_is_which():
     row = table.loc[("instagram", "all_known")]
     # Instagram 47 of known 54..60 (a: 48..51, b: 6..9, where b's Instagram 5 is fixed):
     # exact 47/60 to 47/54; the markers alone: known 44..54 + 6..9 = 50..63: 47/63 to 47/50.
-    assert (row["lowest"], row["highest"]) == (round(100 * 47 / 60, PERCENT_PLACES), round(100 * 47 / 54, PERCENT_PLACES))
+    assert (row["lowest"], row["highest"]) == (
+        round(100 * 47 / 60, PERCENT_PLACES),
+        round(100 * 47 / 54, PERCENT_PLACES),
+    )
     assert (row["marker_lowest"], row["marker_highest"]) == (
         round(100 * 47 / 63, PERCENT_PLACES),
         round(100 * 47 / 50, PERCENT_PLACES),

@@ -26,9 +26,7 @@ PUBLISHED_ONLY = {
     "7-sexual-communication-series-by-area.csv",
 }
 
-BUILDS = sorted(
-    {p.parent.parent for p in (ROOT / "reports").glob("**/tables/build.csv")}, key=str
-)
+BUILDS = sorted({p.parent.parent for p in (ROOT / "reports").glob("**/tables/build.csv")}, key=str)
 
 
 @pytest.mark.parametrize("build", BUILDS, ids=lambda p: str(p.relative_to(ROOT)))

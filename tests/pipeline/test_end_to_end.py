@@ -88,7 +88,9 @@ def test_removing_one_forces_return_changes_the_findings_by_what_it_held(corpus)
     # What the force held: its known instances in the build before (under the convention,
     # from its printed totals), which the national total must lose with its return.
     groups = before.groups
-    held = float(groups.loc[groups["force"].eq(force) & groups["group"].eq("all_known"), "value"].sum())
+    held = float(
+        groups.loc[groups["force"].eq(force) & groups["group"].eq("all_known"), "value"].sum()
+    )
     assert held > 0
 
     _remove_return(raw, reference, force)
