@@ -109,6 +109,10 @@ def build(inputs: Inputs, params: Params) -> Findings:
     coverage = coverage_summary(inputs.coverage, params, included)
     published = published_for_wave(inputs.published, wave)
     context = build_context(inputs, params, owned, coverage, included, published, convention)
+    # Every withheld cell of the build, those of instances with no platform recorded among them.
+    context["withheld_cells"] = int(
+        groups.loc[groups["group"].isin(["all_known", "unknown"]), "withheld_cells"].sum()
+    )
 
     comparison = compare_published(
         published, groups, ref.forces, coverage["forces_with_data"], days=wave_days(wave)

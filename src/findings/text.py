@@ -103,7 +103,8 @@ def reader_text(
             else "How each force records the platform differs."
         ),
         "caveat_withheld": (
-            f"Forces withheld {cells} small counts as ranges (for example 'fewer than 5'). "
+            f"Forces withheld {context.get('withheld_cells', cells)} small counts as ranges "
+            f"(for example 'fewer than 5'), {cells} of them of instances with a known platform. "
             f"Here {context['counting_convention']}"
             + (
                 f" (the convention declared for the release {context['convention_release']}, "
