@@ -53,6 +53,8 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
         "holds",
         "holds_if_truncated",
         "holds_over_withheld_range",
+        "own_figures",
+        "verdict",
         "published_counts_share",
         "published_counts_fit",
         "flag",

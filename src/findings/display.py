@@ -159,6 +159,8 @@ HEADINGS = {
     "holds": "Holds",
     "holds_if_truncated": "Holds if truncated",
     "holds_over_withheld_range": "Holds over every value the withheld counts allow",
+    "own_figures": "The release's own figures",
+    "verdict": "Verdict",
     "published_share_of_stated_total": "Published counts: share of stated total",
     "published_share_of_sum_of_parts": "Published counts: share of sum of parts",
     "published_fits": "Denominator it fits",

@@ -116,6 +116,8 @@ def headline_table(
                 "holds": match["holds"],
                 "holds_if_truncated": match["holds_if_truncated"],
                 "holds_over_withheld_range": match["holds_over_withheld_range"],
+                "own_figures": match["own_figures"],
+                "verdict": match["verdict"],
                 "flag": match["flag"],
                 "note": match["note"],
             }
@@ -144,6 +146,8 @@ def headline_table(
         "holds",
         "holds_if_truncated",
         "holds_over_withheld_range",
+        "own_figures",
+        "verdict",
         "published_share_of_stated_total",
         "published_share_of_sum_of_parts",
         "published_fits",

@@ -163,9 +163,11 @@ def html_table(
 def generic_columns(df: pd.DataFrame) -> list[Col]:
     """Columns of a table the report has no layout for: true/false as yes/no, numbers as
     numbers, ``*_url`` as links, file and table names (``*_file``, ``*_table``, ``*path``) as
-    paths, the rest as text (given room when it is long); the first column heads each row."""
+    paths, the rest as text (given room when it is long); the first column heads each row.
+    The column ``returns`` (real or simulated, the same on every row) is left to the page's
+    own notice."""
     cols = []
-    for i, name in enumerate(df.columns):
+    for i, name in enumerate(c for c in df.columns if c != "returns"):
         values = [v for v in df[name] if v != ""]
         kind = "text"
         if values and set(values) <= {"True", "False"}:

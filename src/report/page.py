@@ -26,7 +26,7 @@ from src.report.prose import (
     published_totals,
     withheld_known_cells,
 )
-from src.report.quality import revisions_table, study_table, timeliness
+from src.report.quality import STUDY_MEASURES, STUDY_TREATMENTS, revisions_table, timeliness
 from src.report.sections import findings_tables, processed_tables, waves_tables
 from src.vocab import CONFIDENCE
 
@@ -171,13 +171,12 @@ REVISION_COLUMNS = [
 
 
 STUDY_COLUMNS = [
-    Col("measure_name", "Measure", "text"),
-    Col("treatment_name", "Treatment", "text"),
+    Col("measure", "Measure", "code", labels=STUDY_MEASURES),
+    Col("treatment", "Treatment", "code", labels=STUDY_TREATMENTS),
     Col("mean_truth", "Mean true value", "number"),
-    Col("mean_error", "Mean error", "number"),
+    Col("mean_error", "Mean error (a range: its mean width)", "number"),
     Col("mean_abs_error", "Mean absolute error", "number"),
-    Col("mean_width", "Mean width", "number"),
-    Col("coverage", "Coverage", "number"),
+    Col("coverage", "Coverage (ranges)", "number"),
 ]
 
 
@@ -251,7 +250,7 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "study": None
         if inputs.study is None
         else html_table(
-            study_table(inputs.study),
+            inputs.study,
             STUDY_COLUMNS,
             "table-study",
             f"Simulation study: {inputs.study['draws'].iloc[0]} seeded draws of this wave's "

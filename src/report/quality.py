@@ -58,16 +58,3 @@ STUDY_TREATMENTS = {
     "exact_range": "range from the printed totals",
 }
 STUDY_MEASURES = {"known": "instances with a known platform", "owner_share": "owner group's share"}
-
-
-def study_table(study: pd.DataFrame) -> pd.DataFrame:
-    """The simulation study as the page shows it: a row per measure and treatment, with the
-    mean error of a point treatment or the mean width and coverage of a range."""
-    out = study.copy()
-    is_range = out["treatment"].str.endswith("_range")
-    out["kind"] = is_range.map({True: "range", False: "point"})
-    out["measure_name"] = out["measure"].map(STUDY_MEASURES).fillna(out["measure"])
-    out["treatment_name"] = out["treatment"].map(STUDY_TREATMENTS).fillna(out["treatment"])
-    out["mean_width"] = out["mean_error"].where(is_range, "")
-    out["mean_error"] = out["mean_error"].where(~is_range, "")
-    return out

@@ -88,6 +88,8 @@ def _holds(row: pd.Series) -> str:
         return "yes"
     if str(row["holds_if_truncated"]) == "True":
         return "only if truncated, not rounded"
+    if str(row.get("own_figures", "")) == "disagree":
+        return "no: the release's own figures disagree"
     return "no"
 
 

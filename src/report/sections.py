@@ -87,6 +87,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
             Col("computed", "From the returns", "unit"),
             Col("holds", "Holds", "bool"),
             Col("holds_over_withheld_range", "Holds over every value the withheld counts allow"),
+            Col("verdict", "Verdict", wide=True),
             Col("published_fits", "Denominator it fits", wide=True),
             Col("flag", "Flag"),
             Col("note", "Note", wide=True),
@@ -106,6 +107,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
             Col("computed", "From the returns", "unit"),
             Col("holds", "Holds", "bool"),
             Col("holds_over_withheld_range", "Holds over every value the withheld counts allow"),
+            Col("verdict", "Verdict", wide=True),
             Col("disclosure_control", "Disclosure control", wide=True),
             Col("flag", "Flag"),
             Col("note", "Note", wide=True),
@@ -215,7 +217,9 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         src["coverage"],
     )
     force_cols = [
-        c for c in t["forces"].columns if c not in ("force", "force_name", "release_region")
+        c
+        for c in t["forces"].columns
+        if c not in ("force", "force_name", "release_region", "returns")
     ]
     out["forces"] = html_table(
         t["forces"],

@@ -41,10 +41,12 @@ FOLDERS = (
     "reports/figures",
     "reports/waves",
     "data/raw/published",
+    "data/raw/simulation-study",
 )
 REFERENCE_FILES = [f"data/reference/{name}.csv" for name in report.REFERENCE_TABLES]
 
 SECTIONS = [
+    "main-points",
     "findings",
     "published",
     "published-denominators",
@@ -56,11 +58,17 @@ SECTIONS = [
     "cleaning",
     "context",
     "caveats",
+    "quality",
+    "quality-accuracy",
+    "quality-revisions",
     "methods",
     "methods-sources",
     "methods-unit",
     "methods-withheld",
     "methods-denominators",
+    "methods-convention",
+    "methods-exact",
+    "methods-study",
     "methods-intervals",
     "methods-sdc",
     "methods-simulated",
@@ -91,6 +99,7 @@ def paths_in(root: Path) -> report.Paths:
         tables=root / "reports/tables",
         figures=root / "reports/figures",
         published=root / "data/raw/published",
+        study=root / "data/raw/simulation-study",
         reference=root / "data/reference",
         out=root / "reports/report.html",
         root=root,
@@ -406,7 +415,7 @@ def test_a_changed_table_changes_the_page(built, tmp_path):
     headline_csv = paths.tables / "headline.csv"
     headline = pd.read_csv(headline_csv, dtype=str, keep_default_na=False)
     share = (headline["platform_group"] == "facebook_owned") & (headline["unit"] == "percent")
-    headline.loc[share, "computed"] = "12.34"
+    headline.loc[share, "computed"] = "12.3"
     headline.to_csv(headline_csv, index=False, lineterminator="\n")
     coverage_csv = paths.processed / "coverage.csv"
     coverage = pd.read_csv(coverage_csv, dtype=str, keep_default_na=False)
@@ -418,7 +427,7 @@ def test_a_changed_table_changes_the_page(built, tmp_path):
     out, _ = report.build_report(paths)
     changed = Page.parse(out.read_text(encoding="utf-8"))
     spans = {s["attrs"]["data-measure"]: s["text"] for s in changed.spans}
-    assert spans["facebook_owned_of_all_known"] == "12.34%"
+    assert spans["facebook_owned_of_all_known"] == "12.3%"
     first = changed.table("table-coverage")["rows"][1]["cells"]
     outcome = next(c for c in first if c["attrs"]["data-column"] == "outcome")
     assert outcome["attrs"]["data-value"] == coverage.loc[first_row, "outcome"]
@@ -544,7 +553,8 @@ def test_figure_headings_come_from_file_names():
 
 
 def test_numbers_are_formatted_as_ons_style_asks():
-    assert numbers.fmt_percent("52.4") == "52.40%"
+    assert numbers.fmt_percent("52.4") == "52.4%"  # one decimal place for a lay reader
+    assert numbers.fmt_percent("52.45") == "52.5%"
     assert numbers.fmt_count("9477.0") == "9,477"
     assert numbers.fmt_count("9477.5") == "9,477.5"
     assert numbers.fmt_points("-0.25") in ("-0.2", "-0.3")
