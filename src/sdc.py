@@ -57,6 +57,9 @@ RECOVERED = "recovered exactly"
 NON_ZERO = "proved non-zero"
 NARROW = "narrower than the rule allows"
 PUBLIC_ALREADY = "public already"
+#: A redacted cell narrowed (not recovered) by totals published as computed, every other cell
+#: of which is hidden already: nothing in the table can widen its range further.
+BY_TOTALS_ALONE = "narrowed by the published totals alone"
 NO_COUNT = "no count to disclose"
 #: The narrowest feasible range (highest - lowest) the audit accepts for a small count: the
 #: whole width of 0 to the threshold.
@@ -460,6 +463,11 @@ def protect(
     first, rather than more of the table: its facts leave the audit and its id is appended to
     ``withheld_figures``, for the caller to publish it as withheld.
 
+    A flagged cell every other cell of whose constraints is hidden already, and that is not
+    recovered exactly, is narrowed by totals published as computed (the national figures) and
+    nothing of the table's: it is listed as :data:`BY_TOTALS_ALONE`, not flagged. One recovered
+    exactly that way stops the run.
+
     Returns (published table without totals, audit of every cell without a number).
     """
     not_reported = {c for c in not_reported if c[0] in table.index and c[1] in table.columns}
@@ -494,13 +502,19 @@ def protect(
         if not pd.isna(hi) and lo == hi
     }
     secondary: set = set()
+    inherent: set = set()
     for _ in range(max_rounds):
         result = audit(published, constraints, threshold, base, secondary, not_reported)
+        at = [(r, c) in inherent for r, c in zip(result["row"], result["column"], strict=True)]
+        result.loc[at, "verdict"] = BY_TOTALS_ALONE
+        result.loc[at, "flagged"] = False
         exposed = result[result["flagged"]]
         if exposed.empty:
             return published, result
         chosen: set = set()
-        for cell in zip(exposed["row"], exposed["column"], strict=True):
+        for cell, judged in zip(
+            zip(exposed["row"], exposed["column"], strict=True), exposed["verdict"], strict=True
+        ):
             covering = [t for t in constraints if cell in t.cells]
             if any(c in chosen for t in covering for c in t.cells):
                 continue  # a cell hidden this round may protect it already: audit again
@@ -513,6 +527,11 @@ def protect(
                     withheld_figures.extend(ours)
                 break
             partner = _partner(cell, covering, published, zeros | public)
+            if partner is None and judged != RECOVERED:
+                # Every other cell of its totals is hidden already: the range comes from the
+                # totals themselves (published as computed), which no cell of ours can widen.
+                inherent.add(cell)
+                continue
             if partner is None:
                 raise ValueError(
                     f"cannot protect cell {cell}: every other cell of its totals is hidden"

@@ -295,3 +295,14 @@ def test_audit_matches_brute_force(values):
     expected = brute_force(true, published, facts)
     got = {(r["row"], r["column"]): (r["lowest"], r["highest"]) for _, r in result.iterrows()}
     assert got == expected
+
+
+def test_a_cell_the_national_totals_alone_narrow_is_listed_not_a_failure():
+    # Two forces, both small: the national total 5 leaves each in 0 to 5, narrower than 0 to 7,
+    # and both are hidden already. Nothing in the table can widen that: listed as such.
+    true = table([[1, 30], [4, 40]])
+    published, result = sdc.protect(true)
+    rows = result.set_index(["row", "column"])
+    assert (rows.loc[("f0", "a"), "lowest"], rows.loc[("f0", "a"), "highest"]) == (0, 5)
+    assert set(rows["verdict"]) == {sdc.BY_TOTALS_ALONE}
+    assert not result["flagged"].any()
