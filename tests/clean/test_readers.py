@@ -279,6 +279,40 @@ def test_pdf_tables_by_page_and_number(jersey):
     assert second["source_place"].iloc[-1] == "page 1, table 2, row 4, column 'Q1'"
 
 
+def test_a_pdf_table_on_a_second_page_is_read_from_that_page(tmp_path):
+    # A letter whose first page is text only and whose table is on page 2: the spec's page
+    # decides, and each cell's place names page 2.
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_creation_date(corpus.FIXED_TIME)
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(w=0, text="Response to your request.\nThe figures are overleaf.")
+    pdf.add_page()
+    rows = corpus.JERSEY_H1
+    total = sum(corpus.true_value(c) for _, c in rows)
+    with pdf.table(col_widths=(60, 30), width=90, align="LEFT") as table:
+        for cells in [("Platform", "Q1"), *((lab, corpus.printed(c)) for lab, c in rows)]:
+            line = table.row()
+            for cell in cells:
+                line.cell(cell)
+        line = table.row()
+        for cell in ("Total", str(total)):
+            line.cell(cell)
+    path = tmp_path / "two-pages.pdf"
+    pdf.output(str(path))
+    file = jersey_spec()
+    spec = file.tables[0].model_copy(update={"where": Where(page=2, table=1)})
+    cells = readers.read_pdf_table(path.read_bytes(), rel(path), file, spec)
+    assert cells["label"].tolist() == [label for label, _ in rows] + ["Total"]
+    assert cells["value"].tolist()[:-1] == [corpus.printed(c) for _, c in rows]
+    assert cells["source_place"].iloc[0] == "page 2, table 1, row 2, column 'Q1'"
+    on_page_one = file.tables[0].model_copy(update={"where": Where(page=1, table=1)})
+    with pytest.raises(InputError, match="no table found on this page"):
+        readers.read_pdf_table(path.read_bytes(), rel(path), file, on_page_one)
+
+
 def test_pdf_without_a_table_or_page_is_a_clear_error(jersey, tmp_path):
     from fpdf import FPDF
 

@@ -505,7 +505,8 @@ def test_pdf_tables_come_back_from_pdfplumber_where_the_spec_says(sim, specs):
                     printed = cells.loc[cells["offence_group"] == group, "printed"].tolist()
                     assert [r[column] for r in rows[1:]] == printed
     # Every letter's tables were found on the pages its spec names (the seeded letters of this
-    # corpus happen to fit on one page each).
+    # corpus happen to fit on one page each; a table on a second page is read in
+    # tests/clean/test_readers.py).
     assert pages_used
 
 
