@@ -17,7 +17,8 @@ plausibly did:
 
 So known - (the sum of the platform counts) is the sum, over blocks with a printed total, of
 the true values of the block's withheld cells less 2 each: the withheld cells' true values must
-average a little above 2 for the March 2021 release's 9,477 against its parts' 9,435.
+average a little above 2 when a release's stated total exceeds the sum of its parts (the gap
+is read from the release's figures, never typed here).
 
 :func:`adjust_cells` solves the second integer programme of the draw: given the ledger of every
 printed cell of a first rendering (its true value, what was printed, the bounds a reader infers),

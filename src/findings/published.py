@@ -287,7 +287,7 @@ def own_figures(published: pd.DataFrame) -> dict[str, str]:
     - a percentage against the published counts of the same area (its share of the stated
       total, :func:`implied_shares`);
     - a count against every exact count of the same measure, area and group in the same
-      release (two numbers of police forces; "more than 9,470" against 9,477), and a stated
+      release (two numbers of police forces; a "more than" figure against the exact one), and a stated
       total of known instances against the sum of the published platform counts of the area
       when the release printed every part.
     """

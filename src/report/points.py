@@ -28,7 +28,7 @@ def whole(value: float) -> str:
 
 def count_text(row: dict) -> str:
     """A count, and its range over the withheld cells where that range is more than one value:
-    '9,477 (between 9,431 and 9,508, allowing for withheld counts)'."""
+    '<count> (between <lowest> and <highest>, allowing for withheld counts)'."""
     text = whole(row["computed"])
     low, high = row.get("withheld_lowest"), row.get("withheld_highest")
     if low is None or high is None or whole(low) == whole(high):
