@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from src.errors import InputError
@@ -67,16 +66,44 @@ def parse_counts(
     blank, a negative, a decimal, an undeclared marker, text) stops the run at the first such
     cell, saying how many more there are.
     """
+    owner = pd.Series(0, index=values.index)
+    return parse_counts_by(values, owner, {0: markers}, {0: file}, places)
+
+
+def _first(flags: pd.Series, owner: pd.Series) -> tuple[object, int]:
+    """The index of the first flagged cell, and how many more its table (``owner``) flags."""
+    first = flags.idxmax()
+    return first, int((flags & (owner == owner[first])).sum()) - 1
+
+
+def parse_counts_by(
+    values: pd.Series,
+    owner: pd.Series,
+    markers: dict[object, dict[str, tuple[int, int]]],
+    files: dict[object, str],
+    places: pd.Series,
+) -> pd.DataFrame:
+    """:func:`parse_counts` for the cells of many tables at once.
+
+    ``owner`` names each cell's table; ``markers`` and ``files`` give each table's declared
+    withheld markers and its file as messages show it. A problem is reported at the first cell
+    that has one, counting the further such cells of the same table.
+    """
     text = values.fillna("").astype(str).str.strip()
     whole = text.str.match(_WHOLE.pattern)
-    marker = text.isin(list(markers))
+    key = owner.astype(str) + "\x1f" + text
+    ends = [
+        {f"{t}\x1f{m}": bounds[side] for t, table in markers.items() for m, bounds in table.items()}
+        for side in (0, 1)
+    ]
+    lower, upper = (key.map(end).astype("Int64") for end in ends)
+    marker = lower.notna()
     bad = ~(whole | marker)
     if bad.any():
-        first = bad.idxmax()
-        problem, fix = _bad_count(text[first], markers)
-        more = int(bad.sum()) - 1
+        first, more = _first(bad, owner)
+        problem, fix = _bad_count(text[first], markers[owner[first]])
         raise InputError(
-            file,
+            files[owner[first]],
             places[first],
             problem + (f" ({more} more such cell(s) in this table)" if more else ""),
             fix,
@@ -86,20 +113,17 @@ def parse_counts(
     if huge.any():
         first = huge.idxmax()
         raise InputError(
-            file,
+            files[owner[first]],
             places[first],
             f"the count '{text[first]}' has {len(digits[first])} digits: no count is that large",
             "check the return (digits repeated or run together?) and ask the force",
         )
     count = pd.to_numeric(digits.where(whole)).astype("Int64")
-    bounds = {m: b for m, b in markers.items()}
-    lower = text.map(lambda t: bounds[t][0] if t in bounds else np.nan)
-    upper = text.map(lambda t: bounds[t][1] if t in bounds else np.nan)
     return pd.DataFrame(
         {
             "count": count,
-            "lower": count.fillna(lower.astype("Int64")).astype("Int64"),
-            "upper": count.fillna(upper.astype("Int64")).astype("Int64"),
+            "lower": count.fillna(lower).astype("Int64"),
+            "upper": count.fillna(upper).astype("Int64"),
             "withheld": marker.to_numpy(dtype=bool),
         },
         index=values.index,
@@ -157,13 +181,24 @@ def check_ceiling(parsed: pd.DataFrame, limits: Limits, file: str, places: pd.Se
     ``parsed`` is :func:`parse_counts`'s frame; withheld cells are bounded by their marker.
     A count above the ceiling is far more likely an extra digit, or a hostile edit, than real.
     """
+    check_ceiling_by(parsed, limits, pd.Series(0, index=parsed.index), {0: file}, places)
+
+
+def check_ceiling_by(
+    parsed: pd.DataFrame,
+    limits: Limits,
+    owner: pd.Series,
+    files: dict[object, str],
+    places: pd.Series,
+) -> None:
+    """:func:`check_ceiling` for the cells of many tables (``owner`` and ``files`` as for
+    :func:`parse_counts_by`)."""
     above = parsed["upper"] > limits.max_count_per_cell
     if not above.any():
         return
-    first = above.idxmax()
-    more = int(above.sum()) - 1
+    first, more = _first(above, owner)
     raise InputError(
-        file,
+        files[owner[first]],
         places[first],
         ("the withheld count's upper bound " if parsed.at[first, "withheld"] else "the count ")
         + f"{int(parsed.at[first, 'upper']):,} is above the plausible ceiling of "

@@ -273,20 +273,15 @@ def _fill_merged_column(cells: list[list[str]], merges, column: int, header_at: 
                 cells[r - 1][column] = value
 
 
-def xlsx_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid:
-    """An XLSX table (openpyxl, read-only), found by sheet name and header row.
-
-    A header cell inside a merged range takes the range's value (merged header cells), and so
-    does a label cell; count cells never do, so a merged count is not counted twice.
-    """
+def _open_workbook(data: bytes, file: str):
+    """The workbook ``data``, held to :mod:`src.clean.safety` first, opened read-only."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     _not_empty(data, file)
     check_workbook(data, file)  # sizes, zip bomb, DTD/entity: before openpyxl parses a byte
-    sheet = table.where.sheet
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError, ValueError) as e:
         raise InputError(
             file,
@@ -295,29 +290,54 @@ def xlsx_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid
             "check the file against its sha256 in MANIFEST.csv; if the force sent it like this, "
             "ask for it again",
         ) from None
+
+
+def _sheet_rows(workbook, file: str, sheet: str) -> tuple[list[list], list]:
+    """The rows of ``sheet`` as openpyxl reads them (saved values), and its merged ranges."""
+    if sheet not in workbook.sheetnames:
+        raise InputError(
+            file,
+            f"sheet '{sheet}'",
+            f"no sheet named '{sheet}'; the workbook has: "
+            + ", ".join(f"'{s}'" for s in workbook.sheetnames),
+            "correct where.sheet in the spec (names are matched exactly, spaces included)",
+        )
+    worksheet = workbook[sheet]
+    worksheet.reset_dimensions()
     try:
-        if sheet not in workbook.sheetnames:
-            raise InputError(
-                file,
-                f"sheet '{sheet}'",
-                f"no sheet named '{sheet}'; the workbook has: "
-                + ", ".join(f"'{s}'" for s in workbook.sheetnames),
-                "correct where.sheet in the spec (names are matched exactly, spaces included)",
-            )
-        worksheet = workbook[sheet]
-        worksheet.reset_dimensions()
+        raw = [list(r) for r in worksheet.iter_rows(min_row=1, values_only=True)]
+        merges = _merged_ranges(worksheet)
+    except (zipfile.BadZipFile, ET.ParseError, KeyError, OSError, EOFError) as e:
+        raise InputError(
+            file,
+            f"sheet '{sheet}'",
+            f"the sheet cannot be read: the file is truncated or corrupt ({e})",
+            "check the file against MANIFEST.csv; if the force sent it like this, ask again",
+        ) from None
+    return raw, merges
+
+
+def xlsx_grid(
+    data: bytes, file: str, file_spec: FileSpec, table: Table, sheets: dict | None = None
+) -> Grid:
+    """An XLSX table (openpyxl, read-only), found by sheet name and header row.
+
+    A header cell inside a merged range takes the range's value (merged header cells), and so
+    does a label cell; count cells never do, so a merged count is not counted twice.
+    ``sheets`` (sheet name -> its rows and merged ranges), when given, is filled and reused, so
+    that a workbook is checked and opened once however many of the spec's tables it holds.
+    """
+    sheet = table.where.sheet
+    alone, sheets = sheets is None, {} if sheets is None else sheets
+    if sheet not in sheets:
+        if None not in sheets:
+            sheets[None] = _open_workbook(data, file)
         try:
-            raw = [list(r) for r in worksheet.iter_rows(min_row=1, values_only=True)]
-            merges = _merged_ranges(worksheet)
-        except (zipfile.BadZipFile, ET.ParseError, KeyError, OSError, EOFError) as e:
-            raise InputError(
-                file,
-                f"sheet '{sheet}'",
-                f"the sheet cannot be read: the file is truncated or corrupt ({e})",
-                "check the file against MANIFEST.csv; if the force sent it like this, ask again",
-            ) from None
-    finally:
-        workbook.close()
+            sheets[sheet] = _sheet_rows(sheets[None], file, sheet)
+        finally:
+            if alone:
+                sheets[None].close()
+    raw, merges = sheets[sheet]
     header_at = table.where.header_row
     formulas = unsaved_formulas(data, sheet, raw, header_at, table.where.last_row)
     width = max((len(r) for r in raw), default=0)
@@ -439,7 +459,18 @@ def _mapped(value: str, mapping: dict, what: str, key: str, grid: Grid, place: s
 
 
 def cells_from_grid(grid: Grid, table: Table, source: str = "the spec") -> pd.DataFrame:
-    """The count cells of a table, one row each (see the module docstring for the columns).
+    """The count cells of a table, one row each (see the module docstring for the columns)."""
+    return cells_frame(grid_cells(grid, table, source))
+
+
+def cells_frame(cells: list[tuple]) -> pd.DataFrame:
+    """Cells as :func:`grid_cells` gives them, as a frame of :data:`CELL_COLUMNS`."""
+    frame = pd.DataFrame(cells, columns=CELL_COLUMNS)
+    return frame.astype({"row": "int64", "column": "int64"}) if len(frame) else frame
+
+
+def grid_cells(grid: Grid, table: Table, source: str = "the spec") -> list[tuple]:
+    """The count cells of a table, one tuple each, in the order of :data:`CELL_COLUMNS`.
 
     Rows whose label and count cells are all blank are skipped (spacer rows, notes in other
     columns); anything else is kept, to be parsed and accounted for by the cleaning step.
@@ -518,8 +549,7 @@ def cells_from_grid(grid: Grid, table: Table, source: str = "the spec") -> pd.Da
                     grid.place(n, label_at),
                 )
             )
-    cells = pd.DataFrame(out, columns=CELL_COLUMNS)
-    return cells.astype({"row": "int64", "column": "int64"}) if len(cells) else cells
+    return out
 
 
 def read_csv_table(data: bytes, file: str, file_spec: FileSpec, table: Table) -> pd.DataFrame:
@@ -540,21 +570,33 @@ def read_pdf_table(data: bytes, file: str, file_spec: FileSpec, table: Table) ->
 TABLE_READERS = {"csv": read_csv_table, "xlsx": read_xlsx_table, "pdf": read_pdf_table}
 
 
+def read_table_cells(
+    data: bytes, file: str, file_spec: FileSpec, source: str = "the spec"
+) -> list[list[tuple]]:
+    """The cells (as :func:`grid_cells` gives them) of every table the spec lists for a csv,
+    xlsx or pdf file, in spec order. A PDF page, and a workbook, is parsed once per file."""
+    if file_spec.format == "csv":
+        return [
+            grid_cells(csv_grid(data, file, file_spec, table), table, source)
+            for table in file_spec.tables
+        ]
+    parsed: dict = {}  # what every table of the file shares: pages or sheets, parsed once
+    grid_reader = pdf_grid if file_spec.format == "pdf" else xlsx_grid
+    try:
+        return [
+            grid_cells(grid_reader(data, file, file_spec, table, parsed), table, source)
+            for table in file_spec.tables
+        ]
+    finally:
+        if parsed.get(None) is not None:
+            parsed[None].close()  # the open workbook
+
+
 def read_tables(
     data: bytes, file: str, file_spec: FileSpec, source: str = "the spec"
 ) -> list[pd.DataFrame]:
     """Cells of every table the spec lists for a csv, xlsx or pdf file, in spec order."""
-    if file_spec.format == "pdf":
-        pages: dict[int, list] = {}  # each page is parsed once, however many tables it holds
-        return [
-            cells_from_grid(pdf_grid(data, file, file_spec, table, pages), table, source)
-            for table in file_spec.tables
-        ]
-    grid_reader = {"csv": csv_grid, "xlsx": xlsx_grid}[file_spec.format]
-    return [
-        cells_from_grid(grid_reader(data, file, file_spec, table), table, source)
-        for table in file_spec.tables
-    ]
+    return [cells_frame(c) for c in read_table_cells(data, file, file_spec, source)]
 
 
 # --- Record-level extracts ---------------------------------------------------------------------

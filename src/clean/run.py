@@ -44,7 +44,7 @@ from src.clean.counts import Limits, limits_from_table
 from src.clean.processed import CleanResult, combine, concat, coverage, in_order
 from src.clean.records import clean_records
 from src.clean.specs import Spec, check_specs, parse_spec
-from src.clean.tables import clean_table
+from src.clean.tables import TableCells, clean_tables
 from src.data.manifest import MANIFEST, read_manifest, verify_raw
 from src.data.reference import Reference, load_reference
 from src.data.schemas import validate_processed
@@ -185,13 +185,14 @@ def clean_wave(
     check_specs_cover(
         specs, outcomes, _read_manifest(raw_dir), rel(outcomes_path), wave, rel(raw_dir / MANIFEST)
     )
-    parts = Parts()
+    parts, tables = Parts(), []
+    periods = reference.periods_of(wave)
     for spec in specs:
         for file in spec.files:
             path = wave_dir / file.path
             ctx = Context(
                 wave=wave_row,
-                periods=reference.periods_of(wave),
+                periods=periods,
                 spec=spec,
                 file=file,
                 source_file=f"waves/{wave}/{file.path}",
@@ -203,14 +204,12 @@ def clean_wave(
             if file.format == "records":
                 parts.extend(clean_records(readers.read_records(data, ctx.shown, file), ctx))
                 continue
-            for i, (table, cells) in enumerate(
-                zip(
-                    file.tables,
-                    readers.read_tables(data, ctx.shown, file, spec.source),
-                    strict=True,
-                )
-            ):
-                parts.extend(clean_table(cells, table, ctx, i))
+            cells = readers.read_table_cells(data, ctx.shown, file, spec.source)
+            tables += [
+                TableCells(ctx, table, i, table_cells)
+                for i, (table, table_cells) in enumerate(zip(file.tables, cells, strict=True))
+            ]
+    parts.extend(clean_tables(tables))  # every table of the wave in one pass
     instances = concat(parts.instances, "instances")
     if len(instances):
         check_overlaps(instances, raw_dir)

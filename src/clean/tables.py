@@ -1,20 +1,27 @@
-"""Cleaning one table of a return: its cells -> instances, reconciliation and log rows.
+"""Cleaning the tables of a wave's returns: their cells -> instances, reconciliation and log rows.
 
-:func:`clean_table` parses the counts (:mod:`src.clean.counts`), maps labels through
-``platform_labels.csv``, places periods in the wave's halves (:mod:`src.clean.periods`), sets
-aside total rows, excluded labels and rows outside the wave with their reason, and
-:func:`reconcile_table` checks every printed total (or the sum of its rows) against what was
-counted plus what was excluded: any unexplained difference stops the run.
+:func:`clean_tables` takes every table of a wave at once (:class:`TableCells`: where it comes
+from and its cells as read) and, in one pass over all their cells, parses the counts
+(:mod:`src.clean.counts`), maps labels through ``platform_labels.csv``, places periods in the
+wave's periods (:mod:`src.clean.periods`) and sets aside total rows, excluded labels and rows
+outside the wave with their reason. Only what is truly one table's is then done table by
+table, on plain rows: :func:`reconcile_table` checks every printed total (or the sum of its
+rows) against what was counted plus what was excluded (any unexplained difference stops the
+run), and the cleaning log names what was done to each cell. :func:`clean_table` is the same
+for a single table.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
 from src.clean.classify import UNKNOWN
 from src.clean.context import Context, Parts, log_row
-from src.clean.counts import check_ceiling, parse_counts
+from src.clean.counts import check_ceiling_by, parse_counts_by
 from src.clean.periods import assign_period, period_problem
+from src.clean.readers import CELL_COLUMNS
 from src.clean.specs import FileSpec, Table
 from src.data.reference import normalise_labels
 from src.errors import InputError
@@ -33,35 +40,58 @@ def _table_name(file: FileSpec, index: int, table: Table) -> str:
     return f"table {index + 1}: {at}"
 
 
-def _classify_rows(cells: pd.DataFrame, table: Table) -> pd.Series:
+@dataclass(frozen=True)
+class TableCells:
+    """One table of a return as read: the file it is in, its spec, its position among the
+    file's tables and its cells (tuples in the order of :data:`src.clean.readers.CELL_COLUMNS`)."""
+
+    ctx: Context
+    table: Table
+    index: int
+    cells: list[tuple]
+
+    @property
+    def name(self) -> str:
+        return _table_name(self.ctx.file, self.index, self.table)
+
+
+def _reasons(cells: pd.DataFrame, tables: list[TableCells]) -> pd.Series:
     """Each cell's role: 'total', an exclusion reason, or '' (to be counted if in the wave)."""
-    norm = cells["norm_label"]
-    totals = set(normalise_labels(pd.Series(table.total_labels, dtype="str")))
-    excluded = dict(
-        zip(
-            normalise_labels(pd.Series(list(table.exclude_labels), dtype="str")),
-            table.exclude_labels.values(),
-            strict=True,
-        )
-    )
-    reason = norm.map(lambda label: excluded.get(label, ""))
+    roles: dict[str, str] = {}
+    for t, read in enumerate(tables):
+        excluded = read.table.exclude_labels
+        for label, norm in zip(excluded, _normalised(list(excluded)), strict=True):
+            roles[f"{t}\x1f{norm}"] = excluded[label]
+    key = cells["t"].astype(str) + "\x1f" + cells["norm_label"]
+    reason = key.map(lambda k: roles.get(k, ""))
     reason = reason.where(~cells["outside"], OUTSIDE_WAVE)
-    return reason.where(~norm.isin(totals), TOTAL_ROW)
+    totals = [
+        f"{t}\x1f{n}" for t, r in enumerate(tables) for n in _normalised(r.table.total_labels)
+    ]
+    return reason.where(~key.isin(totals), TOTAL_ROW)
 
 
-def _check_labels(cells: pd.DataFrame, ctx: Context, lookup: dict[str, str]) -> None:
-    for i in cells.index:
-        if cells.at[i, "norm_label"] == "":
-            raise InputError(
-                ctx.shown,
-                cells.at[i, "label_place"],
-                f"a count ('{cells.at[i, 'value']}' at {cells.at[i, 'source_place']}) has no label",
-                "check where.header_row / last_row and label_column in the spec",
-            )
+def _normalised(labels: list[str]) -> list[str]:
+    return list(normalise_labels(pd.Series(labels, dtype="str")))
+
+
+def _check_labels(cells: pd.DataFrame, tables: list[TableCells], lookup: dict[str, str]) -> None:
+    """Every counted cell has a label, and every label is in platform_labels.csv."""
+    blank = cells["norm_label"] == ""
+    if blank.any():
+        cell = cells[blank].iloc[0]
+        raise InputError(
+            tables[cell["t"]].ctx.shown,
+            cell["label_place"],
+            f"a count ('{cell['value']}' at {cell['source_place']}) has no label",
+            "check where.header_row / last_row and label_column in the spec",
+        )
     unknown = cells[~cells["norm_label"].isin(list(lookup))]
     if len(unknown):
         row = unknown.iloc[0]
-        others = sorted(set(unknown["label"]) - {row["label"]})
+        ctx = tables[row["t"]].ctx
+        same = unknown[unknown["t"] == row["t"]]
+        others = sorted(set(same["label"]) - {row["label"]})
         lookup_file = rel(ctx.reference.directory / "platform_labels.csv")
         raise InputError(
             ctx.shown,
@@ -74,14 +104,14 @@ def _check_labels(cells: pd.DataFrame, ctx: Context, lookup: dict[str, str]) -> 
         )
 
 
-def _check_duplicates(cells: pd.DataFrame, ctx: Context) -> None:
-    key = ["is_total", "offence_group", "period_start", "period_end", "norm_label"]
+def _check_duplicates(cells: pd.DataFrame, tables: list[TableCells]) -> None:
+    key = ["t", "is_total", "offence_group", "period_start", "period_end", "norm_label"]
     repeated = cells[cells.duplicated(key, keep=False)]
     if len(repeated):
         first = repeated.iloc[0]
         same = repeated[(repeated[key] == first[key]).all(axis=1)]
         raise InputError(
-            ctx.shown,
+            tables[first["t"]].ctx.shown,
             same["source_place"].iloc[1],
             f"the row '{first['label']}' ({first['offence_group']}, {first['period_start']} to "
             f"{first['period_end']}) appears more than once in this table, at "
@@ -159,20 +189,18 @@ def _blocks(cells: list[dict]) -> list[tuple[str, dict, list[dict]]]:
 
 
 def reconcile_table(
-    cells: pd.DataFrame, ctx: Context, table_name: str
-) -> tuple[pd.DataFrame, pd.Series]:
+    cells: list[dict], ctx: Context, table_name: str
+) -> tuple[list[dict], list[str]]:
     """One reconciliation row per block: a printed total and the rows it covers, or the rows
     of one offence group and period where no total is printed; and the block of each cell
-    (indexed as ``cells``), so that a counted cell can be traced to the total that covers it.
+    (in the order of ``cells``), so that a counted cell can be traced to the total that covers it.
 
-    With withheld cells the rows give a range; the total is explained when it lies in that
-    range. Any unexplained difference stops the run.
+    ``cells`` are one table's cleaned cells as rows. With withheld cells the rows give a range;
+    the total is explained when it lies in that range. Any unexplained difference stops the run.
     """
     out = []
-    block_of = pd.Series("", index=cells.index, dtype="str")
-    records = [
-        {**c, "_index": i} for i, c in zip(cells.index, cells.to_dict("records"), strict=True)
-    ]
+    block_of = [""] * len(cells)
+    records = [{**c, "_index": i} for i, c in enumerate(cells)]
     for source, head, parts in _blocks(records):
         sums = _block_totals(parts)
         low = sums["mapped_lower"] + sums["unknown_lower"] + sums["excluded_lower"]
@@ -187,7 +215,8 @@ def reconcile_table(
         elif total_upper < low:
             unexplained = total_upper - low
         block = f"{head['offence_group']}, {head['period_start']} to {head['period_end']}"
-        block_of.loc[[c["_index"] for c in parts]] = block
+        for c in parts:
+            block_of[c["_index"]] = block
         if unexplained:
             counted = _range(
                 sums["mapped_lower"] + sums["unknown_lower"],
@@ -206,6 +235,9 @@ def reconcile_table(
             )
         out.append(
             {
+                "wave": ctx.spec.wave,
+                "force": ctx.spec.force,
+                "source_file": ctx.source_file,
                 "table": table_name,
                 "block": block,
                 "offence_group": head["offence_group"],
@@ -220,10 +252,10 @@ def reconcile_table(
                 "unexplained": unexplained,
             }
         )
-    return pd.DataFrame(out), block_of
+    return out, block_of
 
 
-def reports_unknown(cells: pd.DataFrame, lookup: dict[str, str]) -> bool:
+def reports_unknown(cells: list[dict], lookup: dict[str, str]) -> bool:
     """Whether the table prints a count of instances whose platform was not recorded: a row
     whose label reads as ``unknown`` (counted, or set aside only for lying outside the wave).
 
@@ -231,21 +263,22 @@ def reports_unknown(cells: pd.DataFrame, lookup: dict[str, str]) -> bool:
     platforms with no instances need not print the row in every period. A table without such a
     row gives no count of them at all, which is not a count of zero.
     """
-    listed = cells["reason"].isin(["", OUTSIDE_WAVE])
-    return bool((listed & cells["norm_label"].map(lookup).eq(UNKNOWN)).any())
+    return any(
+        c["reason"] in ("", OUTSIDE_WAVE) and lookup.get(c["norm_label"]) == UNKNOWN for c in cells
+    )
 
 
 def _range(lower: int, upper: int) -> str:
     return f"{lower}" if lower == upper else f"{lower} to {upper}"
 
 
-def _table_log(cells: pd.DataFrame, ctx: Context, table_name: str, index: int) -> pd.DataFrame:
+def _table_log(cells: list[dict], ctx: Context, table_name: str, index: int) -> list[dict]:
     """Cleaning-log rows for a table: label mappings (with the counts they moved), withheld
     cells, and every excluded cell with its reason."""
     actions = {TOTAL_ROW: "exclude_total_row", OUTSIDE_WAVE: "exclude_outside_wave"}
     rows = []
     mapped: dict[tuple, list[dict]] = {}
-    for cell in cells.to_dict("records"):
+    for cell in cells:
         order = (index, cell["row"], cell["column"])
         common = {
             "source_place": cell["source_place"],
@@ -290,72 +323,117 @@ def _table_log(cells: pd.DataFrame, ctx: Context, table_name: str, index: int) -
                 count_upper=sum(c["upper"] for c in group_cells),
             )
         )
-    return pd.DataFrame(rows)
+    return rows
 
 
-def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> Parts:
-    """Clean the cells of one table into instances, log rows and reconciliation rows."""
-    table_name = _table_name(ctx.file, index, table)
-    if cells.empty:
-        raise InputError(
-            ctx.shown,
-            table_name.split(": ", 1)[1],
-            "the table has a header but no rows",
-            "check where.header_row and last_row in the spec",
-        )
-    cells = cells.copy()
+def _empty_table(read: TableCells) -> InputError:
+    return InputError(
+        read.ctx.shown,
+        read.name.split(": ", 1)[1],
+        "the table has a header but no rows",
+        "check where.header_row and last_row in the spec",
+    )
+
+
+def _parsed_cells(tables: list[TableCells]) -> pd.DataFrame:
+    """Every cell of ``tables`` in one frame (``t``: its table's position in ``tables``), its
+    count parsed, its period placed and its role set; every check of a cell made."""
+    for read in tables:
+        if not read.cells:
+            raise _empty_table(read)
+    cells = pd.DataFrame(
+        [cell + (t,) for t, read in enumerate(tables) for cell in read.cells],
+        columns=[*CELL_COLUMNS, "t"],
+    ).astype({"row": "int64", "column": "int64"})
+    files = {t: read.ctx.shown for t, read in enumerate(tables)}
+    markers = {t: read.ctx.file.withheld for t, read in enumerate(tables)}
     cells["norm_label"] = normalise_labels(cells["label"])
-    parsed = parse_counts(cells["value"], ctx.file.withheld, ctx.shown, cells["source_place"])
-    check_ceiling(parsed, ctx.limits, ctx.shown, cells["source_place"])
+    parsed = parse_counts_by(cells["value"], cells["t"], markers, files, cells["source_place"])
+    check_ceiling_by(parsed, tables[0].ctx.limits, cells["t"], files, cells["source_place"])
     cells = cells.join(parsed)
+    ctx = tables[0].ctx  # every table of a wave has the same wave and periods
     period, outside = assign_period(
         cells["period_start"], cells["period_end"], ctx.wave, ctx.periods
     )
     cells["period"], cells["outside"] = period, outside
-    cells["reason"] = _classify_rows(cells, table)
+    cells["reason"] = _reasons(cells, tables)
     cells["is_total"] = cells["reason"] == TOTAL_ROW
     counted = cells["reason"] == ""
     problem = counted & cells["period"].isna()
     if problem.any():
         row = cells[problem].iloc[0]
         text, fix = period_problem(row["period_start"], row["period_end"], ctx.wave, ctx.periods)
-        raise InputError(ctx.shown, row["source_place"], text, fix)
+        raise InputError(files[row["t"]], row["source_place"], text, fix)
     lookup = ctx.reference.label_lookup
-    _check_labels(cells[counted], ctx, lookup)
-    _check_duplicates(cells, ctx)
+    _check_labels(cells[counted], tables, lookup)
+    _check_duplicates(cells, tables)
     cells["platform"] = cells["norm_label"].map(lookup).where(counted, "")
+    return cells
+
+
+INSTANCE_COLUMNS = {  # instances.csv's column <- the cell's
+    "period_start": "period_start",
+    "period_end": "period_end",
+    "period": "period",
+    "offence_group": "offence_group",
+    "raw_label": "label",
+    "platform": "platform",
+    "count": "count",
+    "lower": "lower",
+    "upper": "upper",
+    "withheld": "withheld",
+    "source_place": "source_place",
+}
+
+
+def clean_tables(tables: list[TableCells]) -> Parts:
+    """Clean the cells of every table of a wave into instances, log and reconciliation rows.
+
+    The cells of all the tables are parsed, mapped and checked together; each table is then
+    reconciled and logged on its own rows. A problem stops the run at the first cell (in the
+    order of ``tables``) that has it.
+    """
     parts = Parts()
-    recon, block_of = reconcile_table(cells, ctx, table_name)
-    recon["unknown_reported"] = reports_unknown(cells, lookup)
-    recon.insert(0, "source_file", ctx.source_file)
-    recon.insert(0, "force", ctx.spec.force)
-    recon.insert(0, "wave", ctx.spec.wave)
-    parts.reconciliation.append(recon)
-    parts.log.append(_table_log(cells, ctx, table_name, index))
+    if not tables:
+        return parts
+    cells = _parsed_cells(tables)
+    rows = cells.to_dict("records")
+    by_table: list[list[dict]] = [[] for _ in tables]
+    for row in rows:
+        by_table[row["t"]].append(row)
+    lookup = tables[0].ctx.reference.label_lookup
+    reconciliation, log, blocks = [], [], []
+    for read, table_rows in zip(tables, by_table, strict=True):
+        recon, block_of = reconcile_table(table_rows, read.ctx, read.name)
+        reported = reports_unknown(table_rows, lookup)
+        reconciliation += [{**r, "unknown_reported": reported} for r in recon]
+        log += _table_log(table_rows, read.ctx, read.name, read.index)
+        blocks += block_of
+    counted = (cells["reason"] == "").to_numpy()
     kept = cells[counted]
-    parts.instances.append(
-        pd.DataFrame(
-            {
-                "wave": ctx.spec.wave,
-                "force": ctx.spec.force,
-                "period_start": kept["period_start"],
-                "period_end": kept["period_end"],
-                "period": kept["period"],
-                "offence_group": kept["offence_group"],
-                "raw_label": kept["label"],
-                "platform": kept["platform"],
-                "count": kept["count"],
-                "lower": kept["lower"],
-                "upper": kept["upper"],
-                "withheld": kept["withheld"],
-                "source_file": ctx.source_file,
-                "source_place": kept["source_place"],
-                "table": table_name,
-                "block": block_of[counted],
-                "_table": index,
-                "_row": kept["row"],
-                "_col": kept["column"],
-            }
-        )
+    origin = pd.DataFrame(  # each kept cell's table: where it comes from
+        [(r.ctx.spec.wave, r.ctx.spec.force, r.ctx.source_file, r.name, r.index) for r in tables],
+        columns=["wave", "force", "source_file", "table", "_table"],
+    ).iloc[kept["t"].to_numpy()]
+    instances = pd.DataFrame(
+        {
+            **{c: origin[c].to_numpy() for c in ("wave", "force")},
+            **{out: kept[name].reset_index(drop=True) for out, name in INSTANCE_COLUMNS.items()},
+            **{c: origin[c].to_numpy() for c in ("source_file", "table")},
+            "block": [b for b, keep in zip(blocks, counted, strict=True) if keep],
+            "_table": origin["_table"].to_numpy(),
+            "_row": kept["row"].to_numpy(),
+            "_col": kept["column"].to_numpy(),
+        }
     )
+    parts.instances.append(instances)
+    parts.reconciliation.append(pd.DataFrame(reconciliation))
+    parts.log.append(pd.DataFrame(log))
     return parts
+
+
+def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> Parts:
+    """Clean the cells of one table (a frame of :data:`CELL_COLUMNS`) into instances, log
+    rows and reconciliation rows."""
+    tuples = list(cells[CELL_COLUMNS].itertuples(index=False, name=None))
+    return clean_tables([TableCells(ctx, table, index, tuples)])
