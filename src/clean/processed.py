@@ -54,11 +54,26 @@ def coverage(
     """One row per force asked: its outcome and what it contributed, known and unknown, and
     whether its return reports a count of instances whose platform was not recorded."""
     files = {s.force: len(s.files) for s in specs}
-    known = instances["platform"] != UNKNOWN
     reported = unknown_reported(reconciliation)
+    known = instances["platform"] != UNKNOWN
+    sums = (
+        pd.DataFrame(  # each force's instances, by whether the platform is known
+            {
+                "rows": 1,
+                "withheld_cells": instances["withheld"].astype(int),
+                **{
+                    f"{side}_{end}": instances[end].where(known if side == "known" else ~known, 0)
+                    for side in ("known", "unknown")
+                    for end in ("lower", "upper")
+                },
+            }
+        )
+        .groupby(instances["force"].to_numpy())
+        .sum()
+    )
     rows = []
     for o in outcomes.itertuples():
-        mine = instances["force"] == o.force
+        mine = sums.loc[o.force] if o.force in sums.index else None
         rows.append(
             {
                 "wave": wave,
@@ -69,12 +84,7 @@ def coverage(
                 "period_end": o.period_end,
                 "provenance": o.provenance,
                 "files_read": files.get(o.force, 0),
-                "rows": int(mine.sum()),
-                "withheld_cells": int(instances.loc[mine, "withheld"].sum()),
-                "known_lower": int(instances.loc[mine & known, "lower"].sum()),
-                "known_upper": int(instances.loc[mine & known, "upper"].sum()),
-                "unknown_lower": int(instances.loc[mine & ~known, "lower"].sum()),
-                "unknown_upper": int(instances.loc[mine & ~known, "upper"].sum()),
+                **{c: 0 if mine is None else int(mine[c]) for c in sums.columns},
                 "unknown_reported": reported.get(o.force, False),
             }
         )

@@ -269,13 +269,26 @@ def _from_validation_error(file: str, error: ValidationError) -> InputError:
     )
 
 
+def _load_yaml(text: str):
+    """``yaml.safe_load``, parsed by libyaml when PyYAML has it (several times faster); a text
+    libyaml refuses is parsed again by PyYAML's own parser, so that the error it reports reads
+    the same on every machine."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            return yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
 def parse_spec(text: str, file: str) -> Spec:
     """Check one spec's YAML ``text`` for its shape (not yet against the reference data).
 
     ``file`` is the spec's path as messages show it; it becomes the spec's ``source``.
     """
     try:
-        data = yaml.safe_load(text)
+        data = _load_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

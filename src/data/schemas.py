@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
+from pandera.backends.pandas.register import register_pandas_backends
 
 from src.errors import InputError
 from src.vocab import OUTCOMES, QUESTIONS_ANSWERED
+
+# pandera sets up its pandas checks on the first validation, importing its modules then (about
+# half a second); done here, at import, it is counted with the other imports, and every
+# validation costs only its own checks.
+register_pandas_backends(f"{pd.DataFrame.__module__}.{pd.DataFrame.__qualname__}")
 
 PERIOD_ID = r"^\d{4}-\d{2}_\d{4}-\d{2}$"  # first month, last month (periods.csv)
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
