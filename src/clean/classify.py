@@ -84,3 +84,33 @@ def classify(texts: pd.Series, keywords: pd.DataFrame) -> tuple[pd.Series, pd.Da
     names = platform_sets(found).to_numpy()
     matrix = pd.DataFrame(found.to_numpy()[codes], columns=found.columns, index=texts.index)
     return pd.Series(names[codes], index=texts.index, dtype="str"), matrix
+
+
+class Classifier:
+    """:func:`classify` over an extract read in batches, each distinct text matched once.
+
+    The platforms found for every text seen so far are kept, so that a batch matches only the
+    texts no earlier batch had (extracts repeat the same few phrasings).
+    """
+
+    def __init__(self, keywords: pd.DataFrame):
+        self.keywords = keywords
+        self.texts: dict[str, int] = {}  # text -> its row of self.found
+        self.found = resolve_unknown(match_matrix(pd.Series([], dtype="str"), keywords))
+        self.names = np.asarray([], dtype=object)
+
+    def __call__(self, texts: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
+        codes, distinct = pd.factorize(texts.fillna("").astype("str"), sort=False)
+        new = [t for t in distinct if t not in self.texts]
+        if new:
+            found = resolve_unknown(match_matrix(pd.Series(new, dtype="str"), self.keywords))
+            start = len(self.texts)
+            self.texts.update((t, start + i) for i, t in enumerate(new))
+            self.found = pd.concat([self.found, found], ignore_index=True).fillna(False)
+            self.found = self.found[sorted(self.found.columns)].astype(bool)
+            self.names = platform_sets(self.found).to_numpy()
+        rows = np.asarray([self.texts[t] for t in distinct], dtype=np.int64)[codes]
+        matrix = pd.DataFrame(
+            self.found.to_numpy()[rows], columns=self.found.columns, index=texts.index
+        )
+        return pd.Series(self.names[rows], index=texts.index, dtype="str"), matrix

@@ -1,11 +1,17 @@
 """Cleaning a record-level extract: one row per crime -> records, instances and log rows.
 
-:func:`clean_records` checks each record's crime reference, date and offence code, sets aside
-duplicated records and records dated outside the wave, classifies each crime's free text into
-platforms (:mod:`src.clean.classify`) and counts instances by the wave's period and offence group.
+:func:`clean_extract` reads an extract a batch at a time (:class:`src.clean.readers.Extract`),
+so that memory is bounded by the batch, not by the records. It checks each record's crime
+reference, date and offence code, sets aside duplicated records and records dated outside the
+wave, classifies each crime's free text into platforms (:mod:`src.clean.classify`, each distinct
+text matched once) and counts instances by the wave's period and offence group.
+:func:`clean_records` does the same for an extract held whole.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -14,6 +20,7 @@ from src.clean import classify
 from src.clean.classify import UNKNOWN
 from src.clean.context import NO_ORDER, Context, Parts, log_row
 from src.clean.periods import period_of_day
+from src.clean.readers import Extract
 from src.errors import InputError
 from src.vocab import DUPLICATE_RECORD, OUTSIDE_WAVE
 
@@ -30,8 +37,9 @@ def _lines(lines: pd.Series, limit: int = 10) -> str:
 def _record_offences(records: pd.DataFrame, ctx: Context) -> pd.Series:
     lookup = ctx.file.offence_values or ctx.reference.offence_code_lookup
     where = "the spec's offence_values" if ctx.file.offence_values else "offence_codes.csv"
-    groups = records["offence"].map(lookup)
-    missing = groups.isna()
+    codes, distinct = pd.factorize(records["offence"], sort=False)
+    groups = pd.Series(distinct).map(lookup).to_numpy(dtype=object)[codes]
+    missing = pd.isna(groups)
     if missing.any():
         bad = records.loc[missing, "offence"]
         raise InputError(
@@ -40,12 +48,14 @@ def _record_offences(records: pd.DataFrame, ctx: Context) -> pd.Series:
             f"offence code(s) not in {where}: " + ", ".join(sorted(map(repr, set(bad)))[:10]),
             f"add the code(s) to {where} with their offence group",
         )
-    return groups
+    return pd.Series(groups, index=records.index, dtype="str")
 
 
 def _record_dates(records: pd.DataFrame, ctx: Context) -> pd.Series:
-    dates = pd.to_datetime(records["date"], format=ctx.file.date_format, errors="coerce")
-    bad = dates.isna()
+    """Each record's date as ISO text, each distinct date as printed parsed once."""
+    codes, distinct = pd.factorize(records["date"], sort=False)
+    parsed = pd.to_datetime(pd.Series(distinct), format=ctx.file.date_format, errors="coerce")
+    bad = parsed.isna().to_numpy()[codes] if len(codes) else np.zeros(0, dtype=bool)
     if bad.any():
         first = records.loc[bad].iloc[0]
         raise InputError(
@@ -55,16 +65,30 @@ def _record_dates(records: pd.DataFrame, ctx: Context) -> pd.Series:
             f"({int(bad.sum())} such record(s))",
             "correct date_format in the spec (Python strptime codes, e.g. %d/%m/%Y)",
         )
-    return dates.dt.strftime("%Y-%m-%d")
+    iso = parsed.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    return pd.Series(iso[codes], index=records.index, dtype="str")
 
 
-def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
-    """Clean a record-level extract: classify each crime's text into platforms and count.
+@dataclass
+class _Tally:
+    """What the batches of one extract add up to, kept as each batch is cleaned."""
 
-    Each record is read once: a crime reference seen before in the extract is a duplicate
-    (excluded, first one kept); a record dated outside the wave is excluded; every other record
-    counts once for each platform its text names (``unknown`` if none).
-    """
+    records: int = 0
+    counted: int = 0
+    known: int = 0
+    one_platform: int = 0
+    several: int = 0
+    instances: int = 0
+    sums: dict = field(default_factory=dict)  # (period, offence group) -> platform -> count
+    excluded: dict = field(default_factory=dict)  # action -> [records, first lines]
+
+
+LINES_SHOWN = 10  # lines a log row names before it says "..."
+
+
+def _clean_batch(records, duplicate, ctx: Context, classifier, tally: _Tally) -> pd.DataFrame:
+    """Clean one batch of an extract's records; add what it counts to ``tally``; its rows of
+    records.csv."""
     columns = ctx.file.columns
     blank = records["id"] == ""
     if blank.any():
@@ -77,13 +101,38 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
     dates = _record_dates(records, ctx)
     groups = _record_offences(records, ctx)
     wave = ctx.wave
-    duplicate = records["id"].duplicated(keep="first").to_numpy()
     outside = (~duplicate) & ((dates < wave["start"]) | (dates > wave["end"])).to_numpy()
     counted = ~duplicate & ~outside
     period = period_of_day(dates, ctx.periods).where(~outside, None)
-    platforms, found = classify.classify(records["text"], ctx.reference.contact_keywords)
+    platforms, found = classifier(records["text"])
     status = np.select([duplicate, outside], ["duplicate", "outside wave"], default="counted")
-    table = pd.DataFrame(
+    kept = found[counted]
+    keys = pd.DataFrame(
+        {"period": period[counted].to_numpy(), "offence_group": groups[counted].to_numpy()}
+    )
+    sums = kept.reset_index(drop=True).groupby([keys["period"], keys["offence_group"]]).sum()
+    for key, counts in sums.iterrows():
+        mine = tally.sums.setdefault(key, {})
+        for platform, n in counts[counts > 0].items():
+            mine[platform] = mine.get(platform, 0) + int(n)
+    n_platforms = kept.sum(axis=1).to_numpy()
+    known = ~kept[UNKNOWN].to_numpy() if UNKNOWN in kept else np.ones(len(kept), dtype=bool)
+    tally.records += len(records)
+    tally.counted += int(counted.sum())
+    tally.known += int(known.sum())
+    tally.one_platform += int((known & (n_platforms == 1)).sum())
+    tally.several += int((n_platforms > 1).sum())
+    tally.instances += int(n_platforms.sum())
+    for mask, action in (
+        (duplicate, "exclude_duplicate_record"),
+        (outside, "exclude_outside_wave"),
+    ):
+        if mask.any():
+            seen = tally.excluded.setdefault(action, [0, []])
+            seen[0] += int(mask.sum())
+            seen[1] += records.loc[mask, "line"].head(LINES_SHOWN + 1).tolist()
+            seen[1] = seen[1][: LINES_SHOWN + 1]
+    return pd.DataFrame(
         {
             "wave": ctx.spec.wave,
             "force": ctx.spec.force,
@@ -98,17 +147,46 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
             "status": status,
         }
     )
-    parts = Parts(records=[table])
-    kept = found[counted]
-    keys = pd.DataFrame(
-        {"period": period[counted].to_numpy(), "offence_group": groups[counted].to_numpy()}
-    )
-    sums = kept.reset_index(drop=True).groupby([keys["period"], keys["offence_group"]]).sum()
+
+
+def clean_extract(
+    extract: Extract, ctx: Context, write: Callable[[pd.DataFrame], None] = lambda rows: None
+) -> Parts:
+    """Clean a record-level extract, a batch at a time: classify each crime's text into
+    platforms and count.
+
+    Each record is read once: a crime reference seen before in the extract is a duplicate
+    (excluded, first one kept); a record dated outside the wave is excluded; every other record
+    counts once for each platform its text names (``unknown`` if none). Each batch's rows of
+    records.csv are handed to ``write`` as they are made, so memory is bounded by a batch.
+    """
+    tally, classifier = _Tally(), classify.Classifier(ctx.reference.contact_keywords)
+    for records in extract.batches():
+        duplicate = extract.duplicate[records.index[0] : records.index[-1] + 1]
+        write(_clean_batch(records, duplicate, ctx, classifier, tally))
+    return _extract_parts(extract, ctx, tally)
+
+
+def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
+    """Clean a record-level extract held whole (a frame as :func:`read_records` gives it);
+    ``Parts.records`` holds its rows of records.csv."""
+    tally, classifier = _Tally(), classify.Classifier(ctx.reference.contact_keywords)
+    duplicate = records["id"].duplicated(keep="first").to_numpy()
+    table = _clean_batch(records, duplicate, ctx, classifier, tally)
+    extract = Extract(ctx.shown, len(records), duplicate, records["line"].to_numpy(), None, {}, "")
+    parts = _extract_parts(extract, ctx, tally)
+    parts.records.append(table)
+    return parts
+
+
+def _extract_parts(extract: Extract, ctx: Context, tally: _Tally) -> Parts:
+    """The instances, log and reconciliation rows of a cleaned extract."""
+    columns = ctx.file.columns
     bounds = ctx.periods.set_index("period")
     rows = []
-    for (p, group), counts in sums.iterrows():
+    for (p, group), counts in sorted(tally.sums.items()):
         start, end = bounds.at[p, "start"], bounds.at[p, "end"]
-        for platform, n in counts[counts > 0].items():
+        for platform, n in sorted(counts.items()):
             rows.append(
                 {
                     "wave": ctx.spec.wave,
@@ -132,57 +210,55 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
                     **NO_ORDER,
                 }
             )
+    parts = Parts()
     instances = pd.DataFrame(rows)
     if len(instances):
         instances = instances.astype({"count": "Int64", "lower": "Int64", "upper": "Int64"})
     parts.instances.append(instances)
-    n_platforms = kept.sum(axis=1).to_numpy()
-    known = ~kept[UNKNOWN].to_numpy() if UNKNOWN in kept else np.ones(len(kept), dtype=bool)
-    n_instances = int(n_platforms.sum())
+    unknown = tally.counted - tally.known
     log = [
         log_row(
             ctx,
-            source_place=f"column '{columns.text}', {counted.sum()} record(s)",
+            source_place=f"column '{columns.text}', {tally.counted} record(s)",
             action="classify_records",
-            detail=f"{int(counted.sum())} record(s) classified with contact_keywords.csv: "
-            f"{int((known & (n_platforms == 1)).sum())} named one platform, "
-            f"{int((n_platforms > 1).sum())} named two or more (counted once for each), "
-            f"{int((~known).sum())} named none (unknown); {n_instances} instance(s)",
+            detail=f"{tally.counted} record(s) classified with contact_keywords.csv: "
+            f"{tally.one_platform} named one platform, "
+            f"{tally.several} named two or more (counted once for each), "
+            f"{unknown} named none (unknown); {tally.instances} instance(s)",
             offence_group="",
-            rows=int(counted.sum()),
-            count_lower=n_instances,
-            count_upper=n_instances,
+            rows=tally.counted,
+            count_lower=tally.instances,
+            count_upper=tally.instances,
         )
     ]
-    for mask, action, reason in (
-        (
-            duplicate,
-            "exclude_duplicate_record",
+    reasons = {
+        "exclude_duplicate_record": (
+            DUPLICATE_RECORD,
             "repeat a crime reference read earlier in the file (the first is counted)",
         ),
-        (outside, "exclude_outside_wave", f"are dated {OUTSIDE_WAVE}"),
-    ):
-        if mask.any():
-            log.append(
-                log_row(
-                    ctx,
-                    source_place=_lines(records.loc[mask, "line"]),
-                    action=action,
-                    detail=f"{int(mask.sum())} record(s) {reason}; status in records.csv",
-                    offence_group="",
-                    rows=int(mask.sum()),
-                    count_lower=int(mask.sum()),
-                    count_upper=int(mask.sum()),
-                )
+        "exclude_outside_wave": (OUTSIDE_WAVE, f"are dated {OUTSIDE_WAVE}"),
+    }
+    excluded, stated = 0, []
+    for action, (reason, says) in reasons.items():
+        if action not in tally.excluded:
+            continue
+        n, lines = tally.excluded[action]
+        excluded += n
+        stated.append(f"{reason}: {n} record(s)")
+        log.append(
+            log_row(
+                ctx,
+                source_place=_lines(pd.Series(lines), LINES_SHOWN),
+                action=action,
+                detail=f"{n} record(s) {says}; status in records.csv",
+                offence_group="",
+                rows=n,
+                count_lower=n,
+                count_upper=n,
             )
+        )
     parts.log.append(pd.DataFrame(log))
-    n_known = int(known.sum())
-    reasons = [
-        f"{DUPLICATE_RECORD}: {int(duplicate.sum())} record(s)" if duplicate.any() else "",
-        f"{OUTSIDE_WAVE}: {int(outside.sum())} record(s)" if outside.any() else "",
-    ]
-    excluded = int(duplicate.sum() + outside.sum())
-    total = len(records)
+    total = tally.records
     parts.reconciliation.append(
         pd.DataFrame(
             [
@@ -200,22 +276,22 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
                     "total_place": "",
                     "total_lower": total,
                     "total_upper": total,
-                    "mapped_lower": n_known,
-                    "mapped_upper": n_known,
-                    "unknown_lower": len(kept) - n_known,
-                    "unknown_upper": len(kept) - n_known,
+                    "mapped_lower": tally.known,
+                    "mapped_upper": tally.known,
+                    "unknown_lower": unknown,
+                    "unknown_upper": unknown,
                     # every record is classified: one naming no platform counts as unknown
                     "unknown_reported": True,
                     "excluded_lower": excluded,
                     "excluded_upper": excluded,
-                    "excluded_reasons": "; ".join(r for r in reasons if r),
+                    "excluded_reasons": "; ".join(stated),
                     "withheld_cells": 0,
                     "withheld_lower": 0,
                     "withheld_upper": 0,
                     "excluded_withheld_cells": 0,
                     "excluded_withheld_lower": 0,
                     "excluded_withheld_upper": 0,
-                    "unexplained": total - len(kept) - excluded,
+                    "unexplained": total - tally.counted - excluded,
                 }
             ]
         )

@@ -26,6 +26,7 @@ anything is written. Nothing is ever written under ``data/raw``.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,8 +42,8 @@ from src.clean.checks import (
 )
 from src.clean.context import Context, Parts
 from src.clean.counts import Limits, limits_from_table
-from src.clean.processed import CleanResult, combine, concat, coverage, in_order
-from src.clean.records import clean_records
+from src.clean.processed import CleanResult, RecordsOut, combine, concat, coverage, in_order
+from src.clean.records import clean_extract, clean_records
 from src.clean.specs import Spec, check_specs, parse_spec
 from src.clean.tables import TableCells, clean_tables
 from src.data.manifest import MANIFEST, read_manifest, verify_raw
@@ -165,10 +166,17 @@ def _read_manifest(raw_dir: Path) -> pd.DataFrame | None:
 
 
 def clean_wave(
-    wave: str, raw_dir: Path | str, reference: Reference, limits: Limits | None = None
+    wave: str,
+    raw_dir: Path | str,
+    reference: Reference,
+    limits: Limits | None = None,
+    records: RecordsOut | None = None,
 ) -> CleanResult:
-    """Clean every return of one wave (without writing anything); ``limits`` default to those
-    of the reference folder."""
+    """Clean every return of one wave; ``limits`` default to those of the reference folder.
+
+    The rows of records.csv go to ``records`` as they are made (with none, an extract's are
+    held in memory, in ``Parts.records``); nothing else is written.
+    """
     raw_dir = Path(raw_dir)
     limits = limits or read_limits(reference.directory)
     wave_row = reference.wave(wave)
@@ -200,11 +208,17 @@ def clean_wave(
                 reference=reference,
                 limits=limits,
             )
-            data = path.read_bytes()
             if file.format == "records":
-                parts.extend(clean_records(readers.read_records(data, ctx.shown, file), ctx))
+                with open(path, "rb") as source:
+                    extract = readers.open_records(source, ctx.shown, file)
+                    write = records.writer(wave, spec.force, ctx.source_file) if records else None
+                    parts.extend(
+                        clean_extract(extract, ctx, write)
+                        if write
+                        else clean_records(pd.concat(list(extract.batches())), ctx)
+                    )
                 continue
-            cells = readers.read_table_cells(data, ctx.shown, file, spec.source)
+            cells = readers.read_table_cells(path.read_bytes(), ctx.shown, file, spec.source)
             tables += [
                 TableCells(ctx, table, i, table_cells)
                 for i, (table, table_cells) in enumerate(zip(file.tables, cells, strict=True))
@@ -224,9 +238,11 @@ def clean_wave(
         coverage=coverage(wave, outcomes, instances, specs, reconciliation),
         reconciliation=reconciliation,
         cleaning_log=in_order(concat(parts.log, "cleaning_log"), ["wave", "force", "source_file"]),
-        records=in_order(
+        _records=in_order(
             concat(parts.records, "records"), ["wave", "force", "source_file", "line"]
-        ),
+        )
+        if records is None
+        else None,
     )
 
 
@@ -259,9 +275,23 @@ def run_clean(
             "no wave folder to clean (none of waves.csv's waves is there)",
             "add the returns under data/raw/waves/<wave>/",
         )
-    result = combine([clean_wave(wave, raw_dir, reference, limits) for wave in waves])
-    tables = result.tables()
-    validate_processed(tables, rel(processed_dir))
-    if write:
-        write_many({processed_dir / f"{name}.csv": csv_text(df) for name, df in tables.items()})
+    # records.csv is written as it is made, beside the output's folder (on its file system,
+    # so that it can be moved into place), and moved there only if every check passes
+    beside = processed_dir.parent if write and processed_dir.parent.is_dir() else None
+    with tempfile.TemporaryDirectory(prefix=".records-", dir=beside) as folder:
+        records = RecordsOut(Path(folder), rel(processed_dir / "records.csv"))
+        result = combine([clean_wave(w, raw_dir, reference, limits, records) for w in waves])
+        tables = result.held()
+        validate_processed(tables, rel(processed_dir))
+        result.records_file, result.record_rows = records.assemble(), records.rows
+        outputs: dict[Path, str | Path] = {
+            processed_dir / f"{name}.csv": csv_text(df) for name, df in tables.items()
+        }
+        if write:
+            outputs[processed_dir / "records.csv"] = result.records_file
+            write_many(outputs)
+            result.records_file = processed_dir / "records.csv"
+        else:
+            result.records  # noqa: B018 (read into memory before the folder goes)
+            result.records_file = None
     return result
