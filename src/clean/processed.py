@@ -7,18 +7,15 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from src.clean.classify import UNKNOWN
 from src.clean.context import ORDER
 from src.clean.specs import Spec
-from src.data.schemas import PROCESSED_SCHEMAS, validate
-from src.helpers import csv_rows, csv_text, read_csv_text
+from src.data.schemas import PROCESSED_SCHEMAS
 
 
 @dataclass
@@ -26,26 +23,23 @@ class CleanResult:
     """The processed tables of one run (see data/processed/README.md).
 
     ``records`` (one row per record of every extract) is written as it is made, so it may be
-    far larger than the others: it is read from ``records_file`` only when asked for.
+    far larger than the others: ``record_rows`` counts its rows, and the table itself is read
+    (by ``load_records``, which the orchestrator gives) only when asked for.
     """
 
     instances: pd.DataFrame
     coverage: pd.DataFrame
     reconciliation: pd.DataFrame
     cleaning_log: pd.DataFrame
-    records_file: Path | None = None
     record_rows: int = 0
-    _records: pd.DataFrame | None = None
+    load_records: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    _records: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def records(self) -> pd.DataFrame:
         if self._records is None:
-            if self.records_file is None:
-                self._records = typed(
-                    pd.DataFrame(columns=list(PROCESSED_SCHEMAS["records"].columns)), "records"
-                )
-            else:
-                self._records = typed(read_csv_text(self.records_file), "records")
+            empty = pd.DataFrame(columns=list(PROCESSED_SCHEMAS["records"].columns))
+            self._records = self.load_records() if self.load_records else typed(empty, "records")
         return self._records
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -54,53 +48,6 @@ class CleanResult:
     def held(self) -> dict[str, pd.DataFrame]:
         """Every table but ``records``: those held in memory."""
         return {name: getattr(self, name) for name in PROCESSED_SCHEMAS if name != "records"}
-
-
-class RecordsOut:
-    """``records.csv``, written as it is made, with bounded memory.
-
-    Each extract's rows go, a batch at a time, to a part file of its own in ``folder``, each
-    batch typed and checked against the table's schema first; :meth:`assemble` puts the parts
-    together in the table's order (by wave, force and file; each part is in line order).
-    """
-
-    def __init__(self, folder: Path, shown: str):
-        self.folder, self.shown = Path(folder), shown
-        self.parts: dict[tuple[str, str, str], Path] = {}
-        self.rows = 0
-
-    def writer(self, wave: str, force: str, source_file: str) -> Callable[[pd.DataFrame], None]:
-        """A function that appends a batch of one extract's rows to its part."""
-        path = self.folder / f"part-{len(self.parts)}.csv"
-        self.parts[(wave, force, source_file)] = path
-        path.write_bytes(b"")
-
-        def write(rows: pd.DataFrame) -> None:
-            rows = typed(rows, "records")
-            validate(
-                rows,
-                PROCESSED_SCHEMAS["records"],
-                self.shown,
-                "this table is built by src/clean: the failing rows show which input slipped "
-                "past a check; fix that input (or the check) and run again",
-                row_offset=self.rows + 2,
-            )
-            with open(path, "ab") as handle:
-                handle.write(csv_rows(rows))
-            self.rows += len(rows)
-
-        return write
-
-    def assemble(self) -> Path:
-        """The whole table, header first, in one file of ``folder``."""
-        target = self.folder / "records.csv"
-        header = csv_text(pd.DataFrame(columns=list(PROCESSED_SCHEMAS["records"].columns)))
-        with open(target, "wb") as out:
-            out.write(header.encode("utf-8"))
-            for key in sorted(self.parts):
-                with open(self.parts[key], "rb") as part:
-                    shutil.copyfileobj(part, out, 1 << 24)
-        return target
 
 
 def unknown_reported(reconciliation: pd.DataFrame) -> dict[str, bool]:

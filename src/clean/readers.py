@@ -13,7 +13,7 @@ label cell).
 Nothing is parsed or mapped here (that is :mod:`src.clean`), so that every decision about a cell
 is made, and logged, in one place. Each format has a grid reader (header, body rows, row numbers
 and how to name a place) and all share :func:`cells_from_grid`. Record-level extracts are read by
-:func:`read_records`, vectorised with pyarrow, reading only the columns the spec names.
+:mod:`src.clean.extracts`.
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
 
-import numpy as np
 import pandas as pd
 
 from src.clean.safety import check_formulas, check_workbook, unsaved_formulas
@@ -46,12 +44,11 @@ CELL_COLUMNS = [
     "source_place",
     "label_place",
 ]
-RECORD_COLUMNS = ["line", "id", "date", "offence", "text"]
 _SPACE = re.compile(r"\s+")
-_UTF8 = {"utf-8", "utf-8-sig"}
+UTF8_NAMES = {"utf-8", "utf-8-sig"}
 
 
-def _clean_header(text) -> str:
+def clean_header(text) -> str:
     """A header as matched against the spec: whitespace collapsed, trimmed (case kept)."""
     return _SPACE.sub(" ", "" if text is None else str(text)).strip()
 
@@ -111,7 +108,7 @@ def decode_text(data: bytes, encoding: str, file: str) -> str:
             f"decoded ({error.reason})",
             fix,
         ) from None
-    if name not in _UTF8 and not name.startswith("utf-") and not data.isascii():
+    if name not in UTF8_NAMES and not name.startswith("utf-") and not data.isascii():
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
@@ -129,7 +126,7 @@ def decode_text(data: bytes, encoding: str, file: str) -> str:
     return text
 
 
-def _not_empty(data: bytes, file: str) -> bytes:
+def not_empty(data: bytes, file: str) -> bytes:
     """``data``, unless the file is empty (or only whitespace), which is an error."""
     if not data.strip():
         raise InputError(
@@ -158,7 +155,7 @@ class Grid:
 
     def column(self, name: str, key: str, source: str) -> int:
         """The 0-based index of header ``name``; a missing or ambiguous header is an error."""
-        wanted = _clean_header(name)
+        wanted = clean_header(name)
         found = [i for i, h in enumerate(self.header) if h == wanted]
         if len(found) == 1:
             return found[0]
@@ -200,12 +197,12 @@ def _header(rows, numbers, header_at: int, file: str, header_place: str, size: i
             f"there is no row {header_at}: the table has {size} row(s)",
             "correct where.header_row in the spec",
         )
-    return [_clean_header(h) for h in rows[numbers.index(header_at)]]
+    return [clean_header(h) for h in rows[numbers.index(header_at)]]
 
 
 def csv_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid:
     """A CSV table: decoded strictly, split by the declared delimiter; rows are file lines."""
-    text = decode_text(_not_empty(data, file), file_spec.text_encoding, file)
+    text = decode_text(not_empty(data, file), file_spec.text_encoding, file)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=file_spec.text_delimiter)
     rows, numbers, line = [], [], 1
     try:
@@ -279,7 +276,7 @@ def _open_workbook(data: bytes, file: str):
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    _not_empty(data, file)
+    not_empty(data, file)
     check_workbook(data, file)  # sizes, zip bomb, DTD/entity: before openpyxl parses a byte
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -347,9 +344,7 @@ def xlsx_grid(
     header_place = f"sheet '{sheet}', row {header_at} (header)"
     _fill_merged_header(cells, merges, header_at)
     header = _header(cells, numbers, header_at, file, header_place, len(cells))
-    label_name = _clean_header(
-        table.label_column if table.layout == "wide" else table.columns.label
-    )
+    label_name = clean_header(table.label_column if table.layout == "wide" else table.columns.label)
     if header.count(label_name) == 1:
         _fill_merged_column(cells, merges, header.index(label_name), header_at)
     header = _header(cells, numbers, header_at, file, header_place, len(cells))
@@ -402,7 +397,7 @@ def pdf_grid(
     ``pages`` (page number -> its tables), when given, is filled and reused, so that a page
     holding several of the spec's tables is parsed once (parsing a page is most of the cost).
     """
-    _not_empty(data, file)
+    not_empty(data, file)
     page_no, table_no = table.where.page, table.where.table
     pages = {} if pages is None else pages
     if page_no not in pages:
@@ -423,7 +418,7 @@ def pdf_grid(
             f"there is no table {table_no}: page {page_no} has {len(tables)} table(s)",
             "correct where.table in the spec",
         )
-    rows = [[_cell_text(_clean_header(c)) for c in row] for row in tables[table_no - 1]]
+    rows = [[_cell_text(clean_header(c)) for c in row] for row in tables[table_no - 1]]
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
     numbers = list(range(1, len(rows) + 1))
@@ -447,9 +442,9 @@ def pdf_grid(
 
 def _mapped(value: str, mapping: dict, what: str, key: str, grid: Grid, place: str):
     """``mapping[value]`` (values compared with whitespace collapsed); unknown is an error."""
-    lookup = {_clean_header(k): v for k, v in mapping.items()}
+    lookup = {clean_header(k): v for k, v in mapping.items()}
     try:
-        return lookup[_clean_header(value)]
+        return lookup[clean_header(value)]
     except KeyError:
         raise InputError(
             grid.file,
@@ -598,217 +593,3 @@ def read_tables(
 ) -> list[pd.DataFrame]:
     """Cells of every table the spec lists for a csv, xlsx or pdf file, in spec order."""
     return [cells_frame(c) for c in read_table_cells(data, file, file_spec, source)]
-
-
-# --- Record-level extracts ---------------------------------------------------------------------
-
-
-RECORD_BLOCK = 32 << 20  # bytes of an extract parsed into one batch of records
-_SCAN_BLOCK = 16 << 20  # bytes of an extract decoded at a time while it is checked
-
-
-@dataclass
-class _Scan:
-    """What one pass over an extract's bytes tells: its header line and how many lines."""
-
-    header: str
-    newlines: int
-    ends_with_newline: bool
-
-
-def _scan_text(source: BinaryIO, encoding: str, file: str) -> _Scan:
-    """Decode the whole extract strictly, a block at a time, as :func:`decode_text` does at
-    once (and with the same message for a file it refuses: such a file is decoded again whole
-    by :func:`decode_text`, which says where and why)."""
-    name = codecs.lookup(encoding).name
-
-    def refuse() -> None:
-        source.seek(0)
-        decode_text(source.read(), encoding, file)
-        raise AssertionError("decode_text accepts what the block-wise decoder refused")
-
-    first = source.read(_SCAN_BLOCK)
-    _not_empty(first, file)
-    if name == "utf-8" and first.startswith(codecs.BOM_UTF8):
-        name = "utf-8-sig"
-    boms = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    if any(first.startswith(b) for b in boms) and not name.startswith("utf-16"):
-        refuse()
-    decoder = codecs.getincrementaldecoder(name)(errors="strict")
-    single_byte = name not in _UTF8 and not name.startswith("utf-")
-    as_utf8 = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    utf8, ascii_only = True, True
-    header, newlines, last, block = None, 0, "", first
-    while True:
-        final = not block
-        try:
-            text = decoder.decode(block, final=final)
-        except UnicodeDecodeError:
-            refuse()
-        if single_byte and not block.isascii():
-            ascii_only = False
-        if single_byte and utf8:
-            try:
-                as_utf8.decode(block, final=final)
-            except UnicodeDecodeError:
-                utf8 = False
-        if header is None and ("\n" in text or final):
-            header = (last + text).split("\n", 1)[0]
-        elif header is None:
-            last += text
-        newlines += text.count("\n")
-        if text:
-            last_char = text[-1]
-        if final:
-            break
-        block = source.read(_SCAN_BLOCK)
-    if single_byte and not ascii_only and utf8:
-        refuse()  # UTF-8 bytes declared as a single-byte encoding: mojibake
-    return _Scan(header or "", newlines, newlines > 0 and last_char == "\n")
-
-
-def _record_lines(source: BinaryIO, encoding: str, delimiter: str, scan: _Scan, rows: int):
-    """The file line each record starts on (the header is line 1).
-
-    When no field spans lines (the usual case) record ``i`` (0-based) is on line ``i + 2``;
-    otherwise the lines are counted with the csv module.
-    """
-    if scan.newlines - (1 if scan.ends_with_newline else 0) == rows:
-        return np.arange(2, rows + 2, dtype=np.int64)
-    source.seek(0)
-    name = codecs.lookup(encoding).name
-    text = io.TextIOWrapper(source, encoding="utf-8-sig" if name == "utf-8" else name, newline="")
-    try:
-        reader = csv.reader(text, delimiter=delimiter)
-        next(reader)
-        starts, line = [], reader.line_num + 1
-        for row in reader:
-            if row:  # pyarrow skips blank lines too
-                starts.append(line)
-            line = reader.line_num + 1
-    finally:
-        text.detach()
-    return np.asarray(starts[:rows], dtype=np.int64)
-
-
-@dataclass
-class Extract:
-    """A record-level extract, checked and ready to be read a batch at a time.
-
-    ``rows`` is its number of records; ``duplicate`` flags each record whose crime reference
-    an earlier record of the file already has; ``lines`` is the file line each record starts
-    on; :meth:`batches` yields frames of :data:`RECORD_COLUMNS` (``line``, then the four
-    columns the spec names, as printed and trimmed), in file order.
-    """
-
-    file: str
-    rows: int
-    duplicate: np.ndarray
-    lines: np.ndarray
-    stream: Callable[[], object]  # a new pyarrow reader of the named columns, from the start
-    keys: dict[str, str]  # printed header -> id, date, offence or text
-    delimiter: str
-
-    def batches(self) -> Iterator[pd.DataFrame]:
-        done = 0
-        reader = _arrow_call(self.stream, self.file, self.delimiter)
-        while True:
-            batch = _arrow_call(lambda r=reader: next(r, None), self.file, self.delimiter)
-            if batch is None:
-                return
-            frame = batch.to_pandas().rename(columns=self.keys)[RECORD_COLUMNS[1:]]
-            for column in RECORD_COLUMNS[1:]:
-                frame[column] = frame[column].astype(str).str.strip()
-            frame.insert(0, "line", self.lines[done : done + len(frame)])
-            frame.index = pd.RangeIndex(done, done + len(frame))
-            done += len(frame)
-            yield frame
-
-
-def _arrow_call(call: Callable, file: str, delimiter: str):
-    """``call()``, with pyarrow's errors about malformed rows turned into an InputError."""
-    try:
-        return call()
-    except Exception as error:  # pyarrow raises its own types for malformed rows
-        raise InputError(
-            file,
-            "",
-            f"cannot be read as a {delimiter!r}-delimited CSV ({error})",
-            "check the delimiter and quoting in the spec and the file",
-        ) from None
-
-
-def open_records(source: BinaryIO, file: str, file_spec: FileSpec) -> Extract:
-    """Check a record-level extract (``source``: its bytes, seekable) and open it for reading.
-
-    The bytes are decoded strictly, a block at a time; the header must hold each column the
-    spec names once; the crime references are read (that column only, by pyarrow) to find the
-    repeated ones. Memory is bounded by a block, not by the number of records.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    from pyarrow import csv as arrow_csv
-
-    encoding, delimiter = file_spec.text_encoding, file_spec.text_delimiter
-    scan = _scan_text(source, encoding, file)
-    printed = next(csv.reader([scan.header.rstrip("\r")], delimiter=delimiter))
-    printed[0] = printed[0].lstrip("\ufeff")
-    header = [_clean_header(h) for h in printed]
-    wanted = file_spec.columns.model_dump()
-    for key, name in wanted.items():
-        if header.count(_clean_header(name)) != 1:
-            shown = ", ".join(f"'{h}'" for h in header)
-            problem = "appears more than once" if name in header else "is missing"
-            raise InputError(
-                file,
-                "line 1 (header)",
-                f"column '{name}' (spec key columns.{key}) {problem}; the header has: {shown}",
-                f"correct columns.{key} in the spec (or the delimiter, '{delimiter}')",
-            )
-    keys = {printed[header.index(_clean_header(v))]: k for k, v in wanted.items()}
-    name = codecs.lookup(encoding).name
-    read_options = arrow_csv.ReadOptions(
-        block_size=RECORD_BLOCK, encoding="utf8" if name == "utf-8" else name
-    )
-    parse = arrow_csv.ParseOptions(delimiter=delimiter)
-
-    def convert(columns) -> arrow_csv.ConvertOptions:
-        return arrow_csv.ConvertOptions(
-            include_columns=list(columns),
-            column_types=dict.fromkeys(columns, pa.large_string()),
-            null_values=[],
-            strings_can_be_null=False,
-        )
-
-    def read_ids():
-        source.seek(0)
-        return arrow_csv.read_csv(source, read_options, parse, convert([printed_id]))
-
-    printed_id = next(p for p, k in keys.items() if k == "id")
-    ids = _arrow_call(read_ids, file, delimiter).column(0)
-    codes = pc.dictionary_encode(pc.utf8_trim_whitespace(ids)).combine_chunks().indices
-    duplicate = pd.Series(codes.to_numpy(zero_copy_only=False)).duplicated(keep="first")
-    rows = len(ids)
-    del ids, codes
-    lines = _record_lines(source, encoding, delimiter, scan, rows)
-
-    def stream():
-        source.seek(0)
-        return arrow_csv.open_csv(source, read_options, parse, convert(keys))
-
-    return Extract(file, rows, duplicate.to_numpy(), lines, stream, keys, delimiter)
-
-
-def read_records(data: bytes, file: str, file_spec: FileSpec) -> pd.DataFrame:
-    """A record-level extract: one row per crime, with only the four columns the spec names.
-
-    Returns ``line`` (the file line of the record), ``id``, ``date``, ``offence`` and ``text``,
-    all as printed. The whole extract at once: :func:`open_records` reads one a batch at a time.
-    """
-    extract = open_records(io.BytesIO(data), file, file_spec)
-    frames = list(extract.batches())
-    if not frames:
-        return pd.DataFrame(
-            {c: pd.Series(dtype="int64" if c == "line" else "str") for c in RECORD_COLUMNS}
-        )
-    return pd.concat(frames)

@@ -1,6 +1,6 @@
 """Cleaning a record-level extract: one row per crime -> records, instances and log rows.
 
-:func:`clean_extract` reads an extract a batch at a time (:class:`src.clean.readers.Extract`),
+:func:`clean_extract` reads an extract a batch at a time (:class:`src.clean.extracts.Extract`),
 so that memory is bounded by the batch, not by the records. It checks each record's crime
 reference, date and offence code, sets aside duplicated records and records dated outside the
 wave, classifies each crime's free text into platforms (:mod:`src.clean.classify`, each distinct
@@ -19,8 +19,8 @@ import pandas as pd
 from src.clean import classify
 from src.clean.classify import UNKNOWN
 from src.clean.context import NO_ORDER, Context, Parts, log_row
+from src.clean.extracts import Extract
 from src.clean.periods import period_of_day
-from src.clean.readers import Extract
 from src.errors import InputError
 from src.vocab import DUPLICATE_RECORD, OUTSIDE_WAVE
 
@@ -150,7 +150,10 @@ def _clean_batch(records, duplicate, ctx: Context, classifier, tally: _Tally) ->
 
 
 def clean_extract(
-    extract: Extract, ctx: Context, write: Callable[[pd.DataFrame], None] = lambda rows: None
+    extract: Extract,
+    ctx: Context,
+    write: Callable[[pd.DataFrame], None] = lambda rows: None,
+    classifier: classify.Classifier | None = None,
 ) -> Parts:
     """Clean a record-level extract, a batch at a time: classify each crime's text into
     platforms and count.
@@ -159,8 +162,10 @@ def clean_extract(
     (excluded, first one kept); a record dated outside the wave is excluded; every other record
     counts once for each platform its text names (``unknown`` if none). Each batch's rows of
     records.csv are handed to ``write`` as they are made, so memory is bounded by a batch.
+    A ``classifier`` shared by the extracts of a run matches each distinct text once for all.
     """
-    tally, classifier = _Tally(), classify.Classifier(ctx.reference.contact_keywords)
+    tally = _Tally()
+    classifier = classifier or classify.Classifier(ctx.reference.contact_keywords)
     for records in extract.batches():
         duplicate = extract.duplicate[records.index[0] : records.index[-1] + 1]
         write(_clean_batch(records, duplicate, ctx, classifier, tally))

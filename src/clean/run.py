@@ -26,13 +26,14 @@ anything is written. Nothing is ever written under ``data/raw``.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from src.clean import readers
+from src.clean import extracts, readers
 from src.clean.checks import (
     check_outcomes,
     check_overlaps,
@@ -40,17 +41,27 @@ from src.clean.checks import (
     check_specs_cover,
     parse_outcomes,
 )
+from src.clean.classify import Classifier
 from src.clean.context import Context, Parts
 from src.clean.counts import Limits, limits_from_table
-from src.clean.processed import CleanResult, RecordsOut, combine, concat, coverage, in_order
+from src.clean.processed import CleanResult, combine, concat, coverage, in_order, typed
 from src.clean.records import clean_extract, clean_records
 from src.clean.specs import Spec, check_specs, parse_spec
 from src.clean.tables import TableCells, clean_tables
 from src.data.manifest import MANIFEST, read_manifest, verify_raw
 from src.data.reference import Reference, load_reference
-from src.data.schemas import validate_processed
+from src.data.schemas import PROCESSED_SCHEMAS, validate, validate_processed
 from src.errors import InputError
-from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, read_csv_text, rel, write_many
+from src.helpers import (
+    PROCESSED,
+    RAW,
+    REFERENCE,
+    csv_rows,
+    csv_text,
+    read_csv_text,
+    rel,
+    write_many,
+)
 
 __all__ = [
     "CleanResult",
@@ -165,6 +176,77 @@ def _read_manifest(raw_dir: Path) -> pd.DataFrame | None:
     return read_manifest(raw_dir) if (raw_dir / MANIFEST).is_file() else None
 
 
+class RecordsOut:
+    """``records.csv``, written as it is made, with bounded memory.
+
+    Each extract's rows are handed over a batch at a time and held until some
+    :data:`FLUSH_ROWS` rows are waiting (or the table is put together); then they are typed
+    and checked against the table's schema together, in one validation, and each extract's
+    appended to a part file of its own in ``folder``. :meth:`assemble` puts the parts together
+    in the table's order (by wave, force and file; each part is in line order, so the table's
+    key, file and line, is unique across batches as within each).
+    """
+
+    FLUSH_ROWS = 250_000
+
+    def __init__(self, folder: Path, shown: str):
+        self.folder, self.shown = Path(folder), shown
+        self.parts: dict[tuple[str, str, str], Path] = {}
+        self.waiting: list[tuple[Path, pd.DataFrame]] = []
+        self.rows = 0
+
+    def writer(self, wave: str, force: str, source_file: str) -> Callable[[pd.DataFrame], None]:
+        """A function that hands over a batch of one extract's rows."""
+        path = self.folder / f"part-{len(self.parts)}.csv"
+        self.parts[(wave, force, source_file)] = path
+        path.write_bytes(b"")
+
+        def write(rows: pd.DataFrame) -> None:
+            self.waiting.append((path, rows))
+            if sum(len(r) for _, r in self.waiting) >= self.FLUSH_ROWS:
+                self.flush()
+
+        return write
+
+    def flush(self) -> None:
+        """Check the rows waiting, together, and append each extract's to its part."""
+        if not self.waiting:
+            return
+        rows = typed(pd.concat([r for _, r in self.waiting], ignore_index=True), "records")
+        validate(
+            rows,
+            PROCESSED_SCHEMAS["records"],
+            self.shown,
+            "this table is built by src/clean: the failing rows show which input slipped "
+            "past a check; fix that input (or the check) and run again",
+            row_offset=self.rows + 2,
+        )
+        start = 0
+        for path, batch in self.waiting:
+            with open(path, "ab") as handle:
+                handle.write(csv_rows(rows.iloc[start : start + len(batch)]))
+            start += len(batch)
+        self.rows += len(rows)
+        self.waiting = []
+
+    def assemble(self) -> Path:
+        """The whole table, header first, in one file of ``folder``."""
+        self.flush()
+        target = self.folder / "records.csv"
+        header = csv_text(pd.DataFrame(columns=list(PROCESSED_SCHEMAS["records"].columns)))
+        with open(target, "wb") as out:
+            out.write(header.encode("utf-8"))
+            for key in sorted(self.parts):
+                with open(self.parts[key], "rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 24)
+        return target
+
+
+def _records_loader(path: Path) -> Callable[[], pd.DataFrame]:
+    """A function that reads ``path``, a records.csv, back as the typed table."""
+    return lambda: typed(read_csv_text(path), "records")
+
+
 def clean_wave(
     wave: str,
     raw_dir: Path | str,
@@ -195,6 +277,7 @@ def clean_wave(
     )
     parts, tables = Parts(), []
     periods = reference.periods_of(wave)
+    classifier = Classifier(reference.contact_keywords)  # each distinct text matched once
     for spec in specs:
         for file in spec.files:
             path = wave_dir / file.path
@@ -210,10 +293,10 @@ def clean_wave(
             )
             if file.format == "records":
                 with open(path, "rb") as source:
-                    extract = readers.open_records(source, ctx.shown, file)
+                    extract = extracts.open_records(source, ctx.shown, file)
                     write = records.writer(wave, spec.force, ctx.source_file) if records else None
                     parts.extend(
-                        clean_extract(extract, ctx, write)
+                        clean_extract(extract, ctx, write, classifier)
                         if write
                         else clean_records(pd.concat(list(extract.batches())), ctx)
                     )
@@ -283,15 +366,15 @@ def run_clean(
         result = combine([clean_wave(w, raw_dir, reference, limits, records) for w in waves])
         tables = result.held()
         validate_processed(tables, rel(processed_dir))
-        result.records_file, result.record_rows = records.assemble(), records.rows
+        assembled, result.record_rows = records.assemble(), records.rows
         outputs: dict[Path, str | Path] = {
             processed_dir / f"{name}.csv": csv_text(df) for name, df in tables.items()
         }
         if write:
-            outputs[processed_dir / "records.csv"] = result.records_file
+            outputs[processed_dir / "records.csv"] = assembled
             write_many(outputs)
-            result.records_file = processed_dir / "records.csv"
-        else:
-            result.records  # noqa: B018 (read into memory before the folder goes)
-            result.records_file = None
+            result.load_records = _records_loader(processed_dir / "records.csv")
+        else:  # read into memory before the folder goes
+            result.load_records = _records_loader(assembled)
+            result.records  # noqa: B018
     return result

@@ -57,22 +57,27 @@ class TableCells:
 
 def _reasons(cells: pd.DataFrame, tables: list[TableCells]) -> pd.Series:
     """Each cell's role: 'total', an exclusion reason, or '' (to be counted if in the wave)."""
-    roles: dict[str, str] = {}
-    for t, read in enumerate(tables):
-        excluded = read.table.exclude_labels
-        for label, norm in zip(excluded, _normalised(list(excluded)), strict=True):
-            roles[f"{t}\x1f{norm}"] = excluded[label]
+    listed = [  # (table, label as the spec lists it, its reason or TOTAL_ROW)
+        (t, label, reason)
+        for t, read in enumerate(tables)
+        for label, reason in [
+            *read.table.exclude_labels.items(),
+            *((label, TOTAL_ROW) for label in read.table.total_labels),
+        ]
+    ]
+    norms = normalise_labels(pd.Series([label for _, label, _ in listed], dtype="str"))
+    roles: dict[str, str] = {}  # a total label counts as a total, whatever else lists it
+    totals: set[str] = set()
+    for (t, _, reason), norm in zip(listed, norms, strict=True):
+        key = f"{t}\x1f{norm}"
+        if reason == TOTAL_ROW:
+            totals.add(key)
+        else:
+            roles[key] = reason
     key = cells["t"].astype(str) + "\x1f" + cells["norm_label"]
     reason = key.map(lambda k: roles.get(k, ""))
     reason = reason.where(~cells["outside"], OUTSIDE_WAVE)
-    totals = [
-        f"{t}\x1f{n}" for t, r in enumerate(tables) for n in _normalised(r.table.total_labels)
-    ]
-    return reason.where(~key.isin(totals), TOTAL_ROW)
-
-
-def _normalised(labels: list[str]) -> list[str]:
-    return list(normalise_labels(pd.Series(labels, dtype="str")))
+    return reason.where(~key.isin(list(totals)), TOTAL_ROW)
 
 
 def _check_labels(cells: pd.DataFrame, tables: list[TableCells], lookup: dict[str, str]) -> None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from src.clean import readers
+from src.clean import extracts, readers
 from src.clean.run import load_specs, read_spec
 from src.clean.specs import FileSpec, Table, Where, parse_spec
 from src.data.reference import load_reference, normalise_label, owner_on
@@ -346,8 +346,8 @@ def leics_spec(**update) -> FileSpec:
 def test_records_read_only_the_named_columns_with_their_lines(tmp_path):
     path = tmp_path / "e.csv"
     corpus.write_leics(path)
-    records = readers.read_records(path.read_bytes(), rel(path), leics_spec())
-    assert list(records.columns) == readers.RECORD_COLUMNS
+    records = extracts.read_records(path.read_bytes(), rel(path), leics_spec())
+    assert list(records.columns) == extracts.RECORD_COLUMNS
     assert records["id"].tolist() == [r[0] for r in corpus.LEICS_RECORDS]
     assert records["text"].tolist() == [r[3] for r in corpus.LEICS_RECORDS]
     assert records["line"].tolist() == list(range(2, len(corpus.LEICS_RECORDS) + 2))
@@ -362,7 +362,7 @@ def test_records_lines_stay_right_with_multiline_fields_and_blank_lines(tmp_path
         "B,02/10/2019,71/17,WhatsApp\n",
         encoding="utf-8",
     )
-    records = readers.read_records(path.read_bytes(), rel(path), leics_spec())
+    records = extracts.read_records(path.read_bytes(), rel(path), leics_spec())
     assert records["id"].tolist() == ["A", "B"]
     assert records["line"].tolist() == [2, 5]
     assert records["text"].iloc[0] == "Snapchat\nthen Instagram"
@@ -372,7 +372,7 @@ def test_records_missing_column_is_named(tmp_path):
     path = tmp_path / "e.csv"
     path.write_text("Crime Ref,Date Recorded,HO Code,Method of Contact\nA,01/10/2019,71/17,x\n")
     with pytest.raises(InputError) as error:
-        readers.read_records(path.read_bytes(), rel(path), leics_spec())
+        extracts.read_records(path.read_bytes(), rel(path), leics_spec())
     assert "column 'Crime Reference' (spec key columns.id) is missing" in error.value.problem
     assert "'Crime Ref'" in error.value.problem
 
@@ -381,7 +381,7 @@ def test_records_in_cp1252_with_semicolons(tmp_path):
     path = tmp_path / "e.csv"
     text = "Crime Reference;Date Recorded;HO Code;Method of Contact\nA;01/10/2019;71/17;Café – Snapchat\n"
     path.write_bytes(text.encode("cp1252"))
-    records = readers.read_records(
+    records = extracts.read_records(
         path.read_bytes(), rel(path), leics_spec(encoding="cp1252", delimiter=";")
     )
     assert records["text"].tolist() == ["Café – Snapchat"]
