@@ -113,4 +113,5 @@ class Classifier:
         matrix = pd.DataFrame(
             self.found.to_numpy()[rows], columns=self.found.columns, index=texts.index
         )
-        return pd.Series(self.names[rows], index=texts.index, dtype="str"), matrix
+        names = pd.array(list(self.names), dtype="str").take(rows)  # no object per record
+        return pd.Series(names, index=texts.index), matrix

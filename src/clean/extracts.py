@@ -27,7 +27,7 @@ from src.errors import InputError
 
 RECORD_COLUMNS = ["line", "id", "date", "offence", "text"]
 
-RECORD_BLOCK = 32 << 20  # bytes of an extract parsed into one batch of records
+RECORD_BLOCK = 8 << 20  # bytes of an extract parsed into one batch of records
 _SCAN_BLOCK = 16 << 20  # bytes of an extract decoded at a time while it is checked
 
 
@@ -94,11 +94,11 @@ def _scan_text(source: BinaryIO, encoding: str, file: str) -> _Scan:
 def _record_lines(source: BinaryIO, encoding: str, delimiter: str, scan: _Scan, rows: int):
     """The file line each record starts on (the header is line 1).
 
-    When no field spans lines (the usual case) record ``i`` (0-based) is on line ``i + 2``;
-    otherwise the lines are counted with the csv module.
+    When no field spans lines (the usual case) record ``i`` (0-based) is on line ``i + 2``,
+    and None is returned; otherwise the lines are counted with the csv module.
     """
     if scan.newlines - (1 if scan.ends_with_newline else 0) == rows:
-        return np.arange(2, rows + 2, dtype=np.int64)
+        return None  # record i is on line i + 2
     source.seek(0)
     name = codecs.lookup(encoding).name
     text = io.TextIOWrapper(source, encoding="utf-8-sig" if name == "utf-8" else name, newline="")
@@ -119,22 +119,24 @@ def _record_lines(source: BinaryIO, encoding: str, delimiter: str, scan: _Scan, 
 class Extract:
     """A record-level extract, checked and ready to be read a batch at a time.
 
-    ``rows`` is its number of records; ``duplicate`` flags each record whose crime reference
-    an earlier record of the file already has; ``lines`` is the file line each record starts
-    on; :meth:`batches` yields frames of :data:`RECORD_COLUMNS` (``line``, then the four
-    columns the spec names, as printed and trimmed), in file order.
+    ``rows`` is its number of records; ``lines`` the file line each record starts on (None
+    when record ``i`` is on line ``i + 2``, as when no field spans lines); ``maybe_repeated``
+    flags each record whose crime reference may repeat another's (its hash does), so that only
+    those are compared exactly. :meth:`batches` yields frames of :data:`RECORD_COLUMNS`
+    (``line``, then the four columns the spec names, as printed and trimmed), in file order,
+    each with its ``duplicate`` flags: the record's crime reference is an earlier record's.
     """
 
     file: str
     rows: int
-    duplicate: np.ndarray
-    lines: np.ndarray
+    maybe_repeated: np.ndarray
+    lines: np.ndarray | None
     stream: Callable[[], object]  # a new pyarrow reader of the named columns, from the start
     keys: dict[str, str]  # printed header -> id, date, offence or text
     delimiter: str
 
-    def batches(self) -> Iterator[pd.DataFrame]:
-        done = 0
+    def batches(self) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+        done, seen = 0, set()
         reader = _arrow_call(self.stream, self.file, self.delimiter)
         while True:
             batch = _arrow_call(lambda r=reader: next(r, None), self.file, self.delimiter)
@@ -143,10 +145,48 @@ class Extract:
             frame = batch.to_pandas().rename(columns=self.keys)[RECORD_COLUMNS[1:]]
             for column in RECORD_COLUMNS[1:]:
                 frame[column] = frame[column].astype(str).str.strip()
-            frame.insert(0, "line", self.lines[done : done + len(frame)])
-            frame.index = pd.RangeIndex(done, done + len(frame))
-            done += len(frame)
-            yield frame
+            n = len(frame)
+            lines = self.lines[done : done + n] if self.lines is not None else None
+            frame.insert(0, "line", np.arange(done + 2, done + n + 2) if lines is None else lines)
+            frame.index = pd.RangeIndex(done, done + n)
+            duplicate = np.zeros(n, dtype=bool)
+            for i in np.flatnonzero(self.maybe_repeated[done : done + n]):
+                ref = frame["id"].iat[i]
+                duplicate[i] = ref in seen
+                seen.add(ref)
+            done += n
+            yield frame, duplicate
+
+
+_WEIGHTS = np.random.default_rng(20240101).integers(1, 2**63, size=64, dtype=np.uint64) | 1
+
+
+def _hashes(texts) -> np.ndarray:
+    """A 64-bit hash of each text of a pyarrow string array, computed on its bytes with numpy
+    (a weighted sum: equal texts hash alike; different ones rarely do, and those that do are
+    told apart by an exact comparison, so a collision costs a comparison, never a miss)."""
+    import pyarrow as pa
+
+    texts = texts.cast(pa.large_string())
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[
+        texts.offset : texts.offset + len(texts) + 1
+    ]
+    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
+    position = np.arange(len(data), dtype=np.int64) - np.repeat(starts, lengths)
+    weighted = data.astype(np.uint64) * _WEIGHTS[position % len(_WEIGHTS)]
+    sums = np.zeros(len(texts), dtype=np.uint64)
+    filled = lengths > 0
+    if len(data):
+        sums[filled] = np.add.reduceat(weighted, starts[filled])
+    return sums ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+
+
+def _maybe_repeated(hashes: np.ndarray) -> np.ndarray:
+    """Which values of ``hashes`` occur more than once (every occurrence flagged)."""
+    ordered = np.sort(hashes)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    return np.isin(hashes, repeated)
 
 
 def _arrow_call(call: Callable, file: str, delimiter: str):
@@ -204,23 +244,24 @@ def open_records(source: BinaryIO, file: str, file_spec: FileSpec) -> Extract:
             strings_can_be_null=False,
         )
 
-    def read_ids():
+    def stream_ids():
         source.seek(0)
-        return arrow_csv.open_csv(source, read_options, parse, convert([printed_id])).read_all()
+        return arrow_csv.open_csv(source, read_options, parse, convert([printed_id]))
 
     printed_id = next(p for p, k in keys.items() if k == "id")
-    ids = _arrow_call(read_ids, file, delimiter).column(0)
-    codes = pc.dictionary_encode(pc.utf8_trim_whitespace(ids)).combine_chunks().indices
-    duplicate = pd.Series(codes.to_numpy(zero_copy_only=False)).duplicated(keep="first")
-    rows = len(ids)
-    del ids, codes
+    hashes = []  # of each crime reference, trimmed as the batches trim it: 8 bytes a record
+    reader = _arrow_call(stream_ids, file, delimiter)
+    while (batch := _arrow_call(lambda: next(reader, None), file, delimiter)) is not None:
+        hashes.append(_hashes(pc.utf8_trim_whitespace(batch.column(0))))
+    hashes = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    rows = len(hashes)
     lines = _record_lines(source, encoding, delimiter, scan, rows)
 
     def stream():
         source.seek(0)
         return arrow_csv.open_csv(source, read_options, parse, convert(keys))
 
-    return Extract(file, rows, duplicate.to_numpy(), lines, stream, keys, delimiter)
+    return Extract(file, rows, _maybe_repeated(hashes), lines, stream, keys, delimiter)
 
 
 def read_records(data: bytes, file: str, file_spec: FileSpec) -> pd.DataFrame:
@@ -230,7 +271,7 @@ def read_records(data: bytes, file: str, file_spec: FileSpec) -> pd.DataFrame:
     all as printed. The whole extract at once: :func:`open_records` reads one a batch at a time.
     """
     extract = open_records(io.BytesIO(data), file, file_spec)
-    frames = list(extract.batches())
+    frames = [frame for frame, _ in extract.batches()]
     if not frames:
         return pd.DataFrame(
             {c: pd.Series(dtype="int64" if c == "line" else "str") for c in RECORD_COLUMNS}

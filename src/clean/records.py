@@ -34,12 +34,18 @@ def _lines(lines: pd.Series, limit: int = 10) -> str:
     )
 
 
+def _spread(values, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """``values[codes]`` as a text column, taken by pyarrow (no Python object per record)."""
+    return pd.Series(pd.array(list(values), dtype="str").take(codes), index=index)
+
+
 def _record_offences(records: pd.DataFrame, ctx: Context) -> pd.Series:
+    """Each record's offence group, each distinct offence code looked up once."""
     lookup = ctx.file.offence_values or ctx.reference.offence_code_lookup
     where = "the spec's offence_values" if ctx.file.offence_values else "offence_codes.csv"
     codes, distinct = pd.factorize(records["offence"], sort=False)
-    groups = pd.Series(distinct).map(lookup).to_numpy(dtype=object)[codes]
-    missing = pd.isna(groups)
+    groups = pd.Series(distinct, dtype=object).map(lookup)
+    missing = groups.isna().to_numpy()[codes]
     if missing.any():
         bad = records.loc[missing, "offence"]
         raise InputError(
@@ -48,11 +54,12 @@ def _record_offences(records: pd.DataFrame, ctx: Context) -> pd.Series:
             f"offence code(s) not in {where}: " + ", ".join(sorted(map(repr, set(bad)))[:10]),
             f"add the code(s) to {where} with their offence group",
         )
-    return pd.Series(groups, index=records.index, dtype="str")
+    return _spread(groups, codes, records.index)
 
 
-def _record_dates(records: pd.DataFrame, ctx: Context) -> pd.Series:
-    """Each record's date as ISO text, each distinct date as printed parsed once."""
+def _record_dates(records: pd.DataFrame, ctx: Context) -> tuple[np.ndarray, list[str]]:
+    """Each record's date, as (codes, the distinct dates as ISO text): each distinct date as
+    printed is parsed once."""
     codes, distinct = pd.factorize(records["date"], sort=False)
     parsed = pd.to_datetime(pd.Series(distinct), format=ctx.file.date_format, errors="coerce")
     bad = parsed.isna().to_numpy()[codes] if len(codes) else np.zeros(0, dtype=bool)
@@ -65,8 +72,10 @@ def _record_dates(records: pd.DataFrame, ctx: Context) -> pd.Series:
             f"({int(bad.sum())} such record(s))",
             "correct date_format in the spec (Python strptime codes, e.g. %d/%m/%Y)",
         )
-    iso = parsed.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-    return pd.Series(iso[codes], index=records.index, dtype="str")
+    return codes, list(parsed.dt.strftime("%Y-%m-%d"))
+
+
+STATUS = ["counted", "duplicate", "outside wave"]
 
 
 @dataclass
@@ -98,14 +107,17 @@ def _clean_batch(records, duplicate, ctx: Context, classifier, tally: _Tally) ->
             "record(s) without a crime reference, so duplicates cannot be found",
             "check columns.id in the spec; ask the force for the missing references",
         )
-    dates = _record_dates(records, ctx)
+    day, days = _record_dates(records, ctx)
     groups = _record_offences(records, ctx)
-    wave = ctx.wave
-    outside = (~duplicate) & ((dates < wave["start"]) | (dates > wave["end"])).to_numpy()
+    wave, index = ctx.wave, records.index
+    iso = pd.Series(days, dtype=object)
+    beyond = ((iso < wave["start"]) | (iso > wave["end"])).to_numpy(dtype=bool)
+    outside = (~duplicate) & beyond[day]
     counted = ~duplicate & ~outside
-    period = period_of_day(dates, ctx.periods).where(~outside, None)
+    # a day outside the wave is in none of its periods
+    period = _spread(period_of_day(iso, ctx.periods).fillna(""), day, index)
     platforms, found = classifier(records["text"])
-    status = np.select([duplicate, outside], ["duplicate", "outside wave"], default="counted")
+    status = np.select([duplicate, outside], [1, 2], default=0)
     kept = found[counted]
     keys = pd.DataFrame(
         {"period": period[counted].to_numpy(), "offence_group": groups[counted].to_numpy()}
@@ -132,19 +144,20 @@ def _clean_batch(records, duplicate, ctx: Context, classifier, tally: _Tally) ->
             seen[0] += int(mask.sum())
             seen[1] += records.loc[mask, "line"].head(LINES_SHOWN + 1).tolist()
             seen[1] = seen[1][: LINES_SHOWN + 1]
+    same = np.zeros(len(records), dtype=np.int64)
     return pd.DataFrame(
         {
-            "wave": ctx.spec.wave,
-            "force": ctx.spec.force,
-            "source_file": ctx.source_file,
+            "wave": _spread([ctx.spec.wave], same, index),
+            "force": _spread([ctx.spec.force], same, index),
+            "source_file": _spread([ctx.source_file], same, index),
             "line": records["line"].astype("Int64"),
             "crime_ref": records["id"],
-            "date": dates,
+            "date": _spread(days, day, index),
             "period": period,
             "offence_code": records["offence"],
             "offence_group": groups,
             "platforms": platforms,
-            "status": status,
+            "status": _spread(STATUS, status, index),
         }
     )
 
@@ -166,10 +179,9 @@ def clean_extract(
     """
     tally = _Tally()
     classifier = classifier or classify.Classifier(ctx.reference.contact_keywords)
-    for records in extract.batches():
-        duplicate = extract.duplicate[records.index[0] : records.index[-1] + 1]
+    for records, duplicate in extract.batches():
         write(_clean_batch(records, duplicate, ctx, classifier, tally))
-    return _extract_parts(extract, ctx, tally)
+    return _extract_parts(ctx, tally)
 
 
 def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
@@ -178,13 +190,12 @@ def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
     tally, classifier = _Tally(), classify.Classifier(ctx.reference.contact_keywords)
     duplicate = records["id"].duplicated(keep="first").to_numpy()
     table = _clean_batch(records, duplicate, ctx, classifier, tally)
-    extract = Extract(ctx.shown, len(records), duplicate, records["line"].to_numpy(), None, {}, "")
-    parts = _extract_parts(extract, ctx, tally)
+    parts = _extract_parts(ctx, tally)
     parts.records.append(table)
     return parts
 
 
-def _extract_parts(extract: Extract, ctx: Context, tally: _Tally) -> Parts:
+def _extract_parts(ctx: Context, tally: _Tally) -> Parts:
     """The instances, log and reconciliation rows of a cleaned extract."""
     columns = ctx.file.columns
     bounds = ctx.periods.set_index("period")

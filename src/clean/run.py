@@ -298,7 +298,7 @@ def clean_wave(
                     parts.extend(
                         clean_extract(extract, ctx, write, classifier)
                         if write
-                        else clean_records(pd.concat(list(extract.batches())), ctx)
+                        else clean_records(pd.concat([f for f, _ in extract.batches()]), ctx)
                     )
                 continue
             cells = readers.read_table_cells(path.read_bytes(), ctx.shown, file, spec.source)
