@@ -10,6 +10,7 @@ import pytest
 
 from src import helpers
 from src.errors import InputError
+from src.helpers import csv_rows, csv_text, write_many
 
 
 def test_root_is_found_from_a_subfolder(tmp_path):
@@ -177,3 +178,45 @@ def test_build_folder_outside_reports_is_refused_and_nothing_is_made(project, tm
 def test_build_folder_that_is_not_text_is_refused(project):
     with pytest.raises(InputError, match="not a folder name"):
         helpers.build_folder(None)  # type: ignore[arg-type]
+
+
+# --- csv_rows: the rows of csv_text, written fast when nothing needs quoting -----------------
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["plain", "with space", "", "ünïcode"],  # nothing to quote: written by pyarrow
+        ["a,b", 'say "hi"', "two\nlines", "cr\rhere"],  # quoting needed: written by pandas
+    ],
+)
+def test_csv_rows_are_csv_text_without_its_header(texts):
+    df = pd.DataFrame(
+        {
+            "text": pd.Series(texts, dtype="str"),
+            "n": pd.array([1, None, 3, 40], dtype="Int64"),
+            "same": pd.Series(["x"] * 4, dtype="str"),
+        }
+    )
+    expected = csv_text(df).split("\n", 1)[1].encode("utf-8")
+    assert csv_rows(df) == expected
+
+
+def test_csv_rows_of_other_types_are_written_by_pandas():
+    df = pd.DataFrame({"x": [0.1, 2.0], "flag": [True, False]})
+    assert csv_rows(df) == csv_text(df).split("\n", 1)[1].encode("utf-8")
+
+
+def test_write_many_moves_a_written_file_into_place_and_leaves_an_identical_one(tmp_path):
+    target, other = tmp_path / "out" / "big.csv", tmp_path / "out" / "small.csv"
+    staged = tmp_path / "staged.csv"
+    staged.write_bytes(b"a,b\n1,2\n")
+    write_many({target: staged, other: "x\n"})
+    assert target.read_bytes() == b"a,b\n1,2\n" and other.read_text() == "x\n"
+    assert not staged.exists()  # moved, not copied
+    before = target.stat().st_mtime_ns
+    again = tmp_path / "again.csv"
+    again.write_bytes(b"a,b\n1,2\n")
+    write_many({target: again})
+    assert target.stat().st_mtime_ns == before  # the same bytes: the target is not touched
+    assert sorted(p.name for p in target.parent.iterdir()) == ["big.csv", "small.csv"]
