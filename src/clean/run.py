@@ -7,21 +7,27 @@ every count accounted for. The only module of the step that reads or writes file
    regular files only, no symbolic link, names make can use, no manifest path outside);
 2. loads and checks the reference tables, the limits of the checks (``limits.csv``) and each
    wave's outcomes and reading specs (:mod:`src.clean.specs`, :mod:`src.clean.checks`);
-3. reads every table and record-level extract's bytes and parses them by its spec
-   (:mod:`src.clean.readers`; a workbook is first held to :mod:`src.clean.safety`), and cleans
-   them: counts parsed (withheld markers -> the force's own [lower, upper], each count held to
-   a plausible ceiling, :mod:`src.clean.counts`), labels mapped through ``platform_labels.csv``,
-   periods placed in the wave's periods (``periods.csv``) (:mod:`src.clean.periods`), record texts classified
-   (:mod:`src.clean.records`, :mod:`src.clean.classify`), total rows, excluded labels, rows
-   outside the wave and duplicated records set aside with their reason;
-4. reconciles every table (:mod:`src.clean.tables`): its printed total (or the sum of its rows)
+3. reads every table's bytes and parses them by its spec (:mod:`src.clean.readers`; a workbook
+   is first held to :mod:`src.clean.safety`, and is opened once, as a PDF page is parsed once,
+   however many tables it holds), then cleans all the tables of the wave in one pass
+   (:func:`src.clean.tables.clean_tables`): counts parsed (withheld markers -> the force's own
+   [lower, upper], each count held to a plausible ceiling, :mod:`src.clean.counts`), labels
+   mapped through ``platform_labels.csv``, periods placed in the wave's periods
+   (``periods.csv``, :mod:`src.clean.periods`), total rows, excluded labels and rows outside
+   the wave set aside with their reason;
+4. reads each record-level extract a batch at a time (:mod:`src.clean.extracts`) and cleans
+   each batch (:mod:`src.clean.records`, :mod:`src.clean.classify`), duplicated records and
+   records outside the wave set aside; the rows of records.csv go to :class:`RecordsOut` as they
+   are made, which checks them and writes them to part files beside the output folder;
+5. reconciles every table (:mod:`src.clean.tables`): its printed total (or the sum of its rows)
    must equal what was counted plus what was excluded with a reason; any unexplained difference
    stops the run;
-5. puts the tables together (:mod:`src.clean.processed`), checks every output table
-   (:mod:`src.data.schemas`) and writes them all, or none, to ``data/processed/``.
+6. puts the tables together (:mod:`src.clean.processed`), checks every output table once
+   (:mod:`src.data.schemas`) and moves them all, or none, into ``data/processed/``.
 
 Any problem raises :class:`src.errors.InputError` naming the file, the place and the fix, before
-anything is written. Nothing is ever written under ``data/raw``.
+any output is replaced (the part files of records.csv are removed with their temporary folder).
+Nothing is ever written under ``data/raw``.
 """
 
 from __future__ import annotations
