@@ -26,13 +26,11 @@ class Parts:
     instances: list[pd.DataFrame] = field(default_factory=list)
     log: list[pd.DataFrame] = field(default_factory=list)
     reconciliation: list[pd.DataFrame] = field(default_factory=list)
-    records: list[pd.DataFrame] = field(default_factory=list)
 
     def extend(self, other: Parts) -> None:
         self.instances += other.instances
         self.log += other.log
         self.reconciliation += other.reconciliation
-        self.records += other.records
 
 
 @dataclass(frozen=True)

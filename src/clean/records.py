@@ -5,7 +5,6 @@ so that memory is bounded by the batch, not by the records. It checks each recor
 reference, date and offence code, sets aside duplicated records and records dated outside the
 wave, classifies each crime's free text into platforms (:mod:`src.clean.classify`, each distinct
 text matched once) and counts instances by the wave's period and offence group.
-:func:`clean_records` does the same for an extract held whole.
 """
 
 from __future__ import annotations
@@ -182,17 +181,6 @@ def clean_extract(
     for records, duplicate in extract.batches():
         write(_clean_batch(records, duplicate, ctx, classifier, tally))
     return _extract_parts(ctx, tally)
-
-
-def clean_records(records: pd.DataFrame, ctx: Context) -> Parts:
-    """Clean a record-level extract held whole (a frame as :func:`read_records` gives it);
-    ``Parts.records`` holds its rows of records.csv."""
-    tally, classifier = _Tally(), classify.Classifier(ctx.reference.contact_keywords)
-    duplicate = records["id"].duplicated(keep="first").to_numpy()
-    table = _clean_batch(records, duplicate, ctx, classifier, tally)
-    parts = _extract_parts(ctx, tally)
-    parts.records.append(table)
-    return parts
 
 
 def _extract_parts(ctx: Context, tally: _Tally) -> Parts:

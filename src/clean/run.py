@@ -51,7 +51,7 @@ from src.clean.classify import Classifier
 from src.clean.context import Context, Parts
 from src.clean.counts import Limits, limits_from_table
 from src.clean.processed import CleanResult, combine, concat, coverage, in_order, typed
-from src.clean.records import clean_extract, clean_records
+from src.clean.records import clean_extract
 from src.clean.specs import Spec, check_specs, parse_spec
 from src.clean.tables import TableCells, clean_tables
 from src.data.manifest import MANIFEST, read_manifest, verify_raw
@@ -257,16 +257,12 @@ def clean_wave(
     wave: str,
     raw_dir: Path | str,
     reference: Reference,
-    limits: Limits | None = None,
-    records: RecordsOut | None = None,
+    limits: Limits,
+    records: RecordsOut,
 ) -> CleanResult:
-    """Clean every return of one wave; ``limits`` default to those of the reference folder.
-
-    The rows of records.csv go to ``records`` as they are made (with none, an extract's are
-    held in memory, in ``Parts.records``); nothing else is written.
-    """
+    """Clean every return of one wave. The rows of records.csv go to ``records`` as they are
+    made; nothing else is written."""
     raw_dir = Path(raw_dir)
-    limits = limits or read_limits(reference.directory)
     wave_row = reference.wave(wave)
     wave_dir = raw_dir / "waves" / wave
     outcomes_path = wave_dir / "outcomes.csv"
@@ -300,12 +296,8 @@ def clean_wave(
             if file.format == "records":
                 with open(path, "rb") as source:
                     extract = extracts.open_records(source, ctx.shown, file)
-                    write = records.writer(wave, spec.force, ctx.source_file) if records else None
-                    parts.extend(
-                        clean_extract(extract, ctx, write, classifier)
-                        if write
-                        else clean_records(pd.concat([f for f, _ in extract.batches()]), ctx)
-                    )
+                    write = records.writer(wave, spec.force, ctx.source_file)
+                    parts.extend(clean_extract(extract, ctx, write, classifier))
                 continue
             cells = readers.read_table_cells(path.read_bytes(), ctx.shown, file, spec.source)
             tables += [
@@ -327,11 +319,6 @@ def clean_wave(
         coverage=coverage(wave, outcomes, instances, specs, reconciliation),
         reconciliation=reconciliation,
         cleaning_log=in_order(concat(parts.log, "cleaning_log"), ["wave", "force", "source_file"]),
-        _records=in_order(
-            concat(parts.records, "records"), ["wave", "force", "source_file", "line"]
-        )
-        if records is None
-        else None,
     )
 
 

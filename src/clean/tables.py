@@ -435,10 +435,3 @@ def clean_tables(tables: list[TableCells]) -> Parts:
     parts.reconciliation.append(pd.DataFrame(reconciliation))
     parts.log.append(pd.DataFrame(log))
     return parts
-
-
-def clean_table(cells: pd.DataFrame, table: Table, ctx: Context, index: int) -> Parts:
-    """Clean the cells of one table (a frame of :data:`CELL_COLUMNS`) into instances, log
-    rows and reconciliation rows."""
-    tuples = list(cells[CELL_COLUMNS].itertuples(index=False, name=None))
-    return clean_tables([TableCells(ctx, table, index, tuples)])
