@@ -2541,6 +2541,39 @@ def published_meta(raw_dir: Path) -> dict[str, dict[str, str]]:
     return meta
 
 
+def keep_real(sim: Simulation, outcomes_file: Path) -> None:
+    """Leave out of ``sim`` (in place) every file, spec and truth row of the forces whose
+    answers are real: those whose row of the wave's current ``outcomes_file`` says provenance
+    ``real``. Their rows of outcomes.csv are kept as they are, the others regenerated; the file
+    is then ``mixed`` in the manifest."""
+    if not outcomes_file.is_file():
+        return
+    current = _read(outcomes_file)
+    real = current[current["provenance"] == "real"]
+    if real.empty:
+        return
+    wave = sim.wave.wave
+    mine = {f"waves/{wave}/{force}/" for force in real["force"]}
+    for path in [p for p in sim.files if any(p.startswith(m) for m in mine)]:
+        del sim.files[path]
+        sim.meta.pop(path, None)
+    for force in real["force"]:
+        sim.specs.pop(f"{wave}/{force}.yaml", None)
+    kept = sim.outcomes[~sim.outcomes["force"].isin(set(real["force"]))]
+    sim.outcomes = (
+        pd.concat([kept, real[kept.columns]], ignore_index=True)
+        .sort_values("force", ignore_index=True)
+    )
+    buffer = io.StringIO()
+    sim.outcomes.to_csv(buffer, index=False, lineterminator="\n")
+    path = f"waves/{wave}/outcomes.csv"
+    sim.files[path] = buffer.getvalue().encode("utf-8")
+    sim.meta[path] = {**sim.meta[path], "provenance": "mixed"}
+    sim.ledger = sim.ledger[~sim.ledger["force"].isin(set(real["force"]))]
+    truth_path = f"waves/{wave}/{TRUTH_FILE}"
+    sim.files[truth_path] = truth_csv(sim.ledger, wave)
+
+
 def write_corpus(
     raw_dir: Path | str = RAW,
     spec_dir: Path | str | None = None,
@@ -2553,9 +2586,10 @@ def write_corpus(
     outcomes tables; returns each wave's Simulation.
 
     Each wave is drawn with its own seed (``seed`` replaces it only for a single wave), so that
-    one wave's files never change with another's. Refuses to run for a wave once the manifest
-    lists a real return for it: from then on its simulated files are edited by hand, not
-    regenerated.
+    one wave's files never change with another's. A force whose answer is real (its row of the
+    wave's outcomes.csv says provenance ``real``) keeps it: the wave is still drawn for every
+    force, so that the other forces' returns stay as they were, but nothing of that force is
+    written (:func:`keep_real`), and its row of outcomes.csv is the one already there.
     """
     raw_dir = Path(raw_dir)
     spec_dir = Path(spec_dir or Path(reference_dir) / "specs")
@@ -2577,13 +2611,6 @@ def write_corpus(
     stale: list[str] = []
     for wave in waves:
         in_wave = current["path"].str.startswith(f"waves/{wave}/")
-        real = current[in_wave & (current["provenance"] == "real")]
-        if len(real):
-            raise RuntimeError(
-                f"the manifest lists real returns for wave {wave} ({', '.join(real['path'])}); "
-                "regenerating the simulated returns would mix with them. Remove the simulated "
-                "files of the forces concerned by hand instead (see data/raw/README.md)."
-            )
         config = CONFIGS[wave]
         sim = simulate_wave(
             wave,
@@ -2594,7 +2621,9 @@ def write_corpus(
             published_csv=raw_dir / "published" / config.release_file,
             write=False,
         )
-        # Simulated files of an earlier version of this generator are removed with their rows.
+        keep_real(sim, raw_dir / "waves" / wave / "outcomes.csv")
+        # Simulated files of an earlier version of this generator, or of a force whose answer
+        # is now real, are removed with their rows.
         ours = current[in_wave & (current["provenance"] == "simulated")]
         stale += sorted(set(ours["path"]) - set(sim.files))
         outputs: dict[Path, str | bytes] = {raw_dir / p: b for p, b in sim.files.items()}

@@ -39,8 +39,12 @@ OUTCOME_CLAUSES = {
 #: The outcomes whose returns hold counts.
 OUTCOMES_WITH_DATA = ("data", "partial")
 
-#: Where a file or a return came from: as received from a force, or made by the simulation.
+#: Where a file or a return came from: as received from a force (or transcribed from what a
+#: news report printed of it), or made by the simulation.
 PROVENANCES = ("real", "simulated")
+#: A file's provenance in the manifest: one of :data:`PROVENANCES`, or ``mixed`` for a file
+#: whose rows each say their own (a wave's outcomes.csv once some forces' answers are real).
+FILE_PROVENANCES = (*PROVENANCES, "mixed")
 
 #: Which of the request's questions a force answered, with the label a reader sees.
 QUESTION_LABELS = {
@@ -62,19 +66,17 @@ ACTION_LABELS = {
     "exclude_outside_wave": "Period outside the year asked about",
     "exclude_duplicate_record": "Duplicate record left out",
     "classify_records": "Records classified by their free text",
+    "not_itemised": "Part of a printed total the return does not itemise by platform",
 }
 #: Why a row of a return is set aside (the reasons the reconciliation states).
 OUTSIDE_WAVE = "outside the wave period"
 TOTAL_ROW = "total row"
 DUPLICATE_RECORD = "duplicate record"
+#: The platform of what a partial return's printed total counts beyond the rows it itemises
+#: (platforms.csv kind ``not_itemised``): known, but on no platform we can name.
+NOT_ITEMISED = "not_itemised"
 
 # --- Offences and platforms ------------------------------------------------------------------
-
-#: The offence groups of the request, as a reader sees them named.
-OFFENCE_GROUP_NAMES = {
-    "online_sexual": "online child sexual offences",
-    "indecent_images": "child abuse image offences",
-}
 
 #: The platform groups of the findings, in the order tables show them (their kinds and names
 #: are data: data/reference/groups.csv, owners.csv and platforms.csv). ``all_known`` is every

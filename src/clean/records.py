@@ -282,6 +282,8 @@ def _extract_parts(ctx: Context, tally: _Tally) -> Parts:
                     "total_upper": total,
                     "mapped_lower": tally.known,
                     "mapped_upper": tally.known,
+                    "not_itemised_lower": 0,
+                    "not_itemised_upper": 0,
                     "unknown_lower": unknown,
                     "unknown_upper": unknown,
                     # every record is classified: one naming no platform counts as unknown

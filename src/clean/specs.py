@@ -82,6 +82,14 @@ class Table(_Model):
     period_values: dict[str, Period] | None = None
     total_labels: list[str] = []
     exclude_labels: dict[str, str] = {}
+    labels: dict[str, str] = Field(
+        default={},
+        description="label as printed -> platform, for this table only (before platform_labels.csv)",
+    )
+    not_itemised: bool = Field(
+        default=False,
+        description="the printed totals count instances the rows do not itemise (a partial return)",
+    )
     note: str | None = None
 
     @field_validator("period")
@@ -95,6 +103,15 @@ class Table(_Model):
         for period in (values or {}).values():
             _check_period(period)
         return values
+
+    @model_validator(mode="after")
+    def _partial_needs_totals(self):
+        if self.not_itemised and not self.total_labels:
+            raise ValueError(
+                "not_itemised needs total_labels: what the rows do not itemise is the printed "
+                "total less the rows"
+            )
+        return self
 
     @model_validator(mode="after")
     def _layout_keys(self):

@@ -26,7 +26,7 @@ from src.clean.specs import FileSpec, Table
 from src.data.reference import normalise_labels
 from src.errors import InputError
 from src.helpers import rel
-from src.vocab import OUTSIDE_WAVE, TOTAL_ROW
+from src.vocab import NOT_ITEMISED, OUTSIDE_WAVE, TOTAL_ROW
 
 
 def _table_name(file: FileSpec, index: int, table: Table) -> str:
@@ -157,6 +157,7 @@ def _block_totals(parts: list[dict]) -> dict:
     out = {
         f"{k}_{side}": v[i] for k, v in sums.items() for i, side in enumerate(("lower", "upper"))
     }
+    out["not_itemised_lower"] = out["not_itemised_upper"] = 0
     out["excluded_reasons"] = "; ".join(
         f"{r}: {s} in {n} cell(s)" for r, (s, n) in sorted(reasons.items())
     )
@@ -193,25 +194,65 @@ def _blocks(cells: list[dict]) -> list[tuple[str, dict, list[dict]]]:
     return blocks
 
 
+def _not_itemised(head: dict, sums: dict, low: int, high: int, table_name: str) -> dict | None:
+    """The cell of what a printed total counts beyond the rows of a partial return: the total
+    less the rows (a range when the rows hold withheld cells), platform :data:`NOT_ITEMISED`,
+    placed at the total's cell; None when the rows account for the whole total. The block's
+    sums take it in as a counted cell (a withheld one when it is a range)."""
+    lower = max(0, head["lower"] - high)
+    upper = head["upper"] - low
+    if upper <= 0 or upper < lower:
+        return None
+    exact = lower == upper
+    cell = {
+        **head,
+        "label": f"not itemised: {head['label']} less the rows itemised",
+        "platform": NOT_ITEMISED,
+        "count": lower if exact else pd.NA,
+        "lower": lower,
+        "upper": upper,
+        "withheld": not exact,
+        "reason": "",
+        "is_total": False,
+        "table_name": table_name,
+    }
+    for side, value in (("lower", lower), ("upper", upper)):
+        sums[f"mapped_{side}"] += value
+        sums[f"not_itemised_{side}"] = value
+        if not exact:
+            sums[f"withheld_{side}"] += value
+    sums["withheld_cells"] += 0 if exact else 1
+    return cell
+
+
 def reconcile_table(
-    cells: list[dict], ctx: Context, table_name: str
-) -> tuple[list[dict], list[str]]:
+    cells: list[dict], ctx: Context, table_name: str, partial: bool = False
+) -> tuple[list[dict], list[str], list[dict]]:
     """One reconciliation row per block: a printed total and the rows it covers, or the rows
-    of one offence group and period where no total is printed; and the block of each cell
-    (in the order of ``cells``), so that a counted cell can be traced to the total that covers it.
+    of one offence group and period where no total is printed; the block of each cell (in the
+    order of ``cells``), so that a counted cell can be traced to the total that covers it; and
+    the not-itemised cells of a ``partial`` table (one per block whose printed total counts
+    more than its rows: :func:`_not_itemised`).
 
     ``cells`` are one table's cleaned cells as rows. With withheld cells the rows give a range;
     the total is explained when it lies in that range. Any unexplained difference stops the run.
     """
-    out = []
+    out, extra = [], []
     block_of = [""] * len(cells)
     records = [{**c, "_index": i} for i, c in enumerate(cells)]
     for source, head, parts in _blocks(records):
         sums = _block_totals(parts)
         low = sums["mapped_lower"] + sums["unknown_lower"] + sums["excluded_lower"]
         high = sums["mapped_upper"] + sums["unknown_upper"] + sums["excluded_upper"]
+        block = f"{head['offence_group']}, {head['period_start']} to {head['period_end']}"
         if source == "printed total":
             total_lower, total_upper, place = head["lower"], head["upper"], head["source_place"]
+            if partial and head["lower"] > low:
+                cell = _not_itemised(head, sums, low, high, table_name)
+                if cell is not None:
+                    extra.append({**cell, "block": block})
+                    low += cell["lower"]
+                    high += cell["upper"]
         else:
             total_lower, total_upper, place = low, high, ""
         unexplained = 0
@@ -219,7 +260,6 @@ def reconcile_table(
             unexplained = total_lower - high
         elif total_upper < low:
             unexplained = total_upper - low
-        block = f"{head['offence_group']}, {head['period_start']} to {head['period_end']}"
         for c in parts:
             block_of[c["_index"]] = block
         if unexplained:
@@ -257,7 +297,7 @@ def reconcile_table(
                 "unexplained": unexplained,
             }
         )
-    return out, block_of
+    return out, block_of, extra
 
 
 def reports_unknown(cells: list[dict], lookup: dict[str, str]) -> bool:
@@ -331,6 +371,25 @@ def _table_log(cells: list[dict], ctx: Context, table_name: str, index: int) -> 
     return rows
 
 
+def _not_itemised_log(cell: dict, read: TableCells) -> dict:
+    """The cleaning-log row of what a partial table's printed total does not itemise."""
+    shown = _range(cell["lower"], cell["upper"])
+    return log_row(
+        read.ctx,
+        (read.index, cell["row"], cell["column"]),
+        source_place=cell["source_place"],
+        action="not_itemised",
+        detail=(
+            f"the printed total counts {shown} instance(s) beyond the rows itemised, "
+            f"{read.name}: kept as '{NOT_ITEMISED}', in the known total and on no platform"
+        ),
+        offence_group=cell["offence_group"],
+        rows=1,
+        count_lower=cell["lower"],
+        count_upper=cell["upper"],
+    )
+
+
 def _empty_table(read: TableCells) -> InputError:
     return InputError(
         read.ctx.shown,
@@ -370,10 +429,33 @@ def _parsed_cells(tables: list[TableCells]) -> pd.DataFrame:
         text, fix = period_problem(row["period_start"], row["period_end"], ctx.wave, ctx.periods)
         raise InputError(files[row["t"]], row["source_place"], text, fix)
     lookup = ctx.reference.label_lookup
-    _check_labels(cells[counted], tables, lookup)
+    own = _own_labels(cells, tables, set(ctx.reference.platforms["platform"]))
+    _check_labels(cells[counted & own.isna()], tables, lookup)
     _check_duplicates(cells, tables)
-    cells["platform"] = cells["norm_label"].map(lookup).where(counted, "")
+    cells["platform"] = own.fillna(cells["norm_label"].map(lookup)).where(counted, "")
     return cells
+
+
+def _own_labels(cells: pd.DataFrame, tables: list[TableCells], platforms: set[str]) -> pd.Series:
+    """Each cell's platform as its table's spec reads the label (``labels``: a column whose
+    scope differs from the label's usual meaning), or NA where the spec says nothing."""
+    pairs = {}
+    for t, read in enumerate(tables):
+        names = list(read.table.labels)
+        for label, norm in zip(names, normalise_labels(pd.Series(names, dtype="str")), strict=True):
+            platform = read.table.labels[label]
+            if platform not in platforms:
+                raise InputError(
+                    read.ctx.spec.source,
+                    f"key 'labels' ('{label}')",
+                    f"'{platform}' is not a platform of data/reference/platforms.csv",
+                    "use a platform slug from platforms.csv (or add the platform there)",
+                )
+            pairs[f"{t}\x1f{norm}"] = platform
+    if not pairs:
+        return pd.Series(pd.NA, index=cells.index, dtype=object)
+    key = cells["t"].astype(str) + "\x1f" + cells["norm_label"]
+    return key.map(pairs).astype(object)
 
 
 INSTANCE_COLUMNS = {  # instances.csv's column <- the cell's
@@ -408,14 +490,24 @@ def clean_tables(tables: list[TableCells]) -> Parts:
         by_table[row["t"]].append(row)
     lookup = tables[0].ctx.reference.label_lookup
     reconciliation, log, blocks = [], [], []
-    for read, table_rows in zip(tables, by_table, strict=True):
-        recon, block_of = reconcile_table(table_rows, read.ctx, read.name)
+    partial = []  # (table, cell) of what a partial table's printed totals do not itemise
+    for t, (read, table_rows) in enumerate(zip(tables, by_table, strict=True)):
+        recon, block_of, extra = reconcile_table(
+            table_rows, read.ctx, read.name, read.table.not_itemised
+        )
         reported = reports_unknown(table_rows, lookup)
         reconciliation += [{**r, "unknown_reported": reported} for r in recon]
         log += _table_log(table_rows, read.ctx, read.name, read.index)
+        log += [_not_itemised_log(cell, read) for cell in extra]
         blocks += block_of
+        partial += [(t, cell) for cell in extra]
     counted = (cells["reason"] == "").to_numpy()
     kept = cells[counted]
+    blocks = [b for b, keep in zip(blocks, counted, strict=True) if keep]
+    if partial:
+        added = pd.DataFrame([{**cell, "t": t} for t, cell in partial])
+        kept = pd.concat([kept, added[[c for c in kept.columns if c in added]]], ignore_index=True)
+        blocks += [cell["block"] for _, cell in partial]
     origin = pd.DataFrame(  # each kept cell's table: where it comes from
         [(r.ctx.spec.wave, r.ctx.spec.force, r.ctx.source_file, r.name, r.index) for r in tables],
         columns=["wave", "force", "source_file", "table", "_table"],
@@ -425,7 +517,7 @@ def clean_tables(tables: list[TableCells]) -> Parts:
             **{c: origin[c].to_numpy() for c in ("wave", "force")},
             **{out: kept[name].reset_index(drop=True) for out, name in INSTANCE_COLUMNS.items()},
             **{c: origin[c].to_numpy() for c in ("source_file", "table")},
-            "block": [b for b, keep in zip(blocks, counted, strict=True) if keep],
+            "block": blocks,
             "_table": origin["_table"].to_numpy(),
             "_row": kept["row"].to_numpy(),
             "_col": kept["column"].to_numpy(),

@@ -21,7 +21,7 @@ import pandas as pd
 
 from src.errors import InputError
 from src.helpers import RAW, csv_text, read_csv_text, rel, sha256_file, write_text
-from src.vocab import PROVENANCES
+from src.vocab import FILE_PROVENANCES
 
 MANIFEST = "MANIFEST.csv"
 NOT_LISTED = frozenset({MANIFEST, "README.md"})
@@ -174,10 +174,10 @@ def read_manifest(raw_dir: Path | str = RAW) -> pd.DataFrame:
             "write the file's size in bytes",
         ),
         (
-            ~manifest["provenance"].isin(PROVENANCES),
+            ~manifest["provenance"].isin(FILE_PROVENANCES),
             "provenance",
-            "is not 'real' or 'simulated'",
-            "say whether the file is real or simulated",
+            "is not 'real', 'simulated' or 'mixed'",
+            "say whether the file is real or simulated (mixed: an outcomes file whose rows say)",
         ),
         (
             ~manifest["format"].isin(FORMATS),

@@ -22,7 +22,18 @@ from src.vocab import PLATFORM_GROUPS
 
 _SPACE = re.compile(r"\s+")
 SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
-WAVE_ID = r"^\d{4}-\d{2}_\d{4}-\d{2}$"  # also a period id: first month, last month
+#: A wave's id: any name a folder and make can take (letters, digits, . _ -), such as its
+#: first and last month (``2019-10_2020-09``); two requests over the same year need two ids.
+WAVE_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+#: A period's id: its first and last month.
+PERIOD_ID = r"^\d{4}-\d{2}_\d{4}-\d{2}$"
+#: The kinds of platform (platforms.csv): a named platform (``app``, ``service``); a kind of
+#: platform, never ranked among the largest (``category``); a column a return printed for
+#: several platforms together, named in ``includes`` (``combined``); no platform recorded
+#: (``unknown``); what printed totals count beyond their cells under a counting convention
+#: (``remainder``); what a partial return's printed total counts beyond the rows it itemises
+#: (``not_itemised``).
+PLATFORM_KINDS = ("app", "service", "category", "combined", "unknown", "remainder", "not_itemised")
 
 
 def normalise_label(text) -> str:
@@ -79,6 +90,7 @@ SCHEMAS = {
         {
             "wave": _key(pa.Check.str_matches(WAVE_ID), unique=True),
             **{c: _iso() for c in ("start", "end")},
+            "offence_groups": _free(),
         },
         checks=[
             _valid_dates("start", "end"),
@@ -89,7 +101,7 @@ SCHEMAS = {
     "periods": pa.DataFrameSchema(
         {
             "wave": _key(pa.Check.str_matches(WAVE_ID)),
-            "period": _key(pa.Check.str_matches(WAVE_ID)),
+            "period": _key(pa.Check.str_matches(PERIOD_ID)),
             **{c: _iso() for c in ("start", "end")},
             "label": _key(),
         },
@@ -105,7 +117,8 @@ SCHEMAS = {
         name="periods",
     ),
     "offence_groups": pa.DataFrameSchema(
-        {"offence_group": _key(pa.Check.str_matches(SLUG), unique=True)}, name="offence_groups"
+        {"offence_group": _key(pa.Check.str_matches(SLUG), unique=True), "name": _key()},
+        name="offence_groups",
     ),
     "offence_codes": pa.DataFrameSchema(
         {"code": _key(unique=True), "offence_group": _key()}, name="offence_codes"
@@ -114,7 +127,7 @@ SCHEMAS = {
         {
             "platform": _key(pa.Check.str_matches(SLUG), unique=True),
             "display_name": _key(),
-            "kind": _key(pa.Check.isin(["app", "service", "category", "unknown", "remainder"])),
+            "kind": _key(pa.Check.isin(list(PLATFORM_KINDS))),
         },
         checks=[
             pa.Check(
@@ -185,7 +198,8 @@ def load_forces(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
 
 
 def load_waves(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """waves.csv: wave, start, end (and request_summary, note)."""
+    """waves.csv: wave, start, end, offence_groups (the groups the wave's request asked
+    about, separated by ';'), request_summary, note."""
     return read_table(Path(reference_dir) / "waves.csv", "waves")
 
 
@@ -195,8 +209,11 @@ def load_periods(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
 
 
 def load_offence_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """offence_groups.csv: offence_group (and question, description)."""
-    return read_table(Path(reference_dir) / "offence_groups.csv", "offence_groups")
+    """offence_groups.csv: offence_group, includes (the groups a count covers together, when a
+    return printed them without a split, separated by ';'; blank for a group of its own), name
+    (as a reader sees it), question, description."""
+    table = read_table(Path(reference_dir) / "offence_groups.csv", "offence_groups")
+    return table if "includes" in table else table.assign(includes="")
 
 
 def load_offence_codes(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
@@ -205,8 +222,10 @@ def load_offence_codes(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
 
 
 def load_platforms(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """platforms.csv: platform, display_name, kind."""
-    return read_table(Path(reference_dir) / "platforms.csv", "platforms")
+    """platforms.csv: platform, display_name, kind, includes (the platforms a ``combined``
+    column holds together, separated by ';'; blank for any other)."""
+    table = read_table(Path(reference_dir) / "platforms.csv", "platforms")
+    return table if "includes" in table else table.assign(includes="")
 
 
 def load_platform_labels(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
@@ -250,6 +269,13 @@ def _check_refers(df: pd.DataFrame, column: str, allowed, file: Path, target: st
             f"value(s) not in {target}: {values}",
             f"use a value listed in {target}, or add it there first",
         )
+
+
+def _split_list(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per item of a ';'-separated list column (blank lists give no row), each keeping
+    its row's index, for :func:`_check_refers`."""
+    items = table[column].str.split(";").explode().str.strip()
+    return items[items.fillna("") != ""].to_frame(column)
 
 
 def _check_patterns(keywords: pd.DataFrame, file: Path) -> None:
@@ -305,6 +331,27 @@ class Reference:
         rows = self.periods[self.periods["wave"] == wave]
         return rows.sort_values("start").reset_index(drop=True)
 
+    def offence_groups_of(self, wave: str) -> tuple[str, ...]:
+        """The offence groups the request of ``wave`` asked about (waves.csv), in order."""
+        listed = str(self.wave(wave)["offence_groups"])
+        return tuple(g.strip() for g in listed.split(";") if g.strip())
+
+    def offence_group_parts(self) -> dict[str, tuple[str, ...]]:
+        """Each offence group's parts: the groups it covers together (``includes``), or itself."""
+        return {
+            row.offence_group: tuple(p.strip() for p in row.includes.split(";") if p.strip())
+            or (row.offence_group,)
+            for row in self.offence_groups.itertuples(index=False)
+        }
+
+    def platform_parts(self) -> dict[str, tuple[str, ...]]:
+        """Each platform's parts: the platforms a combined column holds (``includes``), or itself."""
+        return {
+            row.platform: tuple(p.strip() for p in row.includes.split(";") if p.strip())
+            or (row.platform,)
+            for row in self.platforms.itertuples(index=False)
+        }
+
     @property
     def label_lookup(self) -> dict[str, str]:
         return dict(
@@ -334,6 +381,21 @@ def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
         groups,
         directory / "offence_codes.csv",
         "offence_groups.csv",
+    )
+    for name, column in (("waves", "offence_groups"), ("offence_groups", "includes")):
+        _check_refers(
+            _split_list(tables[name], column),
+            column,
+            groups,
+            directory / f"{name}.csv",
+            "offence_groups.csv",
+        )
+    _check_refers(
+        _split_list(tables["platforms"], "includes"),
+        "includes",
+        platforms,
+        directory / "platforms.csv",
+        "platforms.csv",
     )
     _check_patterns(tables["contact_keywords"], directory / "contact_keywords.csv")
     check_periods(tables["periods"], tables["waves"], directory / "periods.csv")

@@ -12,7 +12,7 @@ import pandera.pandas as pa
 from pandera.backends.pandas.register import register_pandas_backends
 
 from src.errors import InputError
-from src.vocab import OUTCOMES, QUESTIONS_ANSWERED
+from src.vocab import ACTION_LABELS, OUTCOMES, QUESTIONS_ANSWERED
 
 # pandera sets up its pandas checks on the first validation, importing its modules then (about
 # half a second); done here, at import, it is counted with the other imports, and every
@@ -136,6 +136,8 @@ RECONCILIATION = pa.DataFrameSchema(
         "total_upper": _count(),
         "mapped_lower": _count(),
         "mapped_upper": _count(),
+        "not_itemised_lower": _count(),
+        "not_itemised_upper": _count(),
         "unknown_lower": _count(),
         "unknown_upper": _count(),
         "unknown_reported": pa.Column(bool),
@@ -155,6 +157,10 @@ RECONCILIATION = pa.DataFrameSchema(
             lambda d: d["unknown_reported"] | (d["unknown_upper"] == 0),
             error="unknown instances only in a table that reports them (unknown_reported)",
         ),
+        pa.Check(
+            lambda d: d["not_itemised_upper"] <= d["mapped_upper"],
+            error="what is not itemised is part of what is mapped",
+        ),
     ],
     unique=["source_file", "table", "block"],
     strict=True,
@@ -168,19 +174,7 @@ CLEANING_LOG = pa.DataFrameSchema(
         "force": _text(),
         "source_file": _text(),
         "source_place": _text(),
-        "action": _text(
-            pa.Check.isin(
-                [
-                    "map_label",
-                    "withheld_cell",
-                    "exclude_total_row",
-                    "exclude_label",
-                    "exclude_outside_wave",
-                    "exclude_duplicate_record",
-                    "classify_records",
-                ]
-            )
-        ),
+        "action": _text(pa.Check.isin(list(ACTION_LABELS))),
         "detail": _text(),
         "offence_group": _text(nullable=True),
         "rows": _count(),

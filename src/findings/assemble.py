@@ -95,6 +95,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
         params.offence_groups,
         params.exclude_forces,
         known_forces=set(ref.forces["force"]),
+        group_parts=ref.offence_group_parts(),
     )
     convention = convention_for(
         params.withheld_treatment, inputs.releases, inputs.conventions, params.wave
@@ -261,7 +262,9 @@ def build_context(
         "period_end": wave["end"],
         "period": period_text(wave["start"], wave["end"]),
         "place": place_name(ref.forces, ref.places, build_forces(inputs.coverage, params)),
-        "offence_groups": groups_text(params.offence_groups),
+        "offence_groups": groups_text(
+            params.offence_groups, dict(zip(*ref.offence_groups[["offence_group", "name"]].T.values))
+        ),
         "owner": owned.owner,
         "owner_name": owned.owner_name,
         "owner_short_name": owned.short_name,
@@ -287,9 +290,10 @@ def build_context(
 
 
 def like_for_like(params: Params, ref: Reference) -> bool:
-    """True when the build covers what the release covered (both offence groups, every force)."""
+    """True when the build covers what the wave's request asked (every offence group it asked
+    about, every force)."""
     return (
-        set(params.offence_groups) >= set(ref.offence_groups["offence_group"])
+        set(params.offence_groups) >= set(ref.offence_groups_of(params.wave))
         and not params.exclude_forces
     )
 

@@ -24,7 +24,8 @@ class Params:
 
     #: The wave to build; None for the latest wave with data (:func:`latest_wave`).
     wave: str | None = None
-    offence_groups: tuple[str, ...] = ("online_sexual", "indecent_images")
+    #: The offence groups to count; None for those the wave's request asked about (waves.csv).
+    offence_groups: tuple[str, ...] | None = None
     owner_as_of: str | None = None
     #: ``release``: the counting convention declared for the wave's release (releases.csv).
     withheld_treatment: str = "release"
@@ -34,13 +35,13 @@ class Params:
     def of(cls, wave, offence_groups, owner_as_of, withheld_treatment, exclude_forces) -> Params:
         """From notebook parameters (lists become tuples; dates from YAML become text)."""
         if isinstance(offence_groups, str):
-            offence_groups = [offence_groups]
+            offence_groups = [offence_groups] if offence_groups.strip() else None
         if isinstance(exclude_forces, str):
             exclude_forces = [exclude_forces] if exclude_forces else []
         as_of = None if owner_as_of is None else str(owner_as_of)
         return cls(
             wave=None if wave is None or str(wave).strip() in ("", "None") else str(wave),
-            offence_groups=tuple(offence_groups),
+            offence_groups=None if offence_groups is None else tuple(offence_groups),
             owner_as_of=as_of,
             withheld_treatment=normalise_treatment(withheld_treatment),
             exclude_forces=tuple(sorted(exclude_forces or [])),
@@ -49,17 +50,18 @@ class Params:
     def as_dict(self) -> dict:
         return {
             "wave": self.wave,
-            "offence_groups": list(self.offence_groups),
+            "offence_groups": None if self.offence_groups is None else list(self.offence_groups),
             "owner_as_of": self.owner_as_of,
             "withheld_treatment": self.withheld_treatment,
             "exclude_forces": list(self.exclude_forces),
         }
 
     def for_inputs(self, inputs: Inputs) -> Params:
-        """These parameters with the wave named: the latest wave with data when none is."""
-        if self.wave is not None:
-            return self
-        return replace(self, wave=latest_wave(inputs.reference.waves, inputs.instances))
+        """These parameters with the wave named (the latest wave with data when none is) and
+        its offence groups (those its request asked about when none are)."""
+        wave = self.wave or latest_wave(inputs.reference.waves, inputs.instances)
+        groups = self.offence_groups or inputs.reference.offence_groups_of(wave)
+        return replace(self, wave=wave, offence_groups=tuple(groups))
 
 
 def latest_wave(waves: pd.DataFrame, instances: pd.DataFrame) -> str:

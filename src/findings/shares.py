@@ -107,8 +107,13 @@ def select_instances(
     offence_groups: list[str] | tuple[str, ...],
     exclude_forces: list[str] | tuple[str, ...] = (),
     known_forces: set[str] | None = None,
+    group_parts: dict[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
     """The rows of one wave and the chosen offence groups, without the excluded forces.
+
+    A row of a group that covers several groups together (``group_parts``, from
+    offence_groups.csv's ``includes``: a return that did not split them) is kept when every
+    group it covers is chosen, and left out otherwise: it cannot be split.
 
     An excluded force or an offence group that is not in the data is a parameter error (most
     likely a typo), so it stops the run rather than silently changing nothing.
@@ -131,9 +136,11 @@ def select_instances(
             f"unknown force(s) {unknown_forces}",
             "use force ids from data/reference/forces.csv",
         )
+    chosen = set(offence_groups)
+    together = [g for g, parts in (group_parts or {}).items() if len(parts) > 1 and set(parts) <= chosen]
     keep = (
         (instances["wave"] == wave)
-        & instances["offence_group"].isin(list(offence_groups))
+        & instances["offence_group"].isin([*chosen, *together])
         & ~instances["force"].isin(list(exclude_forces))
     )
     if not (instances["wave"] == wave).any():

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from src.findings.published import finite
-from src.vocab import OFFENCE_GROUP_NAMES
 
 # --- Periods, groups and percentages ---------------------------------------------------------
 
@@ -25,9 +24,9 @@ def period_text(start: str, end: str) -> str:
     return f"{month_year(start)} to {month_year(end)}"
 
 
-def groups_text(offence_groups) -> str:
-    names = [OFFENCE_GROUP_NAMES.get(g, g.replace("_", " ")) for g in offence_groups]
-    return " and ".join(names)
+def groups_text(offence_groups, names: dict[str, str]) -> str:
+    """The offence groups of a build as a reader sees them named (``names``: offence_groups.csv)."""
+    return " and ".join(names.get(g, g.replace("_", " ")) for g in offence_groups)
 
 
 def platform_names(platforms: tuple[str, ...], reference_platforms: pd.DataFrame) -> str:

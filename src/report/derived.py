@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from src.vocab import ACTION_LABELS, OFFENCE_GROUP_NAMES
+from src.vocab import ACTION_LABELS
 
 
 def ints(df: pd.DataFrame, columns) -> pd.DataFrame:
@@ -29,13 +29,12 @@ def reconciliation_totals(rec: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def cleaning_summary(log: pd.DataFrame) -> pd.DataFrame:
-    """Decisions and the instances they moved, by action and offence group, all forces."""
+def cleaning_summary(log: pd.DataFrame, group_names: dict[str, str]) -> pd.DataFrame:
+    """Decisions and the instances they moved, by action and offence group (named as
+    ``group_names``: offence_groups.csv), all forces."""
     data = ints(log, ["rows", "count_lower", "count_upper"])
     data["action_name"] = data["action"].map(ACTION_LABELS).fillna(data["action"])
-    data["offence_group"] = (
-        data["offence_group"].map(OFFENCE_GROUP_NAMES).fillna(data["offence_group"])
-    )
+    data["offence_group"] = data["offence_group"].map(group_names).fillna(data["offence_group"])
     out = (
         data.groupby(["action_name", "offence_group"], sort=True)
         .agg(

@@ -104,7 +104,15 @@ class Inputs:
 
 
 PROCESSED_TABLES = ("coverage", "reconciliation", "cleaning_log", "instances")
-REFERENCE_TABLES = ("forces", "waves", "platforms", "groups", "revisions", "conventions")
+REFERENCE_TABLES = (
+    "forces",
+    "waves",
+    "platforms",
+    "groups",
+    "revisions",
+    "conventions",
+    "offence_groups",
+)
 
 
 def load(paths: Paths) -> Inputs:

@@ -393,7 +393,10 @@ def processed_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         f"Sums over every row of {src['reconciliation']}.",
     )
     out["cleaning_actions"] = derived_table(
-        cleaning_summary(p["cleaning_log"]),
+        cleaning_summary(
+            p["cleaning_log"],
+            dict(zip(*inputs.reference["offence_groups"][["offence_group", "name"]].T.values)),
+        ),
         "table-cleaning-actions",
         "Cleaning decisions, all forces together, with the instances each kind moved",
         f"Sums over {src['cleaning_log']} by action and offence group.",

@@ -35,7 +35,16 @@ def test_a_period_is_placed_in_the_declared_period_that_holds_it():
     assert annual.tolist()[:2] == ["2019-10_2020-09", "2019-10_2020-09"]
     quarters, _ = assign_period(starts, ends, WAVE_ROW, _periods(corpus.QUARTERS))
     assert quarters.iloc[0] == "2019-10_2019-12"
-    assert pd.isna(quarters.iloc[1])  # April to September spans two quarters
+    # April to September is two whole quarters: kept whole, as a period of its own.
+    assert quarters.iloc[1] == "2020-04_2020-09"
+
+
+def test_a_period_cutting_across_declared_periods_is_not_placed():
+    starts = pd.Series(["2019-11-01", "2019-10-01", "2019-10-01"])
+    ends = pd.Series(["2020-02-29", "2020-02-29", "2020-09-30"])
+    quarters, outside = assign_period(starts, ends, WAVE_ROW, _periods(corpus.QUARTERS))
+    assert quarters.iloc[:2].isna().all() and not outside.any()
+    assert quarters.iloc[2] == "2019-10_2020-09"  # the whole wave, kept whole
 
 
 def test_a_day_is_placed_in_its_period():
@@ -50,9 +59,9 @@ def test_a_day_is_placed_in_its_period():
     assert pd.isna(got.iloc[4])
 
 
-def test_a_period_spanning_two_declared_periods_names_both_and_the_fix():
-    problem, fix = period_problem("2019-10-01", "2020-03-31", WAVE_ROW, _periods(corpus.QUARTERS))
-    assert "spans 2 of the wave's periods" in problem
+def test_a_period_cutting_across_declared_periods_names_them_and_the_fix():
+    problem, fix = period_problem("2019-11-01", "2020-03-31", WAVE_ROW, _periods(corpus.QUARTERS))
+    assert "cuts across the wave's periods" in problem
     assert "'2019-10_2019-12' (2019-10-01 to 2019-12-31)" in problem
     assert "'2020-01_2020-03' (2020-01-01 to 2020-03-31)" in problem
     assert "figures by the wave's periods" in fix and "periods.csv" in fix
