@@ -2560,9 +2560,8 @@ def keep_real(sim: Simulation, outcomes_file: Path) -> None:
     for force in real["force"]:
         sim.specs.pop(f"{wave}/{force}.yaml", None)
     kept = sim.outcomes[~sim.outcomes["force"].isin(set(real["force"]))]
-    sim.outcomes = (
-        pd.concat([kept, real[kept.columns]], ignore_index=True)
-        .sort_values("force", ignore_index=True)
+    sim.outcomes = pd.concat([kept, real[kept.columns]], ignore_index=True).sort_values(
+        "force", ignore_index=True
     )
     buffer = io.StringIO()
     sim.outcomes.to_csv(buffer, index=False, lineterminator="\n")

@@ -10,6 +10,11 @@ import pandas as pd
 from src.errors import InputError
 
 
+def lookup(table: pd.DataFrame, key: str, value: str) -> dict[str, str]:
+    """A reference table's ``value`` by its ``key`` (a force's name by its slug, say)."""
+    return dict(zip(table[key], table[value], strict=True))
+
+
 def owner_name_on(owners: pd.DataFrame, owner: str, date) -> pd.Series:
     """The row of owners.csv naming ``owner`` on ``date`` (an ISO date text or a date): its
     name, short name and group's words as they were that day."""

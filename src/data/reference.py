@@ -618,15 +618,19 @@ def load_words(reference_dir: Path | str = REFERENCE) -> dict:
                 f"missing: {', '.join(missing)}",
                 f"give {section} the keys {', '.join(keys)} (see the file's comments)",
             )
-    provenance = words["source"]["provenance"]
-    missing = [k for k in ("simulated", "real", "mixed") if k not in (provenance or {})]
-    if missing:
-        raise InputError(
-            rel(path),
-            "section 'source', key 'provenance'",
-            f"missing: {', '.join(missing)}",
-            "give provenance the keys simulated, real and mixed",
-        )
+    for where, kinds in (
+        ("source, provenance", words["source"].get("provenance")),
+        ("returns, sentence", (words.get("returns") or {}).get("sentence")),
+        ("returns, badge", (words.get("returns") or {}).get("badge")),
+    ):
+        missing = [k for k in ("simulated", "real", "mixed") if k not in (kinds or {})]
+        if missing:
+            raise InputError(
+                rel(path),
+                f"section '{where}'",
+                f"missing: {', '.join(missing)}",
+                "give it the keys simulated, real and mixed",
+            )
     return words
 
 

@@ -14,10 +14,10 @@ its files.
 from src.figures.charts import funnel, regions, series, whatsapp
 from src.figures.inputs import (
     ChartWords,
+    badge,
     build_info,
     chart_words,
     funnel_input,
-    is_simulated,
     platform_series_input,
     platforms_input,
     regions_input,
@@ -45,7 +45,7 @@ __all__ = [
     "discard_figure",
     "funnel",
     "funnel_input",
-    "is_simulated",
+    "badge",
     "largest_platforms",
     "platform_series_input",
     "platform_shares",

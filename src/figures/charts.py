@@ -32,7 +32,6 @@ from src.figures.inputs import SOURCE_COLUMNS, ChartWords, chart_data
 from src.figures.style import (
     FONT_SIZE,
     NOTE_SIZE,
-    SIMULATED_LABEL,
     WIDTH_IN,
     colours,
     count_text,
@@ -110,7 +109,7 @@ def funnel_title(outside: int, n: int, adjective: str, simulated: bool) -> str:
         verb = "lies" if outside == 1 else "lie"
         finding = f"{outside} of {n} forces' {adjective} shares {verb} outside the 99.8% limits"
     if simulated:
-        return f"Illustrative only, as the returns are simulated: {finding}"
+        return f"Illustrative only, as returns are simulated: {finding}"
     return f"{finding[0].upper()}{finding[1:]}, allowing for overdispersion"
 
 
@@ -137,7 +136,7 @@ def funnel(
     forces: pd.DataFrame,
     pooled: float,
     subtitle: str,
-    simulated: bool,
+    badge: str,
     extra_notes: list[str] | None = None,
     *,
     words: ChartWords,
@@ -178,10 +177,11 @@ def funnel(
     )
     outside = int(data["outside_998"].sum())
     n = len(data)
+    simulated = bool(badge)  # any return simulated: no force is named
     title = funnel_title(outside, n, adjective, simulated)
     if simulated:
         marks = (
-            "Diamonds: outside the 99.8% limits. The returns are simulated, so which forces "
+            "Diamonds: outside the 99.8% limits. Some returns are simulated, so which forces "
             "these are is an artefact of the simulation: none is named."
         )
     else:
@@ -198,7 +198,7 @@ def funnel(
     ]
     notes = [*(extra_notes or []), *notes]
     left_in, right_in = 0.75, 0.3
-    fig, ax = new_figure(2.7, title, subtitle, notes, simulated, left_in, right_in)
+    fig, ax = new_figure(2.7, title, subtitle, notes, badge, left_in, right_in)
     ends = (max(5, known.min() * 0.8), known.max() * 1.25)
     # Whole numbers of instances (the limits are binomial), spaced evenly on the log axis.
     grid = np.unique(np.round(np.geomspace(*ends, 400)))
@@ -231,11 +231,7 @@ def funnel(
         f"{percent(100 * pooled)}; the limits allow for an overdispersion factor of "
         f"{dispersion:.1f}; {outside} {'force lies' if outside == 1 else 'forces lie'} outside "
         f"the 99.8% control limits{named}."
-        + (
-            f" {SIMULATED_LABEL}, so the pattern is illustrative and no force is named."
-            if simulated
-            else ""
-        )
+        + (f" {badge}, so the pattern is illustrative and no force is named." if badge else "")
     )
     columns = [
         "force",
@@ -257,7 +253,7 @@ def funnel(
 def regions(
     table: pd.DataFrame,
     subtitle: str,
-    simulated: bool,
+    badge: str,
     extra_notes: list[str] | None = None,
     *,
     words: ChartWords,
@@ -295,7 +291,7 @@ def regions(
                 )
     notes += ["Circles: computed from the returns. Diamonds: as published.", words.source_line]
     notes = [*(extra_notes or []), *notes]
-    fig, ax = new_figure(1.9, title, subtitle, notes, simulated, left_in=1.9, right_in=0.3)
+    fig, ax = new_figure(1.9, title, subtitle, notes, badge, left_in=1.9, right_in=0.3)
     y = np.arange(n)
     for yi, (_, row) in zip(y, data.iterrows(), strict=True):
         ax.plot([row["computed"], row["published"]], [yi, yi], color="0.7", lw=2, zorder=1)
@@ -338,7 +334,7 @@ def regions(
             for _, row in data.iterrows()
         )
         + "."
-        + (f" {SIMULATED_LABEL}." if simulated else "")
+        + (f" {badge}." if badge else "")
     )
     return fig, data, alt
 
@@ -507,7 +503,7 @@ def periods_note(data: pd.DataFrame) -> str:
 def whatsapp(
     table: pd.DataFrame,
     subtitle: str,
-    simulated: bool,
+    badge: str,
     extra_notes: list[str] | None = None,
     *,
     words: ChartWords,
@@ -536,7 +532,7 @@ def whatsapp(
         words.source_line,
     ]
     notes = [*(extra_notes or []), *notes]
-    fig, ax = new_figure(1.5, title, subtitle, notes, simulated, left_in=2.5, right_in=0.3)
+    fig, ax = new_figure(1.5, title, subtitle, notes, badge, left_in=2.5, right_in=0.3)
     y = np.arange(len(data))[::-1]
     ax.barh(y, data["share"], color=[c["dark_blue"], c["orange"]], height=0.55)
     for yi, (_, row) in zip(y, data.iterrows(), strict=True):
@@ -564,6 +560,6 @@ def whatsapp(
         f"{words.owner_group_name}, against {percent(tipoffs['share'])} of {company}'s "
         "child-abuse tip-offs to the NCA as stated in the release (unconfirmed). "
         + periods_note(data)
-        + (f" {SIMULATED_LABEL}." if simulated else "")
+        + (f" {badge}." if badge else "")
     )
     return fig, data, alt

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from src.errors import InputError
-from src.vocab import PLATFORM_GROUPS, capitalised
+from src.vocab import capitalised
 
 #: The last two columns of every figure's data: where each of its rows came from.
 SOURCE_COLUMNS = ["source_table", "source_row"]
@@ -91,17 +91,20 @@ def subtitle(info: dict[str, str], measure: str, forces: bool = True) -> str:
 
 
 def waves_subtitle(info: dict[str, str], waves: pd.DataFrame) -> str:
-    """Figure 8's subtitle: the measure, the build's place and offences, and every wave's
-    period (the build's own period is one of them)."""
-    periods = " and ".join(dict.fromkeys(waves.sort_values("period_start")["period"]))
+    """Figure 8's subtitle: the measure, and the waves, each with its own forces and offences
+    (the build's offences where the wave asked about them)."""
+    labels = list(dict.fromkeys(waves.sort_values(["period_start", "wave"])["wave_label"]))
+    shown = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
     return (
-        f"Share of instances with a known platform, {info['place']}, {periods}; "
-        f"{info['offence_groups']}"
+        f"Share of instances with a known platform, {shown}: each wave over its own forces, "
+        f"in {info['offence_groups']} where it asked about them"
     )
 
 
-def is_simulated(info: dict[str, str]) -> bool:
-    return info.get("simulated", "True") == "True"
+def badge(info: dict[str, str]) -> str:
+    """What a chart drawn from the build's returns says of them, on the chart and in its alt
+    text (``build.csv``'s ``badge``: blank when every return is real)."""
+    return str(info.get("badge", "") or "")
 
 
 def variant_notes(info: dict[str, str]) -> list[str]:
@@ -115,43 +118,49 @@ def variant_notes(info: dict[str, str]) -> list[str]:
     ]
 
 
-def shares_input(uncertainty: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 1 from ``uncertainty.csv``: shares of all known instances, in the order
-    of the platform groups (:data:`~src.vocab.PLATFORM_GROUPS`), each labelled with the table's
-    own name for it (``share_of``, capitalised).
+def shares_input(uncertainty: pd.DataFrame, composition: pd.DataFrame) -> pd.DataFrame:
+    """Rows of figure 1: the two columns' totals from ``uncertainty.csv`` (the owner group's
+    share of all known instances and the rest's, with their intervals; ``part_of`` blank),
+    then the parts stacked in them from ``composition.csv`` (``part_of`` the column the table
+    says; a part of neither column, what printed totals count beyond their cells, keeps
+    ``part_of`` blank and ``drawn`` False), each labelled with the table's own text.
 
-    Which bars are in the owner group is the table's own ``in_owner_group`` column (True for
-    the owner group and each platform group the owner owned on the build's date), never a
-    display name.
+    Which column a part belongs to is the composition table's ``column``, never a name.
     """
-    if "in_owner_group" not in uncertainty:
-        raise InputError(
-            source_table("uncertainty"),
-            "column in_owner_group",
-            "the column that says which platform groups the owner owned is missing",
-            "rerun step 20 (notebooks/20-findings.ipynb) to write the tables again",
-        )
-    rows = uncertainty[uncertainty["denominator"] == "all_known"]
-    order = {group: i for i, group in enumerate(PLATFORM_GROUPS)}
-    data = rows.loc[
-        sorted(rows.index, key=lambda i: (order.get(rows.at[i, "group"], len(order)), i))
+    for name, table, column in (
+        ("uncertainty", uncertainty, "group"),
+        ("composition", composition, "column"),
+    ):
+        if column not in table:
+            raise InputError(
+                source_table(name),
+                f"column {column}",
+                "the column figure 1 needs is missing",
+                "rerun step 20 (notebooks/20-findings.ipynb) to write the tables again",
+            )
+    parts = composition[composition["column"].fillna("") != ""]
+    columns = list(dict.fromkeys(parts["column"]))
+    rows = uncertainty[
+        (uncertainty["denominator"] == "all_known") & uncertainty["group"].isin(columns)
     ]
-    data = data.copy()
-    data["label"] = data["share_of"].astype(str).map(capitalised)
-    data["in_owner_group"] = data["in_owner_group"].map(lambda v: str(v) == "True")
-    columns = [
-        "group",
-        "label",
-        "share",
-        "bootstrap_low",
-        "bootstrap_high",
-        "wilson_low",
-        "wilson_high",
-        "count",
-        "total",
-        "in_owner_group",
-    ]
-    return with_source(data[columns], "uncertainty")
+    totals = with_source(
+        rows.assign(label=rows["share_of"].astype(str).map(capitalised), part_of="", drawn=True)[
+            ["group", "label", "share", "bootstrap_low", "bootstrap_high", "part_of", "drawn"]
+        ],
+        "uncertainty",
+    )
+    totals = totals.set_index("group").loc[[c for c in columns if c in set(rows["group"])]]
+    stacked = with_source(
+        composition.assign(
+            group=composition["part"],
+            label=composition["label"].astype(str).map(capitalised),
+            part_of=composition["column"].fillna(""),
+            drawn=composition["column"].fillna("") != "",
+            is_platform=composition["is_platform"].astype(str) == "True",
+        )[["group", "label", "share", "part_of", "drawn", "is_platform"]],
+        "composition",
+    )
+    return pd.concat([totals.reset_index(), stacked], ignore_index=True)
 
 
 def funnel_input(forces: pd.DataFrame, owner_group: str) -> pd.DataFrame:
@@ -300,11 +309,9 @@ def whatsapp_input(whatsapp: pd.DataFrame) -> pd.DataFrame:
 
 
 def waves_input(waves: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 8 from ``waves.csv``: every wave, basis and group, each wave named by its
-    period (``wave_label``)."""
-    data = with_source(waves, "waves")
-    data["wave_label"] = data["period"]
-    return data
+    """Rows of figure 8 from ``waves.csv``: every wave, basis and group, each in its own wave's
+    words (``wave_label``, ``label``, ``scope``, ``returns``)."""
+    return with_source(waves, "waves")
 
 
 def platforms_input(platforms: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from src.figures.inputs import ChartWords, chart_data
-from src.figures.style import NOTE_SIZE, SIMULATED_LABEL, colours, new_figure, percent
+from src.figures.style import NOTE_SIZE, colours, new_figure, percent
 
 PLATFORMS_DATA = [
     "rank",
@@ -30,7 +30,7 @@ PLATFORMS_DATA = [
 
 
 def largest_platforms(
-    table: pd.DataFrame, subtitle: str, simulated: bool, *, words: ChartWords
+    table: pd.DataFrame, subtitle: str, badge: str, *, words: ChartWords
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 9 (see the module's docstring)."""
     c = colours()
@@ -49,7 +49,7 @@ def largest_platforms(
         words.source_line,
     ]
     fig, ax = new_figure(
-        0.42 * len(data) + 0.3, title, subtitle, notes, simulated, left_in=1.9, right_in=0.6
+        0.42 * len(data) + 0.3, title, subtitle, notes, badge, left_in=1.9, right_in=0.6
     )
     y = np.arange(len(data))[::-1]
     ax.barh(
@@ -87,6 +87,6 @@ def largest_platforms(
             for o, (_, row) in zip(owned, data.iterrows(), strict=True)
         )
         + "."
-        + (f" {SIMULATED_LABEL}." if simulated else "")
+        + (f" {badge}." if badge else "")
     )
     return fig, chart_data(data, PLATFORMS_DATA), alt

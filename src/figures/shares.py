@@ -21,7 +21,6 @@ from src.figures.inputs import SOURCE_COLUMNS, ChartWords, source_table
 from src.figures.style import (
     FONT_SIZE,
     NOTE_SIZE,
-    SIMULATED_LABEL,
     WIDTH_IN,
     colours,
     new_figure,
@@ -29,9 +28,9 @@ from src.figures.style import (
     text_width_in,
     wrap,
 )
-from src.vocab import REST_GROUP
 
-#: Parts may add to a little less or more than their column (each share is rounded).
+#: Each share is rounded half up to one decimal place, so a part is within 0.05 points of its
+#: true value: a column's parts may add to their column's share give or take that much each.
 ROUNDING = 0.05
 LEFT_IN, RIGHT_IN = 0.75, 0.3
 AXES_IN = WIDTH_IN - LEFT_IN - RIGHT_IN
@@ -42,37 +41,28 @@ SPACE_IN = 0.1  # at least, between a part's label and the next column
 PLOT_IN = 2.7
 
 
-def columns_of(owner_group: str) -> tuple[str, str]:
-    """The two columns of figure 1, left to right: the owner group and the rest of the known."""
-    return (owner_group, REST_GROUP)
+def drawn_columns(data: pd.DataFrame) -> list[str]:
+    """The columns of figure 1, left to right: the rows that are no column's part and are
+    drawn (the owner group's total, then the rest's)."""
+    return list(data.loc[(data["part_of"] == "") & data["drawn"], "group"])
 
 
-def drawn_columns(data: pd.DataFrame) -> tuple[str, str]:
-    """The columns of :func:`stacked` rows: the owner group's (the total that is not the
-    rest's), then the rest's."""
-    totals = [g for g in data.loc[data["part_of"] == "", "group"] if g != REST_GROUP]
-    return columns_of(totals[0])
-
-
-def stacked(table: pd.DataFrame, owner_group: str) -> pd.DataFrame:
-    """``table`` with what each row is drawn as: ``part_of`` is the column a part is stacked in
-    (the owner group's for the groups the table marks ``in_owner_group``, the rest's
-    otherwise) and empty for a column's own row; ``interval_drawn`` is True for the rows whose
-    95% interval the chart draws (the columns' totals).
-    """
+def stacked(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (:func:`~src.figures.inputs.shares_input`) with ``interval_drawn``: True for
+    the rows whose 95% interval the chart draws (the columns' totals). Stops if a part names a
+    column the table has no total for."""
     data = table.reset_index(drop=True).copy()
-    for group in columns_of(owner_group):
-        if not (data["group"] == group).any():
-            raise InputError(
-                source_table("uncertainty"),
-                f"rows with group {group} and denominator all_known",
-                f"figure 1 draws a column for the group {group}, but the table has no row for it",
-                "rerun step 20 (notebooks/20-findings.ipynb) to write the tables again",
-            )
-    total = data["group"].isin(columns_of(owner_group))
-    owned = data["in_owner_group"].astype(bool)
-    data["part_of"] = np.where(total, "", np.where(owned, owner_group, REST_GROUP))
-    data["interval_drawn"] = total
+    columns = drawn_columns(data)
+    orphans = sorted(set(data.loc[data["part_of"] != "", "part_of"]) - set(columns))
+    if orphans or not columns:
+        raise InputError(
+            source_table("uncertainty"),
+            f"rows with group {', '.join(orphans) or 'of the owner group'} and denominator "
+            "all_known",
+            "figure 1 stacks parts in a column the table has no total row for",
+            "rerun step 20 (notebooks/20-findings.ipynb) to write the tables again",
+        )
+    data["interval_drawn"] = (data["part_of"] == "") & data["drawn"]
     columns = [c for c in data.columns if c not in SOURCE_COLUMNS]
     return data[columns + [c for c in SOURCE_COLUMNS if c in data]]
 
@@ -80,6 +70,10 @@ def stacked(table: pd.DataFrame, owner_group: str) -> pd.DataFrame:
 def segments(data: pd.DataFrame, group: str) -> list[tuple[int | None, float, float]]:
     """The stacked segments of ``group``'s column, bottom to top: (row of the part, or None for
     the share of the total that no listed part holds; bottom; height).
+
+    Shares are rounded, so parts may add to a little more or less than their column: by at
+    most :data:`ROUNDING` for each part and for the column. A part that is not a whole number
+    of tenths beyond that is a fault in the tables.
     """
     total = data[data["group"] == group].iloc[0]
     parts = data[data["part_of"] == group]
@@ -88,16 +82,12 @@ def segments(data: pd.DataFrame, group: str) -> list[tuple[int | None, float, fl
     for i, part in parts.iterrows():
         out.append((int(i), bottom, float(part["share"])))
         bottom += float(part["share"])
-    if bottom > total["share"] + ROUNDING:
-        raise InputError(
-            source_table("uncertainty"),
-            f"rows of the groups stacked in {group}",
-            f"the parts add to {bottom:.2f}%, more than the group's own share "
-            f"({total['share']:.2f}%)",
-            "check in_owner_group and the shares in step 20's uncertainty table",
+    allowed = ROUNDING * (len(parts) + 1) + 1e-9
+    if abs(bottom - total["share"]) > allowed:
+        raise RuntimeError(
+            f"the parts of figure 1's column {group} add to {bottom:.2f}%, but its share is "
+            f"{total['share']:.2f}%: more apart than rounding allows ({allowed:.2f} points)"
         )
-    if total["share"] - bottom > ROUNDING:
-        out.append((None, bottom, float(total["share"]) - bottom))
     return out
 
 
@@ -161,7 +151,7 @@ def label_parts(ax, data, group, centre, labels, gap) -> None:
 def platform_shares(
     table: pd.DataFrame,
     subtitle: str,
-    simulated: bool,
+    badge: str,
     extra_notes: list[str] | None = None,
     *,
     words: ChartWords,
@@ -179,34 +169,34 @@ def platform_shares(
     the title names whichever column holds the larger share.
     """
     c = colours()
-    data = stacked(table, words.owner_group)
+    data = stacked(table)
     columns = drawn_columns(data)
-    totals = data[data["group"].isin(columns)]
-    largest = totals.sort_values("share", ascending=False, kind="stable").iloc[0]
-    title = (
-        f"{largest['label']} were used in {percent(largest['share'], 0)} of instances where "
-        "the platform was known"
-    )
+    title = shares_title(data, columns)
+    neither = data[(data["part_of"] == "") & ~data["drawn"]]
     notes = [
-        "Lines show each column's 95% interval, from resampling whole forces (2,000 resamples, "
-        "fixed seed); the intervals of its parts are in the data file.",
+        f"{row['label']}: {percent(row['share'])} of known instances, in neither column."
+        for _, row in neither.iterrows()
+    ]
+    notes += [
+        "Lines show each column's 95% interval, from resampling whole forces (fixed seed); "
+        "the intervals of its parts are in uncertainty.csv.",
         "An instance is an offence recorded on a platform; one offence can involve several.",
         words.source_line,
     ]
     notes = [*(extra_notes or []), *notes]
-    fig, ax = new_figure(PLOT_IN, title, subtitle, notes, simulated, LEFT_IN, RIGHT_IN, 0.7)
+    fig, ax = new_figure(PLOT_IN, title, subtitle, notes, badge, LEFT_IN, RIGHT_IN, 0.7)
     top = min(100.0, float(data["bootstrap_high"].max()) * 1.08 + 4)
     ax.set_xlim(0, AXES_IN)
     ax.set_ylim(0, top)
     gap = 0.2 * top / PLOT_IN  # a line of a part's label, in percentage points
-    palette = [c[name] for name in ("dark_blue", "turquoise", "dark_pink", "orange")]
+    palette = [c[n] for n in ("dark_blue", "turquoise", "dark_pink", "orange", "light_purple")]
     labels = part_labels(data)
     centres = column_centres(data, labels)
-    shade = iter(palette)
     for group, centre in zip(columns, centres, strict=True):
+        shade = iter(palette)
         total = data[data["group"] == group].iloc[0]
-        for row, bottom, height in segments(data, group):
-            colour = c["grey"] if row is None else next(shade)
+        for _, bottom, height in segments(data, group):
+            colour = next(shade, c["grey"])
             ax.bar(centre, height, COLUMN_IN, bottom, color=colour, edgecolor="white", lw=1)
         interval = ax.errorbar(
             centre,
@@ -244,8 +234,31 @@ def platform_shares(
     alt = "Two stacked columns of the share of instances with a known platform. " + "; ".join(
         column_alt(data, group) for group in columns
     )
-    alt += "." + (f" {SIMULATED_LABEL}." if simulated else "")
+    alt += "." + (f" {badge}." if badge else "")
     return fig, data, alt
+
+
+def shares_title(data: pd.DataFrame, columns: list[str]) -> str:
+    """Figure 1's title: the owner group's share when its column is the larger; otherwise the
+    largest platform (a part marked ``is_platform``) when it is larger than the owner group,
+    and else the larger column."""
+    totals = data[data["group"].isin(columns)].set_index("group")
+    owner = totals.loc[columns[0]]
+    platforms = data[
+        data.get("is_platform", pd.Series(False, index=data.index)).fillna(False).astype(bool)
+    ]
+    top = platforms.sort_values("share", ascending=False, kind="stable").head(1)
+    if len(top) and float(top["share"].iloc[0]) > float(owner["share"]):
+        row = top.iloc[0]
+        return (
+            f"{row['label']} led, in {percent(row['share'], 0)} of instances where the "
+            f"platform was known; {owner['label']} had {percent(owner['share'], 0)}"
+        )
+    largest = totals.sort_values("share", ascending=False, kind="stable").iloc[0]
+    return (
+        f"{largest['label']} were used in {percent(largest['share'], 0)} of instances where "
+        "the platform was known"
+    )
 
 
 def column_alt(data: pd.DataFrame, group: str) -> str:

@@ -21,7 +21,6 @@ from afcharts.af_colours import get_af_colours
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import RendererAgg
 
-SIMULATED_LABEL = "Per-force returns are simulated"
 WIDTH_IN = 6.0
 DPI = 100
 PRINT_DPI = 200
@@ -165,7 +164,10 @@ def note_height_in(text: str, rotation: int, fontsize: float) -> float:
 
 
 def percent(value: float, places: int = 1) -> str:
-    """A percentage as ONS style writes it: no space before the sign."""
+    """A percentage as ONS style writes it: no space before the sign ("not available" for a
+    value that is not a number, never "nan%")."""
+    if not math.isfinite(float(value)):
+        return "not available"
     return f"{value:.{places}f}%"
 
 
@@ -191,7 +193,7 @@ def frame_layout(
     title: str,
     subtitle: str,
     notes: list[str],
-    simulated: bool,
+    badge: str,
     bottom_axis_in: float = 0.55,
     top_extra_in: float = 0.0,
 ) -> Frame:
@@ -203,7 +205,7 @@ def frame_layout(
     note_lines = [line for note in notes for line in wrap(note, TEXT_WIDTH_IN, NOTE_SIZE)]
     title_top = 0.12
     subtitle_top = title_top + 0.24 * len(title_lines) + 0.06
-    top = subtitle_top + 0.2 * len(subtitle_lines) + (0.4 if simulated else 0.2) + top_extra_in
+    top = subtitle_top + 0.2 * len(subtitle_lines) + (0.4 if badge else 0.2) + top_extra_in
     notes_bottom = 0.1
     bottom = notes_bottom + 0.17 * len(note_lines) + bottom_axis_in
     return Frame(
@@ -258,7 +260,7 @@ def new_figure(
     title: str,
     subtitle: str,
     notes: list[str],
-    simulated: bool,
+    badge: str,
     left_in: float = 0.6,
     right_in: float = 0.3,
     bottom_axis_in: float = 0.55,
@@ -267,7 +269,7 @@ def new_figure(
     (:func:`frame_layout`), and one axes ``plot_in`` inches high between them. Returns
     (figure, axes).
     """
-    frame = frame_layout(plot_in, title, subtitle, notes, simulated, bottom_axis_in)
+    frame = frame_layout(plot_in, title, subtitle, notes, badge, bottom_axis_in)
     height = frame.height
     fig = plt.figure(figsize=(WIDTH_IN, height))
     draw_frame(fig, frame)
@@ -279,12 +281,12 @@ def new_figure(
             plot_in / height,
         )
     )
-    if simulated:
+    if badge:
         # Also on the plot itself, so a cropped copy still says so.
         ax.text(
             1.0,
             1.0 + 0.12 / plot_in,
-            SIMULATED_LABEL,
+            badge,
             transform=ax.transAxes,
             ha="right",
             va="bottom",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from src.figures.inputs import chart_data
-from src.figures.style import NOTE_SIZE, SIMULATED_LABEL, colours, new_figure, percent
+from src.figures.style import NOTE_SIZE, colours, new_figure, percent
 from src.figures.timelines import MARKERS, PALETTE
 
 #: How the notes name each marker of :data:`~src.figures.timelines.MARKERS`.
@@ -33,6 +33,8 @@ TOTAL_GROUP = "all_known"
 WAVES_DATA = [
     "wave",
     "wave_label",
+    "scope",
+    "same_scope",
     "basis",
     "forces",
     "group",
@@ -42,16 +44,19 @@ WAVES_DATA = [
     "share",
     "share_lowest",
     "share_highest",
+    "real_returns",
+    "returns",
 ]
 
 
 def _rows(data: pd.DataFrame) -> list[tuple[str, str, str]]:
     """(group, basis, row label) for each line of the chart, top to bottom: groups in the
-    table's order, each over all forces, then like for like."""
+    table's order, each over all forces, then like for like. A group named differently in
+    different waves (an owner renamed) shows each name."""
     out = []
     bases = list(dict.fromkeys(data["basis"]))
     for group, rows in data.groupby("group", sort=False):
-        label = rows["label"].iloc[0]
+        label = " / ".join(dict.fromkeys(rows.sort_values("period_start")["label"]))
         for basis in bases:
             forces = rows.loc[rows["basis"] == basis, "forces"]
             if len(forces):
@@ -62,14 +67,43 @@ def _rows(data: pd.DataFrame) -> list[tuple[str, str, str]]:
     return out
 
 
+def wave_notes(
+    data: pd.DataFrame, waves: list[str], labels: dict[str, str], key: dict
+) -> list[str]:
+    """What the notes say of each wave: its marker and the provenance of its returns, and of
+    the waves of another offence scope (hollow markers), which offences they count."""
+    first = data.drop_duplicates("wave").set_index("wave")
+    parts = []
+    for w in waves:
+        row = first.loc[w]
+        returns = str(row.get("returns", ""))
+        said = (
+            f"{int(row['real_returns'])} of {int(row['forces_with_data'])} forces' returns real"
+            if returns == "mixed"
+            else f"returns {returns}"
+        )
+        parts.append(f"{key[w]}: {labels[w]} ({said})")
+    notes = ["; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + "."]
+    apart = first[~first["same_scope"].astype(str).eq("True")]
+    if len(apart):
+        notes.append(
+            "Hollow markers: waves of other offences, not comparable with the rest ("
+            + "; ".join(f"{labels[w]}: {apart.loc[w, 'scope']}" for w in apart.index)
+            + ")."
+        )
+    return notes
+
+
 def waves_chart(
-    table: pd.DataFrame, subtitle: str, source: str, simulated: bool
+    table: pd.DataFrame, subtitle: str, source: str, badge: str
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
     """Figure 8 (see the module's docstring): the title says how the largest group's share
     moved between the first and the last wave over all forces; ``source`` is the build's
     source line."""
     c = colours()
     data = table[table["group"] != TOTAL_GROUP].reset_index(drop=True)
+    # A group no return of a wave itemises has no share there: not drawn, nor said.
+    data = data[data["share"].notna()].reset_index(drop=True)
     waves = list(dict.fromkeys(data.sort_values("period_start")["wave"]))
     labels = dict(zip(data["wave"], data["wave_label"], strict=False))
     lines = _rows(data)
@@ -91,16 +125,18 @@ def waves_chart(
     style = {
         w: (c[PALETTE[i % len(PALETTE)]], MARKERS[i % len(MARKERS)]) for i, w in enumerate(waves)
     }
-    key = "; ".join(f"{MARKER_NAMES[style[w][1]]}: {labels[w]}" for w in waves)
+    key = {w: MARKER_NAMES[style[w][1]] for w in waves}
     notes = [
-        key[:1].upper() + key[1:] + ".",
-        "Each line: one platform group over all the forces with data in each wave, or over "
-        "the forces with data in every wave (like for like). The forces answering differ "
-        "between waves, so only the like-for-like lines compare the same forces.",
+        *wave_notes(data, waves, labels, key),
+        "Each line: one platform group over the forces whose returns give its count in each "
+        "wave, or over the forces with data in every wave (like for like). The forces "
+        "answering differ between waves, so only the like-for-like lines compare the same "
+        "forces.",
         source,
     ]
+    same = dict(zip(data["wave"], data["same_scope"].astype(str).eq("True"), strict=False))
     plot_in = 0.38 * len(lines) + 0.3
-    fig, ax = new_figure(plot_in, title, subtitle, notes, simulated, left_in=2.2, right_in=0.3)
+    fig, ax = new_figure(plot_in, title, subtitle, notes, badge, left_in=2.2, right_in=0.3)
     style = {
         w: (c[PALETTE[i % len(PALETTE)]], MARKERS[i % len(MARKERS)]) for i, w in enumerate(waves)
     }
@@ -112,8 +148,15 @@ def waves_chart(
         ax.plot(xs, [yi] * len(xs), color="0.75", lw=2, zorder=1)
         for w in shown:
             colour, marker = style[w]
+            face = colour if same[w] else "white"
             ax.scatter(
-                [float(rows.loc[w, "share"])], [yi], marker=marker, s=50, color=colour, zorder=3
+                [float(rows.loc[w, "share"])],
+                [yi],
+                marker=marker,
+                s=50,
+                facecolors=face,
+                edgecolors=colour,
+                zorder=3,
             )
     ax.set_yticks(y, [label for _, _, label in lines], fontsize=NOTE_SIZE)
     ax.set_ylim(-0.6, len(lines) - 0.4)
@@ -139,6 +182,6 @@ def waves_chart(
             + "."
             for group, basis, label in lines
         )
-        + (f" {SIMULATED_LABEL}." if simulated else "")
+        + (f" {badge}." if badge else "")
     )
     return fig, chart_data(data, WAVES_DATA), alt

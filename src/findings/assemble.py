@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from src.data.names import group_names, owner_name_on, place_name
+from src.data.names import group_names, lookup, owner_name_on, place_name
 from src.data.reference import Reference
 from src.errors import InputError
 from src.findings.areas import per_force_table, regional_table
+from src.findings.composition import composition_table
 from src.findings.convention import Convention, convention_for
 from src.findings.exact import exact_bounds, exact_uncertainty
 from src.findings.exact import exact_comparison as with_exact_ranges
@@ -36,6 +37,7 @@ from src.findings.shares import (
     OwnerGroup,
     as_of_date,
     force_groups,
+    group_rules,
     owner_group,
     select_instances,
     treat,
@@ -50,6 +52,7 @@ from src.findings.text import (
     reader_text,
     returns_kind,
     returns_source,
+    returns_words,
     source_line,
 )
 from src.findings.waves import compare_waves
@@ -87,7 +90,6 @@ def build(inputs: Inputs, params: Params) -> Findings:
     owned = owner_group(ref.ownership, as_of, ref.owners, owner_group_slug(ref))
     names = group_names(ref.groups, ref.platforms, owner_name_on(ref.owners, owned.owner, as_of))
     set_group_names(names)  # for the modules that name groups without being given names
-    unknown_platforms = tuple(ref.platforms.loc[ref.platforms["kind"] == "unknown", "platform"])
 
     selected = select_instances(
         inputs.instances,
@@ -103,12 +105,13 @@ def build(inputs: Inputs, params: Params) -> Findings:
     treated = treat(selected, inputs.reconciliation, convention)
     included = sorted(set(treated["force"]))
     unknown_reported = unknown_reporters(inputs.coverage, params.wave, included)
-    exact = exact_bounds(
-        selected, inputs.reconciliation, owned.platforms, unknown_platforms, included
-    )
-    groups = force_groups(treated, owned.platforms, included, unknown_platforms)
-    coverage = coverage_summary(inputs.coverage, params, included)
     published = published_for_wave(inputs.published, wave)
+    rules = group_rules(
+        ref.groups, ref.platforms, owned.platforms, extra_groups(treated, published, ref)
+    )
+    exact = exact_bounds(selected, inputs.reconciliation, rules, included)
+    groups = force_groups(treated, rules, included)
+    coverage = coverage_summary(inputs.coverage, params, included)
     context = build_context(inputs, params, owned, coverage, included, published, convention)
     # Every withheld cell of the build, those of instances with no platform recorded among them.
     context["withheld_cells"] = int(
@@ -121,7 +124,14 @@ def build(inputs: Inputs, params: Params) -> Findings:
     comparison = with_exact_ranges(comparison, exact, ref.forces, days=wave_days(wave))
     unc = exact_uncertainty(uncertainty(groups, unknown_reported=unknown_reported), exact)
     tables = {
-        "headline": headline_table(groups, comparison, published, names, exact),
+        "headline": headline_table(
+            groups,
+            comparison,
+            published,
+            names,
+            exact,
+            lookup(ref.forces, "force", "name"),
+        ),
         "published_consistency": consistency_table(published),
         "uncertainty": uncertainty_table(unc, owned.platforms, owned.group, names),
         "withheld": withheld_table(groups, names, exact),
@@ -147,11 +157,21 @@ def build(inputs: Inputs, params: Params) -> Findings:
         groups, forces_table, column_groups, owned.group, names
     )
     tables["regional"] = regional_table(comparison, tables["published_consistency"])
-    tables.update(compare_waves(inputs, params, owned.group, names))
+    tables.update(compare_waves(inputs, params, owned.group))
     owned_names = platform_names(owned.platforms, ref.platforms)
     text = reader_text(context, tables, unc, coverage, inputs.context, owned_names)
-    tables["platforms"] = platform_table(treated, ref.platforms, owned.platforms)
+    tables["platforms"] = platform_table(treated, ref.platforms, owned.platforms, rules)
     text["largest"] = largest_sentence(tables["platforms"])
+    top = tables["platforms"]["platform"].iloc[0] if len(tables["platforms"]) else ""
+    tables["composition"] = composition_table(
+        treated,
+        groups,
+        rules,
+        owned.group,
+        names,
+        dict(zip(ref.platforms["platform"], ref.platforms["display_name"], strict=True)),
+        top,
+    )
     tables["caveats"] = pd.DataFrame(
         [{"caveat": k, "text": v} for k, v in text.items() if k.startswith("caveat_")]
     )
@@ -177,6 +197,18 @@ def build(inputs: Inputs, params: Params) -> Findings:
         },
         names=names,
     )
+
+
+def extra_groups(treated: pd.DataFrame, published: pd.DataFrame, ref: Reference) -> list[str]:
+    """The platforms a build counts as groups of their own beyond groups.csv's: each platform
+    a published figure of the wave is about, and the build's largest named platform."""
+    named = set(ref.platforms.loc[ref.platforms["kind"].isin(["app", "service"]), "platform"])
+    about = [p for p in published.get("platform_group", []) if p in named]
+    counts = treated[treated["platform"].isin(named)].groupby("platform")["value"].sum()
+    largest = (
+        [str(counts.sort_values(ascending=False, kind="stable").index[0])] if len(counts) else []
+    )
+    return sorted(set(about) | set(largest))
 
 
 def owner_group_slug(ref: Reference) -> str:
@@ -256,6 +288,8 @@ def build_context(
     ]
     words = ref.words
     releases = releases_compared(inputs, published, params.wave)
+    by_force = rows.set_index("force")["provenance"].sort_index()
+    force_names = lookup(ref.forces, "force", "name")
     return {
         "wave": params.wave,
         "period_start": wave["start"],
@@ -263,7 +297,8 @@ def build_context(
         "period": period_text(wave["start"], wave["end"]),
         "place": place_name(ref.forces, ref.places, build_forces(inputs.coverage, params)),
         "offence_groups": groups_text(
-            params.offence_groups, dict(zip(*ref.offence_groups[["offence_group", "name"]].T.values))
+            params.offence_groups,
+            lookup(ref.offence_groups, "offence_group", "name"),
         ),
         "owner": owned.owner,
         "owner_name": owned.owner_name,
@@ -281,6 +316,10 @@ def build_context(
         "forces_asked": coverage["forces_asked"],
         "simulated": bool(rows["provenance"].eq("simulated").any()),
         "returns": returns_kind(rows["provenance"]),
+        "returns_real": int(rows["provenance"].eq("real").sum()),
+        "returns_simulated": int(rows["provenance"].eq("simulated").sum()),
+        "returns_sentence": returns_words(words, "sentence", by_force, force_names),
+        "badge": returns_words(words, "badge", by_force),
         "like_for_like": like_for_like(params, ref),
         "source_line": source_line(words, rows["provenance"], releases),
         "source_published": published_source_line(words, all_publishers(inputs)),

@@ -29,7 +29,8 @@ import pandas as pd
 from src import bounds
 from src.errors import InputError
 from src.findings.published import area_forces, holds_over_range
-from src.findings.shares import force_groups, wide
+from src.findings.shares import GroupRules
+from src.findings.shares import membership as group_membership
 
 #: The key of a block: what names a printed total in both processed tables.
 BLOCK_KEY = ["wave", "force", "source_file", "table", "block"]
@@ -229,38 +230,20 @@ def _cells(selected: pd.DataFrame, sums: pd.DataFrame | None) -> pd.DataFrame:
     return out
 
 
-def _membership(cells: pd.DataFrame, owned, unknown_platforms) -> pd.DataFrame:
-    """For each cell, 1 in each platform group it counts in: the groups of
-    :func:`~src.findings.shares.force_groups`, each cell taken as a force of its own."""
-    one = pd.DataFrame(
-        {
-            "force": [f"cell {i:06d}" for i in cells.index],
-            "platform": cells["platform"],
-            "withheld": False,
-            "value": 1.0,
-            "value_min": 1.0,
-            "value_max": 1.0,
-        }
-    )
-    table = wide(force_groups(one, tuple(owned), list(one["force"]), tuple(unknown_platforms)))
-    table.index = cells.index[[int(f.removeprefix("cell ")) for f in table.index]]
-    return table.sort_index().astype(int)
-
-
 def exact_bounds(
     selected: pd.DataFrame,
     reconciliation: pd.DataFrame | None,
-    owned,
-    unknown_platforms=("unknown",),
+    rules: GroupRules,
     forces=None,
 ) -> ExactBounds:
     """The exact ranges of the selected instances (before any treatment of withheld cells)
     under the printed totals of ``reconciliation`` (None, or instances without ``table`` and
-    ``block``: no totals, every cell keeps its marker's range). ``owned`` is the owner group's
-    platforms; ``forces`` every force of the build (a force with no cells gets zeros)."""
+    ``block``: no totals, every cell keeps its marker's range). ``rules`` says which groups
+    each cell counts in (:func:`~src.findings.shares.membership`); ``forces`` every force of
+    the build (a force with no cells gets zeros)."""
     sums = None if reconciliation is None else block_sums(reconciliation)
     cells = _cells(selected, sums)
-    membership = _membership(cells, owned, unknown_platforms)
+    membership = group_membership(cells, rules)
     problems, exact = {}, [(0, 0)] * len(cells)
     for force, rows in cells.groupby("force", sort=True):
         problem = _problem(rows)
@@ -330,6 +313,8 @@ def exact_comparison(
         if not group or not math.isfinite(float(out.at[i, "computed"])):
             continue
         members = area_forces(out.at[i, "geography"], out.at[i, "area"], forces_ref, included)
+        if "forces_used" in out:
+            members = [f for f in str(out.at[i, "forces_used"]).split(";") if f]
         if not members:
             continue
         unit = out.at[i, "unit"]
@@ -364,8 +349,10 @@ def exact_uncertainty(unc: pd.DataFrame, exact: ExactBounds) -> pd.DataFrame:
     ``withheld_lowest`` and ``withheld_highest`` the exact range (proportions) over every
     force of the build."""
     out = unc.copy()
-    forces = sorted(set(exact.groups["force"]))
+    every = sorted(set(exact.groups["force"]))
     for i in out.index:
+        used = str(out.at[i, "forces_used"]) if "forces_used" in out else ""
+        forces = [f for f in used.split(";") if f] if used else every
         low, high = exact.share_range(forces, out.at[i, "group"], out.at[i, "denominator"])
         out.at[i, "withheld_lowest"] = low
         out.at[i, "withheld_highest"] = high

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
-from src.findings.shares import HEADLINE_SHARES, ratio, shares, totals, wide
+from src.findings.shares import HEADLINE_SHARES, itemising, ratio, share, totals, wide
 from src.vocab import CONFIDENCE
 
 #: The two-sided error rate of every interval (0.05 for 95%), rounded so that it is exact.
@@ -230,13 +230,14 @@ def uncertainty(
     ``unknown_forces`` is NaN: which forces reported such a count is then not known, and the
     sentences of :mod:`src.findings.text` claim nothing about it.
     """
-    tot = totals(groups)
-    table = wide(groups)
     base, left_out = unknown_base(groups, unknown_reported)
     base_tot = totals(groups, base)
     known, unknown = (float(base_tot.loc[k, "value"]) for k in ("all_known", "unknown"))
     rows = []
-    for item in shares(tot, pairs):
+    for group, denominator in pairs:
+        counted = itemising(groups, group, denominator)
+        item = share(totals(groups, counted), group, denominator)
+        table = wide(groups[groups["force"].isin(counted)])
         w_low, w_high = wilson_interval(item.count, item.total)
         y, n = table[item.group].to_numpy(), table[item.denominator].to_numpy()
         boot = cluster_bootstrap(y, n, seed, n_resamples, replications=replications)
@@ -266,6 +267,8 @@ def uncertainty(
                 "bootstrap_mc_error": boot.mc_error,
                 "bootstrap_places": supported_places(100 * boot.mc_error),
                 "forces": int((table["all_known"] + table["unknown"] > 0).sum()),
+                "forces_counted": len(counted),
+                "forces_used": ";".join(counted),
                 "unknown_bound_low": m_low,
                 "unknown_bound_high": m_high,
                 "known_share": ratio(known, known + unknown) if base else math.nan,

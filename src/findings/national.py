@@ -19,6 +19,7 @@ from src.findings.published import (
 )
 from src.findings.shares import (
     HEADLINE_SHARES,
+    itemising,
     share,
     share_label,
     shares,
@@ -72,6 +73,7 @@ def headline_table(
     published: pd.DataFrame,
     names: dict[str, str],
     exact: ExactBounds | None = None,
+    force_names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """National figures: every headline measure, computed, with its withheld-cell range, beside
     each published statement about it (a measure with no published figure appears once).
@@ -84,10 +86,12 @@ def headline_table(
     """
     national = comparison[comparison["geography"] == "national"]
     denominators = implied_shares(published).set_index("figure_id")
-    tot = totals(groups)
+    every = sorted(set(groups["force"]))
     rows = []
     for group, denominator, unit in HEADLINE_MEASURES:
-        value, low, high = _national_value(groups, tot, group, denominator, unit, exact)
+        counted = itemising(groups, group, denominator) if group else every
+        tot = totals(groups, counted)
+        value, low, high = _national_value(groups, tot, group, denominator, unit, exact, counted)
         matches = national[
             (national["platform_group"] == group)
             & (national["denominator"] == denominator)
@@ -98,12 +102,16 @@ def headline_table(
             "platform_group": group,
             "denominator": denominator,
             "unit": unit,
+            "forces_counted": len(counted),
             "computed": value,
             "withheld_lowest": low,
             "withheld_highest": high,
         }
+        over = (
+            "" if len(counted) == len(every) else itemised_note(counted, every, force_names or {})
+        )
         if matches.empty:
-            rows.append({**base, "note": "No published figure."})
+            rows.append({**base, "note": f"{over}No published figure.".strip()})
             continue
         for _, match in matches.iterrows():
             row = {
@@ -135,6 +143,7 @@ def headline_table(
         "platform_group",
         "denominator",
         "unit",
+        "forces_counted",
         "computed",
         "withheld_lowest",
         "withheld_highest",
@@ -168,11 +177,21 @@ def headline_table(
     )
 
 
-def _national_value(groups, tot, group, denominator, unit, exact=None):
+def itemised_note(counted: list[str], every: list[str], names: dict[str, str]) -> str:
+    """Which forces a figure leaves out because their returns do not itemise it."""
+    left = sorted(set(every) - set(counted))
+    shown = ", ".join(names.get(f, f) for f in left[:5]) + (" and others" if len(left) > 5 else "")
+    return (
+        f"Over the {len(counted):,} of {len(every):,} forces whose returns itemise it (not "
+        f"{shown}). "
+    )
+
+
+def _national_value(groups, tot, group, denominator, unit, exact=None, forces=None):
     if not group:
         n = float(len(set(groups["force"])))
         return n, n, n
-    forces = sorted(set(groups["force"]))
+    forces = sorted(set(groups["force"])) if forces is None else forces
     if unit == "percent":
         item = share(tot, group, denominator)
         if exact is not None:
@@ -224,7 +243,7 @@ def uncertainty_table(
     given in percentage points (``bootstrap_mc_error``); ``design_effect`` is rounded to one
     decimal place.
     """
-    out = unc.copy()
+    out = unc.drop(columns="forces_used", errors="ignore")
     out.insert(
         0,
         "share_of",

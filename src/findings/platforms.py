@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from src.findings.shares import GroupRules
 from src.vocab import COUNT_PLACES, PERCENT_PLACES
 
 #: How many of the largest named platforms a build names (tables, figure 9, sentences).
@@ -28,6 +29,8 @@ COLUMNS = [
     "share_lowest",
     "share_highest",
     "forces",
+    "forces_counted",
+    "forces_with_data",
 ]
 
 
@@ -35,28 +38,35 @@ def platform_table(
     treated: pd.DataFrame,
     platforms: pd.DataFrame,
     owned: tuple[str, ...],
+    rules: GroupRules,
     n: int = LARGEST,
 ) -> pd.DataFrame:
     """The ``n`` largest named platforms of ``treated`` (instances with ``value``,
     ``value_min`` and ``value_max``: :func:`~src.findings.shares.apply_withheld`), largest
-    first (ties by name). ``known`` is every instance with a known platform (categories
-    included, the unknown platform not); a share's range holds the platform's own withheld
-    cells at one end of their ranges and the rest of the known instances at the other."""
+    share first (ties by name). Each platform is counted over the forces whose returns give
+    its count (``forces``: a partial return that does not itemise it is left out, as
+    :meth:`~src.findings.shares.GroupRules.settles_set` says), and ``known`` is every instance
+    with a known platform of those forces (categories included, the unknown platform not); a
+    share's range holds the platform's own withheld cells at one end of their ranges and the
+    rest of the known instances at the other."""
     kinds = dict(zip(platforms["platform"], platforms["kind"], strict=True))
     names = dict(zip(platforms["platform"], platforms["display_name"], strict=True))
     known_rows = treated[treated["platform"].map(kinds).fillna("unknown") != "unknown"]
-    by = known_rows.groupby("platform")[["value", "value_min", "value_max"]].sum()
-    forces = known_rows[known_rows["value"] > 0].groupby("platform")["force"].nunique()
-    known = float(by["value"].sum())
-    known_min, known_max = float(by["value_min"].sum()), float(by["value_max"].sum())
-    named = by[by.index.map(lambda p: kinds.get(p) in NAMED_KINDS)]
-    ranked = sorted(named.index, key=lambda p: (-float(named.loc[p, "value"]), names[p]))[:n]
+    rows_of = {f: set(part["platform"]) for f, part in known_rows.groupby("force")}
+    every = sorted(rows_of)
     rows = []
-    for rank, platform in enumerate(ranked, start=1):
-        value, low, high = named.loc[platform, ["value", "value_min", "value_max"]].astype(float)
+    candidates = sorted(p for p in set(known_rows["platform"]) if kinds.get(p) in NAMED_KINDS)
+    for platform in candidates:
+        members = rules.base([platform])
+        counted = [f for f in every if rules.settles_set(members, rows_of[f])]
+        mine = known_rows[known_rows["force"].isin(counted)]
+        by = mine.groupby(mine["platform"] == platform)[["value", "value_min", "value_max"]].sum()
+        own = by.loc[True] if True in by.index else pd.Series(0.0, index=by.columns)
+        rest = by.loc[False] if False in by.index else pd.Series(0.0, index=by.columns)
+        known = float(own["value"] + rest["value"])
+        value, low, high = (float(own[c]) for c in ("value", "value_min", "value_max"))
         rows.append(
             {
-                "rank": rank,
                 "platform": platform,
                 "name": names[platform],
                 "in_owner_group": platform in owned,
@@ -65,16 +75,24 @@ def platform_table(
                 "count_highest": high,
                 "known": round(known, COUNT_PLACES),
                 "share": round(100 * value / known, PERCENT_PLACES) if known else float("nan"),
-                "share_lowest": round(100 * low / (known_max - high + low), PERCENT_PLACES)
-                if known
-                else float("nan"),
-                "share_highest": round(100 * high / (known_min - low + high), PERCENT_PLACES)
-                if known
-                else float("nan"),
-                "forces": int(forces.get(platform, 0)),
+                "share_lowest": _pct(low, low + float(rest["value_max"])),
+                "share_highest": _pct(high, high + float(rest["value_min"])),
+                "forces": int(mine.loc[mine["platform"] == platform, "force"].nunique()),
+                "forces_counted": len(counted),
+                "forces_with_data": len(every),
             }
         )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"])
+    table = table[table["count"] > 0].sort_values(
+        ["share", "name"], ascending=[False, True], kind="stable"
+    )
+    table = table.head(n).reset_index(drop=True)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table[COLUMNS]
+
+
+def _pct(part: float, whole: float) -> float:
+    return round(100 * part / whole, PERCENT_PLACES) if whole else float("nan")
 
 
 def largest_sentence(table: pd.DataFrame) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from src.errors import InputError
-from src.findings.shares import GROUPS, NAMED_PLATFORMS, share, totals
+from src.findings.shares import NAMED_PLATFORMS, group_order, itemising, share, totals
 from src.vocab import COUNT_PLACES, GROUP_NAMES, PERCENT_PLACES
 
 # --- Rounding --------------------------------------------------------------------------------
@@ -258,6 +258,8 @@ COMPARISON_COLUMNS = [
     "denominator",
     "unit",
     "forces_in_build",
+    "forces_counted",
+    "forces_used",
     "computed",
     "computed_lowest",
     "computed_highest",
@@ -340,6 +342,51 @@ def not_comparable_note(geography: str, area: str) -> str:
     return f"Not comparable: {missing} in this build, so the returns give no value for it."
 
 
+def release_coverage(text) -> int | set[str] | None:
+    """A published figure's ``forces``: how many forces it covers, which ones, or None when the
+    release did not say (taken to be the build's forces of its area)."""
+    text = _text(text)
+    if not text:
+        return None
+    return int(text) if text.isdigit() else {f.strip() for f in text.split(";") if f.strip()}
+
+
+def coverage_problem(
+    members: list[str], counted: list[str], covered, names: dict[str, str] | None = None
+) -> str:
+    """Why a computed figure is not comparable with a published one, or '' when it is:
+    ``members`` are the build's forces of the figure's area, ``counted`` those whose returns
+    give the figure's count (:func:`~src.findings.shares.itemising`), ``covered`` the
+    release's coverage (:func:`release_coverage`)."""
+    names = names or {}
+    if isinstance(covered, int) and covered != len(members):
+        return (
+            f"Not comparable: the release covered {covered:,} forces and this build has "
+            f"returns from {len(members):,} of its area."
+        )
+    if isinstance(covered, set) and covered != set(members):
+        missing = sorted(covered - set(members))
+        extra = sorted(set(members) - covered)
+        said = []
+        if missing:
+            said.append("no return from " + ", ".join(names.get(f, f) for f in missing))
+        if extra:
+            said.append("returns from " + ", ".join(names.get(f, f) for f in extra) + " besides")
+        return (
+            f"Not comparable: the release covered {len(covered):,} forces; this build has "
+            + " and ".join(said)
+            + "."
+        )
+    if len(counted) < len(members):
+        left = sorted(set(members) - set(counted))
+        return (
+            f"Not comparable: {len(counted):,} of {len(members):,} forces' returns itemise it "
+            f"({', '.join(names.get(f, f) for f in left)} do{'es' if len(left) == 1 else ''} "
+            "not)."
+        )
+    return ""
+
+
 def compare_published(
     published: pd.DataFrame,
     groups: pd.DataFrame,
@@ -354,11 +401,15 @@ def compare_published(
 
     Figures without a platform group (the number of forces) are compared with
     ``forces_with_data``. A figure about an area none of whose forces is in the build is kept
-    and said to be not comparable. With no published figures the table has its columns and
-    no rows.
+    and said to be not comparable. A figure is computed over the forces of its area whose
+    returns give its count (:func:`~src.findings.shares.itemising`), and compared only when
+    those are the forces the release covered (its ``forces``, else every force of the area in
+    the build): otherwise its verdict is "not comparable", with the reason
+    (:func:`coverage_problem`). With no published figures the table has its columns and no rows.
     """
     included = sorted(set(groups["force"]))
     own = own_figures(published)
+    names = dict(zip(forces_ref["force"], forces_ref["name"], strict=True))
     rows = []
     for i, row in published.reset_index(drop=True).iterrows():
         unit, comparison = row["unit"], row["comparison"]
@@ -368,9 +419,11 @@ def compare_published(
         at = int(row["source_row"]) if _text(row.get("source_row")) else i + 2
         platform_group = _text(row["platform_group"])
         denominator = _text(row["denominator"])
+        groups_known = group_order(groups)
+        problem = ""
         if not platform_group:
             value = low = high = float(forces_with_data)
-            members = included
+            members = counted = included
         else:
             members = area_forces(row["geography"], row["area"], forces_ref, included)
             if members is None:
@@ -380,22 +433,25 @@ def compare_published(
                     f"area '{row['area']}' is not a force id or a release_region in forces.csv",
                     "use a force id or a region named in data/reference/forces.csv",
                 )
-            if unit == "percent" and denominator not in GROUPS:
+            if unit == "percent" and denominator not in groups_known:
                 raise InputError(
                     where,
                     f"row {at} ({row['figure_id']}), column 'denominator'",
                     f"a percentage needs a denominator group, not '{denominator}'",
-                    f"use one of {', '.join(GROUPS)}",
+                    f"use one of {', '.join(groups_known)}",
                 )
-            if platform_group not in GROUPS:
+            if platform_group not in groups_known:
                 raise InputError(
                     where,
                     f"row {at} ({row['figure_id']}), column 'platform_group'",
                     f"unknown platform group '{platform_group}'",
-                    f"use one of {', '.join(GROUPS)}",
+                    f"use a group of groups.csv or a platform of platforms.csv: "
+                    f"{', '.join(groups_known)}",
                 )
+            counted = itemising(groups, platform_group, denominator, forces=members)
+            problem = coverage_problem(members, counted, release_coverage(row.get("forces")), names)
             value, low, high = computed_for(
-                groups, members, platform_group, denominator, unit, days
+                groups, counted, platform_group, denominator, unit, days
             )
         precision = row.get("precision")
         precision = None if precision is None or _text(precision) == "" else int(float(precision))
@@ -404,6 +460,8 @@ def compare_published(
         note = statement_note(comparison, value, value_pub, row["as_published"], precision, unit)
         if platform_group and not members:
             note = not_comparable_note(row["geography"], row["area"])
+        elif problem:
+            note = f"{problem} {note}"
         if comparison == "exact" and not holds and over_range == "in part":
             note += (
                 f" The published figure lies within the range the withheld cells allow "
@@ -422,6 +480,8 @@ def compare_published(
                 "denominator": denominator,
                 "unit": unit,
                 "forces_in_build": len(members),
+                "forces_counted": len(counted),
+                "forces_used": ";".join(counted),
                 "computed": value,
                 "computed_lowest": low,
                 "computed_highest": high,
@@ -435,7 +495,9 @@ def compare_published(
                 "holds_over_withheld_range": over_range,
                 "own_figures": own.get(row["figure_id"], ""),
                 "verdict": verdict(
-                    holds, own.get(row["figure_id"], ""), not (platform_group and not members)
+                    holds,
+                    own.get(row["figure_id"], ""),
+                    not (platform_group and not members) and not problem,
                 ),
                 "flag": row["flag"],
                 "note": note,

@@ -35,6 +35,7 @@ FIGURE_COLUMNS = [
     "measure",
     "geography",
     "area",
+    "forces",
     "scope",
     "platform_group",
     "denominator",
@@ -118,7 +119,19 @@ def check_release_figures(
 ) -> None:
     """Stop with an InputError if a figures file lacks a column, or a row says another
     release or wave than its row of ``releases.csv``, or compares with an unknown wave."""
+    if "forces" not in figures.columns:  # optional: which forces (or how many) it covers
+        figures["forces"] = ""
     _missing(figures, FIGURE_COLUMNS, path)
+    coverage = figures["forces"].fillna("").str.strip()
+    odd = coverage[(coverage != "") & ~coverage.str.fullmatch(r"\d+|[a-z0-9-]+(;[a-z0-9-]+)*")]
+    if len(odd):
+        i = int(odd.index[0])
+        raise InputError(
+            path,
+            f"row {i + 2} ({figures.at[odd.index[0], 'figure_id']}), column 'forces'",
+            f"'{odd.iloc[0]}' is neither a number of forces nor force slugs separated by ';'",
+            "write how many forces the figure covers (35), the forces (a;b;c), or leave it empty",
+        )
     for column in ("release", "wave"):
         wrong = figures[figures[column] != release[column]]
         if len(wrong):

@@ -190,11 +190,14 @@ def write_tables(findings: Findings, tables_dir: Path | str) -> list[Path]:
 def labelled(name: str, table: pd.DataFrame, returns: str) -> pd.DataFrame:
     """A table as its CSV holds it: one computed from the returns ends with the column
     ``returns``, which says whether they were real, simulated or mixed
-    (:func:`~src.findings.text.returns_kind`); one of published figures only
+    (:func:`~src.findings.text.returns_kind`): the build's, or, for a table of several waves
+    that labels each row with its own wave's, that; one of published figures only
     (:data:`~src.findings.workbook.PUBLISHED_ONLY`) is left as it is."""
     if name in PUBLISHED_ONLY:
         return table
-    return table.drop(columns="returns", errors="ignore").assign(returns=returns)
+    if "returns" in table:  # rows of several waves, each labelled with its own
+        return table[[c for c in table.columns if c != "returns"] + ["returns"]]
+    return table.assign(returns=returns)
 
 
 def write_workbook(

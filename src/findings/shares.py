@@ -137,7 +137,9 @@ def select_instances(
             "use force ids from data/reference/forces.csv",
         )
     chosen = set(offence_groups)
-    together = [g for g, parts in (group_parts or {}).items() if len(parts) > 1 and set(parts) <= chosen]
+    together = [
+        g for g, parts in (group_parts or {}).items() if len(parts) > 1 and set(parts) <= chosen
+    ]
     keep = (
         (instances["wave"] == wave)
         & instances["offence_group"].isin([*chosen, *together])
@@ -274,55 +276,214 @@ def owner_group(
 
 # --- Sums by platform group ------------------------------------------------------------------
 
+#: The kinds of platform (platforms.csv) that are a known platform, or a column of several.
+NAMED_KINDS = ("app", "service", "category", "combined")
+
+
+@dataclass(frozen=True)
+class GroupRules:
+    """Which platforms each platform group holds, and whether a return settles a group.
+
+    ``members``: each group's base platforms (a combined column, such as a 'Facebook' column
+    that holds Facebook, Messenger and WhatsApp, counts by its parts: ``parts``); ``universe``
+    every known base platform; the rows of ``unknown`` platforms count in ``unknown`` only, of
+    ``remainder`` (what printed totals count beyond their cells) in ``all_known`` only, and of
+    ``not_itemised`` (what a partial return's total counts beyond the rows it itemises) in
+    ``all_known`` and in every group that holds every platform the return did not itemise.
+    """
+
+    order: tuple[str, ...]
+    members: dict[str, frozenset]
+    parts: dict[str, tuple[str, ...]]
+    universe: frozenset
+    unknown: frozenset = frozenset({"unknown"})
+    remainder: frozenset = frozenset({REMAINDER})
+    not_itemised: frozenset = frozenset({"not_itemised"})
+
+    def base(self, platforms) -> frozenset:
+        """The base platforms of ``platforms`` (each combined column by its parts)."""
+        return frozenset(p for platform in platforms for p in self.parts.get(platform, (platform,)))
+
+    def settles(self, group: str, platforms) -> bool:
+        """Whether a force whose rows name ``platforms`` gives ``group``'s count: each row lies
+        wholly in the group or wholly outside it, and so does what it does not itemise."""
+        if group in ("all_known", "unknown"):
+            return True
+        return self.settles_set(self.members[group], platforms)
+
+    def settles_set(self, members: frozenset, platforms) -> bool:
+        """:meth:`settles` for the group of the base platforms ``members``."""
+        named = [p for p in platforms if p in self.parts]
+        for platform in named:
+            base = self.base([platform])
+            if not (base <= members or not (base & members)):
+                return False
+        if not set(platforms) & self.not_itemised:
+            return True
+        rest = self.universe - self.base(named)
+        return rest <= members or not (rest & members)
+
+
+def group_rules(
+    groups: pd.DataFrame,
+    platforms: pd.DataFrame,
+    owned: tuple[str, ...],
+    extra: list[str] | tuple[str, ...] = (),
+) -> GroupRules:
+    """The rules of :class:`GroupRules` from groups.csv (each group's kind, and ``platforms``
+    for a group of kind ``printed``), platforms.csv (kinds and ``includes``) and the owner
+    group's platforms on the build's date; ``extra`` adds a group of one platform for each
+    platform named (a published figure about it, or the largest platform)."""
+    kinds = dict(zip(platforms["platform"], platforms["kind"], strict=True))
+    parts = {
+        row.platform: tuple(p for p in str(getattr(row, "includes", "")).split(";") if p)
+        or (row.platform,)
+        for row in platforms.itertuples(index=False)
+        if row.kind in NAMED_KINDS
+    }
+    universe = frozenset(p for p, k in kinds.items() if k in NAMED_KINDS and k != "combined")
+
+    def base(names) -> frozenset:
+        return frozenset(p for name in names for p in parts.get(name, (name,)))
+
+    owner = base(owned)
+    members: dict[str, frozenset] = {}
+    for row in groups.itertuples(index=False):
+        listed = [p for p in str(getattr(row, "platforms", "") or "").split(";") if p]
+        members[row.group] = {
+            "all": universe,
+            "owner": owner,
+            "platform": base([row.group]),
+            "rest": universe - owner,
+            "printed": base(listed),
+            "unknown": frozenset(),
+        }[row.kind]
+    order = list(members)
+    for platform in extra:
+        if platform not in members and platform in parts:
+            members[platform] = base([platform])
+            order.append(platform)
+    return GroupRules(
+        order=tuple(order),
+        members=members,
+        parts=parts,
+        universe=universe,
+        unknown=frozenset(p for p, k in kinds.items() if k == "unknown") or frozenset({"unknown"}),
+        remainder=frozenset(p for p, k in kinds.items() if k == "remainder")
+        or frozenset({REMAINDER}),
+        not_itemised=frozenset(p for p, k in kinds.items() if k == "not_itemised")
+        or frozenset({"not_itemised"}),
+    )
+
+
+def membership(rows: pd.DataFrame, rules: GroupRules) -> pd.DataFrame:
+    """For each row (``force``, ``platform``), 1 in each group it counts in, 0 elsewhere.
+
+    A row of a named platform (or a combined column) counts in each group that holds all its
+    parts; a not-itemised row counts in ``all_known`` and in each group that holds every
+    platform its force's rows do not name (:meth:`GroupRules.settles`)."""
+    platform = rows["platform"].astype(str)
+    out = pd.DataFrame(0, index=rows.index, columns=list(rules.order), dtype=int)
+    unknown = platform.isin(list(rules.unknown))
+    out.loc[~unknown, "all_known"] = 1
+    if "unknown" in out:
+        out.loc[unknown, "unknown"] = 1
+    named = platform.isin(list(rules.parts))
+    for p in sorted(set(platform[named])):
+        base = rules.base([p])
+        rows_p = named & (platform == p)
+        for group in rules.order:
+            if group not in ("all_known", "unknown") and base and base <= rules.members[group]:
+                out.loc[rows_p, group] = 1
+    partial = platform.isin(list(rules.not_itemised))
+    if partial.any():
+        forces = rows["force"].astype(str)
+        for force in sorted(set(forces[partial])):
+            itemised = rules.base(set(platform[(forces == force) & named]))
+            rest = rules.universe - itemised
+            these = partial & (forces == force)
+            for group in rules.order:
+                if group not in ("all_known", "unknown") and rest and rest <= rules.members[group]:
+                    out.loc[these, group] = 1
+    return out
+
+
+def settled(rows: pd.DataFrame, rules: GroupRules, forces) -> pd.DataFrame:
+    """One row per force (of ``forces``) and group: ``itemised``, whether the force's rows give
+    the group's count (:meth:`GroupRules.settles`); a force with no rows settles every group."""
+    named = {
+        force: set(part["platform"].astype(str))
+        for force, part in rows.groupby(rows["force"].astype(str), sort=True)
+    }
+    return pd.DataFrame(
+        [
+            {"force": f, "group": g, "itemised": rules.settles(g, named.get(f, set()))}
+            for f in forces
+            for g in rules.order
+        ]
+    )
+
 
 def force_groups(
     treated: pd.DataFrame,
-    owned: tuple[str, ...],
+    rules: GroupRules,
     forces: list[str] | None = None,
-    unknown_platforms: tuple[str, ...] = ("unknown",),
 ) -> pd.DataFrame:
-    """One row per force and platform group: ``value``, ``value_min``, ``value_max`` and
-    ``withheld_cells`` (how many withheld cells went into it).
+    """One row per force and platform group: ``value``, ``value_min``, ``value_max``,
+    ``withheld_cells`` (how many withheld cells went into it) and ``itemised`` (whether the
+    force's return gives the group's count: a partial return that does not itemise a group's
+    platforms does not, and its value there is only what it itemises).
 
-    ``owned`` is the owner group's platforms on the day; ``forces`` lists every force that
-    should appear (those with no rows get zeros), by default every force in ``treated``.
+    ``rules`` says which platforms each group holds (:func:`group_rules`); ``forces`` lists
+    every force that should appear (those with no rows get zeros), by default every force in
+    ``treated``.
     """
     cols = ["value", "value_min", "value_max", "withheld_cells"]
     data = treated.assign(withheld_cells=_as_bool(treated["withheld"]).astype(int))
-    platform = data["platform"]
-    known = ~platform.isin(list(unknown_platforms))
-    masks = {
-        "all_known": known,
-        "facebook_owned": known & platform.isin(list(owned)),
-        "instagram": platform == "instagram",
-        "facebook_messenger": platform == "facebook_messenger",
-        "whatsapp": platform == "whatsapp",
-        "other": known & ~platform.isin([*owned, REMAINDER]),
-        "facebook_column": known & platform.isin([p for p in owned if p != "instagram"]),
-        "unknown": ~known,
-    }
+    member = membership(data, rules)
     all_forces = sorted(set(forces) if forces is not None else set(data["force"]))
     pieces = []
-    for group in GROUPS:
-        summed = data.loc[masks[group]].groupby("force")[cols].sum()
+    for group in rules.order:
+        summed = data.loc[member[group] == 1].groupby("force")[cols].sum()
         summed = summed.reindex(all_forces, fill_value=0).astype(float)
         summed["withheld_cells"] = summed["withheld_cells"].astype(int)
         pieces.append(summed.assign(group=group).reset_index(names="force"))
     out = pd.concat(pieces, ignore_index=True)
-    return out[["force", "group", *cols]].sort_values(["force", "group"], ignore_index=True)
+    out = out.merge(settled(data, rules, all_forces), on=["force", "group"], how="left")
+    order = {g: i for i, g in enumerate(rules.order)}
+    out = out.sort_values(
+        ["force", "group"], key=lambda c: c.map(order) if c.name == "group" else c
+    )
+    return out[["force", "group", *cols, "itemised"]].reset_index(drop=True)
+
+
+def itemising(groups: pd.DataFrame, *names: str, forces=None) -> list[str]:
+    """The forces (of ``forces``, default every force of ``groups``) whose returns give the
+    count of every group of ``names`` (blank names are skipped), sorted."""
+    chosen = set(groups["force"]) if forces is None else set(forces)
+    rows = groups[groups["force"].isin(chosen) & groups["group"].isin([n for n in names if n])]
+    if "itemised" not in rows or rows.empty:
+        return sorted(chosen)
+    ok = rows.groupby("force")["itemised"].all()
+    return sorted(f for f in chosen if ok.get(f, True))
+
+
+def group_order(groups: pd.DataFrame) -> list[str]:
+    """The groups of a force-by-group table, in the order it lists them."""
+    return list(dict.fromkeys([*GROUPS, *groups["group"]]))
 
 
 def totals(groups: pd.DataFrame, forces: list[str] | None = None) -> pd.DataFrame:
     """Sums over forces (all, or those in ``forces``), indexed by platform group."""
     data = groups if forces is None else groups[groups["force"].isin(forces)]
     out = data.groupby("group")[["value", "value_min", "value_max", "withheld_cells"]].sum()
-    return out.reindex(list(GROUPS), fill_value=0)
+    return out.reindex(group_order(groups), fill_value=0)
 
 
 def wide(groups: pd.DataFrame, column: str = "value") -> pd.DataFrame:
     """Force by platform group, one column per group."""
     table = groups.pivot(index="force", columns="group", values=column)
-    return table.reindex(columns=list(GROUPS)).fillna(0)
+    return table.reindex(columns=group_order(groups)).fillna(0)
 
 
 # --- Shares ----------------------------------------------------------------------------------

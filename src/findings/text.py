@@ -307,15 +307,48 @@ def returns_kind(provenances) -> str:
     return "real" if not simulated else "simulated" if simulated == len(values) else "mixed"
 
 
+def returns_counts(provenances, force_names=None) -> dict[str, object]:
+    """The words a template of ``words.yaml`` may use about the returns read: ``forces``,
+    ``real`` and ``simulated`` (how many), ``real_forces`` (the real ones' names, from
+    ``force_names``: force -> provenance order is that of ``provenances``' index when it is a
+    Series of provenance by force)."""
+    values = list(provenances)
+    real = [
+        i
+        for i, p in zip(getattr(provenances, "index", range(len(values))), values, strict=True)
+        if p == "real"
+    ]
+    names = force_names or {}
+    shown = [names.get(f, str(f)) for f in real]
+    listed = (
+        shown[0]
+        if len(shown) == 1
+        else ", ".join(shown[:-1]) + " and " + shown[-1]
+        if shown
+        else ""
+    )
+    return {
+        "forces": len(values),
+        "real": len(real),
+        "simulated": sum(1 for p in values if p == "simulated"),
+        "real_forces": listed,
+    }
+
+
+def returns_words(words: dict, key: str, provenances, force_names=None) -> str:
+    """``words.yaml``'s ``returns`` ``key`` (``sentence`` or ``badge``) for the returns read,
+    by the provenance of each force's return (``coverage.csv``)."""
+    kind = returns_kind(provenances)
+    return words["returns"][key][kind].format(**returns_counts(provenances, force_names))
+
+
 def returns_source(words: dict, provenances) -> str:
     """What a build read, by the provenance of each force's return (``coverage.csv``): all
-    simulated, all real, or how many of them simulated, in the words of ``words.yaml``."""
+    simulated, all real, or how many of each, in the words of ``words.yaml``."""
     source = words["source"]
-    values = list(provenances)
-    simulated = sum(1 for p in values if p == "simulated")
-    kind = returns_kind(values)
+    kind = returns_kind(provenances)
     return source["provenance"][kind].format(
-        returns=source["returns"], simulated=simulated, forces=len(values)
+        returns=source["returns"], **returns_counts(provenances)
     )
 
 

@@ -10,23 +10,26 @@ statement against the returns of both waves and against both waves' published fi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from src.data.names import group_names, lookup, owner_name_on
 from src.findings.convention import convention_for
 from src.findings.params import Inputs, Params
 from src.findings.published import _target, _text, statement_holds
 from src.findings.shares import (
     as_of_date,
     force_groups,
+    group_rules,
+    itemising,
     owner_group,
     select_instances,
     share,
     totals,
     treat,
 )
-from src.findings.text import period_text
+from src.findings.text import groups_text, period_text, returns_kind
 from src.vocab import COUNT_PLACES, PERCENT_PLACES
 
 #: The two bases of the comparison: every force with data in the wave, and the forces with
@@ -39,7 +42,11 @@ TOTAL_GROUP = "all_known"
 
 @dataclass(frozen=True)
 class Wave:
-    """One wave's instances by force and platform group, at a build's parameters."""
+    """One wave's instances by force and platform group, at a build's parameters, with what a
+    reader needs to know of that wave itself: the provenance of its returns (``returns``:
+    real, simulated or mixed; ``real`` of ``forces`` real), each group's name as on its own
+    date (``names``), the offence groups it is counted in (``scope``, named ``scope_name``)
+    and whether they are the build's (``same_scope``)."""
 
     wave: str
     start: str
@@ -47,6 +54,12 @@ class Wave:
     groups: pd.DataFrame
     owner_group: str
     owned: tuple[str, ...]
+    returns: str = ""
+    real: int = 0
+    names: dict = field(default_factory=dict)
+    scope: tuple[str, ...] = ()
+    scope_name: str = ""
+    same_scope: bool = True
 
     @property
     def forces(self) -> list[str]:
@@ -55,35 +68,65 @@ class Wave:
 
 def waves_with_data(inputs: Inputs) -> list[str]:
     """The waves of ``waves.csv`` that have instances in ``instances.csv``, oldest first."""
-    waves = inputs.reference.waves.sort_values(["start", "wave"])
+    waves = inputs.reference.waves.sort_values(["start", "end", "wave"])
     present = set(inputs.instances["wave"])
     return [w for w in waves["wave"] if w in present]
 
 
+def wave_scope(ref, params: Params, wave_id: str) -> tuple[str, ...]:
+    """The offence groups a wave is counted in beside a build: those of the build's that the
+    wave's request asked about, or, when it asked about none of them, its own."""
+    own = ref.offence_groups_of(wave_id)
+    chosen = params.offence_groups or own
+    return tuple(g for g in chosen if g in own) or own
+
+
 def wave_groups(inputs: Inputs, params: Params, wave_id: str, owner_group_id: str) -> Wave:
-    """One wave's instances summed by force and platform group with ``params``' offence
-    groups, treatment of withheld cells and excluded forces, the owner group taken on the
-    wave's last day (or ``params.owner_as_of``)."""
+    """One wave's instances summed by force and platform group in the offence groups it shares
+    with the build (:func:`wave_scope`), with ``params``' treatment of withheld cells and
+    excluded forces, the owner group taken on the wave's last day (or ``params.owner_as_of``)
+    and named as on that day."""
     ref = inputs.reference
     wave = ref.wave(wave_id)
     owned = owner_group(
         ref.ownership, as_of_date(params.owner_as_of, wave["end"]), ref.owners, owner_group_id
     )
-    unknown = tuple(ref.platforms.loc[ref.platforms["kind"] == "unknown", "platform"])
+    scope = wave_scope(ref, params, wave_id)
     selected = select_instances(
         inputs.instances,
         wave_id,
-        params.offence_groups,
+        scope,
         [f for f in params.exclude_forces if f in set(inputs.instances["force"])],
         known_forces=set(ref.forces["force"]),
+        group_parts=ref.offence_group_parts(),
     )
     convention = convention_for(
         params.withheld_treatment, inputs.releases, inputs.conventions, wave_id
     )
     treated = treat(selected, inputs.reconciliation, convention)
     included = sorted(set(treated["force"]))
-    groups = force_groups(treated, owned.platforms, included, unknown)
-    return Wave(wave_id, wave["start"], wave["end"], groups, owner_group_id, owned.platforms)
+    rules = group_rules(ref.groups, ref.platforms, owned.platforms)
+    groups = force_groups(treated, rules, included)
+    rows = inputs.coverage[
+        (inputs.coverage["wave"] == wave_id) & inputs.coverage["force"].isin(included)
+    ]
+    offence_names = lookup(ref.offence_groups, "offence_group", "name")
+    return Wave(
+        wave_id,
+        wave["start"],
+        wave["end"],
+        groups,
+        owner_group_id,
+        owned.platforms,
+        returns=returns_kind(rows["provenance"]),
+        real=int(rows["provenance"].eq("real").sum()),
+        names=group_names(
+            ref.groups, ref.platforms, owner_name_on(ref.owners, owned.owner, owned.as_of)
+        ),
+        scope=scope,
+        scope_name=groups_text(scope, offence_names),
+        same_scope=set(scope) == set(params.offence_groups or scope),
+    )
 
 
 def like_for_like_forces(waves: list[Wave]) -> list[str]:
@@ -96,49 +139,70 @@ def like_for_like_forces(waves: list[Wave]) -> list[str]:
     return sorted(common)
 
 
-def _groups_shown(waves: list[Wave]) -> list[str]:
-    """The owner group, then every platform it held in any wave (in order of first holding),
-    then the known instances outside it and all known instances."""
-    owner = waves[-1].owner_group
-    owned = list(dict.fromkeys(p for w in waves for p in w.owned))
-    return [owner, *owned, "other", TOTAL_GROUP]
+def _groups_shown(groups: pd.DataFrame) -> list[str]:
+    """The groups each wave is shown by: groups.csv's owner group, its platforms of their own,
+    the rest of the known instances and every known instance (not a printed column, nor the
+    unknown platform)."""
+    kinds = ("owner", "platform", "rest", "all")
+    return [g for g, k in zip(groups["group"], groups["kind"], strict=True) if k in kinds]
 
 
-def waves_table(waves: list[Wave], names: dict[str, str] | None = None) -> pd.DataFrame:
-    """Each wave, each basis (:data:`ALL_FORCES`, :data:`LIKE_FOR_LIKE`) and each group: the
-    forces counted, the instances, the known instances and the group's share of them (with
-    its range over the withheld cells), each group with its ``label`` from ``names`` (its id
-    when none). Like for like is left out when there is one wave."""
-    names = names or {}
+def wave_labels(waves: list[Wave]) -> dict[str, str]:
+    """Each wave as a reader names it: its period, with its offence groups when two waves
+    share a period (two requests over the same year), and its id if they still do."""
+    first = {w.wave: period_text(w.start, w.end) for w in waves}
+    counts = pd.Series(list(first.values())).value_counts()
+    labels = {
+        w.wave: first[w.wave] if counts[first[w.wave]] == 1 else f"{first[w.wave]} ({w.scope_name})"
+        for w in waves
+    }
+    repeated = pd.Series(list(labels.values())).value_counts()
+    return {k: v if repeated[v] == 1 else f"{v} [{k}]" for k, v in labels.items()}
+
+
+def waves_table(waves: list[Wave], shown: list[str]) -> pd.DataFrame:
+    """Each wave, each basis (:data:`ALL_FORCES`, and :data:`LIKE_FOR_LIKE` when several waves
+    share any force) and each group of ``shown``: the forces whose returns give the group's
+    count (``forces``), its instances, their known instances and its share of them (with its
+    range over the withheld cells). Every row carries its own wave's words: the group's name as
+    on the wave's date (``label``), the provenance of its returns (``returns``, ``real_returns``
+    of ``forces_with_data``), its offence groups (``scope``) and whether they are the build's
+    (``same_scope``)."""
     common = like_for_like_forces(waves)
     bases = [(ALL_FORCES, None)]
-    if len(waves) > 1:
+    if len(waves) > 1 and common:
         bases.append((LIKE_FOR_LIKE, common))
+    labels = wave_labels(waves)
     rows = []
     for basis, chosen in bases:
         for wave in waves:
-            forces = wave.forces if chosen is None else chosen
-            tot = totals(wave.groups, forces)
-            for group in _groups_shown(waves):
-                present = group in tot.index
+            among = wave.forces if chosen is None else chosen
+            for group in shown:
+                counted = itemising(wave.groups, group, TOTAL_GROUP, forces=among)
+                tot = totals(wave.groups, counted)
+                present = group in tot.index and bool(counted)
                 item = share(tot, group, TOTAL_GROUP) if present else None
                 rows.append(
                     {
                         "wave": wave.wave,
+                        "wave_label": labels[wave.wave],
                         "period": period_text(wave.start, wave.end),
                         "period_start": wave.start,
                         "period_end": wave.end,
+                        "scope": wave.scope_name,
+                        "same_scope": wave.same_scope,
                         "basis": basis,
-                        "forces": len(forces),
+                        "forces_with_data": len(among),
+                        "forces": len(counted),
                         "group": group,
-                        "label": names.get(group, group),
+                        "label": wave.names.get(group, group),
                         "count": float(tot.loc[group, "value"]) if present else math.nan,
-                        "known": float(tot.loc[TOTAL_GROUP, "value"])
-                        if TOTAL_GROUP in tot.index
-                        else math.nan,
+                        "known": float(tot.loc[TOTAL_GROUP, "value"]) if present else math.nan,
                         "share": 100 * item.value if item else math.nan,
                         "share_lowest": 100 * item.lowest if item else math.nan,
                         "share_highest": 100 * item.highest if item else math.nan,
+                        "real_returns": wave.real,
+                        "returns": wave.returns,
                     }
                 )
     table = pd.DataFrame(rows, columns=WAVES_COLUMNS)
@@ -151,10 +215,14 @@ def waves_table(waves: list[Wave], names: dict[str, str] | None = None) -> pd.Da
 
 WAVES_COLUMNS = [
     "wave",
+    "wave_label",
     "period",
     "period_start",
     "period_end",
+    "scope",
+    "same_scope",
     "basis",
+    "forces_with_data",
     "forces",
     "group",
     "label",
@@ -163,18 +231,23 @@ WAVES_COLUMNS = [
     "share",
     "share_lowest",
     "share_highest",
+    "real_returns",
+    "returns",
 ]
 
 
-def wave_forces(waves: list[Wave]) -> pd.DataFrame:
-    """Every force with data in any wave: in which waves, and whether it is like for like."""
+def wave_forces(waves: list[Wave], provenance: pd.DataFrame) -> pd.DataFrame:
+    """Every force with data in any wave: in each wave, the provenance of its return there
+    (``real`` or ``simulated``; blank for no data), and whether it is like for like.
+    ``provenance`` is ``coverage.csv`` (``wave``, ``force``, ``provenance``)."""
     common = set(like_for_like_forces(waves))
+    kind = provenance.set_index(["wave", "force"])["provenance"].to_dict()
     forces = sorted({f for w in waves for f in w.forces})
     rows = []
     for force in forces:
         row = {"force": force}
         for wave in waves:
-            row[wave.wave] = force in wave.forces
+            row[wave.wave] = kind.get((wave.wave, force), "") if force in wave.forces else ""
         row["like_for_like"] = force in common
         rows.append(row)
     return pd.DataFrame(rows, columns=["force", *[w.wave for w in waves], "like_for_like"])
@@ -238,8 +311,14 @@ def wave_statements(
             if now is None or before is None:
                 results[basis] = math.nan
                 continue
-            a = totals(now.groups, forces if forces is not None else now.forces)
-            b = totals(before.groups, forces if forces is not None else before.forces)
+            among_a = now.forces if forces is None else forces
+            among_b = before.forces if forces is None else forces
+            counted_a = itemising(now.groups, group, forces=among_a)
+            counted_b = itemising(before.groups, group, forces=among_b)
+            if forces is not None:  # like for like: the same forces, itemising it in both
+                counted_a = counted_b = sorted(set(counted_a) & set(counted_b))
+            a = totals(now.groups, counted_a)
+            b = totals(before.groups, counted_b)
             va = float(a.loc[group, "value"]) if group in a.index else math.nan
             vb = float(b.loc[group, "value"]) if group in b.index else math.nan
             results[basis] = change(va, vb)
@@ -266,6 +345,8 @@ def wave_statements(
         out["published_before"] = pub_before
         out["published_before_from"] = how_before
         out["note"] = statement_note(out)
+        kinds = {w.returns for w in (now, before) if w is not None}
+        out["returns"] = kinds.pop() if len(kinds) == 1 else "mixed"
         rows.append(out)
     table = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
     for column in ("change_all_forces", "change_like_for_like", "change_published"):
@@ -296,6 +377,7 @@ STATEMENT_COLUMNS = [
     "published_before",
     "published_before_from",
     "note",
+    "returns",
 ]
 
 
@@ -329,15 +411,14 @@ def _places(precision: int) -> str:
     return f"{precision} decimal places" if precision else "a whole number"
 
 
-def compare_waves(
-    inputs: Inputs, params: Params, owner_group_id: str, names: dict[str, str] | None = None
-) -> dict[str, pd.DataFrame]:
-    """The tables ``waves`` (every wave with data side by side) and ``wave_statements`` (the
-    published statements comparing two waves), at ``params``."""
+def compare_waves(inputs: Inputs, params: Params, owner_group_id: str) -> dict[str, pd.DataFrame]:
+    """The tables ``waves`` (every wave with data side by side, each in its own words),
+    ``wave_forces`` and ``wave_statements`` (the published statements comparing two waves),
+    at ``params``."""
     waves = [wave_groups(inputs, params, w, owner_group_id) for w in waves_with_data(inputs)]
     common = like_for_like_forces(waves)
     return {
-        "waves": waves_table(waves, names),
-        "wave_forces": wave_forces(waves),
+        "waves": waves_table(waves, _groups_shown(inputs.reference.groups)),
+        "wave_forces": wave_forces(waves, inputs.coverage),
         "wave_statements": wave_statements(inputs.published, {w.wave: w for w in waves}, common),
     }

@@ -74,8 +74,9 @@ def sources_block(published: dict[str, pd.DataFrame]) -> str:
 
 
 def _number(value: float, unit: str) -> str:
+    value = pd.to_numeric(value, errors="coerce")
     if pd.isna(value):
-        return ""
+        return "not available"
     if unit == "percent":
         return f"{value:.1f}%"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
@@ -193,28 +194,34 @@ def variants_block(
 
 def waves_block(waves: pd.DataFrame, statements: pd.DataFrame, folders: dict[str, str]) -> str:
     """Every wave side by side, from the default build's ``waves.csv`` (numbers as numbers) and
-    ``wave_statements.csv``; ``folders`` is each other wave's build folder by wave id."""
-    periods = list(dict.fromkeys(waves.sort_values("period_start")["period"]))
+    ``wave_statements.csv``, each wave in its own words (its returns, its offences, its groups'
+    names); ``folders`` is each other wave's build folder by wave id."""
+    order = waves.sort_values(["period_start", "wave"]).drop_duplicates("wave")
+    ids = list(order["wave"])
+    first = order.set_index("wave")
     lines = [
-        "Each wave with returns, at the default parameters: the share of instances with a known "
-        "platform over all the forces with data in each wave, and over the forces with data in "
-        "every wave (like for like). The forces answering differ between waves.",
+        "Each wave with returns, at the default parameters: each group's share of the "
+        "instances with a known platform, over the forces whose returns give its count in "
+        "each wave, and over the forces with data in every wave (like for like, when there "
+        "are any). The forces answering differ between waves.",
         "",
-        "| Measure | " + " | ".join(periods) + " |",
-        "|---|" + "---|" * len(periods),
+        "| Measure | " + " | ".join(first.loc[w, "wave_label"] for w in ids) + " |",
+        "|---|" + "---|" * len(ids),
+        "| Returns | " + " | ".join(_returns_words(first.loc[w]) for w in ids) + " |",
+        "| Offences | " + " | ".join(str(first.loc[w, "scope"]) for w in ids) + " |",
     ]
     for basis, rows in waves.groupby("basis", sort=False):
-        first = rows.drop_duplicates("period").set_index("period")
-        cells = [str(int(first.loc[p, "forces"])) if p in first.index else "" for p in periods]
-        lines.append(f"| Forces with data ({basis}) | " + " | ".join(cells) + " |")
         for group, by_group in rows.groupby("group", sort=False):
-            by = by_group.set_index("period")
+            by = by_group.set_index("wave")
             if group == "all_known":
                 name, column, unit = "Instances with a known platform", "count", "count"
+                cells = [_number(by.loc[w, column], unit) if w in by.index else "" for w in ids]
+                forces = [str(int(by.loc[w, "forces"])) if w in by.index else "" for w in ids]
+                lines.append(f"| Forces with data ({basis}) | " + " | ".join(forces) + " |")
             else:
-                label = str(by_group["label"].iloc[0])
+                label = " / ".join(dict.fromkeys(by_group["label"].astype(str)))
                 name, column, unit = label[:1].upper() + label[1:], "share", "percent"
-            cells = [_number(by.loc[p, column], unit) if p in by.index else "" for p in periods]
+                cells = [_number(by.loc[w, column], unit) if w in by.index else "" for w in ids]
             lines.append(f"| {name} ({basis}) | " + " | ".join(cells) + " |")
     lines.append("")
     for _, row in statements.iterrows():
@@ -222,6 +229,15 @@ def waves_block(waves: pd.DataFrame, statements: pd.DataFrame, folders: dict[str
     for wave, folder in folders.items():
         lines.append(f"- Wave `{wave}` is built in `{folder}/` (its tables and figures).")
     return "\n".join(lines)
+
+
+def _returns_words(row: pd.Series) -> str:
+    """A wave's returns in a cell: real, simulated, or how many real."""
+    if str(row.get("returns")) == "mixed":
+        return (
+            f"{int(row['real_returns'])} of {int(row['forces_with_data'])} real, the rest simulated"
+        )
+    return str(row.get("returns", ""))
 
 
 def update(readme_text: str, blocks: dict[str, str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from src import sdc
+from src.data.names import lookup
 from src.report.derived import (
     cleaning_by_force,
     cleaning_summary,
@@ -395,7 +396,7 @@ def processed_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     out["cleaning_actions"] = derived_table(
         cleaning_summary(
             p["cleaning_log"],
-            dict(zip(*inputs.reference["offence_groups"][["offence_group", "name"]].T.values)),
+            lookup(inputs.reference["offence_groups"], "offence_group", "name"),
         ),
         "table-cleaning-actions",
         "Cleaning decisions, all forces together, with the instances each kind moved",
