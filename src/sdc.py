@@ -224,16 +224,20 @@ def exact_totals(
     return out
 
 
-def public_ranges(known_totals: list[KnownTotal], cells: list) -> dict:
+def public_ranges(
+    known_totals: list[KnownTotal], cells: list, not_reported: set | frozenset = frozenset()
+) -> dict:
     """Each of ``cells`` as the ``public`` figures alone give it (someone else's, e.g. the
-    release's; every count at least 0): (lowest, highest), highest ``pd.NA`` without a limit."""
+    release's; every count at least 0, a cell the source gave no count for 0):
+    (lowest, highest), highest ``pd.NA`` without a limit."""
     facts = [t for t in known_totals if t.public]
     if not facts:
         return {}
     every = sorted({c for t in facts for c in t.cells} | set(cells), key=str)
     index = {c: i for i, c in enumerate(every)}
     constraints = [_matrix(facts, index)]
-    lb, ub = np.zeros(len(every)), np.full(len(every), np.inf)
+    lb = np.zeros(len(every))
+    ub = np.array([0.0 if c in not_reported else np.inf for c in every])
     return {
         cell: tuple(feasible_end(index[cell], sign, constraints, lb, ub) for sign in (1, -1))
         for cell in cells
@@ -314,7 +318,7 @@ def audit(
     lb, ub = low.to_numpy().ravel(), high.to_numpy().ravel()
     constraints = [_matrix(known_totals, index)] if known_totals else []
     hidden = [c for c in index if pd.isna(published.loc[c]) and c not in not_reported]
-    public = public_ranges(known_totals, hidden)
+    public = public_ranges(known_totals, hidden, not_reported)
     rows = []
     for (label, column), i in index.items():
         if not pd.isna(published.loc[label, column]):
@@ -327,7 +331,7 @@ def audit(
         reason = SECONDARY if (label, column) in secondary else SMALL_COUNT
         lowest, highest = ends
         judged = SAFE if pd.isna(highest) else verdict(reason, lowest, highest, threshold, base)
-        if judged != SAFE and public.get((label, column)) == (lowest, highest):
+        if judged != SAFE and _same_range(public.get((label, column)), (lowest, highest)):
             judged = PUBLIC_ALREADY
         rows.append(
             row | {"reason": reason, "lowest": lowest, "highest": highest, "verdict": judged}
@@ -340,6 +344,17 @@ def audit(
     out["recoverable"] = (out["verdict"] == RECOVERED).astype(bool)
     out["flagged"] = out["verdict"].isin([RECOVERED, NON_ZERO, NARROW]).astype(bool)
     return out[AUDIT_COLUMNS]
+
+
+def _same_range(a, b) -> bool:
+    """Whether two (lowest, highest) ranges are the same, an end with no limit (NA) equal
+    only to another with none."""
+    if a is None or b is None:
+        return False
+    return all(
+        (pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and x == y)
+        for x, y in zip(a, b, strict=True)
+    )
 
 
 def feasible_end(i: int, sign: int, constraints: list, lb, ub):
@@ -498,7 +513,7 @@ def protect(
     every = [(r, c) for r in published.index for c in published.columns]
     public = {
         c
-        for c, (lo, hi) in public_ranges(constraints, every).items()
+        for c, (lo, hi) in public_ranges(constraints, every, not_reported).items()
         if not pd.isna(hi) and lo == hi
     }
     secondary: set = set()

@@ -166,11 +166,13 @@ def shares_input(uncertainty: pd.DataFrame, composition: pd.DataFrame) -> pd.Dat
 def funnel_input(forces: pd.DataFrame, owner_group: str) -> pd.DataFrame:
     """Rows of figure 2 from ``forces.csv`` (the per-force counts after disclosure control):
     each force's known instances (``known``) and those of the owner group (its column,
-    named by its slug, ``owner_group``)."""
+    named by its slug, ``owner_group``), for the forces whose returns itemise it."""
     data = forces[["force", "force_name", "all_known", owner_group]].copy()
     data = data.rename(columns={"all_known": "known"})
     data["known"] = pd.to_numeric(data["known"], errors="coerce").fillna(0)
-    data[owner_group] = pd.to_numeric(data[owner_group], errors="coerce").fillna(0)
+    data[owner_group] = pd.to_numeric(data[owner_group], errors="coerce")
+    # A force whose return does not itemise the owner group's platforms has no share to plot.
+    data = data[data[owner_group].notna()]
     return with_source(data, "forces")
 
 

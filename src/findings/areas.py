@@ -10,11 +10,67 @@ import pandas as pd
 
 from src import sdc
 from src.findings.published import area_forces, consistency_sentence, finite, rounded
-from src.findings.shares import NAMED_PLATFORMS, wide
+from src.findings.shares import GroupRules, itemising
 from src.vocab import PERCENT_PLACES
 
-#: The disjoint columns of the per-force table we publish (after disclosure control).
-FORCE_COLUMNS = ("instagram", "facebook_messenger", "whatsapp", "other_platforms", "unknown")
+#: The columns of the per-force table besides its platforms of their own: the other known
+#: platforms, what partial returns did not itemise, and no platform recorded.
+OTHER_COLUMN, NOT_ITEMISED_COLUMN, UNKNOWN_COLUMN = "other_platforms", "not_itemised", "unknown"
+
+
+def force_cells(
+    treated: pd.DataFrame, rules: GroupRules, groups_ref: pd.DataFrame, forces: list[str]
+) -> tuple[pd.DataFrame, set]:
+    """Each force's instances in disjoint columns: each platform that is a group of its own
+    (groups.csv kind ``platform``), each combined column a return printed (a 'Facebook' column
+    that holds several platforms), the other known platforms, what a partial return did not
+    itemise, and no platform recorded. What printed totals count beyond their cells (the
+    convention's remainder) is in no column.
+
+    Returns (the cells, force by column; the cells a force's return gives no count for: a
+    platform it did not itemise, or the other platforms when it itemised only some).
+    """
+    kinds = {p: "combined" for p, parts in rules.parts.items() if parts != (p,)}
+    own = [
+        g for g, k in zip(groups_ref["group"], groups_ref["kind"], strict=True) if k == "platform"
+    ]
+    platform = treated["platform"].astype(str)
+    column = pd.Series(OTHER_COLUMN, index=treated.index, dtype=object)
+    column[platform.isin(own) | platform.isin(list(kinds))] = platform
+    column[platform.isin(list(rules.not_itemised))] = NOT_ITEMISED_COLUMN
+    column[platform.isin(list(rules.unknown))] = UNKNOWN_COLUMN
+    kept = ~platform.isin(list(rules.remainder))
+    combined = sorted(set(platform[platform.isin(list(kinds))]))
+    columns = [*own, *combined, OTHER_COLUMN, NOT_ITEMISED_COLUMN, UNKNOWN_COLUMN]
+    cells = (
+        treated[kept]
+        .groupby([treated.loc[kept, "force"], column[kept]])["value"]
+        .sum()
+        .unstack(fill_value=0.0)
+        .reindex(index=forces, columns=columns, fill_value=0.0)
+    )
+    named = {
+        f: set(platform[(treated["force"] == f) & platform.isin(list(rules.parts))])
+        | (set(platform[(treated["force"] == f) & platform.isin(list(rules.not_itemised))]))
+        for f in forces
+    }
+    others = rules.universe - rules.base([*own, *combined])
+    missing = set()
+    for f in forces:
+        # A column the force's return does not have (a combined column, what it did not
+        # itemise) is no count of its, not a zero.
+        for c in [*combined, NOT_ITEMISED_COLUMN]:
+            key = NOT_ITEMISED_COLUMN if c == NOT_ITEMISED_COLUMN else c
+            has = rules.not_itemised if c == NOT_ITEMISED_COLUMN else {c}
+            if not (named[f] & set(has)):
+                missing.add((f, key))
+        for c in [*own, *combined]:
+            if not rules.settles_set(rules.base([c]), named[f]):
+                missing.add((f, c))
+        partial = bool(named[f] & set(rules.not_itemised))
+        if not rules.settles_set(others, named[f]) or (partial and cells.at[f, OTHER_COLUMN] == 0):
+            missing.add((f, OTHER_COLUMN))
+    return cells, missing
 
 
 def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.DataFrame:
@@ -90,7 +146,10 @@ def per_force_table(
     groups: pd.DataFrame,
     comparison: pd.DataFrame,
     forces_ref: pd.DataFrame,
-    owned_platforms: tuple[str, ...],
+    treated: pd.DataFrame,
+    rules: GroupRules,
+    groups_ref: pd.DataFrame,
+    owner_group: str,
     unknown_reported=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
     """The per-force counts we publish, after disclosure control, and the audit showing no
@@ -107,33 +166,34 @@ def per_force_table(
 
     Returns (the published table with totals, the audit, the columns making up each group).
     """
-    table = wide(groups)
-    cells = pd.DataFrame(index=table.index)
-    for platform in NAMED_PLATFORMS:
-        cells[platform] = table[platform]
-    # The cells of the returns, not what a printed total counts beyond them (the convention's
-    # remainder, in no platform's count): the owner group's cells and the other known cells.
-    cells_known = table["facebook_owned"] + table["other"]
-    cells["other_platforms"] = cells_known - table[list(NAMED_PLATFORMS)].sum(axis=1)
-    cells["unknown"] = table["unknown"]
-    whole = sdc.whole_instances(cells[list(FORCE_COLUMNS)])
-    missing = not_reported_cells(whole, unknown_reported)
-    silent = {
-        c for c in FORCE_COLUMNS if len(whole) and all((f, c) in missing for f in whole.index)
+    cells, not_itemised = force_cells(treated, rules, groups_ref, sorted(set(groups["force"])))
+    every = list(cells.columns)
+    whole = sdc.whole_instances(cells)
+    missing = not_reported_cells(whole, unknown_reported) | {
+        (f, c) for f, c in not_itemised if whole.loc[f, c] == 0
     }
-    # A column with no count reported by any force is not published (nothing to protect).
-    columns = [c for c in FORCE_COLUMNS if c not in silent]
-
-    owned_named = [p for p in NAMED_PLATFORMS if p in owned_platforms]
-    known = ["instagram", "facebook_messenger", "whatsapp", "other_platforms"]
+    not_itemised = {
+        (f, c) for f, c in not_itemised if c in set(groups_ref["group"]) or c == OTHER_COLUMN
+    }
+    silent = {c for c in every if len(whole) and all((f, c) in missing for f in whole.index)}
+    # A column with no count reported by any force is not published (nothing to protect), nor
+    # is a column of what was not itemised when every return itemised all it counted.
+    columns = [c for c in every if c not in silent and (c != NOT_ITEMISED_COLUMN or whole[c].any())]
+    owner = rules.members[owner_group]
+    known = [c for c in columns if c != UNKNOWN_COLUMN]
+    owned_named = [c for c in known if c in rules.parts and rules.base([c]) <= owner]
     column_groups = {c: [c] for c in columns}
     column_groups |= {
-        "facebook_owned": owned_named,
+        owner_group: owned_named,
         "all_known": known,
         "other": [c for c in known if c not in owned_named],
-        "facebook_column": [p for p in owned_named if p != "instagram"],
         "all": list(columns),
     }
+    for group, members in rules.members.items():
+        if group not in column_groups and members:
+            inside = [c for c in owned_named if rules.base([c]) <= members]
+            if inside and not (set(inside) == {group}):
+                column_groups[group] = inside
     column_groups = {k: v for k, v in column_groups.items() if v}
     row_groups = {"national": list(whole.index)}
     regional = comparison[comparison["geography"] == "region"]
@@ -157,13 +217,11 @@ def per_force_table(
             shown_rows[i] = (pd.NA, WITHHELD_ROW)
 
     published_table = sdc.with_totals(
-        shown,
-        {
-            "facebook_owned": owned_named,
-            "all_known": known,
-            "total": list(columns),
-        },
+        shown, {owner_group: owned_named, "all_known": known, "total": list(columns)}
     )
+    # A force whose return does not itemise the owner group's platforms has no total for it.
+    settled = set(itemising(groups, owner_group))
+    published_table.loc[[f for f in published_table.index if f not in settled], owner_group] = pd.NA
     names = forces_ref.set_index("force")["name"]
     regions = forces_ref.set_index("force")["release_region"]
     out = published_table.reset_index(names="force")

@@ -148,13 +148,13 @@ def build(inputs: Inputs, params: Params) -> Findings:
         "coverage": coverage["table"],
     }
     exact_comparison = comparison.copy()
-    forces_table, audit, column_groups = per_force_table(
-        groups, comparison, ref.forces, owned.platforms, unknown_reported
+    forces_table, audit, _ = per_force_table(
+        groups, comparison, ref.forces, treated, rules, ref.groups, owned.group, unknown_reported
     )
     tables["forces"] = forces_table
     tables["forces_audit"] = audit
     tables["leave_one_out"] = leave_one_out_table(
-        groups, forces_table, column_groups, owned.group, names
+        groups, lookup(ref.forces, "force", "name"), owned.group, names
     )
     tables["regional"] = regional_table(comparison, tables["published_consistency"])
     tables.update(compare_waves(inputs, params, owned.group))

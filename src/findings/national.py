@@ -25,6 +25,7 @@ from src.findings.shares import (
     shares,
     totals,
     treatment_scenarios,
+    wide,
 )
 from src.vocab import COUNT_PLACES, LOO_PLACES, PERCENT_PLACES, capitalised
 
@@ -374,35 +375,30 @@ def range_note(cells: int, bounded: int, pinned: int, exact, marker) -> str:
 
 def leave_one_out_table(
     groups: pd.DataFrame,
-    forces_table: pd.DataFrame,
-    column_groups: dict[str, list[str]],
+    force_names: dict[str, str],
     owner_group: str,
     names: dict[str, str],
 ) -> pd.DataFrame:
     """Each headline share without each force, and the change in percentage points; forces in
     order of how far they move the owner group's share (``owner_group``).
 
-    The national totals are the computed ones; each force's own counts are those of the
-    published per-force table (rounded, redacted cells counting nothing), so the table adds
-    nothing to what a reader could work out from the per-force table. The approximation moves a
-    share by well under a tenth of a point, hence one decimal place.
+    Each share is over the forces whose returns give its count
+    (:func:`~src.findings.shares.itemising`), and each is left out of it in turn, from the
+    returns' own counts (at the build's treatment of withheld cells): the analysis is on the
+    counts; only what is published of each force is rounded and redacted.
     """
-    shown = forces_table.set_index("force")
-    table = pd.DataFrame(
-        {
-            group: shown[columns].astype("Float64").fillna(0).sum(axis=1).astype(float)
-            for group, columns in column_groups.items()
-        }
-    )
-    whole = totals(groups)["value"]
-    loo = leave_one_out(table=table, whole=whole)
+    pieces = []
+    for pair in HEADLINE_SHARES:
+        counted = itemising(groups, *pair)
+        table = wide(groups[groups["force"].isin(counted)])
+        pieces.append(leave_one_out(table=table, pairs=[pair]))
+    loo = pd.concat(pieces, ignore_index=True)
     loo["share_of"] = [
         _share_label(g, d, names) for g, d in zip(loo["group"], loo["denominator"], strict=True)
     ]
     loo["share_without"] = (100 * loo["share_without"]).round(LOO_PLACES)
     loo["change_points"] = (100 * loo["change"]).round(LOO_PLACES)
-    names = forces_table.set_index("force")["force_name"]
-    loo["force_name"] = loo["force"].map(names)
+    loo["force_name"] = loo["force"].map(force_names)
     key = share_label(owner_group, "all_known")
     order = (
         loo[(loo["group"] + "_of_" + loo["denominator"]) == key]
