@@ -252,10 +252,13 @@ def load_wave(wave: str, reference_dir: Path = REFERENCE) -> Wave:
 
 
 def facebook_owned(reference_dir: Path, wave: Wave) -> tuple[str, ...]:
-    """Platforms owned by Facebook, Inc. for the whole of the wave (from ownership.csv)."""
+    """Platforms owned by Facebook, Inc. for the whole of the wave (from ownership.csv), each
+    on its own (a column some returns print for several of them together is not one)."""
     own = _read(Path(reference_dir) / "ownership.csv")
+    kinds = _read(Path(reference_dir) / "platforms.csv").set_index("platform")["kind"]
     held = own[
         (own["owner"] == FACEBOOK_OWNER)
+        & (own["platform"].map(kinds) != "combined")
         & (own["owned_from"] <= wave.start.isoformat())
         & ((own["owned_to"] == "") | (own["owned_to"] >= wave.end.isoformat()))
     ]
@@ -2482,17 +2485,20 @@ def outcomes_markdown(outcomes: pd.DataFrame, forces: pd.DataFrame) -> str:
     """The outcomes table for data/raw/README.md."""
     names = dict(zip(forces["force"], forces["name"], strict=True))
     lines = [
-        "| Force | Outcome | Questions answered | Period covered | Reference | Answered | Note |",
-        "|---|---|---|---|---|---|---|",
+        "| Force | Outcome | Questions answered | Period covered | Reference | Answered | "
+        "Provenance | Note |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in outcomes.sort_values("force").itertuples(index=False):
         period = f"{r.period_start} to {r.period_end}" if r.period_start else ""
         lines.append(
             f"| {names[r.force]} (`{r.force}`) | {r.outcome} | {r.questions_answered} | {period} "
-            f"| {r.request_ref} | {r.date_answered} | {r.note} |"
+            f"| {r.request_ref} | {r.date_answered} | {r.provenance} | {r.note} |"
         )
-    with_data = outcomes["outcome"].isin(["data", "partial"]).sum()
-    lines += ["", f"{len(outcomes)} forces asked; {with_data} answered with data (simulated)."]
+    data = outcomes[outcomes["outcome"].isin(["data", "partial"])]
+    kinds = data["provenance"].value_counts()
+    said = ", ".join(f"{kinds[k]} {k}" for k in ("real", "simulated") if k in kinds)
+    lines += ["", f"{len(outcomes)} forces asked; {len(data)} answered with data ({said})."]
     return "\n".join(lines)
 
 

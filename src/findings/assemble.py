@@ -158,9 +158,12 @@ def build(inputs: Inputs, params: Params) -> Findings:
     )
     tables["regional"] = regional_table(comparison, tables["published_consistency"])
     tables.update(compare_waves(inputs, params, owned.group))
-    owned_names = platform_names(owned.platforms, ref.platforms)
-    text = reader_text(context, tables, unc, coverage, inputs.context, owned_names)
+    combined = set(ref.platforms.loc[ref.platforms["kind"] == "combined", "platform"])
+    owned_names = platform_names(
+        tuple(p for p in owned.platforms if p not in combined), ref.platforms
+    )
     tables["platforms"] = platform_table(treated, ref.platforms, owned.platforms, rules)
+    text = reader_text(context, tables, unc, coverage, inputs.context, owned_names)
     text["largest"] = largest_sentence(tables["platforms"])
     top = tables["platforms"]["platform"].iloc[0] if len(tables["platforms"]) else ""
     tables["composition"] = composition_table(
@@ -182,6 +185,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
             if k.startswith("interval_")
         ]
     )
+    context["headline"] = text["headline"]
     tables["build"] = pd.DataFrame([{"key": k, "value": str(v)} for k, v in context.items()])
     return Findings(
         params=params,

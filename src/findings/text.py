@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from src.findings.published import finite
+from src.vocab import OUTCOME_CLAUSES
 
 # --- Periods, groups and percentages ---------------------------------------------------------
 
@@ -64,11 +65,7 @@ def reader_text(
     withheld = tables["withheld"]
     cells = int(withheld["withheld_cells"].max()) if len(withheld) else 0
     text = {
-        "headline": (
-            f"Across {n} forces, {pct(100 * fb['share'])} of the {known:,.0f} instances with a "
-            f"known platform were on apps owned by {context['owner_name']} "
-            f"({owned_names}), {context['period']}."
-        ),
+        "headline": headline_sentence(context, fb, tables.get("platforms"), owned_names, n),
         "caveat_instances": (
             "These are instances, not offences: a force counts an offence once for each platform "
             "recorded against it, so one offence can appear more than once, and the number of "
@@ -83,7 +80,12 @@ def reader_text(
                 if context["exclude_forces"]
                 else ""
             )
-            + f". The others {_others_clause(coverage)}, so these are not national totals."
+            + (
+                f". Of the other {asked - n}: {_others_clause(coverage)}; so these are not "
+                "national totals."
+                if n < asked
+                else ". Every force asked sent them."
+            )
         ),
         "caveat_official_statistics": (
             "Police recorded crime is published as official statistics, not accredited official "
@@ -116,10 +118,13 @@ def reader_text(
     }
     if context["simulated"]:
         text["caveat_simulated"] = (
-            "The per-force returns in this build are simulated: generated to reproduce the "
-            "published totals, not received from the forces. The published figures are real; "
-            "any per-force pattern here is an artefact of the simulation."
+            f"{context['returns_sentence']} A simulated return is generated to agree with the "
+            "published figures, not received from a force: any per-force pattern in it is an "
+            "artefact of the simulation. The published figures are real."
         )
+    partial = partial_sentence(tables.get("forces"))
+    if partial:
+        text["caveat_partial"] = partial
     if not context["like_for_like"]:
         text["caveat_variant"] = (
             f"This build differs from the release ({context['offence_groups']}"
@@ -142,7 +147,7 @@ def reader_text(
         f"The force-cluster bootstrap ({pct(100 * fb['bootstrap_low'], places)} to "
         f"{pct(100 * fb['bootstrap_high'], places)}{how}) resamples whole forces, so it measures "
         f"how much the share varies between forces. The forces are not a random sample: {n} "
-        f"of the {asked} asked gave data, nearly the whole population, so it does not measure "
+        f"of the {asked} asked gave data, and which did is not chance, so it does not measure "
         "sampling error. It is quoted to the precision its Monte Carlo error supports."
     )
     text["interval_withheld"] = (
@@ -153,6 +158,61 @@ def reader_text(
     )
     text["interval_unknown"] = unknown_interval_sentence(fb, n, names)
     return text
+
+
+def headline_sentence(context, fb, platforms, owned_names: str, n: int) -> str:
+    """The build's main finding in a sentence: whatever leads. The owner group's share first
+    when it holds more than the largest platform of its own, else the largest platform first;
+    each over the forces whose returns itemise it, said when that is fewer than all."""
+    over = int(fb.get("forces_counted", n) or n) if hasattr(fb, "get") else n
+    where = (
+        f"Across {n} forces"
+        if over == n
+        else f"Across the {over} of {n} forces whose returns itemise them"
+    )
+    owner = (
+        f"{pct(100 * fb['share'])} of the {fb['total']:,.0f} instances with a known platform "
+        f"were on apps owned by {context['owner_name']} ({owned_names})"
+    )
+    top = platforms.iloc[0] if platforms is not None and len(platforms) else None
+    if top is None or float(top["share"]) <= 100 * float(fb["share"]):
+        lead = f"{where}, {owner}, {context['period']}."
+        if top is not None and not bool(top["in_owner_group"]):
+            lead += f" The largest platform outside them was {top['name']} ({pct(top['share'])})."
+        elif top is not None:
+            lead += f" The largest platform was {top['name']} ({pct(top['share'])})."
+        return lead
+    counted = int(top["forces_counted"])
+    of = (
+        ""
+        if counted == int(top["forces_with_data"])
+        else f", over the {counted} forces whose returns itemise it"
+    )
+    return (
+        f"{top['name']} was the largest platform, with {pct(top['share'])} of the "
+        f"{top['known']:,.0f} instances with a known platform{of}, {context['period']}; "
+        f"apps owned by {context['owner_name']} ({owned_names}) had {pct(100 * fb['share'])}."
+    )
+
+
+def partial_sentence(forces: pd.DataFrame | None) -> str:
+    """The caveat on partial returns: which forces' returns itemise only some platforms, and
+    how what they do not itemise is counted (empty when every return itemises all it counts)."""
+    if forces is None or "not_itemised" not in forces:
+        return ""
+    rows = forces[pd.to_numeric(forces["not_itemised"], errors="coerce").fillna(0) > 0]
+    rows = rows[rows["force"] != "total"] if "force" in rows else rows
+    if rows.empty:
+        return ""
+    names = list(rows["force_name"])
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"{_forces(len(names)).capitalize()}' returns are partial ({listed}): they give a known "
+        "total but itemise only some platforms, or none. What they do not itemise is kept as "
+        "'not itemised': it counts among the instances with a known platform and on no "
+        "platform, and each figure is taken over the forces whose returns itemise it, which "
+        "each table says."
+    )
 
 
 def bootstrap_places(row) -> int | None:
@@ -258,17 +318,22 @@ def unknown_interval_sentence(fb: pd.Series, n: int, names: dict[str, str]) -> s
 
 
 def _others_clause(coverage: dict) -> str:
-    """What the forces not in the build did, as a clause; a force whose figures were not
-    provided, with no reason given, is not said to have refused or not replied."""
+    """What the forces asked but not in the build did, outcome by outcome (``coverage``'s
+    table: forces and forces in the build per outcome), in the words of
+    :data:`~src.vocab.OUTCOME_CLAUSES`; a force whose figures were not provided, with no reason
+    given, is not said to have refused or not replied."""
     table = coverage.get("table")
-    outcomes = set(table["outcome"]) if table is not None and "outcome" in table else set()
-    clause = "refused, could not search by platform, or did not reply"
-    if "not_provided" in outcomes:
-        clause = (
-            "refused, could not search by platform, did not reply, or did not provide figures "
-            "(with no reason given)"
-        )
-    return clause
+    if table is None or "outcome" not in table:
+        return "sent no platform counts"
+    rows = table[table["outcome"].isin(list(OUTCOME_CLAUSES))]
+    parts = [
+        f"{int(row.forces - row.in_build)} {OUTCOME_CLAUSES[row.outcome]}"
+        for row in rows.itertuples(index=False)
+        if row.forces - row.in_build > 0
+    ]
+    if not parts:
+        return "sent no platform counts"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _context_value(context: pd.DataFrame, figure_id: str) -> float:

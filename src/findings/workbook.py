@@ -546,10 +546,8 @@ def findings_sheets(findings: Findings) -> tuple[list[Sheet], dict[str, str]]:
     }
     if ctx["simulated"]:
         notes["simulated"] = findings.text["caveat_simulated"]
-    simulated = " (simulated)" if ctx["simulated"] else ""
     sources = {
-        "returns": f"Source: police force returns to FOI requests{simulated}; published "
-        "figures as reported (see data/raw/published).",
+        "returns": ctx["source_line"],
         "published": "Source: published figures as reported, each row naming its source (see "
         "data/raw/published).",
         "build": "Source: this build's parameters (params/variants) and the reference tables.",

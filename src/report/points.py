@@ -67,7 +67,7 @@ def main_points(
     owner = build.get("owner_group", "")
     known = rows.get("all_known_count")
     unknown = rows.get("unknown_count")
-    points = []
+    points = [build["headline"]] if build.get("headline") else []
     forces = build.get("forces_with_data", "")
     points.append(
         f"{forces_asked:,} police forces were asked; the returns of {forces} of them gave the "

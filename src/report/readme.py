@@ -83,15 +83,14 @@ def _number(value: float, unit: str) -> str:
 
 
 def _holds(row: pd.Series) -> str:
+    """The verdict on a published figure, as the headline table gives it."""
     if row["figure_id"] == "" or pd.isna(row["figure_id"]):
         return ""
-    if str(row["holds"]) == "True":
-        return "yes"
-    if str(row["holds_if_truncated"]) == "True":
-        return "only if truncated, not rounded"
-    if str(row.get("own_figures", "")) == "disagree":
-        return "no: the release's own figures disagree"
-    return "no"
+    if str(row.get("verdict", "")) == "holds" and str(row["holds_if_truncated"]) == "True":
+        return "holds only if truncated, not rounded"
+    return str(row.get("verdict", "")) or (
+        "holds" if str(row["holds"]) == "True" else "does not hold"
+    )
 
 
 def build_values(build: pd.DataFrame) -> dict[str, str]:
@@ -132,13 +131,17 @@ def findings_block(
     """The findings as numbers: each headline measure beside the published figure. ``figure``
     is the main figure's alt text and its path from the repository root, if it is built."""
     lines = [
+        f"**{build.get('headline', '')}**",
+        "",
+        f"{build.get('returns_sentence', '')}",
+        "",
         f"{build['place']}, {build['period']}; {build['offence_groups']}. "
         f"{build['forces_with_data']} of the {build['forces_asked']} forces asked sent platform "
         f"counts. {counting_sentence(build)} The range is every value the withheld counts "
-        "allow with every printed total of the returns met.",
+        "allow with every printed total of the returns met. A figure is compared with the "
+        "release only where the forces it is computed over are those the release covered.",
         "",
-        "| Measure | Computed | Range the printed totals allow | Published | "
-        "Published figure holds? |",
+        "| Measure | Computed | Range the printed totals allow | Published | Verdict |",
         "|---|---|---|---|---|",
     ]
     rows = headline_rows(headline)
@@ -153,8 +156,6 @@ def findings_block(
             f"{_holds(row)} |"
         )
     lines += [""] + [f"- {note}" for note in rows["note"] if isinstance(note, str)]
-    if build.get("simulated") == "True":
-        lines += ["", "_Computed from the simulated per-force returns (see above)._"]
     if figure is not None:
         alt, link = figure
         alt = alt.strip().replace("\n", " ")
@@ -238,6 +239,34 @@ def _returns_words(row: pd.Series) -> str:
             f"{int(row['real_returns'])} of {int(row['forces_with_data'])} real, the rest simulated"
         )
     return str(row.get("returns", ""))
+
+
+def returns_block(coverage: pd.DataFrame, forces: pd.DataFrame, waves: pd.DataFrame) -> str:
+    """What the returns of every wave are, from ``coverage.csv`` (each force's provenance):
+    for each wave, how many forces sent counts, how many of their returns are real (and
+    whose), how many simulated. The same words head the README and the data READMEs."""
+    names = dict(zip(forces["force"], forces["name"], strict=True))
+    labels = {
+        w.wave: f"{pd.Timestamp(w.start):%B %Y} to {pd.Timestamp(w.end):%B %Y}"
+        for w in waves.itertuples(index=False)
+    }
+    with_data = coverage[pd.to_numeric(coverage["files_read"], errors="coerce").fillna(0) > 0]
+    lines = []
+    for wave in [
+        w for w in waves.sort_values(["start", "wave"])["wave"] if w in set(coverage["wave"])
+    ]:
+        rows = with_data[with_data["wave"] == wave]
+        real = sorted(names.get(f, f) for f in rows.loc[rows["provenance"] == "real", "force"])
+        simulated = int((rows["provenance"] == "simulated").sum())
+        head = f"- **{labels.get(wave, wave)}** (`{wave}`): {len(rows)} forces' returns, "
+        if not real:
+            lines.append(head + "all simulated.")
+        elif not simulated:
+            lines.append(head + "all real.")
+        else:
+            listed = real[0] if len(real) == 1 else ", ".join(real[:-1]) + " and " + real[-1]
+            lines.append(head + f"{len(real)} real ({listed}) and {simulated} simulated.")
+    return "\n".join(lines)
 
 
 def update(readme_text: str, blocks: dict[str, str]) -> str:

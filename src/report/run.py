@@ -301,9 +301,19 @@ def readme_sources(published: Path = RAW / "published") -> str:
     return readme.sources_block(tables)
 
 
+def readme_returns(processed: Path = PROCESSED, reference: Path = REFERENCE) -> str:
+    """What every wave's returns are (real, simulated, how many of each), from coverage.csv."""
+    return readme.returns_block(
+        read_table(Path(processed) / "coverage.csv"),
+        read_table(Path(reference) / "forces.csv"),
+        read_table(Path(reference) / "waves.csv"),
+    )
+
+
 def readme_blocks() -> dict[str, str]:
     """Every generated block of README.md, by name, from the project's tables."""
     return {
+        "returns": readme_returns(),
         "findings": readme_findings(),
         "variants": readme_variants(),
         "waves": readme_waves(),
@@ -311,6 +321,16 @@ def readme_blocks() -> dict[str, str]:
     }
 
 
+#: The data READMEs, each with its own generated block of what the returns are.
+DATA_READMES = (RAW / "README.md", PROCESSED / "README.md")
+
+
 def update_readme(path: Path = ROOT / "README.md") -> Path:
-    """Rewrite the README's generated blocks (findings, variants, sources) from the tables."""
+    """Rewrite the README's generated blocks (what the returns are, findings, variants, waves,
+    sources) from the tables, and the block of what the returns are in each data README."""
+    returns = readme_returns()
+    for data_readme in DATA_READMES:
+        if data_readme.is_file():
+            text = data_readme.read_text(encoding="utf-8")
+            write_text(data_readme, readme.update(text, {"returns": returns}))
     return write_text(path, readme.update(path.read_text(encoding="utf-8"), readme_blocks()))
