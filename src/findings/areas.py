@@ -192,7 +192,7 @@ def per_force_table(
     for group, members in rules.members.items():
         if group not in column_groups and members:
             inside = [c for c in owned_named if rules.base([c]) <= members]
-            if inside and not (set(inside) == {group}):
+            if inside and set(inside) != {group}:
                 column_groups[group] = inside
     column_groups = {k: v for k, v in column_groups.items() if v}
     row_groups = {"national": list(whole.index)}

@@ -57,7 +57,6 @@ def reader_text(
     owned = context["owner_group_adjective"]
     fb = unc[(unc["group"] == context["owner_group"]) & (unc["denominator"] == "all_known")]
     fb = fb.iloc[0]
-    known = fb["total"]
     n, asked = coverage["forces_with_data"], coverage["forces_asked"]
     names = _force_names(tables)
     year_removed = _context_value(context_figures, "prc_accreditation_removed_year")
