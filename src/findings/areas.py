@@ -18,6 +18,13 @@ from src.vocab import PERCENT_PLACES
 OTHER_COLUMN, NOT_ITEMISED_COLUMN, UNKNOWN_COLUMN = "other_platforms", "not_itemised", "unknown"
 
 
+def cell_columns(table: pd.DataFrame, owner_group: str) -> list[str]:
+    """The columns of a published per-force table that are cells (not the force's names, nor
+    the totals summed from the cells)."""
+    totals = {owner_group, "all_known", "total"}
+    return [c for c in table.columns[3:] if c not in totals and c != "returns"]
+
+
 def force_cells(
     treated: pd.DataFrame, rules: GroupRules, groups_ref: pd.DataFrame, forces: list[str]
 ) -> tuple[pd.DataFrame, set]:

@@ -19,7 +19,7 @@ from src.figures import (
     build_info,
     funnel,
     funnel_input,
-    is_simulated,
+    badge,
     platform_shares,
     read_tables,
     regions,
@@ -46,12 +46,12 @@ BUILDS = {
 def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
     """Each chart drawn from ``tables`` as notebooks/30-figures.ipynb draws it."""
     info = build_info(tables)
-    simulated, extra = is_simulated(info), variant_notes(info)
+    simulated, extra = badge(info), variant_notes(info)
     unc = tables["uncertainty"]
     pooled = unc[(unc["group"] == "facebook_owned") & (unc["denominator"] == "all_known")]
     drawn = {
         "shares": platform_shares(
-            shares_input(unc), subtitle(info, "Share"), simulated, extra, words=WORDS
+            shares_input(unc, tables["composition"]), subtitle(info, "Share"), simulated, extra, words=WORDS
         ),
         "funnel": funnel(
             funnel_input(tables["forces"], "facebook_owned"),
