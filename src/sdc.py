@@ -478,10 +478,10 @@ def protect(
     first, rather than more of the table: its facts leave the audit and its id is appended to
     ``withheld_figures``, for the caller to publish it as withheld.
 
-    A flagged cell every other cell of whose constraints is hidden already, and that is not
-    recovered exactly, is narrowed by totals published as computed (the national figures) and
-    nothing of the table's: it is listed as :data:`BY_TOTALS_ALONE`, not flagged. One recovered
-    exactly that way stops the run.
+    A flagged cell every other cell of whose constraints is hidden already is narrowed (or
+    given away: a wave of one force) by totals published as computed (the national figures)
+    and nothing of the table's: it is listed as :data:`BY_TOTALS_ALONE`, not flagged, and the
+    table hides it all the same.
 
     Returns (published table without totals, audit of every cell without a number).
     """
@@ -542,15 +542,12 @@ def protect(
                     withheld_figures.extend(ours)
                 break
             partner = _partner(cell, covering, published, zeros | public)
-            if partner is None and judged != RECOVERED:
+            if partner is None:
                 # Every other cell of its totals is hidden already: the range comes from the
-                # totals themselves (published as computed), which no cell of ours can widen.
+                # totals themselves (published as computed: a wave of one force, say, whose
+                # national figures are its own), which no cell of ours can widen.
                 inherent.add(cell)
                 continue
-            if partner is None:
-                raise ValueError(
-                    f"cannot protect cell {cell}: every other cell of its totals is hidden"
-                )
             chosen.add(partner)
         for cell in chosen:
             published.loc[cell] = pd.NA

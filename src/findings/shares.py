@@ -118,14 +118,20 @@ def select_instances(
     An excluded force or an offence group that is not in the data is a parameter error (most
     likely a typo), so it stops the run rather than silently changing nothing.
     """
-    present_groups = set(instances["offence_group"])
-    unknown_groups = sorted(set(offence_groups) - present_groups)
-    if unknown_groups or not offence_groups:
+    in_wave = instances[instances["wave"] == wave]
+    present_groups = set(in_wave["offence_group"])
+    covered = present_groups | {
+        part for g in present_groups for part in (group_parts or {}).get(g, (g,))
+    }
+    unknown_groups = sorted(set(offence_groups) - covered)
+    if (unknown_groups and len(in_wave)) or not offence_groups:
         raise InputError(
             "parameters",
             "offence_groups",
-            f"no instances for offence group(s) {unknown_groups or '(none given)'}",
-            f"use offence groups found in instances.csv: {sorted(present_groups)}",
+            f"no instances of wave '{wave}' for offence group(s) "
+            f"{', '.join(unknown_groups) or '(none given)'}",
+            f"use offence groups the wave's returns count: {', '.join(sorted(covered))} (or "
+            "None, for those its request asked about)",
         )
     forces = known_forces if known_forces is not None else set(instances["force"])
     unknown_forces = sorted(set(exclude_forces) - set(forces))
