@@ -96,7 +96,7 @@ define run_notebook
 	@mv $(BUILD)/$(2) $(2)
 endef
 
-.PHONY: all names help setup lab test lint unit nbval determinism report waves variants variant clean clean-all lock bench
+.PHONY: all names help setup lab test snapshot lint unit nbval determinism report waves variants variant clean clean-all lock bench
 
 ALL := $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(VARIANT_NBS) $(REPORT) README.md
 all: $(if $(UNSAFE_RAW)$(UNSAFE_VARIANTS),names,$(ALL)) ## Rebuild every output from data/raw (sets up .venv first)
@@ -235,7 +235,7 @@ report: $(REPORT) ## Render the methodology report, reports/report.html
 
 # --- Checks -------------------------------------------------------------------------------
 
-test: all lint unit nbval determinism ## Run every check: lint, unit and data tests, nbval, determinism
+test: all snapshot lint unit nbval determinism ## Run every check: lint, unit and data tests, nbval, determinism
 
 lint: $(STAMP) ## ruff on code and notebooks; source notebooks must carry no outputs
 	$(BIN)/ruff check .
@@ -254,10 +254,30 @@ nbval: $(STAMP) ## Re-execute the executed notebooks and compare their outputs
 REDUCED_CPU := X86_V4 AVX512_ICL AVX512_SPR X86_V3 AVX2 FMA3
 CPU_CHECK := reports/scratch/cpu-check
 
-determinism: ## Fail if the rebuild changed any committed file, if make has work left, or if the figures depend on the CPU
+# What make builds (every output, generated README blocks included), and the pathspec of
+# everything else: the inputs.
+OUTPUTS := reports notebooks/executed data/processed README.md data/raw/README.md
+NOT_OUTPUTS := $(foreach o,$(OUTPUTS),':!$(o)')
+SNAPSHOT := $(BUILD)/outputs.sha256
+
+# The outputs as built, before nbval re-executes every notebook (which rewrites them).
+snapshot: all
+	@mkdir -p $(BUILD)
+	@find $(OUTPUTS) -type f -not -path 'reports/scratch/*' -print0 | LC_ALL=C sort -z \
+	  | xargs -0 sha256sum > $(SNAPSHOT)
+
+determinism: ## Fail if re-executing changed an output, if make has work left, if outputs differ from the committed ones with the inputs as committed, or if the figures depend on the CPU
 	@$(MAKE) -q all || { echo "make has work left after a full build: a rule does not produce what it declares" >&2; exit 1; }
-	@if [ -n "$$(git status --porcelain)" ]; then \
-	  echo "Outputs differ from the committed ones (a rebuild must be byte-identical):" >&2; \
+	@if [ -f $(SNAPSHOT) ]; then sha256sum --quiet -c $(SNAPSHOT) >/dev/null 2>&1 || { \
+	  echo "Re-executing the notebooks changed outputs (a rebuild must be byte-identical):" >&2; \
+	  sha256sum --quiet -c $(SNAPSHOT) >&2 || true; exit 1; }; \
+	  echo "determinism: re-executing every notebook left every output byte-identical"; fi
+	@inputs="$$(git status --porcelain -- . $(NOT_OUTPUTS))"; \
+	if [ -n "$$inputs" ]; then \
+	  echo "determinism: inputs differ from the last commit, so the outputs are checked against their own rebuild, not the committed ones:"; \
+	  printf '%s\n' "$$inputs" | head -5 | sed 's/^/  /'; \
+	elif [ -n "$$(git status --porcelain)" ]; then \
+	  echo "Outputs differ from the committed ones, with the inputs as committed (a rebuild must be byte-identical):" >&2; \
 	  git status --porcelain >&2; git --no-pager diff --stat >&2; exit 1; \
 	else echo "determinism: the rebuild left the working tree clean"; fi
 	@# Every build's figures again, with numpy held to an older CPU's instructions: the bytes

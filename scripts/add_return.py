@@ -32,11 +32,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from src.data.manifest import CONTENTS, FORMATS, check_new_file, update_manifest
-from src.data.reference import load_forces, load_waves
+from src.clean import read_outcomes
+from src.data.manifest import CONTENTS, FORMATS, check_new_file, read_manifest, update_manifest
+from src.data.reference import load_forces, load_reference, load_waves
 from src.errors import InputError, run_main
-from src.helpers import RAW, REFERENCE, ROOT, rel
-from src.vocab import OUTCOMES
+from src.helpers import RAW, REFERENCE, ROOT, csv_text, rel, write_text
+from src.vocab import OUTCOMES, OUTCOMES_WITH_DATA
 
 #: Exit code of a refusal (as argparse's for a wrong option): nothing was recorded.
 REFUSED = 2
@@ -79,6 +80,32 @@ def _check_published(args: argparse.Namespace, path: str, shown: str) -> str:
     return args.wave or ""
 
 
+def _check_outcomes(args: argparse.Namespace, path: str, shown: str) -> str:
+    """A wave's outcomes.csv: waves/<wave>/outcomes.csv of a known wave, no force or outcome
+    (it holds every force's); its rows are checked as the cleaning checks them. Returns its
+    wave; sets its provenance from its rows' (real, simulated, or mixed)."""
+    parts = Path(path).parts
+    if len(parts) != 3 or parts[0] != "waves" or parts[2] != "outcomes.csv":
+        raise InputError(
+            shown,
+            "path",
+            "a wave's outcomes file is waves/<wave>/outcomes.csv",
+            "give that path (one outcomes file per wave)",
+        )
+    if args.force or args.outcome:
+        raise InputError(
+            shown,
+            "--force" if args.force else "--outcome",
+            "outcomes.csv holds every force's answer, so it has no force or outcome of its own",
+            "leave out --force and --outcome",
+        )
+    _check_wave(parts[1], args, "put the file under waves/<wave>/ (a wave of waves.csv)")
+    rows = read_outcomes(Path(args.raw_dir) / path, load_reference(args.reference_dir))
+    kinds = set(rows["provenance"])
+    args.provenance = kinds.pop() if len(kinds) == 1 else "mixed"
+    return parts[1]
+
+
 def _check(args: argparse.Namespace) -> tuple[str, str]:
     """The file's path (posix, relative to data/raw) and wave, if every argument may be
     recorded; else an InputError saying which is wrong and how to put it right."""
@@ -96,6 +123,8 @@ def _check(args: argparse.Namespace) -> tuple[str, str]:
         )
     if args.content == "published":
         return path, _check_published(args, path, shown)
+    if args.content == "outcomes":
+        return path, _check_outcomes(args, path, shown)
     if parts[0] != "waves":
         raise InputError(
             shown,
@@ -150,9 +179,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--period-start", default="")
     parser.add_argument("--period-end", default="")
     parser.add_argument("--replaces", nargs="*", default=[], help="simulated paths to unlist")
+    parser.add_argument(
+        "--withdraw",
+        nargs=2,
+        metavar=("WAVE", "FORCE"),
+        help="withdraw FORCE's return for WAVE (its files, spec and manifest rows go; its "
+        "outcome becomes --outcome, default not_provided); give '-' as the path",
+    )
+    parser.add_argument("--note", default="", help="with --withdraw: the outcome's note")
     parser.add_argument("--raw-dir", type=Path, default=RAW)
     parser.add_argument("--reference-dir", type=Path, default=REFERENCE)
     args = parser.parse_args(argv)
+    if args.withdraw:
+        try:
+            return withdraw(args)
+        except InputError as error:
+            print(error.message, file=sys.stderr)
+            return REFUSED
     try:
         path, wave = _check(args)
     except InputError as error:  # nothing is recorded: the manifest is left as it was
@@ -169,10 +212,62 @@ def main(argv: list[str] | None = None) -> int:
         "outcome": args.outcome,
         "period_start": args.period_start,
         "period_end": args.period_end,
-        "provenance": "real",
+        "provenance": getattr(args, "provenance", "real"),
     }
     update_manifest(args.raw_dir, {path: meta}, drop=args.replaces)
-    print(f"recorded {path} (real) in {args.raw_dir / 'MANIFEST.csv'}")
+    print(f"recorded {path} ({meta['provenance']}) in {rel(args.raw_dir / 'MANIFEST.csv')}")
+    return 0
+
+
+def withdraw(args: argparse.Namespace) -> int:
+    """A force's return for a wave is withdrawn (a release says its figures were 'not
+    provided', say): its files and their manifest rows go, its reading spec goes, and its row
+    of the wave's outcomes.csv says the outcome given (with provenance real and the note
+    given), the outcomes file's manifest row refreshed. Nothing changes unless all of it can."""
+    wave, force = args.withdraw
+    raw, reference = Path(args.raw_dir), Path(args.reference_dir)
+    outcome = args.outcome or "not_provided"
+    manifest = read_manifest(raw)
+    files = manifest[(manifest["wave"] == wave) & (manifest["force"] == force)]
+    outcomes_path = raw / "waves" / wave / "outcomes.csv"
+    shown = rel(outcomes_path)
+    if outcome not in OUTCOMES or outcome in OUTCOMES_WITH_DATA:
+        raise InputError(
+            "--outcome",
+            outcome,
+            "a withdrawn return's outcome is one without counts",
+            f"give one of: {', '.join(o for o in OUTCOMES if o not in OUTCOMES_WITH_DATA)}",
+        )
+    rows = read_outcomes(outcomes_path, load_reference(reference))
+    if force not in set(rows["force"]):
+        raise InputError(
+            shown,
+            "column 'force'",
+            f"the force '{force}' has no row in wave {wave}'s outcomes",
+            "give a force the wave asked (its outcomes.csv lists them)",
+        )
+    at = rows["force"] == force
+    rows.loc[at, ["outcome", "questions_answered", "period_start", "period_end"]] = [
+        outcome,
+        "none",
+        "",
+        "",
+    ]
+    rows.loc[at, "provenance"] = "real"
+    rows.loc[at, "note"] = args.note or "Withdrawn: the figures were not provided."
+    for path in files["path"]:
+        (raw / path).unlink(missing_ok=True)
+    (reference / "specs" / wave / f"{force}.yaml").unlink(missing_ok=True)
+    write_text(outcomes_path, csv_text(rows))
+    kinds = set(rows["provenance"])
+    own = manifest[manifest["path"] == f"waves/{wave}/outcomes.csv"]
+    meta = {k: v for k, v in own.iloc[0].items() if k not in ("path", "bytes", "sha256")}
+    meta["provenance"] = kinds.pop() if len(kinds) == 1 else "mixed"
+    update_manifest(raw, {f"waves/{wave}/outcomes.csv": meta}, drop=list(files["path"]))
+    print(
+        f"withdrew {force}'s return for wave {wave}: {len(files)} file(s) and its spec removed, "
+        f"its outcome now '{outcome}' in {shown}"
+    )
     return 0
 
 

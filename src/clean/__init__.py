@@ -5,6 +5,6 @@ totals reconciled, and the tidy tables validated and written. The face of the st
 :func:`run_clean`; the orchestrator is :mod:`src.clean.run`.
 """
 
-from src.clean.run import CleanResult, run_clean
+from src.clean.run import CleanResult, read_outcomes, run_clean
 
-__all__ = ["CleanResult", "run_clean"]
+__all__ = ["CleanResult", "read_outcomes", "run_clean"]
