@@ -25,6 +25,20 @@ INPUT_EXIT = 1
 UNEXPECTED_EXIT = 3
 
 
+def visible(text: str) -> str:
+    """``text`` with every character a reader cannot see or tell from another written as its
+    code point: a non-breaking or other unusual space, a zero-width character, a control
+    character (``Snap<U+00A0>chat``), so that a message shows the cause, not a look-alike."""
+    import unicodedata
+
+    shown = []
+    for char in str(text):
+        category = unicodedata.category(char)
+        odd = char != " " and (category in ("Zs", "Zl", "Zp", "Cf", "Cc", "Co", "Cn"))
+        shown.append(f"<U+{ord(char):04X}>" if odd else char)
+    return "".join(shown)
+
+
 class InputError(Exception):
     """A problem with an input file that a person must fix before the run can go on.
 

@@ -527,9 +527,7 @@ def protect(
         if exposed.empty:
             return published, result
         chosen: set = set()
-        for cell, judged in zip(
-            zip(exposed["row"], exposed["column"], strict=True), exposed["verdict"], strict=True
-        ):
+        for cell in zip(exposed["row"], exposed["column"], strict=True):
             covering = [t for t in constraints if cell in t.cells]
             if any(c in chosen for t in covering for c in t.cells):
                 continue  # a cell hidden this round may protect it already: audit again

@@ -31,7 +31,7 @@ import pandas as pd
 
 from src.clean.safety import check_formulas, check_workbook, unsaved_formulas
 from src.clean.specs import FileSpec, Table
-from src.errors import InputError
+from src.errors import InputError, visible
 
 CELL_COLUMNS = [
     "label",
@@ -45,6 +45,7 @@ CELL_COLUMNS = [
     "label_place",
 ]
 _SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[+-]?[\d,]+(\.\d+)?$")
 UTF8_NAMES = {"utf-8", "utf-8-sig"}
 
 
@@ -160,11 +161,26 @@ class Grid:
         if len(found) == 1:
             return found[0]
         if found:
+            below = self.body[0] if self.body else []
+            under = [below[i] for i in found if i < len(below) and below[i]]
+            two_rows = len(set(under)) == len(found) and not any(_NUMBER.match(u) for u in under)
             raise InputError(
                 self.file,
                 self.header_place,
-                f"the header '{wanted}' appears {len(found)} times, so '{key}' is ambiguous",
-                f"point the spec ({source}) at a header row whose names are unique",
+                f"the header '{wanted}' appears {len(found)} times, so '{key}' is ambiguous"
+                + (
+                    f": the header spans two rows (a merged cell over "
+                    f"{', '.join(repr(u) for u in under)} in the row below), and the spec "
+                    "reads one header row"
+                    if two_rows
+                    else ""
+                ),
+                (
+                    "ask the force for the table with one header row, or read each of the "
+                    "second row's parts as its own table (its own header row and period)"
+                    if two_rows
+                    else f"point the spec ({source}) at a header row whose names are unique"
+                ),
             )
         shown = ", ".join(f"'{h}'" for h in self.header if h) or "(nothing)"
         hint = ""
@@ -454,6 +470,30 @@ def _mapped(value: str, mapping: dict, what: str, key: str, grid: Grid, place: s
         ) from None
 
 
+def check_notes_under(grid: Grid, label_at: int, value_at: list[int], source: str) -> None:
+    """A row after the table's last count whose count (and offence, period) cells are all
+    blank but whose label is not is a note printed under the table (a footnote, a source
+    line): stop saying so, rather than call its blanks a missing count."""
+
+    def blank(row: list[str]) -> bool:
+        return not any(row[c] for c in value_at if c < len(row))
+
+    filled = [n for row, n in zip(grid.body, grid.rows, strict=True) if not blank(row)]
+    if not filled:
+        return
+    for row, n in zip(grid.body, grid.rows, strict=True):
+        if n > filled[-1] and blank(row) and row[label_at]:
+            raise InputError(
+                grid.file,
+                grid.place(n, label_at),
+                f"the row '{visible(row[label_at])}' under the table has a label and no "
+                "counts: it reads as a note printed below the table (a footnote or a source), "
+                "not a row of it",
+                f"end the table before it: set where.last_row to {n - 1} in {source} (a note "
+                "that matters goes in the spec's note)",
+            )
+
+
 def cells_from_grid(grid: Grid, table: Table, source: str = "the spec") -> pd.DataFrame:
     """The count cells of a table, one row each (see the module docstring for the columns)."""
     return cells_frame(grid_cells(grid, table, source))
@@ -479,6 +519,7 @@ def grid_cells(grid: Grid, table: Table, source: str = "the spec") -> list[tuple
             for name, group in table.offence_columns.items()
         }
         check_formulas(grid.file, grid.formulas, grid.rows, {label_at, *value_at}, grid.place)
+        check_notes_under(grid, label_at, list(value_at), source)
         start, end = (d.isoformat() for d in table.period)
         for row, n in zip(grid.body, grid.rows, strict=True):
             label = row[label_at]
@@ -506,6 +547,8 @@ def grid_cells(grid: Grid, table: Table, source: str = "the spec") -> list[tuple
         period_at = grid.column(cols.period, "columns.period", source) if cols.period else None
         used = {label_at, count_at, offence_at, period_at}
         check_formulas(grid.file, grid.formulas, grid.rows, used, grid.place)
+        values = [c for c in (count_at, offence_at, period_at) if c is not None]
+        check_notes_under(grid, label_at, values, source)
         for row, n in zip(grid.body, grid.rows, strict=True):
             label, value = row[label_at], row[count_at]
             if not label and not value:

@@ -24,7 +24,7 @@ from src.clean.periods import assign_period, period_problem
 from src.clean.readers import CELL_COLUMNS
 from src.clean.specs import FileSpec, Table
 from src.data.reference import normalise_labels
-from src.errors import InputError
+from src.errors import InputError, visible
 from src.helpers import rel
 from src.vocab import NOT_ITEMISED, OUTSIDE_WAVE, TOTAL_ROW
 
@@ -98,11 +98,19 @@ def _check_labels(cells: pd.DataFrame, tables: list[TableCells], lookup: dict[st
         same = unknown[unknown["t"] == row["t"]]
         others = sorted(set(same["label"]) - {row["label"]})
         lookup_file = rel(ctx.reference.directory / "platform_labels.csv")
+        hidden = visible(row["label"]) != row["label"]
         raise InputError(
             ctx.shown,
             row["label_place"],
-            f"the label '{row['label']}' (normalised '{row['norm_label']}') is not in "
-            f"{lookup_file}" + (f"; nor are: {', '.join(map(repr, others))}" if others else ""),
+            f"the label '{visible(row['label'])}' (normalised '{visible(row['norm_label'])}') is "
+            f"not in {lookup_file}"
+            + (
+                " (it holds a character that looks like another or like nothing, shown as its "
+                "code point: retype the label without it, or list it as printed)"
+                if hidden
+                else ""
+            )
+            + (f"; nor are: {', '.join(repr(visible(o)) for o in others)}" if others else ""),
             f"add a row '{row['norm_label']},<platform>,<note>' to {lookup_file} (the platform "
             f"from platforms.csv), or, if it is not a platform, list it under exclude_labels "
             f"in {ctx.spec.source} with the reason",
