@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pandas as pd
@@ -96,30 +97,59 @@ def test_release_regions_as_the_release_grouped_them(forces):
 
 def test_waves_and_their_periods():
     waves = read(REFERENCE / "waves.csv")
-    assert list(waves.columns) == ["wave", "start", "end", "request_summary", "note"]
+    assert list(waves.columns) == [
+        "wave",
+        "start",
+        "end",
+        "offence_groups",
+        "request_summary",
+        "note",
+    ]
+    assert waves["wave"].is_unique
+    assert waves["wave"].str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*").all()  # a folder's name
+    groups = read(REFERENCE / "offence_groups.csv")
+    single = set(groups.loc[groups["includes"] == "", "offence_group"])
     for row in waves.itertuples(index=False):
-        start, end = dt.date.fromisoformat(row.start), dt.date.fromisoformat(row.end)
-        assert row.wave == f"{start:%Y-%m}_{end:%Y-%m}"
+        assert dt.date.fromisoformat(row.start) < dt.date.fromisoformat(row.end)
+        # what the wave's request asked about: groups of their own, never one of several
+        asked = row.offence_groups.split(";")
+        assert asked and set(asked) <= single and len(set(asked)) == len(asked), row.wave
     periods = read(REFERENCE / "periods.csv")
     assert list(periods.columns) == ["wave", "period", "start", "end", "label"]
-    by_wave = {w: list(p["period"]) for w, p in periods.groupby("wave")}
-    # 2019/20 was asked as two half-years; 2018/19 as one financial year.
-    assert by_wave == {
-        "2018-04_2019-03": ["2018-04_2019-03"],
-        "2019-10_2020-09": ["2019-10_2020-03", "2020-04_2020-09"],
-    }
-    labels = dict(zip(periods["period"], periods["label"], strict=True))
-    assert labels["2019-10_2020-03"] == "October 2019 to March 2020"
-    assert labels["2018-04_2019-03"] == "April 2018 to March 2019"
+    assert set(periods["wave"]) == set(waves["wave"])
+    assert periods["period"].is_unique
+    # Each wave's periods tile it, day after day, from its first day to its last.
+    for wave in waves.itertuples(index=False):
+        rows = periods[periods["wave"] == wave.wave].sort_values("start")
+        days = [
+            (dt.date.fromisoformat(s), dt.date.fromisoformat(e))
+            for s, e in zip(rows["start"], rows["end"], strict=True)
+        ]
+        assert days[0][0] == dt.date.fromisoformat(wave.start), wave.wave
+        assert days[-1][1] == dt.date.fromisoformat(wave.end), wave.wave
+        for (_, end), (start, _) in itertools.pairwise(days):
+            assert start == end + dt.timedelta(days=1), wave.wave
+        for row, (start, end) in zip(rows.itertuples(index=False), days, strict=True):
+            assert row.period == f"{start:%Y-%m}_{end:%Y-%m}"
+            assert row.label == f"{start:%B %Y} to {end:%B %Y}"
 
 
 def test_offence_codes_point_at_offence_groups():
     groups = read(REFERENCE / "offence_groups.csv")
     codes = read(REFERENCE / "offence_codes.csv")
-    assert set(groups["offence_group"]) == {"online_sexual", "indecent_images"}
-    assert set(groups["question"]) == {"Q1", "Q2"}
+    assert list(groups.columns) == ["offence_group", "includes", "name", "question", "description"]
+    assert groups["offence_group"].is_unique and groups["name"].is_unique
+    assert (groups["name"] != "").all()
+    single = groups[groups["includes"] == ""]
+    assert set(single["offence_group"]) >= {"online_sexual", "indecent_images"}
+    assert single["question"].is_unique
+    # A group of several (a return that did not split them) names two or more single groups.
+    for row in groups[groups["includes"] != ""].itertuples(index=False):
+        parts = row.includes.split(";")
+        assert len(set(parts)) == len(parts) >= 2, row.offence_group
+        assert set(parts) <= set(single["offence_group"]), row.offence_group
     assert codes["code"].is_unique
-    assert set(codes["offence_group"]) <= set(groups["offence_group"])
+    assert set(codes["offence_group"]) <= set(single["offence_group"])
     assert set(codes["flag"]) <= {"V", "U"}
     by = codes.set_index("code")["offence_group"]
     assert by["86/2"] == by["86/10"] == "indecent_images"
@@ -131,9 +161,22 @@ def test_offence_codes_point_at_offence_groups():
 
 def test_platforms_include_every_named_platform_and_unknown(platforms):
     assert platforms["platform"].is_unique
-    assert set(platforms["kind"]) <= {"app", "service", "category", "unknown", "remainder"}
+    kinds = {"app", "service", "category", "unknown", "remainder", "combined", "not_itemised"}
+    assert set(platforms["kind"]) <= kinds
     by = platforms.set_index("platform")["kind"]
     assert by["unknown"] == "unknown"
+    # What a partial return's printed total does not itemise: one row, on no platform.
+    assert [p for p, k in by.items() if k == "not_itemised"] == ["not_itemised"]
+    # A column a return printed for several platforms together names two or more of them,
+    # each a platform of its own; nothing else includes any.
+    includes = platforms.set_index("platform")["includes"]
+    for platform, kind in by.items():
+        parts = includes[platform].split(";") if includes[platform] else []
+        if kind == "combined":
+            assert len(parts) >= 2 and set(parts) <= set(by.index) - {platform}, platform
+            assert not {by[p] for p in parts} & {"combined", "unknown", "remainder"}, platform
+        else:
+            assert parts == [], platform
     # What a printed total counts beyond its block's cells: one row, in no platform's count.
     assert [p for p, k in by.items() if k == "remainder"] == ["withheld_remainder"]
     # A kind of platform, never ranked among the largest platforms.
@@ -218,13 +261,24 @@ def test_facebook_owned_platforms_exist_and_were_owned_before_the_wave(platforms
     assert set(ownership["platform"]) <= set(platforms["platform"])
     assert set(ownership["flag"]) <= {"V", "U"}
     assert (ownership["source"] != "").all()
+    for value in ownership["owned_from"]:
+        dt.date.fromisoformat(value)
     wave_start = read(REFERENCE / "waves.csv")["start"].min()
     held = ownership[
         (ownership["owner"] == "facebook_inc") & (ownership["owned_from"] <= wave_start)
     ]
-    assert set(held["platform"]) == {"instagram", "facebook_messenger", "whatsapp"}
-    for value in ownership["owned_from"]:
-        dt.date.fromisoformat(value)
+    assert set(held["platform"]) >= {"instagram", "facebook_messenger", "whatsapp"}
+    # A combined column is its owner's from the day the owner held every platform it includes.
+    includes = platforms.set_index("platform")["includes"]
+    for row in ownership.itertuples(index=False):
+        if not includes[row.platform]:
+            continue
+        parts = ownership[
+            ownership["platform"].isin(includes[row.platform].split(";"))
+            & (ownership["owner"] == row.owner)
+        ]
+        assert len(parts) == len(includes[row.platform].split(";")), row.platform
+        assert row.owned_from == parts["owned_from"].max(), row.platform
 
 
 # --- published figures ----------------------------------------------------------------------
@@ -238,6 +292,7 @@ RELEASE_COLUMNS = [
     "measure",
     "geography",
     "area",
+    "forces",
     "scope",
     "platform_group",
     "denominator",
@@ -254,9 +309,10 @@ RELEASE_COLUMNS = [
     "source_date",
     "note",
 ]
+#: Every release's figures file, as the list of releases names them.
+RELEASE_FILES = sorted(read(PUBLISHED / "releases.csv")["file"])
 COLUMNS = {
-    "release_2021_03.csv": RELEASE_COLUMNS,
-    "release_2019_12.csv": RELEASE_COLUMNS,
+    **dict.fromkeys(RELEASE_FILES, RELEASE_COLUMNS),
     "sexual_communication_series.csv": [
         "period_label",
         "period_start",
@@ -325,13 +381,6 @@ def test_published_tables_have_their_columns_flags_and_sources(name):
     pd.to_numeric(numbers, errors="raise")
 
 
-# Each release as its sources date it, the wave its figures are about and its figures file.
-RELEASES = {
-    "2019_12": ("2019-12-05", "2018-04_2019-03", "release_2019_12.csv"),
-    "2021_03": ("2021-03-26", "2019-10_2020-09", "release_2021_03.csv"),
-}
-
-
 def test_releases_list_each_release_with_its_wave_and_figures_file():
     releases = read(PUBLISHED / "releases.csv")
     assert list(releases.columns) == [
@@ -344,39 +393,22 @@ def test_releases_list_each_release_with_its_wave_and_figures_file():
         "file",
         "note",
     ]
-    assert releases["release"].is_unique
-    listed = {r.release: (r.published, r.wave, r.file) for r in releases.itertuples(index=False)}
-    assert listed == RELEASES
+    assert len(releases) and releases["release"].is_unique and releases["file"].is_unique
     assert set(releases["wave"]) <= set(read(REFERENCE / "waves.csv")["wave"])
     assert (releases["publisher"] != "").all() and (releases["url"] != "").all()
-    for release, (_, wave, name) in RELEASES.items():
-        figures = read(PUBLISHED / name)
-        assert set(figures["release"]) == {release}, name
-        assert set(figures["wave"]) == {wave}, name
+    for row in releases.itertuples(index=False):
+        dt.date.fromisoformat(row.published)
+        figures = read(PUBLISHED / row.file)
+        assert set(figures["release"]) == {row.release}, row.file
+        assert set(figures["wave"]) == {row.wave}, row.file
 
 
-# Per release: the national area as printed, and the period every figure covers.
-RELEASE_AREAS = {
-    "release_2021_03.csv": ("England, Wales and the Channel Islands", ("2019-10-01", "2020-09-30")),
-    "release_2019_12.csv": ("England and Wales", ("2018-04-01", "2019-03-31")),
-}
-
-
-@pytest.mark.parametrize("name", sorted(RELEASE_AREAS))
+@pytest.mark.parametrize("name", RELEASE_FILES)
 def test_release_rows_use_the_agreed_vocabularies(name, forces):
     release = read(PUBLISHED / name)
     assert release["figure_id"].is_unique
     assert set(release["geography"]) <= {"national", "region", "force"}
-    assert set(release["platform_group"]) <= {
-        "",
-        "all_known",
-        "facebook_owned",
-        "instagram",
-        "facebook_messenger",
-        "whatsapp",
-        "other",
-        "facebook_column",
-    }
+    assert set(release["platform_group"]) <= set(read(REFERENCE / "groups.csv")["group"]) | {""}
     assert set(release["denominator"]) <= {"", "all_known", "facebook_owned"}
     assert set(release["unit"]) <= {"count", "percent", "percent_change", "per_day"}
     assert set(release["comparison"]) <= {
@@ -399,18 +431,30 @@ def test_release_rows_use_the_agreed_vocabularies(name, forces):
         assert scope and set(scope.split(";")) <= groups, scope
     # A figure that compares with another wave names that wave (never its own) and states a
     # change; every other figure is about its own wave alone.
-    waves = set(read(REFERENCE / "waves.csv")["wave"])
+    waves = read(REFERENCE / "waves.csv").set_index("wave")
     across = release[release["compares_with"] != ""]
-    assert set(across["compares_with"]) <= waves - set(release["wave"])
+    assert set(across["compares_with"]) <= set(waves.index) - set(release["wave"])
     assert (across["unit"] == "percent_change").all()
     assert (release.loc[release["unit"] == "percent_change", "compares_with"] != "").all()
-    national, period = RELEASE_AREAS[name]
     by_geo = release.groupby("geography")["area"].apply(set)
-    assert by_geo["national"] == {national}
-    assert by_geo["region"] <= set(forces["release_region"]) - {""}
+    assert len(by_geo["national"]) == 1  # the national area as the release printed it
+    assert by_geo.get("region", set()) <= set(forces["release_region"]) - {""}
     assert by_geo.get("force", set()) <= set(forces["force"])
+    # Every figure covers its wave's period.
+    (wave,) = set(release["wave"])
     dates = {(s, e) for s, e in zip(release["period_start"], release["period_end"], strict=True)}
-    assert dates == {period}
+    assert dates == {(waves.loc[wave, "start"], waves.loc[wave, "end"])}
+    # The forces a figure covers: not said, how many, or which (forces of its area).
+    members = forces.groupby("release_region")["force"].apply(set).to_dict()
+    for row in release.itertuples(index=False):
+        if row.forces == "" or row.forces.isdigit():
+            continue
+        named = row.forces.split(";")
+        assert len(set(named)) == len(named), row.figure_id
+        area = {"force": {row.area}, "region": members.get(row.area, set())}.get(
+            row.geography, set(forces["force"])
+        )
+        assert set(named) <= area, row.figure_id
 
 
 def test_the_march_2021_release_covers_every_release_region(release, forces):

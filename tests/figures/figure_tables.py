@@ -8,25 +8,45 @@ from src.figures.inputs import ChartWords
 
 
 def shares_table() -> pd.DataFrame:
-    """Rows of figure 1 as ``shares_input`` gives them: an owner group, its parts, the rest."""
+    """Rows of figure 1 as ``shares_input`` gives them: the two columns' totals (from
+    uncertainty.csv), then the parts stacked in them (from composition.csv), the last a part of
+    neither column."""
     return pd.DataFrame(
         {
-            "group": ["facebook_owned", "instagram", "facebook_messenger", "whatsapp", "other"],
+            "group": [
+                "facebook_owned",
+                "other",
+                "instagram",
+                "facebook_messenger",
+                "whatsapp",
+                "other",
+                "not_itemised",
+                "withheld_remainder",
+            ],
             "label": [
                 "Facebook-owned apps",
+                "Other apps and platforms",
                 "Instagram",
                 "Facebook or Messenger",
                 "WhatsApp",
                 "Other apps and platforms",
+                "Not itemised by the return",
+                "Withheld cells, not attributed to a platform",
             ],
-            "share": [61.7, 40.1, 14.2, 7.4, 38.3],
-            "bootstrap_low": [58.0, 36.0, 12.0, 6.0, 35.0],
-            "bootstrap_high": [65.0, 44.0, 16.0, 9.0, 42.0],
-            "in_owner_group": [True, True, True, True, False],
-            "source_table": "tables/uncertainty.csv",
-            "source_row": [2, 3, 4, 5, 7],
+            "share": [61.7, 37.8, 40.1, 14.2, 7.4, 33.3, 4.5, 0.5],
+            "bootstrap_low": [58.0, 35.0, *[float("nan")] * 6],
+            "bootstrap_high": [65.0, 42.0, *[float("nan")] * 6],
+            "part_of": ["", "", *["facebook_owned"] * 3, "other", "other", ""],
+            "drawn": [True] * 7 + [False],
+            "is_platform": [pd.NA, pd.NA, True, True, True, False, False, False],
+            "source_table": ["tables/uncertainty.csv"] * 2 + ["tables/composition.csv"] * 6,
+            "source_row": [2, 7, 2, 3, 4, 5, 6, 7],
         }
     )
+
+
+#: What a chart says of its returns when some are simulated (build.csv's ``badge``).
+BADGE = "3 of 35 forces' returns are real, 32 simulated"
 
 
 def chart_words(**changes) -> ChartWords:

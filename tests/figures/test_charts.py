@@ -8,7 +8,7 @@ import matplotlib.text
 import numpy as np
 import pandas as pd
 import pytest
-from figure_tables import WORDS
+from figure_tables import BADGE, WORDS
 
 from src.figures import charts, control_limits, style
 
@@ -87,7 +87,8 @@ def test_chart_from_published_figures_only_is_not_labelled_simulated():
     series["forces_note"] = ["44 forces asked", ""]
     fig, _, alt = charts.series(series, "Offences recorded", words=WORDS)
     words = texts(fig)
-    assert style.SIMULATED_LABEL not in words
+    assert BADGE not in words and "simulated" not in words.lower()
+    assert "simulated" not in alt.lower()
     assert "rose from 3,000 in 2017/18 to 4,200 in 2018/19" in words
     assert "43 forces" in words and "44 forces" in words
 
@@ -111,19 +112,23 @@ def _funnel_forces(n: int = 20, seed: int = 3) -> pd.DataFrame:
 
 
 def test_funnel_counts_and_names_forces_outside_the_limits_on_real_returns():
-    fig, data, alt = charts.funnel(_funnel_forces(), 0.5, "Share by force", False, words=WORDS)
+    fig, data, alt = charts.funnel(_funnel_forces(), 0.5, "Share by force", "", words=WORDS)
     assert int(data["outside_998"].sum()) == 1
     words = texts(fig)
     assert "1 of 20 forces' Facebook-owned shares lies outside the 99.8% limits" in words
     assert "Force 0" in words and "Force 0 Police" in alt
-    assert "Illustrative" not in words and style.SIMULATED_LABEL not in words
+    assert "Illustrative" not in words and "none is named" not in words
+    assert "simulated" not in alt.lower() and "illustrative" not in alt
 
 
 def test_funnel_on_simulated_returns_is_illustrative_and_names_no_force():
-    fig, data, alt = charts.funnel(_funnel_forces(), 0.5, "Share by force", True, words=WORDS)
+    fig, data, alt = charts.funnel(_funnel_forces(), 0.5, "Share by force", BADGE, words=WORDS)
     words = texts(fig)
-    assert "Illustrative only, as the returns are simulated: 1 of 20 forces" in words
-    assert "none is named" in words and "no force is named" in alt
+    assert "Illustrative only, as returns are simulated: 1 of 20 forces" in words
+    assert BADGE in words and alt.endswith(
+        f"{BADGE}, so the pattern is illustrative and no force is named."
+    )
+    assert "none is named" in words
     assert "Force 0" not in words and "Force 0" not in alt
     assert not any(t.get_text().startswith("Force") for t in fig.axes[0].texts)
     assert int(data["outside_998"].sum()) == 1  # the data file still says which it is
@@ -136,7 +141,7 @@ def test_funnel_limits_widen_by_the_dispersion_it_states():
     forces = _funnel_forces(10)
     forces["known"] = 400.0
     forces["facebook_owned"] = [160.0, 240.0] * 5
-    fig, data, _ = charts.funnel(forces, 0.5, "Share by force", False, words=WORDS)
+    fig, data, _ = charts.funnel(forces, 0.5, "Share by force", "", words=WORDS)
     assert data["dispersion"].tolist() == pytest.approx([16.0] * 10)
     # the exact limits for 400 at one half (pinned by hand in test_control_limits.py), widened
     _, exact = control_limits.funnel_limits(0.5, np.array([400]), 0.998)
@@ -165,7 +170,7 @@ def test_regions_notes_a_printed_share_that_only_truncation_explains():
             ],
         }
     )
-    fig, _, _ = charts.regions(regional, "Share by region", True, words=WORDS)
+    fig, _, _ = charts.regions(regional, "Share by region", BADGE, words=WORDS)
     words = texts(fig)
     assert "reproduce 1 of 2" in words
     assert "South West: the published counts give 50.8%" in words
@@ -182,7 +187,7 @@ def test_funnel_data_keeps_each_force_s_source_row_after_dropping_and_sorting():
             "source_row": [2, 3, 4],
         }
     )
-    _, data, _ = charts.funnel(forces, 0.5, "Share by force", True, words=WORDS)
+    _, data, _ = charts.funnel(forces, 0.5, "Share by force", BADGE, words=WORDS)
     assert list(data["force"]) == ["b", "c"]  # no instances: no point; sorted by force
     assert list(data["source_row"]) == [4, 2]
     assert list(data.columns[-2:]) == ["source_table", "source_row"]
@@ -199,7 +204,7 @@ def test_funnel_log_axis_labels_only_spaced_major_ticks():
             "source_row": [2, 3, 4],
         }
     )
-    fig, _, _ = charts.funnel(forces, 0.5, "Share by force", True, words=WORDS)
+    fig, _, _ = charts.funnel(forces, 0.5, "Share by force", BADGE, words=WORDS)
     ax = fig.axes[0]
     fig.canvas.draw()
     low, high = ax.get_xlim()
@@ -228,7 +233,7 @@ def test_titles_labels_alt_text_and_source_lines_are_the_builds_words():
             "source_row": [2, 3],
         }
     )
-    fig, _, alt = charts.funnel(forces, 0.5, "Share by force", False, words=META_WORDS)
+    fig, _, alt = charts.funnel(forces, 0.5, "Share by force", "", words=META_WORDS)
     drawn = _texts(fig)
     assert "All 2 forces' Meta-owned shares lie within the 99.8% limits" in drawn
     assert "Meta-owned share" in drawn and META_WORDS.source_line in drawn
@@ -245,7 +250,7 @@ def test_titles_labels_alt_text_and_source_lines_are_the_builds_words():
             "source_row": [2, 3],
         }
     )
-    fig, _, alt = charts.whatsapp(tipoffs, "Shares", False, words=META_WORDS)
+    fig, _, alt = charts.whatsapp(tipoffs, "Shares", "", words=META_WORDS)
     drawn = _texts(fig)
     assert "Chatly: 12% of police-recorded Meta-owned instances, but 1.5% of Meta's tip-offs" in (
         drawn

@@ -25,6 +25,17 @@ WhatsApp,whatsapp,all_known,583.5,9422.0,6.19,5.72,6.7,5.11,8.19,True
 Facebook or Messenger,facebook_messenger,all_known,1194.0,9422.0,12.67,12.02,13.36,9.62,16.09,True
 """
 
+#: composition.csv: the parts stacked in figure 1's columns (the last in neither).
+COMPOSITION = """\
+part,label,column,is_platform,count,share,forces_counted,forces_with_data
+instagram,Instagram,facebook_owned,True,3205.5,34.02,3,3
+facebook_messenger,Facebook or Messenger,facebook_owned,True,1194.0,12.67,3,3
+whatsapp,WhatsApp,facebook_owned,True,583.5,6.19,3,3
+other,other apps and platforms,other,False,4156.0,44.11,3,3
+not_itemised,Not itemised by the return,other,False,283.0,3.0,3,3
+withheld_remainder,"Withheld cells, not attributed to a platform",,False,1.0,0.01,3,3
+"""
+
 FORCES = """\
 force,force_name,instagram,facebook_messenger,whatsapp,other_platforms,unknown,facebook_owned,all_known,total
 dorset,Dorset Police,10,5,5,30,10,20,50,60
@@ -64,11 +75,13 @@ offence_groups,online child sexual offences
 owned_platforms,"facebook_messenger, instagram, whatsapp"
 forces_with_data,3
 simulated,True
+badge,"1 of 3 forces' returns are real, 2 simulated"
 like_for_like,True
 """
 
 TEXTS = {
     "uncertainty": UNCERTAINTY,
+    "composition": COMPOSITION,
     "forces": FORCES,
     "regional": REGIONAL,
     "series": SERIES,
@@ -93,19 +106,23 @@ def line(name: str, number: int) -> dict[str, str]:
 def figures(tables) -> dict[str, pd.DataFrame]:
     """The data file of each figure, drawn from ``tables`` the way the notebook draws it."""
     sub = "A subtitle"
+    badge = inputs.badge(inputs.build_info(tables))
     drawn = {
         "shares": shares.platform_shares(
-            inputs.shares_input(tables["uncertainty"]), sub, True, words=WORDS
+            inputs.shares_input(tables["uncertainty"], tables["composition"]),
+            sub,
+            badge,
+            words=WORDS,
         ),
         "funnel": charts.funnel(
-            inputs.funnel_input(tables["forces"], "facebook_owned"), 0.5, sub, True, words=WORDS
+            inputs.funnel_input(tables["forces"], "facebook_owned"), 0.5, sub, badge, words=WORDS
         ),
         "regions": charts.regions(
-            inputs.regions_input(tables["regional"], "facebook_owned"), sub, True, words=WORDS
+            inputs.regions_input(tables["regional"], "facebook_owned"), sub, badge, words=WORDS
         ),
         "series": charts.series(inputs.series_input(tables["series"]), sub, words=WORDS),
         "whatsapp": charts.whatsapp(
-            inputs.whatsapp_input(tables["whatsapp"]), sub, True, words=WORDS
+            inputs.whatsapp_input(tables["whatsapp"]), sub, badge, words=WORDS
         ),
     }
     return {figure: data for figure, (_, data, _) in drawn.items()}
@@ -113,15 +130,15 @@ def figures(tables) -> dict[str, pd.DataFrame]:
 
 def test_every_figure_s_data_ends_with_the_table_and_row_it_came_from(tables):
     expected = {
-        "shares": "tables/uncertainty.csv",
-        "funnel": "tables/forces.csv",
-        "regions": "tables/regional.csv",
-        "series": "tables/series.csv",
-        "whatsapp": "tables/whatsapp.csv",
+        "shares": {"tables/uncertainty.csv", "tables/composition.csv"},
+        "funnel": {"tables/forces.csv"},
+        "regions": {"tables/regional.csv"},
+        "series": {"tables/series.csv"},
+        "whatsapp": {"tables/whatsapp.csv"},
     }
     for figure, data in figures(tables).items():
         assert list(data.columns[-2:]) == ["source_table", "source_row"], figure
-        assert set(data["source_table"].dropna()) == {expected[figure]}, figure
+        assert set(data["source_table"].dropna()) == expected[figure], figure
         # Only a year the series lacks (drawn as a gap) has no source.
         unsourced = data[data["source_table"].isna()]
         assert unsourced.empty or not unsourced["available"].any(), figure
@@ -132,10 +149,20 @@ def test_source_row_is_the_line_of_the_source_table_each_row_came_from(tables):
     data = figures(tables)
     # Each figure's rows are in the chart's order, not the table's, so the numbers are not
     # simply 2, 3, ...: each must point at the very row of the CSV the figure's row shows.
-    assert list(data["shares"]["source_row"]) == [5, 4, 7, 6, 2]
-    for _, row in data["shares"].iterrows():
-        source = line("uncertainty", row["source_row"])
-        assert (source["group"], source["denominator"]) == (row["group"], "all_known")
+    # The columns' totals (uncertainty.csv), then their parts (composition.csv).
+    shown = data["shares"]
+    assert list(zip(shown["source_table"], shown["source_row"], strict=True)) == [
+        ("tables/uncertainty.csv", 5),
+        ("tables/uncertainty.csv", 2),
+        *(("tables/composition.csv", n) for n in range(2, 8)),
+    ]
+    for _, row in shown.iterrows():
+        if row["source_table"] == "tables/uncertainty.csv":
+            source = line("uncertainty", row["source_row"])
+            assert (source["group"], source["denominator"]) == (row["group"], "all_known")
+        else:
+            source = line("composition", row["source_row"])
+            assert (source["part"], source["column"]) == (row["group"], row["part_of"])
         assert float(source["share"]) == row["share"]
     assert list(data["funnel"]["source_row"]) == [3, 5, 2]  # cheshire, all withheld: no point
     for _, row in data["funnel"].iterrows():
@@ -157,34 +184,42 @@ def test_source_row_is_the_line_of_the_source_table_each_row_came_from(tables):
 
 
 def test_owner_group_comes_from_the_table_not_from_display_names(tables):
-    uncertainty = tables["uncertainty"].copy()
-    # Renamed display names in the table cannot unshade a bar ...
-    uncertainty["share_of"] = uncertainty["share_of"].map(lambda name: f"{name} (renamed)")
-    data = inputs.shares_input(uncertainty)
-    assert dict(zip(data["group"], data["in_owner_group"], strict=True)) == {
-        "facebook_owned": True,
-        "instagram": True,
-        "facebook_messenger": True,
-        "whatsapp": True,
-        "other": False,
+    composition = tables["composition"].copy()
+    # Renamed display names in the tables cannot move a part out of its column ...
+    composition["label"] = composition["label"].map(lambda name: f"{name} (renamed)")
+    data = inputs.shares_input(tables["uncertainty"], composition)
+    parts = data[data["source_table"] == "tables/composition.csv"]
+    assert dict(zip(parts["group"], parts["part_of"], strict=True)) == {
+        "instagram": "facebook_owned",
+        "facebook_messenger": "facebook_owned",
+        "whatsapp": "facebook_owned",
+        "other": "other",
+        "not_itemised": "other",
+        "withheld_remainder": "",
     }
-    # ... and a platform the table says the owner did not own is not shaded, whatever its name.
-    uncertainty.loc[uncertainty["group"] == "whatsapp", "in_owner_group"] = False
-    data = inputs.shares_input(uncertainty)
-    assert list(data.loc[data["group"] == "whatsapp", "in_owner_group"]) == [False]
-    fig, drawn, _ = shares.platform_shares(data, "A subtitle", True, words=WORDS)
-    part_of = dict(zip(drawn["group"], drawn["part_of"], strict=True))
+    assert list(parts["drawn"]) == [True] * 5 + [False]
+    assert list(parts["is_platform"]) == [True, True, True, False, False, False]
+    # ... and a platform the table puts in the rest's column is stacked there, whatever its name.
+    composition.loc[composition["part"] == "whatsapp", "column"] = "other"
+    uncertainty = tables["uncertainty"].copy()
+    columns = ["share", "bootstrap_low", "bootstrap_high"]
+    uncertainty.loc[uncertainty["group"] == "facebook_owned", columns] = [46.69, 43.0, 50.0]
+    uncertainty.loc[uncertainty["group"] == "other", columns] = [53.3, 49.5, 57.0]
+    data = inputs.shares_input(uncertainty, composition)
+    assert list(data.loc[data["group"] == "whatsapp", "part_of"]) == ["other"]
+    fig, drawn, _ = shares.platform_shares(data, "A subtitle", "", words=WORDS)
+    part_of = dict(zip(drawn["group"], drawn["part_of"], strict=False))
     assert part_of["instagram"] == "facebook_owned"
     assert part_of["whatsapp"] == "other"
-    # Drawn so: the owner's column stacks Instagram and Facebook or Messenger (then, in grey,
-    # the share no listed part holds); WhatsApp is stacked in the rest's column.
+    # Drawn so: the owner's column stacks Instagram and Facebook or Messenger; WhatsApp is
+    # stacked in the rest's column, before its other parts.
     ax = fig.axes[0]
     heights: dict[float, list[float]] = {}
     for bar in ax.patches:
         heights.setdefault(round(bar.get_x(), 6), []).append(round(bar.get_height(), 2))
     owner_column, rest_column = (heights[x] for x in sorted(heights))
-    assert owner_column == [34.02, 12.67, 6.2]
-    assert rest_column == [6.19, 40.92]
+    assert owner_column == [34.02, 12.67]
+    assert rest_column == [6.19, 44.11, 3.0]
 
 
 def test_series_input_places_each_period_by_the_year_it_starts(tables):
@@ -208,14 +243,28 @@ def test_a_period_start_that_is_not_a_date_is_an_input_error(tables):
         inputs.series_input(series)
 
 
-def test_shares_input_needs_the_owner_group_column(tables):
-    with pytest.raises(InputError, match="in_owner_group"):
-        inputs.shares_input(tables["uncertainty"].drop(columns="in_owner_group"))
+def test_shares_input_needs_the_columns_it_reads(tables):
+    with pytest.raises(InputError, match="column column") as raised:
+        inputs.shares_input(tables["uncertainty"], tables["composition"].drop(columns="column"))
+    assert raised.value.file.endswith("tables/composition.csv")
+    with pytest.raises(InputError, match="column group") as raised:
+        inputs.shares_input(tables["uncertainty"].drop(columns="group"), tables["composition"])
+    assert raised.value.file.endswith("tables/uncertainty.csv")
 
 
 def test_build_info_reads_owned_platforms_as_slugs_and_nothing_depends_on_them(tables):
     info = inputs.build_info(tables)
     assert info["owned_platforms"] == "facebook_messenger, instagram, whatsapp"
-    assert inputs.is_simulated(info)
+    assert inputs.badge(info) == "1 of 3 forces' returns are real, 2 simulated"
     assert inputs.variant_notes(info) == []
     assert inputs.subtitle(info, "Share").startswith("Share, 3 police forces, England")
+
+
+def test_the_badge_is_blank_when_build_csv_gives_none(tables):
+    info = inputs.build_info(tables)
+    # every return real: the badge row is blank (read as missing), or absent from older builds
+    assert inputs.badge({**info, "badge": ""}) == ""
+    assert inputs.badge({k: v for k, v in info.items() if k != "badge"}) == ""
+    blank = tables["build"].copy()
+    blank.loc[blank["key"] == "badge", "value"] = float("nan")
+    assert inputs.badge(inputs.build_info({"build": blank})) == ""

@@ -8,7 +8,7 @@ import struct
 
 import matplotlib.pyplot as plt
 import pytest
-from figure_tables import WORDS, shares_table
+from figure_tables import BADGE, WORDS, shares_table
 
 from src.errors import InputError
 from src.figures import rendering, run, shares
@@ -27,7 +27,7 @@ def test_read_tables_reads_every_csv_by_name_with_rows_numbered_from_zero(tmp_pa
 def test_save_figure_is_deterministic_600_pixels_and_complete(tmp_path):
     def draw():
         fig, data, alt = shares.platform_shares(
-            shares_table(), "Share of known instances", True, words=WORDS
+            shares_table(), "Share of known instances", BADGE, words=WORDS
         )
         return fig, data, alt
 
@@ -58,7 +58,12 @@ def test_save_figure_is_deterministic_600_pixels_and_complete(tmp_path):
     assert b"<dc:date>" not in first[".svg"]
     assert first[".txt"].decode().startswith("Two stacked columns")
     header = first[".csv"].decode().splitlines()[0].split(",")
-    assert header[-4:] == ["part_of", "interval_drawn", "source_table", "source_row"]
+    assert header[-3:] == ["interval_drawn", "source_table", "source_row"]
+    assert "returns" not in header  # only a chart computed from the returns says what they are
+    run.save_figure(fig, tmp_path / "computed", data, alt, returns="mixed")
+    lines = (tmp_path / "computed.csv").read_text().splitlines()
+    assert lines[0].split(",")[-1] == "returns"
+    assert {row.rsplit(",", 1)[1] for row in lines[1:]} == {"mixed"}
 
 
 def test_a_build_without_tables_stops_with_the_step_to_run_first(tmp_path):

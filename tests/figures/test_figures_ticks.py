@@ -1,7 +1,7 @@
-"""No two tick labels overprint: every chart, drawn from the tables of each build (the
-default and both variants, as committed) and from small synthetic tables shaped like them
-(wide and narrow ranges of force sizes, long and gappy series), is rendered, and the window
-extents of the tick labels on each axis must not overlap.
+"""No two tick labels overprint: every chart, drawn from the tables of each build committed
+under reports/ and from small synthetic tables shaped like them (wide and narrow ranges of
+force sizes, long and gappy series), is rendered, and the window extents of the tick labels on
+each axis must not overlap.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import pytest
 from figure_tables import WORDS
 
 from src.figures import (
+    badge,
     build_info,
+    chart_words,
     funnel,
     funnel_input,
-    badge,
     platform_shares,
     read_tables,
     regions,
@@ -34,47 +35,51 @@ from src.figures import (
 )
 from src.helpers import ROOT
 
+#: Every build committed under reports/ (the default, its variants, each wave's), by folder.
 BUILDS = {
-    "default": ROOT / "reports" / "tables",
-    "images-only": ROOT / "reports" / "variants" / "images-only" / "tables",
-    "without-greater-manchester": (
-        ROOT / "reports" / "variants" / "without-greater-manchester" / "tables"
-    ),
+    path.parent.relative_to(ROOT).as_posix(): path.parent
+    for path in sorted((ROOT / "reports").glob("**/tables/build.csv"))
 }
 
 
 def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
     """Each chart drawn from ``tables`` as notebooks/30-figures.ipynb draws it."""
     info = build_info(tables)
-    simulated, extra = badge(info), variant_notes(info)
+    said, extra = badge(info), variant_notes(info)
+    words = chart_words(info) if "owner_group" in info else WORDS
+    owner = words.owner_group
     unc = tables["uncertainty"]
-    pooled = unc[(unc["group"] == "facebook_owned") & (unc["denominator"] == "all_known")]
+    pooled = unc[(unc["group"] == owner) & (unc["denominator"] == "all_known")]
     drawn = {
         "shares": platform_shares(
-            shares_input(unc, tables["composition"]), subtitle(info, "Share"), simulated, extra, words=WORDS
+            shares_input(unc, tables["composition"]),
+            subtitle(info, "Share"),
+            said,
+            extra,
+            words=words,
         ),
         "funnel": funnel(
-            funnel_input(tables["forces"], "facebook_owned"),
+            funnel_input(tables["forces"], owner),
             float(pooled["share"].iloc[0]) / 100,
             subtitle(info, "Share by force"),
-            simulated,
+            said,
             extra,
-            words=WORDS,
+            words=words,
         ),
         "regions": regions(
-            regions_input(tables["regional"], "facebook_owned"),
+            regions_input(tables["regional"], owner),
             subtitle(info, "Share", False),
-            simulated,
+            said,
             extra,
-            words=WORDS,
+            words=words,
         ),
-        "series": series(series_input(tables["series"]), "Offences recorded", words=WORDS),
+        "series": series(series_input(tables["series"]), "Offences recorded", words=words),
         "whatsapp": whatsapp(
             whatsapp_input(tables["whatsapp"]),
             subtitle(info, "Share"),
-            simulated,
+            said,
             extra,
-            words=WORDS,
+            words=words,
         ),
     }
     return {name: fig for name, (fig, _, _) in drawn.items()}
@@ -130,6 +135,22 @@ def uncertainty_table(shares: dict[str, float]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def composition_table(shares: dict[str, float]) -> pd.DataFrame:
+    """The parts of figure 1's columns: the owner group's platforms, and the rest whole."""
+    parts = [(g, "facebook_owned") for g in shares if g not in ("facebook_owned", "other")]
+    parts.append(("other", "other"))
+    return pd.DataFrame(
+        {
+            "part": [g for g, _ in parts],
+            "label": [g.replace("_", " ") for g, _ in parts],
+            "column": [c for _, c in parts],
+            "is_platform": [g != "other" for g, _ in parts],
+            "count": [shares[g] * 10 for g, _ in parts],
+            "share": [shares[g] for g, _ in parts],
+        }
+    )
 
 
 def forces_table(known: list[float], share: float = 0.5) -> pd.DataFrame:
@@ -201,8 +222,8 @@ WHATSAPP = pd.DataFrame(
 
 BUILD = pd.DataFrame(
     {
-        "key": ["place", "period", "offence_groups", "forces_with_data", "simulated"],
-        "value": ["A place", "a period", "some offences", "12", "True"],
+        "key": ["place", "period", "offence_groups", "forces_with_data", "badge"],
+        "value": ["A place", "a period", "some offences", "12", "2 of 12 real, 10 simulated"],
     }
 )
 
@@ -237,6 +258,7 @@ def synthetic_tables(tmp_path, known, years, month=4, long_labels=False):
     """Tables written as CSV and read back the way the notebook reads them."""
     frames = {
         "uncertainty": uncertainty_table(SHARES),
+        "composition": composition_table(SHARES),
         "forces": forces_table(known),
         "regional": regional_table(
             ["North East", "North West", "South West", "East of England", "Wales"]

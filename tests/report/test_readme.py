@@ -55,18 +55,83 @@ def test_findings_block_states_each_headline_number_from_the_headline_table(tmp_
 
 def test_waves_block_sets_every_wave_side_by_side():
     rows = []
-    for period, start, forces, share, known in (
-        ("Year one", "2018-04-01", 3, 40.0, 200.0),
-        ("Year two", "2019-04-01", 4, 55.5, 300.0),
+    for wave, label, start, forces, share, known, real, returns, scope in (
+        ("w1", "Year one", "2018-04-01", 3, 40.0, 200.0, 0, "simulated", "images"),
+        ("w2", "Year two", "2019-04-01", 4, 55.5, 300.0, 1, "mixed", "images and grooming"),
     ):
-        common = {"period": period, "period_start": start, "basis": "all forces", "forces": forces}
+        common = {
+            "wave": wave,
+            "wave_label": label,
+            "period_start": start,
+            "scope": scope,
+            "basis": "all forces",
+            "forces_with_data": forces,
+            "forces": forces,
+            "real_returns": real,
+            "returns": returns,
+        }
         rows.append(common | {"group": "snapchat", "label": "Snapchat", "share": share, "count": 1})
         rows.append(common | {"group": "all_known", "label": "All", "share": 100.0, "count": known})
     statements = pd.DataFrame([{"note": "'twice as many': it holds."}])
-    block = readme.waves_block(pd.DataFrame(rows), statements, {"w1": "reports/waves/w1"})
+    # given in an order other than the waves' own: the block sets them in time order
+    block = readme.waves_block(pd.DataFrame(rows[::-1]), statements, {"w1": "reports/waves/w1"})
     assert "| Measure | Year one | Year two |" in block
+    assert "| Returns | simulated | 1 of 4 real, the rest simulated |" in block
+    assert "| Offences | images | images and grooming |" in block
     assert "| Forces with data (all forces) | 3 | 4 |" in block
     assert "| Snapchat (all forces) | 40.0% | 55.5% |" in block
     assert "| Instances with a known platform (all forces) | 200 | 300 |" in block
     assert "- 'twice as many': it holds." in block
     assert "- Wave `w1` is built in `reports/waves/w1/` (its tables and figures)." in block
+    assert "nan" not in block.lower()
+
+
+def test_a_group_a_wave_does_not_itemise_is_not_available_there():
+    rows = []
+    for wave, share in (("w1", float("nan")), ("w2", 20.0)):
+        rows.append(
+            {
+                "wave": wave,
+                "wave_label": wave.upper(),
+                "period_start": f"201{wave[1]}-01-01",
+                "scope": "images",
+                "basis": "all forces",
+                "forces_with_data": 2,
+                "forces": 2,
+                "real_returns": 2,
+                "returns": "real",
+                "group": "snapchat",
+                "label": "Snapchat",
+                "share": share,
+                "count": 1,
+            }
+        )
+    block = readme.waves_block(pd.DataFrame(rows), pd.DataFrame(columns=["note"]), {})
+    assert "| Returns | real | real |" in block
+    assert "| Snapchat (all forces) | not available | 20.0% |" in block
+
+
+def test_returns_block_says_what_each_wave_s_returns_are():
+    forces = pd.DataFrame({"force": ["a", "b", "c"], "name": ["A Police", "B Police", "C Police"]})
+    waves = pd.DataFrame(
+        {"wave": ["w2", "w1", "w3"], "start": ["2020-01-01", "2019-01-01", "2021-01-01"]}
+        | {"end": ["2020-12-31", "2019-12-31", "2021-12-31"]}
+    )
+    coverage = pd.DataFrame(
+        [
+            ("w1", "a", 1, "simulated"),
+            ("w1", "b", 1, "simulated"),
+            ("w1", "c", 0, "real"),  # a real answer without counts: no return
+            ("w2", "a", 1, "real"),
+            ("w2", "b", 2, "simulated"),
+            ("w2", "c", 1, "real"),
+            ("w3", "a", 1, "real"),
+        ],
+        columns=["wave", "force", "files_read", "provenance"],
+    )
+    assert readme.returns_block(coverage, forces, waves).splitlines() == [
+        "- **January 2019 to December 2019** (`w1`): 2 forces' returns, all simulated.",
+        "- **January 2020 to December 2020** (`w2`): 3 forces' returns, 2 real (A Police and "
+        "C Police) and 1 simulated.",
+        "- **January 2021 to December 2021** (`w3`): 1 forces' returns, all real.",
+    ]

@@ -270,8 +270,17 @@ def test_the_simulated_notice_is_prominent_when_any_return_is_simulated(built, p
     assert ("simulated-notice" in page.ids()) == simulated
     if simulated:
         html = built[1]
+        notice = html[
+            html.index('id="simulated-notice"') : html.index(
+                "</div>", html.index('id="simulated-notice"')
+            )
+        ]
         assert html.index('id="simulated-notice"') < html.index('id="findings"')
-        assert "per-force returns in this report are simulated" in html
+        # the notice says what the build's returns are, in build.csv's words
+        build = pd.read_csv(SOURCE / "reports/tables/build.csv", dtype=str, keep_default_na=False)
+        sentence = build.set_index("key").loc["returns_sentence", "value"]
+        assert sentence
+        assert str(escape(sentence)) in notice
 
 
 def test_every_figure_is_inlined_with_its_alt_text_and_data(page):
@@ -442,14 +451,16 @@ def test_owned_platforms_are_named_from_their_slugs():
 
 
 def test_owned_platforms_as_slugs_change_only_the_build_table(built, tmp_path):
-    """build.csv's owned_platforms as slugs, and uncertainty.csv with a column the page does not
-    show: the prose names the platforms as before; only the build table's own cell changes."""
+    """build.csv's owned_platforms written otherwise (the same slugs, unspaced), and
+    uncertainty.csv with a column the page does not show: the prose names the platforms as
+    before, from their slugs; only the build table's own cell changes."""
     paths = copy_project(tmp_path)
     build_csv = paths.tables / "build.csv"
     build = pd.read_csv(build_csv, dtype=str, keep_default_na=False)
     owned = build["key"] == "owned_platforms"
     before = build.loc[owned, "value"].iloc[0]
-    slugs = "facebook_messenger, instagram, whatsapp"
+    slugs = ",".join(s.strip() for s in before.split(","))
+    assert slugs != before, "owned_platforms lists one platform: nothing to respell"
     build.loc[owned, "value"] = slugs
     build.to_csv(build_csv, index=False, lineterminator="\n")
     uncertainty_csv = paths.tables / "uncertainty.csv"
@@ -458,7 +469,10 @@ def test_owned_platforms_as_slugs_change_only_the_build_table(built, tmp_path):
     uncertainty.to_csv(uncertainty_csv, index=False, lineterminator="\n")
     out, _ = report.build_report(paths)
     html = out.read_text(encoding="utf-8")
-    assert "Facebook-owned apps: Facebook or Messenger, Instagram and WhatsApp)" in html
+    reference = {"platforms": pd.read_csv(paths.reference / "platforms.csv", dtype=str)}
+    names = owned_platforms(slugs, reference)
+    assert names == owned_platforms(before, reference) and "_" not in names
+    assert f": {escape(names)})" in html
     row = int(build.index[owned][0])
     cell = (
         '<td role="cell" data-column="value" data-kind="text" data-value="{0}" '
@@ -466,10 +480,7 @@ def test_owned_platforms_as_slugs_change_only_the_build_table(built, tmp_path):
     )
     old_row = cell.format(escape(before))
     assert built[1].count(old_row) == 1
-    if before != slugs:
-        assert html == built[1].replace(old_row, cell.format(escape(slugs)))
-    else:
-        assert html == built[1]
+    assert html == built[1].replace(old_row, cell.format(escape(slugs)))
     shown = Page.parse(html)
     table = shown.table("table-build")
     assert any(r["attrs"].get("data-row") == str(row) for r in table["rows"])

@@ -21,6 +21,7 @@ from src.data.manifest import (
 )
 from src.errors import InputError
 from src.helpers import RAW
+from src.vocab import FILE_PROVENANCES, PROVENANCES
 
 
 @pytest.fixture
@@ -34,6 +35,15 @@ def raw_copy(tmp_path: Path) -> Path:
 def _a_return(raw: Path) -> str:
     manifest = read_manifest(raw)
     return manifest.loc[manifest["content"] == "return", "path"].iloc[0]
+
+
+def _force_folder(raw: Path, force: str | None = None) -> Path:
+    """The folder of a force's answers in the wave of the first return (that return's force,
+    unless another is named), made if the force has none."""
+    _, wave, first, _ = _a_return(raw).split("/", 3)
+    folder = raw / "waves" / wave / (force or first)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def test_every_committed_file_matches_its_recorded_hash():
@@ -52,9 +62,24 @@ def test_manifest_covers_returns_letters_outcomes_and_published_figures():
     assert {"return", "records", "refusal", "outcomes", "published"} <= set(manifest["content"])
     published = manifest[manifest["content"] == "published"]
     assert set(published["provenance"]) == {"real"}
-    assert set(manifest.loc[manifest["path"].str.startswith("waves/"), "provenance"]) == {
-        "simulated"
-    }
+    assert set(manifest["provenance"]) <= set(FILE_PROVENANCES)
+    # Only an outcomes file, whose rows each say their own, may be mixed; it is mixed exactly
+    # when its rows differ, and every file of a force's answer has that row's provenance.
+    assert set(manifest.loc[manifest["content"] != "outcomes", "provenance"]) <= set(PROVENANCES)
+    outcomes = manifest[manifest["content"] == "outcomes"]
+    assert len(outcomes) and (outcomes["wave"] != "").all()
+    for row in outcomes.itertuples(index=False):
+        rows = pd.read_csv(RAW / row.path, dtype=str, keep_default_na=False)
+        said = set(rows["provenance"])
+        assert said <= set(PROVENANCES), row.path
+        assert row.provenance == (said.pop() if len(said) == 1 else "mixed"), row.path
+        answers = manifest[
+            (manifest["wave"] == row.wave)
+            & manifest["content"].isin(["return", "records", "refusal"])
+        ]
+        of_force = dict(zip(rows["force"], rows["provenance"], strict=True))
+        for answer in answers.itertuples(index=False):
+            assert answer.provenance == of_force[answer.force], answer.path
     assert "MANIFEST.csv" not in set(manifest["path"])
     assert "README.md" not in set(manifest["path"])
 
@@ -91,7 +116,7 @@ def test_a_missing_file_is_caught(raw_copy: Path):
 
 
 def test_an_unlisted_file_is_caught(raw_copy: Path):
-    extra = raw_copy / "waves" / "2019-10_2020-09" / "cheshire" / "late reply.csv"
+    extra = _force_folder(raw_copy) / "late reply.csv"
     extra.write_text("Platform,Count\nInstagram,3\n", encoding="utf-8")
     with pytest.raises(InputError, match="not in the manifest") as caught:
         verify_raw(raw_copy)
@@ -134,7 +159,7 @@ def test_updating_one_row_does_not_rehash_the_others(raw_copy: Path):
     """Refreshing a row must never quietly bless a changed file elsewhere."""
     path = _a_return(raw_copy)
     (raw_copy / path).write_bytes(b"tampered")
-    new = raw_copy / "waves" / "2019-10_2020-09" / "kent" / "FOI 1 reply.csv"
+    new = _force_folder(raw_copy, "kent") / "FOI 1 reply.csv"
     new.write_text("Platform,Q1\nInstagram,7\n", encoding="utf-8")
     rel = new.relative_to(raw_copy).as_posix()
     meta = {"force": "kent", "format": "csv", "content": "return", "provenance": "real"}
@@ -146,8 +171,8 @@ def test_updating_one_row_does_not_rehash_the_others(raw_copy: Path):
 
 def test_add_return_records_a_real_file_and_unlists_the_one_it_replaces(raw_copy: Path):
     old = _a_return(raw_copy)
-    force = old.split("/")[2]
-    new = raw_copy / "waves" / "2019-10_2020-09" / force / "Real reply.xlsx"
+    _, wave, force, _ = old.split("/", 3)
+    new = _force_folder(raw_copy) / "Real reply.xlsx"
     new.write_bytes(b"PK\x03\x04 a real workbook")
     (raw_copy / old).unlink()
     rel = new.relative_to(raw_copy).as_posix()
@@ -169,7 +194,7 @@ def test_add_return_records_a_real_file_and_unlists_the_one_it_replaces(raw_copy
     manifest = verify_raw(raw_copy)
     row = manifest[manifest["path"] == rel].iloc[0]
     assert row["provenance"] == "real"
-    assert row["wave"] == "2019-10_2020-09"
+    assert row["wave"] == wave
     assert row["format"] == "xlsx"
     assert row["sha256"] == hashlib.sha256(new.read_bytes()).hexdigest()
     assert old not in set(manifest["path"])

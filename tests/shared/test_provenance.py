@@ -16,8 +16,8 @@ from src.data.manifest import COLUMNS
 from src.errors import InputError
 from src.helpers import ROOT
 
-RETURN = "waves/2019-10_2020-09/dorset/return.csv"
-REFUSAL = "waves/2019-10_2020-09/essex/refusal.txt"
+RETURN = "waves/a-wave/dorset/return.csv"
+REFUSAL = "waves/a-wave/essex/refusal.txt"
 
 
 def _sha(path: Path) -> str:
@@ -58,7 +58,7 @@ def _write(project: Path, **parameters) -> dict:
     path = provenance.write_provenance(
         project / "data" / "processed",
         "10-clean",
-        {"wave": "2019-10_2020-09", **parameters},
+        {"wave": "a-wave", **parameters},
         ["data/raw", "data/reference"],
         root=project,
     )
@@ -131,7 +131,7 @@ def test_parameters_and_versions_are_recorded(project):
         "out": "reports/tables",
         "seed": 20210326,
         "thresholds": [5, 7],
-        "wave": "2019-10_2020-09",
+        "wave": "a-wave",
     }
     packages = record["environment"]["packages"]
     assert packages["pandas"] == metadata.version("pandas")  # imported by this test's process

@@ -77,10 +77,15 @@ def test_protect_hides_another_cell_until_nothing_can_be_worked_out():
     assert set(result["reason"]) == {"small count", "secondary"}
 
 
-def test_a_single_row_behind_an_exact_total_cannot_be_protected():
-    true = table([[5]], columns=["a"])
-    with pytest.raises(ValueError, match="cannot protect"):
-        sdc.protect(true)
+def test_a_single_row_behind_an_exact_total_is_hidden_and_said_to_be_given_away_by_it():
+    # A wave of one force: the national total, published as computed, is the force's own cell.
+    # No cell of the table can hide it, so the table hides it and the audit says why.
+    published, result = sdc.protect(table([[5]], columns=["a"]))
+    assert published["a"].isna().all()
+    (row,) = result.to_dict("records")
+    assert (row["row"], row["column"], row["reason"]) == ("f0", "a", "small count")
+    assert (row["lowest"], row["highest"], row["recoverable"]) == (5, 5, True)
+    assert not row["flagged"] and row["verdict"] == sdc.BY_TOTALS_ALONE
 
 
 def test_a_column_no_force_reported_is_not_published_and_nothing_crashes():
