@@ -238,12 +238,35 @@ def test_a_wave_in_quarters_cleans_each_count_into_its_quarter(tmp_path):
     assert quarter.loc["2020-01_2020-03", "period_end"] == "2020-03-31"
 
 
-def test_a_half_year_table_in_a_wave_of_quarters_stops_naming_both_quarters(tmp_path):
-    paths = corpus.build_corpus(tmp_path)
+def test_a_half_year_table_in_a_wave_of_quarters_is_kept_whole_as_its_own_period(tmp_path):
+    halves_paths = corpus.build_corpus(tmp_path / "halves")
+    halves = clean.run_clean(halves_paths["raw"], halves_paths["reference"], write=False)
+    paths = corpus.build_corpus(tmp_path / "quarters")
     corpus.write_periods(paths["reference"], corpus.QUARTERS)
+    quarters = clean.run_clean(paths["raw"], paths["reference"], write=False)
+    # A half-year is two whole quarters: its count is never split between them, but kept with
+    # a period of its own, named by its first and last month (here the half-years' own ids).
+    tables = ["force", "source_place", "offence_group", "platform", "lower", "upper", "period"]
+    cheshire = quarters.instances[quarters.instances["force"] == "cheshire"][tables]
+    want = halves.instances[halves.instances["force"] == "cheshire"][tables]
+    pd.testing.assert_frame_equal(cheshire.reset_index(drop=True), want.reset_index(drop=True))
+    assert set(cheshire["period"]) == {f"{H[0][:7]}_{H[1][:7]}" for H in (corpus.H1, corpus.H2)}
+    assert (quarters.reconciliation["unexplained"] == 0).all()
+
+
+def test_a_table_cutting_across_the_wave_s_periods_stops_naming_them(tmp_path):
+    paths = corpus.build_corpus(tmp_path)
+    # Periods that a half-year (October to March) neither lies within nor covers whole.
+    periods = [
+        ("2019-10_2019-11", "2019-10-01", "2019-11-30", "October to November 2019"),
+        ("2019-12_2020-05", "2019-12-01", "2020-05-31", "December 2019 to May 2020"),
+        ("2020-06_2020-09", "2020-06-01", "2020-09-30", "June to September 2020"),
+    ]
+    corpus.write_periods(paths["reference"], periods)
     with pytest.raises(InputError) as error:
         clean.run_clean(paths["raw"], paths["reference"], paths["processed"])
-    assert "'2019-10_2019-12'" in error.value.problem
-    assert "'2020-01_2020-03'" in error.value.problem
+    assert "cuts across the wave's periods" in error.value.problem
+    named = [p for p, *_ in periods if f"'{p}'" in error.value.problem]
+    assert len(named) >= 2
     assert "ask the force for figures by the wave's periods" in error.value.fix
     assert not paths["processed"].exists()
