@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -16,14 +17,25 @@ import pdfplumber
 import pytest
 import yaml
 
-from simulation.generate import WAVE, load_keywords, simulate_records, simulate_wave, write_corpus
-from src.data.manifest import files_on_disk, read_manifest, verify_raw
+from simulation.generate import (
+    WAVE,
+    load_keywords,
+    outcome_markers,
+    simulate_records,
+    simulate_wave,
+    truth_csv,
+    write_corpus,
+)
+from simulation.waves import CONFIGS
+from src.data.manifest import files_on_disk, read_manifest, update_manifest, verify_raw
 from src.errors import InputError
 from src.helpers import RAW, REFERENCE
+from src.vocab import OUTCOMES, OUTCOMES_WITH_DATA
 
 SPECS = REFERENCE / "specs"
-WAVE_DIR = RAW / "waves" / WAVE
-WAVE_2018 = "2018-04_2019-03"
+#: The waves the generator regenerates by default: those it is configured for whose release is
+#: here (WAVE, its default, among them).
+WAVES = [w for w, c in CONFIGS.items() if (RAW / "published" / c.release_file).is_file()]
 
 
 def read(path) -> pd.DataFrame:
@@ -34,10 +46,17 @@ def normalise(label: str) -> str:
     return re.sub(r"\s+", " ", label).strip().lower()
 
 
+def real_answers(wave: str) -> pd.DataFrame:
+    """The rows of a wave's committed outcomes.csv whose answers are real."""
+    outcomes = read(RAW / "waves" / wave / "outcomes.csv")
+    return outcomes[outcomes["provenance"] == "real"]
+
+
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory):
     """The corpus regenerated from scratch into a temporary folder, beside the real published
-    figures and README (which the generator reads and updates)."""
+    figures, README and real answers (their files, specs, manifest and outcomes rows), which
+    the generator reads and keeps."""
     root = tmp_path_factory.mktemp("corpus")
     raw, specs = root / "raw", root / "specs"
     shutil.copytree(RAW / "published", raw / "published")
@@ -45,27 +64,44 @@ def regenerated(tmp_path_factory):
         shutil.copytree(RAW / "simulation-study", raw / "simulation-study")
     shutil.copy(RAW / "README.md", raw / "README.md")
     # The published files' rows are add_return.py's (their periods as given there), not the
-    # generator's: they are there before it runs.
+    # generator's: they are there before it runs, as are the real answers'.
     manifest = read(RAW / "MANIFEST.csv")
-    published = manifest[manifest["path"].str.startswith(("published/", "simulation-study/"))]
-    published.to_csv(raw / "MANIFEST.csv", index=False, lineterminator="\n")
+    published = manifest["path"].str.startswith(("published/", "simulation-study/"))
+    real = manifest["path"].str.startswith("waves/") & (manifest["provenance"] == "real")
+    for path in manifest.loc[real, "path"]:
+        (raw / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(RAW / path, raw / path)
+    for wave in WAVES:
+        rows = real_answers(wave)
+        if rows.empty:
+            continue
+        rows.to_csv(raw / "waves" / wave / "outcomes.csv", index=False, lineterminator="\n")
+        for force in rows["force"]:
+            spec = SPECS / wave / f"{force}.yaml"
+            if spec.is_file():
+                (specs / wave).mkdir(parents=True, exist_ok=True)
+                shutil.copy(spec, specs / wave / spec.name)
+    manifest[published | real].to_csv(raw / "MANIFEST.csv", index=False, lineterminator="\n")
     sims = write_corpus(raw, specs, REFERENCE)
     return raw, specs, sims
 
 
 @pytest.fixture(scope="module")
-def sim(regenerated):
-    return regenerated[2][WAVE]
+def drawn(tmp_path_factory) -> dict:
+    """Each wave as the generator draws it for every force, before real answers take the
+    place of some (nothing written)."""
+    root = tmp_path_factory.mktemp("drawn")
+    return {w: simulate_wave(w, root / "raw", root / "specs", write=False) for w in WAVES}
 
 
 @pytest.fixture(scope="module")
-def sim_2018(regenerated):
-    return regenerated[2][WAVE_2018]
+def sim(drawn):
+    return drawn[WAVE]
 
 
 @pytest.fixture(scope="module")
 def release() -> pd.DataFrame:
-    return read(RAW / "published" / "release_2021_03.csv")
+    return read(RAW / "published" / CONFIGS[WAVE].release_file)
 
 
 @pytest.fixture(scope="module")
@@ -74,96 +110,126 @@ def forces() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def specs() -> dict[str, dict]:
-    return {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in (SPECS / WAVE).glob("*.yaml")}
+def specs(sim) -> dict[str, dict]:
+    """The reading specs of the default wave's draw, by force."""
+    return {Path(p).stem: yaml.safe_load(text) for p, text in sim.specs.items()}
+
+
+def drawn_file(sim, path: str) -> bytes:
+    """A file of the draw, by its path under the wave's folder (as its spec names it)."""
+    return sim.files[f"waves/{sim.wave.wave}/{path}"]
 
 
 # --- regeneration ---------------------------------------------------------------------------
 
 
 def test_regenerating_reproduces_every_committed_byte(regenerated):
-    raw, specs, _ = regenerated
+    raw, specs, sims = regenerated
+    assert list(sims) == WAVES
     committed = files_on_disk(RAW) + ["MANIFEST.csv", "README.md"]
     produced = files_on_disk(raw) + ["MANIFEST.csv", "README.md"]
     assert sorted(produced) == sorted(committed)
     for path in committed:
         assert (raw / path).read_bytes() == (RAW / path).read_bytes(), path
-    for wave in (WAVE, WAVE_2018):
+    for wave in WAVES:
         spec_files = sorted(p.name for p in (SPECS / wave).glob("*.yaml"))
         assert sorted(p.name for p in (specs / wave).glob("*.yaml")) == spec_files
         for name in spec_files:
             assert (specs / wave / name).read_bytes() == (SPECS / wave / name).read_bytes(), name
 
 
-def test_regenerating_one_wave_leaves_the_other_wave_byte_for_byte(tmp_path):
-    """Each wave has its own seed: regenerating the 2018/19 wave alone, over a copy of the
-    committed corpus, changes none of the 2019/20 wave's files (nor its own)."""
+def test_regenerating_one_wave_leaves_the_other_waves_byte_for_byte(tmp_path):
+    """Each wave has its own seed: regenerating one wave alone, over a copy of the committed
+    corpus, changes none of the other waves' files (nor its own)."""
     raw, specs = tmp_path / "raw", tmp_path / "specs"
     shutil.copytree(RAW, raw)
     shutil.copytree(SPECS, specs)
-    sims = write_corpus(raw, specs, REFERENCE, waves=[WAVE_2018])
-    assert list(sims) == [WAVE_2018]
+    one = WAVES[-1]
+    sims = write_corpus(raw, specs, REFERENCE, waves=[one])
+    assert list(sims) == [one]
     for path in files_on_disk(RAW) + ["MANIFEST.csv", "README.md"]:
         assert (raw / path).read_bytes() == (RAW / path).read_bytes(), path
-    assert sims[WAVE_2018].seed != regenerated_seed(WAVE)
-
-
-def regenerated_seed(wave: str) -> int:
-    from simulation.waves import CONFIGS
-
-    return CONFIGS[wave].seed
+    for other in WAVES[:-1]:
+        assert sims[one].seed != CONFIGS[other].seed
 
 
 def test_the_regenerated_manifest_verifies(regenerated):
     raw, _, _ = regenerated
     manifest = verify_raw(raw)
-    assert (
-        manifest["path"].str.startswith("published/") == (manifest["provenance"] == "real")
-    ).all()
+    committed = read_manifest(RAW)
+    # Real: the published figures and the real answers, as committed; the rest simulated,
+    # but an outcomes file whose rows differ.
+    real = set(committed.loc[committed["provenance"] == "real", "path"])
+    assert set(manifest.loc[manifest["provenance"] == "real", "path"]) == real
+    assert {p for p in real if not p.startswith("waves/")} == {
+        p for p in manifest["path"] if p.startswith("published/")
+    }
+    mixed = manifest[manifest["provenance"] == "mixed"]
+    assert set(mixed["content"]) <= {"outcomes"}
+    assert set(mixed["wave"]) == {w for w in WAVES if len(real_answers(w))}
 
 
 # --- targets --------------------------------------------------------------------------------
 
 
 def test_a_figure_the_generator_cannot_meet_stops_it_naming_the_figure(tmp_path):
-    """A figure for a force that sent no data in the wave (Humberside, in 2019/20), or of a
-    kind the generator does not draw to, is an InputError naming it, before any file is
-    written."""
-    release = read(RAW / "published" / "release_2021_03.csv")
-    row = release[release["figure_id"] == "force_west_yorkshire_known_instances"].copy()
-    row["figure_id"], row["area"] = "force_humberside_known_instances", "humberside"
-    bad = tmp_path / "humberside.csv"
+    """A figure for a force that sent no data in the wave (by the wave's configuration), or of
+    a kind the generator does not draw to (a region's count on other platforms), is an
+    InputError naming it, before any file is written."""
+    release = read(RAW / "published" / CONFIGS[WAVE].release_file)
+    known = release[
+        (release["platform_group"] == "all_known")
+        & (release["unit"] == "count")
+        & (release["comparison"] == "exact")
+    ]
+    silent = sorted(CONFIGS[WAVE].no_data)[0]
+    row = known.iloc[[0]].copy()
+    row[["figure_id", "geography", "area", "forces"]] = [
+        f"force_{silent}_known_instances",
+        "force",
+        silent,
+        "",
+    ]
+    bad = tmp_path / "silent.csv"
     pd.concat([release, row]).to_csv(bad, index=False)
-    with pytest.raises(InputError, match="force_humberside_known_instances") as error:
+    with pytest.raises(InputError, match=f"force_{silent}_known_instances") as error:
         simulate_wave(WAVE, tmp_path / "raw", tmp_path / "specs", published_csv=bad)
-    assert "humberside sent no data" in error.value.problem
-    other = release[release["figure_id"] == "region_yorkshire_known_instances"].copy()
-    other["figure_id"], other["platform_group"] = "region_yorkshire_other_count", "other"
+    assert f"{silent} sent no data" in error.value.problem
+    other = known[known["geography"] == "region"].iloc[[0]].copy()
+    other["figure_id"], other["platform_group"] = "region_other_count", "other"
     unknown = tmp_path / "other.csv"
     pd.concat([release, other]).to_csv(unknown, index=False)
-    with pytest.raises(InputError, match="region_yorkshire_other_count"):
+    with pytest.raises(InputError, match="region_other_count"):
         simulate_wave(WAVE, tmp_path / "raw", tmp_path / "specs", published_csv=unknown)
     assert not (tmp_path / "raw").exists()
 
 
-def test_a_statement_across_two_waves_is_no_target(sim):
-    """The Instagram change on the previous year compares two waves: it is neither a count
+@pytest.mark.parametrize("wave", WAVES)
+def test_a_statement_across_two_waves_is_no_target(drawn, wave):
+    """A figure that compares two waves (a change on the previous year) is neither a count
     target nor a figure the returns are checked against."""
-    assert "national_instagram_change_on_previous_year" not in set(sim.shares["figure_id"])
-    assert "national_instagram_change_on_previous_year" not in set(sim.convention["figure_id"])
+    sim = drawn[wave]
+    release = read(RAW / "published" / CONFIGS[wave].release_file)
+    across = set(release.loc[release["compares_with"] != "", "figure_id"])
+    assert not across & set(sim.shares["figure_id"])
+    assert not across & set(sim.convention["figure_id"])
     assert not sim.targets["target"].str.contains("change").any()
 
 
-# --- the declared counting convention, recomputed from the committed files -----------------
+# --- the declared counting convention, recomputed from the drawn cells ----------------------
 #
 # Under the convention (data/raw/published/releases.csv) a withheld cell counts as the middle
 # of its range rounded down, and a block's known instances are its printed total less its
-# unknown and excluded cells. The helpers below read the committed simulated-truth.csv with
-# pandas alone and use its printed, lower and upper columns (not its true values).
+# unknown and excluded cells. The helpers below read a wave's truth file (simulated-truth.csv,
+# as the generator writes it for the forces it draws) with pandas alone and use its printed,
+# lower and upper columns (not its true values).
 
 
-def truth_file(wave: str) -> pd.DataFrame:
-    frame = read(RAW / "waves" / wave / "simulated-truth.csv")
+def truth_of(sim) -> pd.DataFrame:
+    """The truth file of a draw, every force drawn in it."""
+    frame = pd.read_csv(
+        io.BytesIO(truth_csv(sim.ledger, sim.wave.wave)), dtype=str, keep_default_na=False
+    )
     for column in ("lower", "upper", "true"):
         frame[column] = frame[column].astype(int)
     return frame
@@ -196,128 +262,87 @@ def known_and_platforms(frame: pd.DataFrame) -> tuple[int, dict[str, int]]:
     return known, {p: int(n) for p, n in platforms.items()}
 
 
-def area(frame: pd.DataFrame, forces: pd.DataFrame, region: str) -> pd.DataFrame:
-    members = forces.loc[forces["release_region"] == region, "force"]
-    return frame[frame["force"].isin(members)]
+def group_platforms(group: str, start: str, end: str) -> set[str] | None:
+    """The platforms of a release's platform group over a wave (None: every known platform),
+    from the reference tables alone."""
+    groups = read(REFERENCE / "groups.csv").set_index("group")
+    platforms = read(REFERENCE / "platforms.csv").set_index("platform")
+    kind = groups.loc[group, "kind"]
+    if kind == "all":
+        return None
+    if kind == "platform":
+        return {group}
+    if kind == "printed":
+        named = set(groups.loc[group, "platforms"].split(";"))
+        return named | {p for n in named for p in platforms.loc[n, "includes"].split(";") if p}
+    owner_group = groups.index[groups["kind"] == "owner"][0]
+    owners = read(REFERENCE / "owners.csv")
+    owner = owners.loc[owners["group"] == owner_group, "owner"].iloc[0]
+    ownership = read(REFERENCE / "ownership.csv")
+    held = ownership[
+        (ownership["owner"] == owner)
+        & (ownership["owned_from"] <= start)
+        & ((ownership["owned_to"] == "") | (ownership["owned_to"] >= end))
+    ]
+    if kind == "owner":
+        return set(held["platform"])
+    assert kind == "rest", group
+    named = set(platforms.index[~platforms["kind"].isin(["unknown", "not_itemised", "remainder"])])
+    return named - set(held["platform"])
 
 
-def owned(by: dict[str, int]) -> int:
-    return sum(by.get(p, 0) for p in ("instagram", "facebook_messenger", "whatsapp"))
+@pytest.mark.parametrize("wave", WAVES)
+def test_the_draw_gives_every_count_its_release_publishes(drawn, wave, forces):
+    """Drawn for every force, the printed cells give each count of the wave's release (its
+    configured targets) under the declared convention: its exact counts exactly, more than its
+    'more than' counts; and as many forces with data as the release says its figures cover."""
+    sim = drawn[wave]
+    release = read(RAW / "published" / CONFIGS[wave].release_file)
+    waves = read(REFERENCE / "waves.csv").set_index("wave")
+    start, end = waves.loc[wave, "start"], waves.loc[wave, "end"]
+    cells = in_wave(truth_of(sim), start, end)
+    regions = dict(zip(forces["force"], forces["release_region"], strict=True))
+    counts = release[
+        (release["unit"] == "count")
+        & (release["platform_group"] != "")
+        & release["comparison"].isin(["exact", "more_than", "over"])
+    ]
+    assert len(counts)
+    for figure in counts.itertuples(index=False):
+        scope = figure.scope.split(";")
+        rows = cells[cells["offence_group"].isin(scope)]
+        if figure.geography == "region":
+            rows = rows[rows["force"].map(regions) == figure.area]
+        elif figure.geography == "force":
+            rows = rows[rows["force"] == figure.area]
+        known, by = known_and_platforms(rows)
+        platforms = group_platforms(figure.platform_group, start, end)
+        value = known if platforms is None else sum(by.get(p, 0) for p in platforms)
+        if figure.comparison == "exact":
+            assert value == int(figure.value), figure.figure_id
+        else:
+            assert value > float(figure.value), figure.figure_id
+        if figure.geography == "national" and figure.forces.isdigit():
+            assert cells["force"].nunique() == int(figure.forces), figure.figure_id
 
 
-def published_value(release: pd.DataFrame, figure_id: str) -> float:
-    return float(release.loc[release["figure_id"] == figure_id, "value"].item())
+@pytest.mark.parametrize("wave", WAVES)
+def test_the_committed_truth_is_the_draw_s_for_the_simulated_returns(drawn, wave):
+    """The committed truth file holds the draw's cells of the forces whose returns are
+    simulated, and nothing of a force whose answer is real."""
+    committed = read(RAW / "waves" / wave / "simulated-truth.csv")
+    drawn_truth = truth_of(drawn[wave]).astype(str)
+    real = set(real_answers(wave)["force"])
+    assert not set(committed["force"]) & real
+    kept = drawn_truth[~drawn_truth["force"].isin(real)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(committed, kept[committed.columns])
 
 
-def test_the_2019_20_printed_cells_give_the_march_2021_national_figures(release):
-    """9,477 known (from the printed totals), Instagram 3,212, Facebook or Messenger 1,191,
-    WhatsApp 568 and 4,464 on other platforms (from the printed cells): 42 instances that
-    the totals count and the cells do not attribute."""
-    cells = in_wave(truth_file(WAVE), "2019-10-01", "2020-09-30")
-    known, by = known_and_platforms(cells)
-    named = {"instagram", "facebook_messenger", "whatsapp"}
-    other = sum(n for p, n in by.items() if p not in named)
-    assert (known, by["instagram"], by["facebook_messenger"], by["whatsapp"], other) == (
-        9477,
-        3212,
-        1191,
-        568,
-        4464,
-    )
-    for figure, value in [
-        ("national_known_instances", known),
-        ("national_instagram_count", by["instagram"]),
-        ("national_facebook_messenger_count", by["facebook_messenger"]),
-        ("national_whatsapp_count", by["whatsapp"]),
-        ("national_other_count", other),
-    ]:
-        assert published_value(release, figure) == value, figure
-    assert known - sum(by.values()) == 42
-    # The published shares: 13% on Facebook or Messenger, 52% on the owner group's apps,
-    # Instagram over a third (3,212 / 9,477 is 33.9%); "one in ten" of the owner group's on
-    # WhatsApp is the release's own slip (568 / 4,971 is one in 8.75), left as it falls.
-    assert round(100 * 1191 / known, 2) == 12.57 and 12.55 <= 100 * 1191 / known <= 13.45
-    assert round(100 * owned(by) / known, 2) == 52.45
-    assert by["instagram"] > known / 3
-    assert round(owned(by) / by["whatsapp"]) == 9
-
-
-def test_the_2019_20_regions_and_forces_match_the_release(release, forces):
-    """Every regional and force count of the release, and its regional shares to the whole
-    per cent (at least 0.05 points from a rounding boundary), from the printed cells; the
-    South West's printed columns give 555 / 1,092 = 50.8%, the release's own slip."""
-    cells = in_wave(truth_file(WAVE), "2019-10-01", "2020-09-30")
-    expected = {
-        "North West": (1993, 52),
-        "East of England": (1075, 48),
-        "West Midlands region": (1532, 40),
-        "Yorkshire": (1798, None),
-        "South West": (1092, None),
-    }
-    for region, (total, share) in expected.items():
-        known, by = known_and_platforms(area(cells, forces, region))
-        assert known == total, region
-        if share is not None:
-            assert abs(100 * owned(by) / known - share) <= 0.45, region
-    known, by = known_and_platforms(area(cells, forces, "South West"))
-    facebook_column = by["facebook_messenger"] + by["whatsapp"]
-    assert (by["instagram"], facebook_column) == (145, 410)
-    assert round(100 * owned(by) / known, 1) == 50.8
-    rows = release[(release["geography"] == "force") & (release["unit"] == "count")]
-    assert set(rows["area"]) == {
-        "avon-and-somerset",
-        "devon-and-cornwall",
-        "dorset",
-        "gloucestershire",
-        "wiltshire",
-        "west-yorkshire",
-    }
-    for force, published in rows.groupby("area"):
-        want = dict(zip(published["platform_group"], published["value"].astype(int), strict=True))
-        known, by = known_and_platforms(cells[cells["force"] == force])
-        got = {
-            "all_known": known,
-            "instagram": by.get("instagram", 0),
-            "facebook_column": by.get("facebook_messenger", 0) + by.get("whatsapp", 0),
-        }
-        assert {g: got[g] for g in want} == want, force
-    known, by = known_and_platforms(cells[cells["force"] == "west-yorkshire"])
-    assert known == 1334 and 100 * owned(by) / known > 50.05  # "more than half"
-
-
-def test_the_2018_19_printed_cells_give_the_december_2019_figures(release, forces):
-    """9,259 known, WhatsApp 299 (3%); Instagram 22% and Facebook or Messenger 19% to the
-    whole per cent; the owner group's "nearly half" (45% to under 50%), "just over 4,000"
-    and "11 times a day" (over 365 days); the East of England's 877, 162, 288 and 32."""
-    cells = in_wave(truth_file(WAVE_2018), "2018-04-01", "2019-03-31")
-    known, by = known_and_platforms(cells)
-    assert (known, by["whatsapp"]) == (9259, 299)
-    assert published_value(release_2018(), "national_known_instances") == known
-    for platform, share in (("instagram", 22), ("facebook_messenger", 19), ("whatsapp", 3)):
-        assert abs(100 * by[platform] / known - share) <= 0.45, platform
-    group = owned(by)
-    assert 45.05 <= 100 * group / known <= 49.95
-    assert group > 4000
-    assert 10.55 <= group / 365 <= 11.45
-    east, east_by = known_and_platforms(area(cells, forces, "East of England"))
-    assert (east, east_by["facebook_messenger"], east_by["instagram"], east_by["whatsapp"]) == (
-        877,
-        162,
-        288,
-        32,
-    )
-    assert truth_file(WAVE_2018)["force"].nunique() == 32
-
-
-def release_2018() -> pd.DataFrame:
-    return read(RAW / "published" / "release_2019_12.csv")
-
-
-@pytest.mark.parametrize("wave", [WAVE, WAVE_2018])
-def test_the_truth_file_agrees_with_its_own_printed_cells(wave):
+@pytest.mark.parametrize("wave", WAVES)
+def test_the_truth_file_agrees_with_its_own_printed_cells(drawn, wave):
     """Every withheld cell's true count lies in its marker's range; every other cell's is what
     is printed; every printed total is the sum of its block's true counts."""
-    truth = truth_file(wave)
+    truth = truth_of(drawn[wave])
     withheld = truth["lower"] != truth["upper"]
     assert withheld.sum() > 100
     held = truth[withheld]
@@ -338,22 +363,23 @@ def test_the_truth_file_agrees_with_its_own_printed_cells(wave):
     assert 2 < in_blocks["true"].mean() < 3
 
 
-@pytest.mark.parametrize("wave", [WAVE, WAVE_2018])
-def test_the_truth_file_prints_what_the_returns_print(wave):
+@pytest.mark.parametrize("wave", WAVES)
+def test_the_truth_file_prints_what_the_returns_print(drawn, wave):
     """Each CSV and workbook cell named in the truth file holds what the file says was
     printed there (read with the csv module and openpyxl, by the place the truth names)."""
-    truth = truth_file(wave)
+    sim = drawn[wave]
+    truth = truth_of(sim)
     specs_by_file = {
         f"waves/{wave}/{f['path']}": f
-        for p in (SPECS / wave).glob("*.yaml")
-        for f in yaml.safe_load(p.read_text("utf-8"))["files"]
+        for text in sim.specs.values()
+        for f in yaml.safe_load(text)["files"]
     }
     checked = 0
     for source, cells in truth.groupby("source_file"):
         spec = specs_by_file[source]
-        path = RAW / source
+        data = sim.files[source]
         if spec["format"] == "csv":
-            text = path.read_bytes().decode(spec["encoding"])
+            text = data.decode(spec["encoding"])
             lines = list(csv.reader(io.StringIO(text), delimiter=spec["delimiter"]))
             for place, printed in zip(cells["source_place"], cells["printed"], strict=True):
                 line, column = re.fullmatch(r"line (\d+), column '(.*)'", place).groups()
@@ -361,7 +387,7 @@ def test_the_truth_file_prints_what_the_returns_print(wave):
                 assert lines[int(line) - 1][header.index(column)] == printed, place
                 checked += 1
         elif spec["format"] == "xlsx":
-            book = openpyxl.load_workbook(path)
+            book = openpyxl.load_workbook(io.BytesIO(data))
             for place, printed in zip(cells["source_place"], cells["printed"], strict=True):
                 sheet, row, column = re.fullmatch(
                     r"sheet '(.*)', row (\d+), column ([A-Z])", place
@@ -371,7 +397,7 @@ def test_the_truth_file_prints_what_the_returns_print(wave):
     assert checked > len(truth) / 2
 
 
-@pytest.mark.parametrize("wave", [WAVE, WAVE_2018])
+@pytest.mark.parametrize("wave", WAVES)
 def test_the_truth_file_is_registered_and_no_spec_reads_it(wave):
     manifest = read_manifest(RAW)
     row = manifest[manifest["path"] == f"waves/{wave}/simulated-truth.csv"]
@@ -384,67 +410,91 @@ def test_the_truth_file_is_registered_and_no_spec_reads_it(wave):
 # --- outcomes -------------------------------------------------------------------------------
 
 
-def test_outcomes_cover_every_force_and_35_have_data(forces, release):
-    outcomes = read(WAVE_DIR / "outcomes.csv")
+@pytest.mark.parametrize("wave", WAVES)
+def test_outcomes_cover_every_force_and_the_draw_has_the_release_s_forces(drawn, forces, wave):
+    """Every force asked has an outcome; the draw gives data for as many forces as the release
+    says provided data (its V figure), leaves out the forces the wave's configuration says sent
+    none, and has one force answer Q1 only and one a quarter past the wave; the committed
+    outcomes are the draw's for every force whose answer is simulated."""
+    config, sim = CONFIGS[wave], drawn[wave]
+    committed = read(RAW / "waves" / wave / "outcomes.csv")
+    assert sorted(committed["force"]) == sorted(forces["force"])
+    assert set(committed["outcome"]) <= set(OUTCOMES)
+    assert set(committed["provenance"]) <= {"real", "simulated"}
+    outcomes = sim.outcomes
     assert sorted(outcomes["force"]) == sorted(forces["force"])
-    with_data = outcomes[outcomes["outcome"].isin(["data", "partial"])]
-    published = release[
+    with_data = outcomes[outcomes["outcome"].isin(OUTCOMES_WITH_DATA)]
+    release = read(RAW / "published" / config.release_file)
+    stated = release[
         (release["measure"] == "police forces that provided data") & (release["flag"] == "V")
     ]
-    assert len(with_data) == int(published["value"].iloc[0]) == 35
-    regional = set(forces.loc[forces["release_region"] != "", "force"])
-    # Every force of a release region answered, but Humberside and South Yorkshire (no
-    # platform flag): the Yorkshire total is North and West Yorkshire's.
-    assert regional - set(with_data["force"]) == {"humberside", "south-yorkshire"}
-    assert set(outcomes["outcome"]) == {
-        "data",
-        "partial",
-        "refused_cost_s12",
-        "no_platform_flag",
-        "no_response",
-        "refused_other",
-    }
+    assert list(stated["value"].astype(int)) == [len(with_data)]
+    assert set(outcomes["force"]) - set(with_data["force"]) == set(config.no_data)
     partial = outcomes[outcomes["outcome"] == "partial"]
+    assert list(partial["force"]) == [config.partial]
     assert list(partial["questions_answered"]) == ["q1"]
     assert (
-        outcomes.loc[~outcomes["outcome"].isin(["data", "partial"]), "questions_answered"] == "none"
+        outcomes.loc[~outcomes["outcome"].isin(OUTCOMES_WITH_DATA), "questions_answered"] == "none"
     ).all()
-    assert (outcomes["period_end"] > "2020-09-30").sum() == 1
+    late = outcomes[outcomes["period_end"] > sim.wave.end.isoformat()]
+    assert list(late["force"]) == [config.quarterly]
     assert set(outcomes["provenance"]) == {"simulated"}
+    simulated = committed[committed["provenance"] == "simulated"].reset_index(drop=True)
+    mine = outcomes[outcomes["force"].isin(simulated["force"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(simulated, mine[simulated.columns].astype(str))
 
 
-def test_files_match_outcomes(forces):
-    outcomes = read(WAVE_DIR / "outcomes.csv").set_index("force")
+@pytest.mark.parametrize("wave", WAVES)
+def test_files_match_outcomes(wave):
+    wave_dir = RAW / "waves" / wave
+    outcomes = read(wave_dir / "outcomes.csv").set_index("force")
     manifest = read_manifest(RAW)
-    wave_rows = manifest[manifest["wave"] == WAVE]
+    wave_rows = manifest[manifest["wave"] == wave]
     for force, row in outcomes.iterrows():
         files = wave_rows[wave_rows["force"] == force]
         if row["outcome"] == "no_response":
-            assert not (WAVE_DIR / force).exists(), force
+            assert not (wave_dir / force).exists(), force
             assert row["request_ref"] == "" and row["date_answered"] == ""
         elif row["outcome"] in ("data", "partial"):
             assert set(files["content"]) <= {"return", "records"} and len(files), force
-            assert (SPECS / WAVE / f"{force}.yaml").is_file(), force
+            assert (SPECS / wave / f"{force}.yaml").is_file(), force
         else:
             assert set(files["content"]) <= {"refusal"}, force
-        assert set(files["request_ref"]) <= {row["request_ref"]}
+        # A real answer's file may be another's transcription of it (a news report's table):
+        # it need not carry the request's reference.
+        blank = {""} if row["provenance"] == "real" else set()
+        assert set(files["request_ref"]) <= {row["request_ref"]} | blank, force
         assert set(files["outcome"]) <= {row["outcome"]}
     letters = wave_rows[wave_rows["content"] == "refusal"]
     assert {"pdf", "txt"} <= set(letters["format"])
 
 
-def test_readme_outcomes_table_lists_every_force(forces):
+@pytest.mark.parametrize("wave", WAVES)
+def test_readme_outcomes_table_lists_every_force(forces, wave):
+    """Each wave's outcomes block lists every force asked with its outcome and provenance, as
+    its outcomes.csv says, and how many answered with data, real and simulated."""
     text = (RAW / "README.md").read_text("utf-8")
-    block = text[text.index("<!-- outcomes:start -->") : text.index("<!-- outcomes:end -->")]
-    for force in forces["force"]:
-        assert f"(`{force}`)" in block
-    assert "SIMULATED" in text
+    start, end = outcome_markers(wave)
+    block = text[text.index(start) : text.index(end)]
+    assert "| Provenance |" in block
+    outcomes = read(RAW / "waves" / wave / "outcomes.csv")
+    lines = {
+        line.split("(`")[1].split("`)")[0]: line for line in block.splitlines() if "(`" in line
+    }
+    assert sorted(lines) == sorted(forces["force"])
+    for row in outcomes.itertuples(index=False):
+        cells = [c.strip() for c in lines[row.force].split("|")]
+        assert cells[2] == row.outcome and cells[7] == row.provenance, row.force
+    with_data = outcomes[outcomes["outcome"].isin(OUTCOMES_WITH_DATA)]
+    kinds = with_data["provenance"].value_counts()
+    said = ", ".join(f"{kinds[k]} {k}" for k in ("real", "simulated") if k in kinds)
+    assert f"{len(outcomes)} forces asked; {len(with_data)} answered with data ({said})." in block
 
 
 # --- what the returns look like -------------------------------------------------------------
 
 
-def test_returns_come_in_the_formats_and_encodings_forces_use(specs):
+def test_returns_come_in_the_formats_and_encodings_forces_use(sim, specs):
     files = [f for spec in specs.values() for f in spec["files"]]
     formats = [f["format"] for f in files]
     assert formats.count("pdf") >= 2 and formats.count("records") >= 2
@@ -455,7 +505,7 @@ def test_returns_come_in_the_formats_and_encodings_forces_use(specs):
     layouts = {t["layout"] for f in files for t in f.get("tables", [])}
     assert layouts == {"wide", "long"}
     for f in csv_files:
-        data = (WAVE_DIR / f["path"]).read_bytes()
+        data = drawn_file(sim, f["path"])
         assert data.startswith(b"\xef\xbb\xbf") == (f["encoding"] == "utf-8-sig"), f["path"]
         if f["encoding"] == "cp1252":
             with pytest.raises(UnicodeDecodeError):
@@ -466,11 +516,11 @@ def test_returns_come_in_the_formats_and_encodings_forces_use(specs):
     assert {(1, 4), (0, 4)} <= {b for _, b in markers}
 
 
-def test_workbooks_have_title_rows_a_merged_header_a_totals_row_and_a_sheet_per_half(specs):
+def test_workbooks_have_title_rows_a_merged_header_a_totals_row_and_a_sheet_per_half(sim, specs):
     books = [f for s in specs.values() for f in s["files"] if f["format"] == "xlsx"]
     assert books
     for f in books:
-        book = openpyxl.load_workbook(WAVE_DIR / f["path"])
+        book = openpyxl.load_workbook(io.BytesIO(drawn_file(sim, f["path"])))
         assert [t["where"]["sheet"] for t in f["tables"]] == book.sheetnames
         assert len(book.sheetnames) == 2
         for table in f["tables"]:
@@ -488,7 +538,7 @@ def test_pdf_tables_come_back_from_pdfplumber_where_the_spec_says(sim, specs):
     letters = [f for s in specs.values() for f in s["files"] if f["format"] == "pdf"]
     pages_used = set()
     for f in letters:
-        with pdfplumber.open(WAVE_DIR / f["path"]) as pdf:
+        with pdfplumber.open(io.BytesIO(drawn_file(sim, f["path"]))) as pdf:
             for table in f["tables"]:
                 where = table["where"]
                 pages_used.add(where["page"])
@@ -532,61 +582,65 @@ def _record_files(sim) -> set[str]:
 
 def test_record_extracts_classify_to_the_true_instances(sim, specs):
     keywords = load_keywords()
+    periods = read(REFERENCE / "periods.csv")
+    periods = [
+        (dt.date.fromisoformat(p.start), dt.date.fromisoformat(p.end))
+        for p in periods[periods["wave"] == WAVE].itertuples(index=False)
+    ]
+    start, end = sim.wave.start, sim.wave.end
     extracts = [f for s in specs.values() for f in s["files"] if f["format"] == "records"]
     assert len(extracts) >= 2
     for f in extracts:
-        text = (WAVE_DIR / f["path"]).read_bytes().decode(f["encoding"])
+        text = drawn_file(sim, f["path"]).decode(f["encoding"])
         rows = list(csv.DictReader(io.StringIO(text), delimiter=f["delimiter"]))
         cols = f["columns"]
         ids = [r[cols["id"]] for r in rows]
         assert len(ids) > len(set(ids)), "some records are exported twice"
         dates = [dt.datetime.strptime(r[cols["date"]], f["date_format"]).date() for r in rows]
-        outside = [d for d in dates if not dt.date(2019, 10, 1) <= d <= dt.date(2020, 9, 30)]
-        assert outside, "some records fall outside the wave"
+        assert [d for d in dates if not start <= d <= end], "some records fall outside the wave"
         seen, counts, two_apps, no_app = set(), {}, 0, 0
         codes = read(REFERENCE / "offence_codes.csv")
         groups = f.get("offence_values") or dict(
             zip(codes["code"], codes["offence_group"], strict=True)
         )
         for row, day in zip(rows, dates, strict=True):
-            if row[cols["id"]] in seen or day not in _wave_days():
+            if row[cols["id"]] in seen or not start <= day <= end:
                 continue
             seen.add(row[cols["id"]])
             found = {p for pattern, p in keywords if pattern.search(row[cols["text"]])}
             two_apps += len(found) > 1
             no_app += not found
-            half = "H1" if day <= dt.date(2020, 3, 31) else "H2"
+            (period,) = [first for first, last in periods if first <= day <= last]
             group = groups[row[cols["offence"]]]
             for platform in found or {"unknown"}:
-                key = (half, group, platform)
+                key = (period, group, platform)
                 counts[key] = counts.get(key, 0) + 1
         assert two_apps > 0 and no_app > 0
         cells = sim.ledger[sim.ledger["file"] == f["path"]]
         expected = {
-            ("H1" if r.period_start.month == 10 else "H2", r.offence_group, r.key): r.true
+            (pd.Timestamp(r.period_start).date(), r.offence_group, r.key): r.true
             for r in cells.itertuples()
             if r.true
         }
         assert counts == expected, f["path"]
 
 
-def _wave_days() -> set[dt.date]:
-    start = dt.date(2019, 10, 1)
-    return {start + dt.timedelta(days=k) for k in range(366)}
-
-
-def test_quarterly_return_has_a_quarter_outside_the_wave(specs):
-    quarterly = [
-        t
-        for s in specs.values()
-        for f in s["files"]
+@pytest.mark.parametrize("wave", WAVES)
+def test_quarterly_return_has_a_quarter_outside_the_wave(drawn, wave):
+    """The force the wave's configuration has answer by quarter, and only it, prints five
+    quarters: the wave's four and one after it."""
+    sim = drawn[wave]
+    quarterly = {
+        Path(path).stem: t
+        for path, text in sim.specs.items()
+        for f in yaml.safe_load(text)["files"]
         for t in f.get("tables", [])
-        if len(t.get("period_values", {})) == 5
-    ]
-    assert len(quarterly) == 1
-    periods = sorted(tuple(p) for p in quarterly[0]["period_values"].values())
-    assert periods[-1][0] > dt.date(2020, 9, 30)
-    assert periods[3][1] == dt.date(2020, 9, 30)
+        if len(t.get("period_values") or {}) == 5
+    }
+    assert list(quarterly) == [CONFIGS[wave].quarterly]
+    periods = sorted(tuple(p) for p in quarterly[CONFIGS[wave].quarterly]["period_values"].values())
+    assert periods[-1][0] > sim.wave.end
+    assert periods[3][1] == sim.wave.end
 
 
 def test_specs_load_in_the_cleaning_step():
@@ -594,8 +648,9 @@ def test_specs_load_in_the_cleaning_step():
     from src.data.reference import load_reference
 
     reference = load_reference()
-    loaded = load_specs(WAVE, SPECS / WAVE, WAVE_DIR, reference.forces, reference.offence_groups)
-    outcomes = read(WAVE_DIR / "outcomes.csv")
+    wave_dir = RAW / "waves" / WAVE
+    loaded = load_specs(WAVE, SPECS / WAVE, wave_dir, reference.forces, reference.offence_groups)
+    outcomes = read(wave_dir / "outcomes.csv")
     assert [s.force for s in loaded] == sorted(
         outcomes.loc[outcomes["outcome"].isin(["data", "partial"]), "force"]
     )
@@ -612,7 +667,8 @@ def test_simulate_wave_writes_another_wave_into_any_folder(tmp_path):
     assert (sim.targets["lower"] <= sim.targets["published"]).all()
     assert (sim.targets["published"] <= sim.targets["upper"]).all()
     assert sim.wave.start == dt.date(2021, 10, 1) and sim.wave.end == dt.date(2022, 9, 30)
-    assert len(list((specs / "2021-10_2022-09").glob("*.yaml"))) == 35
+    with_data = sim.outcomes["outcome"].isin(OUTCOMES_WITH_DATA)
+    assert len(list((specs / "2021-10_2022-09").glob("*.yaml"))) == with_data.sum() > 0
     manifest = verify_raw(raw)
     assert manifest["path"].str.startswith("waves/2021-10_2022-09/").all()
 
@@ -636,17 +692,53 @@ def test_simulate_records_writes_the_rows_asked_for(tmp_path):
     assert again.read_bytes() == path.read_bytes()
 
 
-def test_a_real_return_in_the_manifest_stops_regeneration(tmp_path):
-    raw = tmp_path / "raw"
+def test_regeneration_keeps_real_answers_and_their_files_untouched(tmp_path):
+    """A force whose answer has become real (its row of outcomes.csv says so, and its file is
+    listed as real) keeps it when the wave is regenerated: its file, its spec and its outcomes
+    row stay as they are; its simulated files and truth rows go; every other file is as it
+    was; and the outcomes file is listed as mixed."""
+    raw, specs = tmp_path / "raw", tmp_path / "specs"
     shutil.copytree(RAW, raw)
-    manifest = read(raw / "MANIFEST.csv")
-    first = manifest.index[manifest["content"] == "return"][0]
-    manifest.loc[first, "provenance"] = "real"
-    manifest.to_csv(raw / "MANIFEST.csv", index=False)
+    shutil.copytree(SPECS, specs)
+    outcomes_path = raw / "waves" / WAVE / "outcomes.csv"
+    outcomes = read(outcomes_path)
+    simulated = outcomes[
+        (outcomes["provenance"] == "simulated") & outcomes["outcome"].isin(OUTCOMES_WITH_DATA)
+    ]
+    force = simulated["force"].iloc[0]
+    manifest = read_manifest(raw)
+    old = list(manifest.loc[(manifest["wave"] == WAVE) & (manifest["force"] == force), "path"])
+    assert old
+    reply = raw / "waves" / WAVE / force / "Real reply.csv"
+    reply.write_bytes(b"Platform,Count\nInstagram,12\n")
+    rel = reply.relative_to(raw).as_posix()
+    meta = {"wave": WAVE, "force": force, "format": "csv", "content": "return"}
+    update_manifest(raw, {rel: meta | {"outcome": "data", "provenance": "real"}})
+    spec = specs / WAVE / f"{force}.yaml"
+    spec.write_text(f"# the reading spec of {force}'s real reply\n", encoding="utf-8")
+    outcomes.loc[outcomes["force"] == force, ["provenance", "note"]] = ["real", "REAL: received"]
+    outcomes.to_csv(outcomes_path, index=False, lineterminator="\n")
     before = {p: (raw / p).read_bytes() for p in files_on_disk(raw)}
-    with pytest.raises(RuntimeError, match="real returns"):
-        write_corpus(raw, tmp_path / "specs", REFERENCE)
-    assert {p: (raw / p).read_bytes() for p in files_on_disk(raw)} == before
+    spec_before = spec.read_bytes()
+
+    write_corpus(raw, specs, REFERENCE, waves=[WAVE])
+
+    after = {p: (raw / p).read_bytes() for p in files_on_disk(raw)}
+    assert after[rel] == before[rel] and spec.read_bytes() == spec_before
+    regenerated = read(outcomes_path)
+    assert regenerated.equals(outcomes)
+    # What was simulated of the force is gone, with its rows; nothing else changed but the
+    # truth file, which no longer holds the force.
+    assert not set(old) & set(after)
+    truth = f"waves/{WAVE}/simulated-truth.csv"
+    assert force not in set(read(raw / truth)["force"])
+    assert set(read(raw / truth)["force"]) == set(read(RAW / truth)["force"]) - {force}
+    assert {p for p in after if after[p] != before.get(p)} == {truth}
+    assert set(after) == set(before) - set(old)
+    listed = verify_raw(raw).set_index("path")
+    assert listed.loc[rel, "provenance"] == "real"
+    assert listed.loc[f"waves/{WAVE}/outcomes.csv", "provenance"] == "mixed"
+    assert not set(old) & set(listed.index)
 
 
 def test_forces_seed_streams_do_not_depend_on_order():
