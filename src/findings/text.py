@@ -377,11 +377,9 @@ def returns_counts(provenances, force_names=None) -> dict[str, object]:
     ``force_names``: force -> provenance order is that of ``provenances``' index when it is a
     Series of provenance by force)."""
     values = list(provenances)
-    real = [
-        i
-        for i, p in zip(getattr(provenances, "index", range(len(values))), values, strict=True)
-        if p == "real"
-    ]
+    # A Series names each force by its index; a plain list (whose .index is a method) has none.
+    keys = provenances.index if isinstance(provenances, pd.Series) else range(len(values))
+    real = [i for i, p in zip(keys, values, strict=True) if p == "real"]
     names = force_names or {}
     shown = [names.get(f, str(f)) for f in real]
     listed = (

@@ -10,7 +10,14 @@ import pytest
 from src.data.names import group_names, owner_name_on, place_name
 from src.data.reference import load_reference
 from src.errors import InputError
-from src.findings.text import Release, long_date, published_source_line, source_line
+from src.findings.text import (
+    Release,
+    long_date,
+    published_source_line,
+    returns_counts,
+    returns_words,
+    source_line,
+)
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +107,29 @@ def test_the_source_line_says_what_was_read_and_which_releases(ref):
     )
     two = [Release("ACME", "2024-01-05"), Release("", "2019-12-05")]
     assert source_line(words, ["real", "simulated", "real"], two) == (
-        "Source: police force returns to Freedom of Information requests (1 of 3 simulated); "
-        "published figures from the release of 5 December 2019 and the ACME release of "
-        "5 January 2024 as reported."
+        "Source: police force returns to Freedom of Information requests (2 of 3 real and "
+        "partial, 1 simulated); published figures from the release of 5 December 2019 and the "
+        "ACME release of 5 January 2024 as reported."
     )
+    # by force, as coverage.csv gives them: the same words
+    by_force = pd.Series(["real", "simulated", "real"], index=["a", "b", "c"])
+    assert source_line(words, by_force, two) == source_line(words, list(by_force), two)
+
+
+def test_the_returns_words_count_and_name_the_real_returns(ref):
+    provenances = pd.Series(["simulated", "real", "real"], index=["b", "a", "c"])
+    names = {"a": "A Police", "b": "B Police", "c": "C Police"}
+    assert returns_counts(provenances, names) == {
+        "forces": 3,
+        "real": 2,
+        "simulated": 1,
+        "real_forces": "A Police and C Police",
+    }
+    counts = returns_counts(["real", "simulated"])  # a list: no forces to name
+    assert (counts["forces"], counts["real"], counts["simulated"]) == (2, 1, 1)
+    badge = returns_words(ref.words, "badge", provenances, names)
+    assert badge == "2 of 3 forces' returns are real, 1 simulated"
+    assert returns_words(ref.words, "badge", ["real", "real"]) == ""
 
 
 def test_the_published_source_line_names_the_publishers_when_known(ref):
