@@ -76,7 +76,8 @@ class Findings:
     #: :func:`~src.findings.display.styled`, which have no layout for them.
     published_series: dict[str, pd.DataFrame] = field(default_factory=dict)
     #: Each platform group's name as on the build's owner date (groups.csv, owners.csv,
-    #: platforms.csv), in the order of the groups.
+    #: platforms.csv), in the order of the groups; then each other column of the per-force
+    #: table named as its platform (:func:`column_names`).
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -199,8 +200,16 @@ def build(inputs: Inputs, params: Params) -> Findings:
             "series_by_area": series_by_area_table(inputs.series, ref.forces),
             "platform_series": platform_series_table(getattr(inputs, "platforms", None)),
         },
-        names=names,
+        names={**names, **column_names(forces_table, names, ref.platforms)},
     )
+
+
+def column_names(table: pd.DataFrame, names: dict[str, str], platforms: pd.DataFrame) -> dict:
+    """The names of the per-force table's columns that are a platform rather than a group of
+    groups.csv (a combined column a return printed, what partial returns did not itemise), as
+    platforms.csv names them, for the tables that head their columns by name."""
+    shown = dict(zip(platforms["platform"], platforms["display_name"], strict=True))
+    return {c: shown[c] for c in table.columns if c not in names and c in shown}
 
 
 def extra_groups(treated: pd.DataFrame, published: pd.DataFrame, ref: Reference) -> list[str]:

@@ -102,6 +102,7 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
     "series_by_area": {},
     "platform_series": {"value": "percent"},
     "platforms": {"share": "percent", "share_lowest": "percent", "share_highest": "percent"},
+    "composition": {"share": "percent", "column": "group"},
     "waves": {"share": "percent", "share_lowest": "percent", "share_highest": "percent"},
     "wave_forces": {},
     "wave_statements": {

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from src import sdc
+from src.findings.areas import cell_columns
 from src.findings.assemble import Findings
 from src.findings.publication import Publication
 from src.vocab import OUTCOME_LABELS, capitalised
@@ -390,12 +391,15 @@ def _force_columns(
     ]
 
 
-def _not_reported(audit: pd.DataFrame | None) -> frozenset:
-    """The (force, column) cells of the per-force table that the force did not report."""
+def _not_reported(audit: pd.DataFrame | None, table: pd.DataFrame, owner: str) -> frozenset:
+    """The (force, column) cells of the per-force ``table`` that the force did not report, and
+    its blank totals (a return that gives no such total: a total is never withheld)."""
+    cells = {*cell_columns(table, owner), "force", "force_name", "release_region", "returns"}
+    blank = {(f, c) for c in set(table) - cells for f in table.loc[table[c].isna(), "force"]}
     if audit is None or audit.empty:
-        return frozenset()
+        return frozenset(blank)
     rows = audit[audit["reason"] == sdc.NOT_REPORTED]
-    return frozenset(zip(rows["force"], rows["column"], strict=True))
+    return frozenset(blank) | frozenset(zip(rows["force"], rows["column"], strict=True))
 
 
 def _words(value: str) -> str:
@@ -562,9 +566,9 @@ def findings_sheets(findings: Findings) -> tuple[list[Sheet], dict[str, str]]:
             if table.empty:
                 continue
         if name == "forces":
-            columns = _force_columns(
-                table, findings.names, _not_reported(findings.tables.get("forces_audit"))
-            )
+            audit = findings.tables.get("forces_audit")
+            blank = _not_reported(audit, table, ctx["owner_group"])
+            columns = _force_columns(table, findings.names, blank)
         if name == "build":
             table = _build_rows(table, force_names, findings.names)
         cells, units = sheet_table(

@@ -1,17 +1,27 @@
 """Small synthetic tables of the shape of ``instances.csv`` for the tests of
-:mod:`src.findings` (imported by name: pytest puts this folder on ``sys.path``)."""
+:mod:`src.findings` (imported by name: pytest puts this folder on ``sys.path``).
+
+The platform groups come from the test fixture's reference tables (tests/fixtures/reference:
+groups.csv and platforms.csv), never from the repository's own data."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+from src.data.reference import load_groups, load_platforms
 from src.findings import shares
 
-WAVE = "2019-10_2020-09"
+#: A made-up wave id: the functions under test take any folder-safe name.
+WAVE = "test-wave"
 OWNED = ("facebook_messenger", "instagram", "whatsapp")
+FIXTURE_REFERENCE = Path(__file__).parents[1] / "fixtures" / "reference"
+GROUPS_REF = load_groups(FIXTURE_REFERENCE)
+PLATFORMS_REF = load_platforms(FIXTURE_REFERENCE)
 
 
-def rows(spec):
+def rows(spec, wave=WAVE):
     """instances.csv rows from (force, platform, count or (lower, upper)) triples."""
     out = []
     for i, (force, platform, value) in enumerate(spec):
@@ -19,7 +29,7 @@ def rows(spec):
         low, high = value if withheld else (value, value)
         out.append(
             {
-                "wave": WAVE,
+                "wave": wave,
                 "force": force,
                 "period_start": "2019-10-01",
                 "period_end": "2020-03-31",
@@ -38,9 +48,14 @@ def rows(spec):
     return pd.DataFrame(out)
 
 
-def grouped(instances, treatment="midpoint", owned=OWNED):
+def rules(owned=OWNED, extra=()) -> shares.GroupRules:
+    """The platform groups of the fixture's groups.csv, ``owned`` the owner group's platforms."""
+    return shares.group_rules(GROUPS_REF, PLATFORMS_REF, tuple(owned), extra)
+
+
+def grouped(instances, treatment="midpoint", owned=OWNED, forces=None, extra=()):
     treated = shares.apply_withheld(instances, treatment)
-    return shares.force_groups(treated, owned)
+    return shares.force_groups(treated, rules(owned, extra), forces)
 
 
 def small_instances() -> pd.DataFrame:

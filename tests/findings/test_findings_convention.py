@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from synthetic_instances import WAVE, rules
 
 from src.errors import InputError
 from src.findings import convention, shares
 
-WAVE = "2019-10_2020-09"
-OWNED = ("facebook_messenger", "instagram", "whatsapp")
 KEY = {
     "wave": WAVE,
     "force": "a",
@@ -74,7 +73,7 @@ RELEASE = convention.Convention("middle_rounded_down", "printed_totals", "2021_0
 
 def _groups(cells, blocks, conv):
     treated = shares.treat(cells, pd.DataFrame(blocks), conv)
-    table = shares.force_groups(treated, OWNED)
+    table = shares.force_groups(treated, rules())
     return table.set_index("group")["value"]
 
 
@@ -125,6 +124,7 @@ def test_the_rule_rounds_the_middle_down():
 
 
 RELEASES = pd.DataFrame({"release": ["2021_03"], "wave": [WAVE]})
+ANOTHER_WAVE = "wave-with-no-release"
 CONVENTIONS = pd.DataFrame(
     {
         "release": ["2021_03"],
@@ -138,7 +138,7 @@ CONVENTIONS = pd.DataFrame(
 def test_a_build_takes_its_release_convention():
     conv = convention.convention_for("release", RELEASES, CONVENTIONS, WAVE)
     assert conv == RELEASE
-    assert convention.convention_for("release", RELEASES, CONVENTIONS, "2030-04_2031-03") == (
+    assert convention.convention_for("release", RELEASES, CONVENTIONS, ANOTHER_WAVE) == (
         convention.Convention("midpoint")
     )
     assert convention.convention_for("maximum", RELEASES, CONVENTIONS, WAVE).known_total_from == (

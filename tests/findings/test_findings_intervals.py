@@ -270,3 +270,33 @@ def test_the_sentences_say_how_many_forces_reported_an_unknown_count():
     every = _fb(intervals.uncertainty(groups, n_resamples=99, unknown_reported=["a", "b", "c"]))
     assert "all 3 forces having reported" in known_subset_sentence(every, 3, names)
     assert "over all 3 forces" in unknown_interval_sentence(every, 3, names)
+
+
+def test_each_share_is_over_the_forces_whose_returns_itemise_it():
+    # p's return gives a known total of 100 and itemises Instagram alone: what it does not
+    # itemise may be on WhatsApp or any other platform, so it gives Instagram's share but
+    # neither WhatsApp's nor the owner group's.
+    groups = grouped(
+        rows(
+            [
+                ("p", "instagram", 40),
+                ("p", "not_itemised", 60),
+                ("q", "instagram", 10),
+                ("q", "whatsapp", 20),
+                ("q", "snapchat", 70),
+                ("r", "instagram", 30),
+                ("r", "whatsapp", 10),
+                ("r", "snapchat", 60),
+            ]
+        )
+    )
+    unc = intervals.uncertainty(groups, n_resamples=99).set_index(["group", "denominator"])
+    instagram = unc.loc[("instagram", "all_known")]
+    assert (instagram["count"], instagram["total"]) == (80, 300)
+    assert (instagram["forces_counted"], instagram["forces_used"]) == (3, "p;q;r")
+    whatsapp = unc.loc[("whatsapp", "all_known")]
+    assert (whatsapp["count"], whatsapp["total"], whatsapp["share"]) == (30, 200, 30 / 200)
+    assert (whatsapp["forces_counted"], whatsapp["forces_used"]) == (2, "q;r")
+    owned = unc.loc[("facebook_owned", "all_known")]
+    assert (owned["count"], owned["total"], owned["forces_used"]) == (70, 200, "q;r")
+    assert unc.loc[("whatsapp", "facebook_owned"), "share"] == 30 / 70

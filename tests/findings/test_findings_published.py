@@ -8,12 +8,11 @@ import math
 
 import pandas as pd
 import pytest
-from synthetic_instances import grouped, small_instances
+from synthetic_instances import grouped, rows, small_instances
 
 from src.errors import InputError
 from src.findings import published as pub
 from src.findings import shares
-from src.helpers import RAW
 
 
 @pytest.fixture
@@ -66,64 +65,179 @@ def test_note_says_when_only_truncation_fits():
     assert "51%" in note
 
 
-@pytest.fixture(scope="module")
-def published():
-    df = pd.read_csv(RAW / "published" / "release_2021_03.csv", dtype=str, keep_default_na=False)
-    df["value"] = df["value"].astype(float)
-    return df
+def figure(figure_id, geography, area, group, value, unit="count", **more):
+    """One published figure of a made-up release (the columns of a figures file that the
+    comparison reads)."""
+    row = {
+        "release": "r1",
+        "figure_id": figure_id,
+        "geography": geography,
+        "area": area,
+        "forces": "",
+        "platform_group": group,
+        "denominator": "",
+        "value": float(value),
+        "unit": unit,
+        "as_published": str(value),
+        "comparison": "exact",
+        "precision": "",
+        "flag": "V",
+    }
+    return row | more
 
 
-def test_implied_shares_use_the_published_counts(published):
-    implied = pub.implied_shares(published).set_index("figure_id")
-    national = published[(published["geography"] == "national") & (published["unit"] == "count")]
-    exact = national[(national["comparison"] == "exact") & (national["platform_group"] != "")]
-    counts = dict(zip(exact["platform_group"], exact["value"], strict=True))
-    parts = sum(counts[p] for p in pub.PARTS)
-    owned = counts["instagram"] + counts["facebook_messenger"] + counts["whatsapp"]
-    row = implied.loc["national_facebook_owned_share"]
-    assert row["share_of_stated_total"] == pytest.approx(100 * owned / counts["all_known"])
-    assert row["share_of_sum_of_parts"] == pytest.approx(100 * owned / parts)
-    assert row["stated_total"] != row["sum_of_parts"]
-    # The verdict follows the rule applied to each total.
-    fb = published.set_index("figure_id").loc["national_facebook_owned_share"]
-    for column, total in (
-        ("holds_with_stated_total", counts["all_known"]),
-        ("holds_with_sum_of_parts", parts),
-    ):
-        expected = pub.statement_holds("rounded", 100 * owned / total, fb["value"], 0, "percent")
-        assert row[column] is expected
-
-
-def test_south_west_share_fits_only_if_truncated(published):
-    implied = pub.implied_shares(published)
-    south_west = implied[
-        (implied["geography"] == "region") & implied["share_of_stated_total"].notna()
-    ]
-    assert len(south_west) == 1
-    row = south_west.iloc[0]
-    printed = published.set_index("figure_id").loc[row["figure_id"], "value"]
-    assert pub.round_half_up(row["share_of_stated_total"]) != printed
-    assert pub.truncate(row["share_of_stated_total"]) == printed
-    assert "only if truncated" in row["fits"]
-
-
-def test_published_figure_about_an_unknown_area_is_an_input_error(small, published):
-    bad = published.head(1).assign(geography="region", area="Atlantis")
-    forces = pd.DataFrame({"force": ["a", "b"], "release_region": ["North", "North"]})
-    with pytest.raises(InputError, match="Atlantis"):
-        pub.compare_published(bad, grouped(small), forces, forces_with_data=2)
-
-
-def test_compare_published_uses_the_area_forces(small, published):
-    forces = pd.DataFrame({"force": ["a", "b"], "release_region": ["North", ""]})
-    row = (
-        published[published["unit"] == "percent"]
-        .head(1)
-        .assign(
-            geography="region", area="North", platform_group="instagram", denominator="all_known"
-        )
+def share_figure(figure_id, geography, area, group, value, denominator="all_known", **more):
+    return figure(
+        figure_id,
+        geography,
+        area,
+        group,
+        value,
+        "percent",
+        denominator=denominator,
+        as_published=f"{value}%",
+        comparison="rounded",
+        precision="0",
+        **more,
     )
-    result = pub.compare_published(row, grouped(small), forces, forces_with_data=2).iloc[0]
+
+
+#: A made-up release: national counts whose four platform parts (980) fall short of the
+#: stated total (1,000), with the owner group's share printed as 48% (480 of 1,000; of the
+#: parts it would be 48.98%, so 49%); and a region whose 'Facebook' column and Instagram
+#: (358 + 150 = 508 of 1,000, 50.8%) are printed as 50%, which only truncation gives.
+RELEASE = pd.DataFrame(
+    [
+        figure("n_known", "national", "Here", "all_known", 1000),
+        figure("n_instagram", "national", "Here", "instagram", 300),
+        figure("n_messenger", "national", "Here", "facebook_messenger", 120),
+        figure("n_whatsapp", "national", "Here", "whatsapp", 60),
+        figure("n_other", "national", "Here", "other", 500),
+        share_figure("n_owned_share", "national", "Here", "facebook_owned", 48),
+        figure("r_known", "region", "West", "all_known", 1000),
+        figure("r_instagram", "region", "West", "instagram", 150),
+        figure("r_column", "region", "West", "facebook_column", 358),
+        share_figure("r_owned_share", "region", "West", "facebook_owned", 50),
+    ]
+)
+
+
+def test_implied_shares_use_the_published_counts():
+    implied = pub.implied_shares(RELEASE).set_index("figure_id")
+    row = implied.loc["n_owned_share"]
+    assert (row["stated_total"], row["sum_of_parts"]) == (1000, 980)
+    assert row["share_of_stated_total"] == pytest.approx(100 * 480 / 1000)
+    assert row["share_of_sum_of_parts"] == pytest.approx(100 * 480 / 980)
+    assert (row["holds_with_stated_total"], row["holds_with_sum_of_parts"]) == (True, False)
+    assert row["fits"] == "fits the stated total (1,000) only"
+    assert set(implied.index) == {"n_owned_share", "r_owned_share"}
+
+
+def test_a_share_of_a_group_other_than_the_known_is_the_same_under_either_total(monkeypatch):
+    monkeypatch.setitem(pub.GROUP_NAMES, "facebook_owned", "owned apps")
+    of_owned = share_figure(
+        "n_whatsapp_of_owned", "national", "Here", "whatsapp", 13, denominator="facebook_owned"
+    )
+    table = pd.concat([RELEASE, pd.DataFrame([of_owned])], ignore_index=True)
+    row = pub.implied_shares(table).set_index("figure_id").loc["n_whatsapp_of_owned"]
+    assert row["share_of_stated_total"] == pytest.approx(100 * 60 / 480)  # 12.5%, so 13%
+    assert row["holds_with_stated_total"] == True  # noqa: E712 (a numpy bool)
+    assert row["fits"].startswith("fits both totals (its denominator, owned apps,")
+
+
+def test_a_share_that_fits_only_if_truncated_says_so():
+    row = pub.implied_shares(RELEASE).set_index("figure_id").loc["r_owned_share"]
+    assert row["share_of_stated_total"] == pytest.approx(50.8)
+    assert pub.round_half_up(row["share_of_stated_total"]) != 50
+    assert pub.truncate(row["share_of_stated_total"]) == 50
+    assert row["fits"] == "fits the stated total (1,000) only if truncated rather than rounded"
+
+
+FORCES = pd.DataFrame(
+    {
+        "force": ["a", "b", "p", "q", "r"],
+        "name": ["Force A", "Force B", "Force P", "Force Q", "Force R"],
+        "release_region": ["North", "", "", "", ""],
+    }
+)
+
+
+def test_published_figure_about_an_unknown_area_is_an_input_error(small):
+    bad = pd.DataFrame([figure("x_known", "region", "Atlantis", "all_known", 10)])
+    with pytest.raises(InputError, match="Atlantis"):
+        pub.compare_published(bad, grouped(small), FORCES, forces_with_data=2)
+
+
+def test_compare_published_uses_the_area_forces(small):
+    row = pd.DataFrame([share_figure("north_instagram", "region", "North", "instagram", 35)])
+    result = pub.compare_published(row, grouped(small), FORCES, forces_with_data=2).iloc[0]
     a = shares.wide(grouped(small)).loc["a"]
     assert result["computed"] == pytest.approx(100 * a["instagram"] / a["all_known"])
     assert result["forces_in_build"] == 1
+    assert result["forces_used"] == "a"
+
+
+# --- Whether a figure is comparable: the forces it covers, and the forces that itemise it ------
+
+#: Force p's return is partial: a known total of 35, of which it itemises Instagram (10) only.
+PARTIAL = rows(
+    [
+        ("p", "instagram", 10),
+        ("p", "not_itemised", 25),
+        ("q", "instagram", 4),
+        ("q", "whatsapp", 6),
+        ("q", "snapchat", 10),
+    ]
+)
+
+
+def _compared(*published):
+    table = pd.DataFrame(list(published))
+    out = pub.compare_published(table, grouped(PARTIAL), FORCES, forces_with_data=2)
+    return out.set_index("figure_id")
+
+
+def test_a_figure_whose_coverage_matches_the_build_is_compared():
+    out = _compared(
+        figure("known", "national", "Here", "all_known", 55),
+        figure("known_2", "national", "Here", "all_known", 55, forces="2"),
+        figure("known_pq", "national", "Here", "all_known", 55, forces="q;p"),
+        figure("instagram", "national", "Here", "instagram", 14),
+        figure("unknown_off", "national", "Here", "unknown", 3),
+    )
+    assert out.loc[["known", "known_2", "known_pq", "instagram"], "verdict"].eq("holds").all()
+    assert out.loc["unknown_off", "verdict"] == "does not hold"
+    assert out.loc["instagram", "forces_used"] == "p;q"
+    assert not out["note"].str.contains("Not comparable").any()
+
+
+def test_a_figure_covering_other_forces_than_the_build_is_not_comparable():
+    out = _compared(
+        figure("known_3", "national", "Here", "all_known", 55, forces="3"),
+        figure("known_pr", "national", "Here", "all_known", 55, forces="p;r"),
+    )
+    assert out["verdict"].eq("not comparable").all()
+    assert out.loc["known_3", "note"].startswith(
+        "Not comparable: the release covered 3 forces and this build has returns from 2"
+    )
+    note = out.loc["known_pr", "note"]
+    assert note.startswith("Not comparable: the release covered 2 forces;")
+    assert "no return from Force R" in note and "returns from Force Q besides" in note
+    # The value is still computed, for the reader to see.
+    assert out["computed"].eq(55).all()
+
+
+def test_a_figure_some_returns_do_not_itemise_is_not_comparable():
+    # p's return does not say how many of its 25 not itemised were on WhatsApp.
+    out = _compared(
+        figure("whatsapp", "national", "Here", "whatsapp", 6),
+        share_figure("owned_share", "national", "Here", "facebook_owned", 50),
+    )
+    assert out["verdict"].eq("not comparable").all()
+    assert out.loc["whatsapp", "note"].startswith(
+        "Not comparable: 1 of 2 forces' returns itemise it (Force P does not)."
+    )
+    assert (out.loc["whatsapp", "forces_in_build"], out.loc["whatsapp", "forces_counted"]) == (2, 1)
+    assert out.loc["whatsapp", "forces_used"] == "q"
+    assert out.loc["whatsapp", "computed"] == 6
+    assert out.loc["owned_share", "computed"] == pytest.approx(100 * 10 / 20)

@@ -14,18 +14,20 @@ from src.findings import published as pub
 from src.findings import releases as rel
 from src.findings.run import read_release_figures
 
-WAVES = {"2018-04_2019-03", "2019-10_2020-09"}
+#: Made-up waves: the code takes any wave id waves.csv gives.
+OLD, NEW = "wave-one", "wave-two"
+WAVES = {OLD, NEW}
 
 
 def releases(**overrides):
     row = {
-        "release": "2021_03",
+        "release": "r2",
         "published": "2021-03-26",
         "publisher": "A charity",
         "title": "A release",
         "url": "https://example.org/",
-        "wave": "2019-10_2020-09",
-        "file": "release_2021_03.csv",
+        "wave": NEW,
+        "file": "release_r2.csv",
         "note": "",
     }
     return pd.DataFrame([row | overrides])
@@ -34,8 +36,8 @@ def releases(**overrides):
 def figures(**overrides):
     row = dict.fromkeys(rel.FIGURE_COLUMNS, "")
     row |= {
-        "release": "2021_03",
-        "wave": "2019-10_2020-09",
+        "release": "r2",
+        "wave": NEW,
         "figure_id": "national_known",
         "geography": "national",
         "area": "Here",
@@ -50,7 +52,7 @@ def figures(**overrides):
 @pytest.mark.parametrize(
     ("overrides", "place", "words"),
     [
-        ({"wave": "2020-10_2021-09"}, "column 'wave'", "is not in data/reference/waves.csv"),
+        ({"wave": "wave-three"}, "column 'wave'", "is not in data/reference/waves.csv"),
         ({"published": "26/03/2021"}, "column 'published'", "is not a date written YYYY-MM-DD"),
         ({"file": "../elsewhere.csv"}, "column 'file'", "is not the name of a CSV file"),
         ({"release": ""}, "column 'release'", "no release id"),
@@ -72,30 +74,26 @@ def test_a_release_listed_twice_is_refused():
 
 def test_a_figure_of_another_release_or_wave_is_refused():
     with pytest.raises(InputError) as caught:
-        rel.check_release_figures(
-            figures(wave="2018-04_2019-03"), releases().iloc[0], "release_2021_03.csv", WAVES
-        )
+        rel.check_release_figures(figures(wave=OLD), releases().iloc[0], "release_r2.csv", WAVES)
     assert "column 'wave'" in caught.value.place and "national_known" in caught.value.place
     with pytest.raises(InputError, match="compares_with"):
         rel.check_release_figures(
-            figures(compares_with="2017-04_2018-03"), releases().iloc[0], "r.csv", WAVES
+            figures(compares_with="wave-zero"), releases().iloc[0], "r.csv", WAVES
         )
 
 
 def test_each_release_is_read_from_its_own_file(tmp_path):
-    (tmp_path / "release_2021_03.csv").write_text(figures().to_csv(index=False))
+    (tmp_path / "release_r2.csv").write_text(figures().to_csv(index=False))
     both = pd.concat(
-        [releases(), releases(release="2019_12", wave="2018-04_2019-03", file="r19.csv")],
+        [releases(), releases(release="r1", wave=OLD, file="r1.csv")],
         ignore_index=True,
     )
-    (tmp_path / "r19.csv").write_text(
-        figures(release="2019_12", wave="2018-04_2019-03", value="7").to_csv(index=False)
-    )
+    (tmp_path / "r1.csv").write_text(figures(release="r1", wave=OLD, value="7").to_csv(index=False))
     table, paths = read_release_figures(both, tmp_path, WAVES, "releases.csv")
-    assert [p.name for p in paths] == ["r19.csv", "release_2021_03.csv"]
+    assert [p.name for p in paths] == ["r1.csv", "release_r2.csv"]
     assert dict(zip(table["release"], table["value"], strict=True)) == {
-        "2019_12": 7.0,
-        "2021_03": 100.0,
+        "r1": 7.0,
+        "r2": 100.0,
     }
     assert set(table["source_row"]) == {2}
 
@@ -104,32 +102,36 @@ def test_a_build_compares_only_its_own_wave_and_leaves_statements_across_waves_o
     table = pd.concat(
         [
             figures(),
-            figures(figure_id="change", compares_with="2018-04_2019-03"),
-            figures(figure_id="older", release="2019_12", wave="2018-04_2019-03"),
+            figures(figure_id="change", compares_with=OLD),
+            figures(figure_id="older", release="r1", wave=OLD),
         ],
         ignore_index=True,
     )
-    mine = pub.published_for_wave(table, pd.Series({"wave": "2019-10_2020-09"}))
+    mine = pub.published_for_wave(table, pd.Series({"wave": NEW}))
     assert list(mine["figure_id"]) == ["national_known"]
-    none = pub.published_for_wave(table, pd.Series({"wave": "2020-10_2021-09"}))
+    none = pub.published_for_wave(table, pd.Series({"wave": "wave-three"}))
     assert none.empty
 
 
 def test_no_published_figures_give_empty_tables_with_their_columns():
     empty = figures().iloc[0:0]
     groups = grouped(small_instances())
-    comparison = pub.compare_published(empty, groups, pd.DataFrame(), forces_with_data=2)
+    forces = pd.DataFrame(columns=["force", "name", "release_region"])
+    comparison = pub.compare_published(empty, groups, forces, forces_with_data=2)
     assert comparison.empty and list(comparison.columns) == pub.COMPARISON_COLUMNS
     implied = pub.consistency_table(empty)
     assert implied.empty and "fits" in implied.columns
 
 
 def test_a_figure_about_a_force_not_in_the_build_is_not_comparable():
-    forces = pd.DataFrame({"force": ["a", "b", "z"], "release_region": ["", "", ""]})
+    forces = pd.DataFrame(
+        {"force": ["a", "b", "z"], "name": ["A", "B", "Z"], "release_region": ["", "", ""]}
+    )
     row = figures(geography="force", area="z", figure_id="force_z_known")
     row["value"] = row["value"].astype(float)
     result = pub.compare_published(row, grouped(small_instances()), forces, 2).iloc[0]
     assert result["forces_in_build"] == 0
+    assert result["verdict"] == "not comparable"
     assert result["note"] == (
         "Not comparable: the force 'z' is not in this build, so the returns give no value for it."
     )

@@ -20,7 +20,10 @@ from src.helpers import PROCESSED, RAW, read_csv_text
 PUBLISHED = RAW / "published"
 SERIES = PUBLISHED / "sexual_communication_series.csv"
 PLATFORMS = PUBLISHED / "sexual_communication_platforms.csv"
-FORCES = ("avon-and-somerset", "devon-and-cornwall", "dorset", "wiltshire")
+#: Four forces of forces.csv, for a made-up per-area series.
+FORCES = tuple(sorted(load_reference().forces["force"])[:4])
+#: The first has no 2021/22, the third's 2020/21 is printed blank, the fourth's 2021/22 is U.
+GAP, BLANK, UNSURE = FORCES[0], FORCES[2], FORCES[3]
 
 needs_processed = pytest.mark.skipif(
     not (PROCESSED / "instances.csv").is_file(),
@@ -59,15 +62,15 @@ def row(geography, area, year, offences, flag="V", **extra) -> dict:
 
 
 def per_area_series() -> pd.DataFrame:
-    """Four forces by year (2019/20 to 2022/23): Dorset's 2020/21 printed blank, Wiltshire's
-    2021/22 flagged U, Avon and Somerset without 2021/22; and two national years."""
+    """Four forces by year (2019/20 to 2022/23): one's 2020/21 printed blank, one's 2021/22
+    flagged U, one without 2021/22; and two national years."""
     rows = [row("national", "England and Wales", 2019, 5000.0), row("national", "UK", 2020, 6000.0)]
     for i, force in enumerate(FORCES):
         for year in (2019, 2020, 2021, 2022):
-            if force == "avon-and-somerset" and year == 2021:
+            if force == GAP and year == 2021:
                 continue
-            blank = force == "dorset" and year == 2020
-            flag = "U" if force == "wiltshire" and year == 2021 else "V"
+            blank = force == BLANK and year == 2020
+            flag = "U" if force == UNSURE and year == 2021 else "V"
             rows.append(
                 row("force", force, year, np.nan if blank else 100.0 * (i + 1) + year, flag)
             )
@@ -96,17 +99,17 @@ def test_a_per_area_series_builds_into_its_own_table(forces):
     table = fs.series_by_area_table(per_area_series(), forces)
     assert list(table.columns) == fs.BY_AREA_COLUMNS
     assert set(table["geography"]) == {"force"}
-    # Each force once per period printed (Avon and Somerset has no 2021/22), national rows out.
+    # Each force once per period printed (one has no 2021/22), national rows out.
     assert len(table) == 4 * 4 - 1
     names = dict(zip(forces["force"], forces["name"], strict=True))
     assert list(dict.fromkeys(table["area_name"])) == sorted(names[f] for f in FORCES)
     assert (table["area_name"] == table["area"].map(names)).all()
     for _, rows in table.groupby("area"):
         assert list(rows["period_start"]) == sorted(rows["period_start"])
-    dorset = table[table["area"] == "dorset"].set_index("period_label")
-    assert np.isnan(dorset.loc["2020/21", "offences"])  # printed blank: kept, still blank
-    wiltshire = table[table["area"] == "wiltshire"].set_index("period_label")
-    assert wiltshire.loc["2021/22", "flag"] == "U"
+    blank = table[table["area"] == BLANK].set_index("period_label")
+    assert np.isnan(blank.loc["2020/21", "offences"])  # printed blank: kept, still blank
+    unsure = table[table["area"] == UNSURE].set_index("period_label")
+    assert unsure.loc["2021/22", "flag"] == "U"
     assert table["annual"].all()
 
 
@@ -125,9 +128,9 @@ def test_platform_series_in_time_order_with_annual_marked(platform_slugs, forces
     assert list(table.columns) == fs.PLATFORM_COLUMNS
     assert len(table) == len(platforms)
     assert list(table["period_start"]) == sorted(table["period_start"])
-    two_years = table[table["period_label"] == "two years to April 2019"]
-    assert not two_years["annual"].any()
-    assert table.loc[table["period_label"] == "2021/22", "annual"].all()
+    # Annual: a period of about twelve months (360 to 370 days, both ends counted).
+    days = pd.to_datetime(table["period_end"]) - pd.to_datetime(table["period_start"])
+    assert table["annual"].tolist() == ((days.dt.days + 1).between(360, 370)).tolist()
     assert fs.platform_series_table(None).columns.tolist() == fs.PLATFORM_COLUMNS
 
 
@@ -178,7 +181,7 @@ def test_a_series_without_geography_columns_is_an_input_error(forces):
 )
 def test_a_bad_platform_row_is_an_input_error(forces, platform_slugs, change, problem):
     platforms = read_csv_text(PLATFORMS)
-    label = platforms.index[platforms["as_published"] == "38%"][0]
+    label = platforms.index[platforms["flag"] == "V"][0]
     for column, value in change.items():
         platforms.loc[label, column] = value
     with pytest.raises(InputError, match=f"row {label + 2}, column") as raised:
@@ -214,8 +217,11 @@ def test_load_inputs_stops_on_a_force_row_that_names_no_force(tmp_path):
 
 @needs_processed
 def test_the_build_writes_the_per_area_table_and_keeps_the_national_one(tmp_path):
-    plain = findings.build(findings.load_inputs(), findings.Params())
-    # The repository publishes no per-area series: the table is its header alone.
+    series = read_csv_text(SERIES)
+    national = series[series["geography"] == "national"]
+    folder = _published_copy(tmp_path, national)
+    plain = findings.build(findings.load_inputs(published_dir=folder), findings.Params())
+    # A published series with no per-area rows: the table is its header alone.
     written = findings.write_tables(plain, tmp_path / "plain")
     header = (tmp_path / "plain" / "series_by_area.csv").read_text(encoding="utf-8")
     assert header == ",".join(fs.BY_AREA_COLUMNS) + "\n"
@@ -223,12 +229,11 @@ def test_the_build_writes_the_per_area_table_and_keeps_the_national_one(tmp_path
     published = read_csv_text(PLATFORMS)
     assert len(plain.published_series["platform_series"]) == len(published)
 
-    series = read_csv_text(SERIES)
     extra = pd.DataFrame(
         [row("force", force, 2021, str(100 + i)) for i, force in enumerate(FORCES)],
         columns=series.columns,
     ).fillna("")
-    folder = _published_copy(tmp_path, pd.concat([series, extra], ignore_index=True))
+    folder = _published_copy(tmp_path / "areas", pd.concat([national, extra], ignore_index=True))
     with_areas = findings.build(findings.load_inputs(published_dir=folder), findings.Params())
     pd.testing.assert_frame_equal(with_areas.tables["series"], plain.tables["series"])
     by_area = with_areas.published_series["series_by_area"]

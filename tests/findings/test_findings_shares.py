@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from synthetic_instances import OWNED, WAVE, grouped, rows, small_instances
+from synthetic_instances import OWNED, WAVE, grouped, rows, rules, small_instances
 
 from src.errors import InputError
 from src.findings import shares
@@ -59,7 +59,7 @@ def test_select_drops_excluded_forces_and_other_groups(small):
     [
         ({"offence_groups": ["images"]}, "offence_groups"),
         ({"offence_groups": ["online_sexual"], "exclude_forces": ["zz"]}, "exclude_forces"),
-        ({"offence_groups": ["online_sexual"], "wave": "2020-10_2021-09"}, "wave"),
+        ({"offence_groups": ["online_sexual"], "wave": "another-wave"}, "wave"),
     ],
 )
 def test_selection_typos_stop_the_run(small, kwargs, key):
@@ -153,9 +153,69 @@ def test_platforms_not_owned_on_the_day_count_as_other(small):
 
 
 def test_a_force_with_no_rows_still_appears(small):
-    treated = shares.apply_withheld(small)
-    groups = shares.force_groups(treated, OWNED, forces=["a", "b", "c"])
+    groups = grouped(small, forces=["a", "b", "c"])
     assert shares.wide(groups).loc["c"].sum() == 0
+    assert groups.loc[groups["force"] == "c", "itemised"].all()
+
+
+def test_a_combined_column_counts_in_the_groups_that_hold_all_its_parts():
+    # 'Facebook' printed as one column holding Messenger and WhatsApp (platforms.csv includes).
+    groups = grouped(rows([("a", "facebook_apps", 12), ("a", "instagram", 3)]))
+    tot = shares.totals(groups)["value"]
+    assert (tot["facebook_column"], tot["facebook_owned"], tot["all_known"]) == (12, 15, 15)
+    assert (tot["facebook_messenger"], tot["whatsapp"], tot["other"]) == (0, 0, 0)
+    settled = groups.set_index("group")["itemised"]
+    assert not settled["facebook_messenger"] and not settled["whatsapp"]
+    assert settled["facebook_column"] and settled["facebook_owned"] and settled["instagram"]
+
+
+#: A partial return (force p): a known total of 50, of which it itemises Instagram 10 and
+#: Messenger 15; the other 25 are not itemised (any platform but those two).
+PARTIAL = [
+    ("p", "instagram", 10),
+    ("p", "facebook_messenger", 15),
+    ("p", "not_itemised", 25),
+    ("q", "instagram", 4),
+    ("q", "whatsapp", 6),
+    ("q", "snapchat", 10),
+]
+
+
+def test_a_partial_return_counts_only_in_the_groups_it_itemises():
+    groups = grouped(rows(PARTIAL)).set_index(["force", "group"])
+    # What p did not itemise may be WhatsApp, Snapchat or anything else: it settles Instagram,
+    # Messenger and the known total, and neither WhatsApp, the owner group nor the rest.
+    itemised = groups["itemised"]
+    for group in ("all_known", "unknown", "instagram", "facebook_messenger"):
+        assert itemised[("p", group)], group
+    for group in ("whatsapp", "facebook_owned", "other", "facebook_column"):
+        assert not itemised[("p", group)], group
+    assert groups["itemised"].xs("q", level="force").all()
+    assert groups.loc[("p", "all_known"), "value"] == 50
+    assert groups.loc[("p", "instagram"), "value"] == 10
+    assert shares.itemising(groups.reset_index(), "whatsapp", "all_known") == ["q"]
+    assert shares.itemising(groups.reset_index(), "instagram", "all_known") == ["p", "q"]
+    assert shares.itemising(groups.reset_index(), "", "all_known", forces=["p"]) == ["p"]
+
+
+def test_what_a_return_does_not_itemise_counts_in_each_group_that_holds_all_of_it():
+    # The return itemises every platform but WhatsApp and Messenger: what it leaves out is in
+    # the owner group (and the 'Facebook' column) whatever it is, but not in either platform.
+    every = set(rules().universe)
+    spec = [("p", platform, 1) for platform in sorted(every - {"whatsapp", "facebook_messenger"})]
+    groups = grouped(rows([*spec, ("p", "not_itemised", 20)])).set_index("group")
+    assert groups.loc["facebook_owned", "itemised"] and groups.loc["facebook_column", "itemised"]
+    assert groups.loc["facebook_owned", "value"] == 20 + 1  # and Instagram's 1
+    assert groups.loc["facebook_column", "value"] == 20
+    assert groups.loc["other", "itemised"]
+    assert groups.loc["other", "value"] == len(spec) - 1
+    assert (
+        not groups.loc["whatsapp", "itemised"] and not groups.loc["facebook_messenger", "itemised"]
+    )
+    assert groups.loc["all_known", "value"] == 20 + len(spec)
+    # The same rule, asked directly.
+    named = {platform for _, platform, _ in spec} | {"not_itemised"}
+    assert rules().settles("facebook_owned", named) and not rules().settles("whatsapp", named)
 
 
 def _brute_force_share(instances, group, denominator):

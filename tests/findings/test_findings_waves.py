@@ -14,17 +14,32 @@ from src.findings import waves as w
 
 OWNER = "facebook_owned"
 OWNED = ("facebook_messenger", "instagram", "whatsapp")
+#: Made-up wave ids: a wave may have any folder-safe name.
+BEFORE, NOW = "wave-before", "wave-now"
+#: The groups each wave is shown by (groups.csv's owner, platform, rest and all groups).
+SHOWN = [OWNER, "instagram", "facebook_messenger", "whatsapp", "other", "all_known"]
 
 
-def wave(wave_id, start, end, spec):
-    return w.Wave(wave_id, start, end, grouped(rows(spec), owned=OWNED), OWNER, OWNED)
+def wave(wave_id, start, end, spec, returns="simulated", real=0):
+    return w.Wave(
+        wave_id,
+        start,
+        end,
+        grouped(rows(spec, wave=wave_id), owned=OWNED),
+        OWNER,
+        OWNED,
+        returns=returns,
+        real=real,
+        names={"instagram": f"Instagram in {wave_id}"},
+    )
 
 
 @pytest.fixture
 def two_waves():
-    # 2018/19: forces a and b; 2019/20: forces a and c. Only a answered both.
+    # The earlier wave: forces a and b, b's return real; the later: forces a and c. Only a
+    # answered both.
     before = wave(
-        "2018-04_2019-03",
+        BEFORE,
         "2018-04-01",
         "2019-03-31",
         [
@@ -34,9 +49,11 @@ def two_waves():
             ("b", "instagram", 10),
             ("b", "snapchat", 10),
         ],
+        returns="mixed",
+        real=1,
     )
     now = wave(
-        "2019-10_2020-09",
+        NOW,
         "2019-10-01",
         "2020-09-30",
         [
@@ -55,37 +72,87 @@ def test_like_for_like_is_the_forces_with_data_in_every_wave(two_waves):
 
 
 def test_each_wave_over_all_forces_and_like_for_like(two_waves):
-    table = w.waves_table(list(two_waves)).set_index(["basis", "wave", "group"])
-    now_all = table.loc[(w.ALL_FORCES, "2019-10_2020-09")]
+    table = w.waves_table(list(two_waves), SHOWN).set_index(["basis", "wave", "group"])
+    now_all = table.loc[(w.ALL_FORCES, NOW)]
     assert now_all.loc["instagram", "count"] == 90
     assert now_all.loc["all_known", "count"] == 200
     assert now_all.loc["instagram", "share"] == 45.0
     assert now_all.loc["instagram", "forces"] == 2
-    before_same = table.loc[(w.LIKE_FOR_LIKE, "2018-04_2019-03")]
+    before_same = table.loc[(w.LIKE_FOR_LIKE, BEFORE)]
     assert before_same.loc["instagram", "count"] == 20
     assert before_same.loc["instagram", "share"] == 20.0
     assert before_same.loc[OWNER, "count"] == 30
     assert before_same.loc["instagram", "forces"] == 1
-    # Each wave states its period in words.
+    # Each wave states its period in words, and each row its own wave's returns and names.
     assert set(table["period"]) == {"April 2018 to March 2019", "October 2019 to September 2020"}
+    by_wave = table.reset_index().groupby("wave")
+    assert by_wave["returns"].unique().map(list).to_dict() == {
+        BEFORE: ["mixed"],
+        NOW: ["simulated"],
+    }
+    assert by_wave["real_returns"].unique().map(list).to_dict() == {BEFORE: [1], NOW: [0]}
+    assert table.loc[(w.ALL_FORCES, NOW, "instagram"), "label"] == f"Instagram in {NOW}"
+    assert list(table.loc[(w.ALL_FORCES, BEFORE)].index) == SHOWN
 
 
 def test_one_wave_has_no_like_for_like_rows(two_waves):
-    table = w.waves_table([two_waves[1]])
+    table = w.waves_table([two_waves[1]], SHOWN)
     assert set(table["basis"]) == {w.ALL_FORCES}
 
 
-def test_wave_forces_says_where_each_force_answered(two_waves):
-    table = w.wave_forces(list(two_waves)).set_index("force")
-    assert table.loc["b", "2018-04_2019-03"] and not table.loc["b", "2019-10_2020-09"]
+def test_waves_with_no_force_in_common_have_no_like_for_like_rows(two_waves):
+    other = wave(BEFORE, "2018-04-01", "2019-03-31", [("z", "instagram", 5)])
+    table = w.waves_table([other, two_waves[1]], SHOWN)
+    assert set(table["basis"]) == {w.ALL_FORCES}
+    assert set(table["wave"]) == {BEFORE, NOW}
+
+
+def test_a_wave_s_share_is_over_the_forces_whose_returns_itemise_it():
+    # Force p gives a known total of 50 and itemises Instagram alone.
+    partial = wave(
+        NOW,
+        "2019-10-01",
+        "2020-09-30",
+        [
+            ("p", "instagram", 10),
+            ("p", "not_itemised", 40),
+            ("q", "instagram", 30),
+            ("q", "whatsapp", 20),
+            ("q", "snapchat", 50),
+        ],
+    )
+    table = w.waves_table([partial], SHOWN).set_index("group")
+    assert table["forces_with_data"].eq(2).all()
+    assert (table.loc["instagram", "forces"], table.loc["instagram", "share"]) == (2, 26.7)
+    assert table.loc["instagram", "known"] == 150
+    assert (table.loc["whatsapp", "forces"], table.loc["whatsapp", "share"]) == (1, 20.0)
+    assert (table.loc[OWNER, "count"], table.loc[OWNER, "known"]) == (50, 100)
+
+
+def test_wave_forces_says_where_each_force_answered_and_what_its_return_is(two_waves):
+    provenance = pd.DataFrame(
+        [
+            (BEFORE, "a", "simulated"),
+            (BEFORE, "b", "real"),
+            (NOW, "a", "simulated"),
+            (NOW, "c", "simulated"),
+            (NOW, "d", "simulated"),  # asked, but no data in the wave's instances
+        ],
+        columns=["wave", "force", "provenance"],
+    )
+    table = w.wave_forces(list(two_waves), provenance).set_index("force")
+    assert list(table.columns) == [BEFORE, NOW, "like_for_like"]
+    assert table.loc["b", BEFORE] == "real" and table.loc["b", NOW] == ""
+    assert table.loc["a", NOW] == "simulated"
+    assert "d" not in table.index
     assert list(table.index[table["like_for_like"]]) == ["a"]
 
 
 def statement(**overrides):
     row = {
-        "release": "2021_03",
-        "wave": "2019-10_2020-09",
-        "compares_with": "2018-04_2019-03",
+        "release": "r2",
+        "wave": NOW,
+        "compares_with": BEFORE,
         "figure_id": "national_instagram_change",
         "geography": "national",
         "area": "Here",
@@ -109,36 +176,36 @@ def published_figures():
             # total of known instances (22% of 150 = 33).
             national
             | {
-                "wave": "2019-10_2020-09",
+                "wave": NOW,
                 "platform_group": "instagram",
                 "denominator": "",
                 "value": 90.0,
                 "unit": "count",
                 "comparison": "exact",
                 "as_published": "90",
-                "release": "2021_03",
+                "release": "r2",
             },
             national
             | {
-                "wave": "2018-04_2019-03",
+                "wave": BEFORE,
                 "platform_group": "all_known",
                 "denominator": "",
                 "value": 150.0,
                 "unit": "count",
                 "comparison": "exact",
                 "as_published": "150",
-                "release": "2019_12",
+                "release": "r1",
             },
             national
             | {
-                "wave": "2018-04_2019-03",
+                "wave": BEFORE,
                 "platform_group": "instagram",
                 "denominator": "all_known",
                 "value": 22.0,
                 "unit": "percent",
                 "comparison": "rounded",
                 "as_published": "22%",
-                "release": "2019_12",
+                "release": "r1",
             },
         ]
     ).assign(figure_id=lambda d: d["figure_id"].fillna("other"))
@@ -158,6 +225,7 @@ def test_a_statement_comparing_two_waves_is_judged_against_both(two_waves):
     assert row["change_published"] == 172.7  # 100 * (90 / 33 - 1), to one decimal
     assert row["verdict_published"] == "does not hold as rounded; holds as 'at least'"
     assert "a change of 45% to under 55%" in row["note"]
+    assert row["returns"] == "mixed"  # one wave's returns mixed, the other's simulated
 
 
 def test_a_statement_about_a_wave_with_no_data_is_not_available(two_waves):

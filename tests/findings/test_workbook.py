@@ -20,6 +20,7 @@ from src.errors import InputError
 from src.findings import publication as pub
 from src.findings import run
 from src.findings import workbook as tables
+from src.findings.areas import cell_columns
 from src.findings.workbook import Sheet
 from src.helpers import PROCESSED, REFERENCE, load_yaml
 from src.vocab import OUTCOME_LABELS, PLATFORM_GROUPS
@@ -230,6 +231,14 @@ def test_forces_sheet_withholds_exactly_the_redacted_cells(book, build):
         group = "other" if column == "other_platforms" else column
         code = "[x]" if reason == sdc.NOT_REPORTED else "[c]"
         expected[code].add((names[force], label(build, group)))
+    # A blank total (one a partial return does not give) is not reported either: the totals
+    # add the published cells, so disclosure control never withholds one.
+    cells = set(cell_columns(build.tables["forces"], build.context["owner_group"]))
+    for column in forces.columns[2:]:
+        if column not in cells:
+            for force in forces.index[forces[column].isna()]:
+                heading = "Total" if column == "total" else label(build, column)
+                expected["[x]"].add((names[force], heading))
     assert shown == expected  # withheld cells [c]; counts a force did not report [x]
     assert len(body) == len(forces)
     for force, row in zip(forces.index, body, strict=True):
@@ -238,7 +247,8 @@ def test_forces_sheet_withholds_exactly_the_redacted_cells(book, build):
             heading = "Total" if column == "total" else label(build, column)
             value = forces.loc[force, column]
             cell = row[by_heading[heading]]
-            assert cell == ("[c]" if pd.isna(value) else int(value)), (force, column)
+            blank = "[x]" if (names[force], heading) in expected["[x]"] else "[c]"
+            assert cell == (blank if pd.isna(value) else int(value)), (force, column)
 
 
 @real
@@ -255,9 +265,10 @@ def test_headline_published_is_not_available_only_where_nothing_was_published(bo
 @real
 def test_cells_hold_names_not_slugs(book, build):
     slugs = set(PLATFORM_GROUPS) | set(OUTCOME_LABELS) | set(build.tables["forces"]["force"])
-    slugs |= {"other_platforms", "facebook_inc"}
+    slugs |= {"other_platforms", "facebook_inc"} | set(build.tables["forces"].columns[3:])
     for name in TABLE_SHEETS(book):
-        _, body = table_rows(book[name])
+        header, body = table_rows(book[name])
+        assert not {h.split("\n")[0] for h in header} & slugs, name
         for row in body:
             for value in row:
                 assert value not in slugs, (name, value)
@@ -269,7 +280,10 @@ def test_cover_says_what_period_simulation_date_and_contact(book, build, publica
     cover = [r[0] for r in rows(book, "Cover")]
     text = "\n".join(cover)
     assert build.context["period"] in text
-    assert build.text["caveat_simulated"] in text
+    # The warning is there exactly when some of the build's returns are simulated.
+    warning = build.text.get("caveat_simulated")
+    assert bool(warning) == build.context["simulated"]
+    assert warning is None or warning in text
     day = data["published"]
     assert f"{day.day} {day:%B %Y}" in text
     assert cover[cover.index("Contact") + 1 :] == [data["publisher"], *data["contact"]]
@@ -282,17 +296,35 @@ def test_cover_says_what_period_simulation_date_and_contact(book, build, publica
     assert p.title and p.subject and p.description
 
 
+def with_returns(build, simulated: bool):
+    """The build as if some of its returns were simulated (with a warning), or none were."""
+    warning = build.text.get("caveat_simulated") or "Some returns are simulated (a test's words)."
+    return dataclasses.replace(
+        build,
+        context={**build.context, "simulated": simulated},
+        text={**build.text, "caveat_simulated": warning},
+    )
+
+
+def workbook_text(build, publication) -> tuple[openpyxl.Workbook, str]:
+    book = openpyxl.load_workbook(io.BytesIO(tables.findings_workbook(build, publication[1])))
+    return book, "\n".join(str(r[0]) for name in book.sheetnames for r in rows(book, name))
+
+
 @real
 def test_no_simulation_warning_when_the_returns_are_real(build, publication):
-    real_build = dataclasses.replace(build, context={**build.context, "simulated": False})
-    book = openpyxl.load_workbook(io.BytesIO(tables.findings_workbook(real_build, publication[1])))
-    text = "\n".join(str(r[0]) for name in book.sheetnames for r in rows(book, name))
-    assert build.text["caveat_simulated"] not in text
+    real_build = with_returns(build, simulated=False)
+    _, text = workbook_text(real_build, publication)
+    assert real_build.text["caveat_simulated"] not in text
     assert "(simulated)" not in text
+    _, text = workbook_text(with_returns(build, simulated=True), publication)
+    assert real_build.text["caveat_simulated"] in text
 
 
 @real
-def test_each_table_has_its_own_subtitle_and_the_series_is_marked_published(book, build):
+def test_each_table_has_its_own_subtitle_and_the_series_is_marked_published(build, publication):
+    build = with_returns(build, simulated=True)
+    book, _ = workbook_text(build, publication)
     ctx = build.context
     wave = f"{ctx['place']}, {ctx['period']}"
     subtitles = {name: rows(book, name)[1][0] for name in TABLE_SHEETS(book)}
