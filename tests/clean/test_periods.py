@@ -15,6 +15,8 @@ from src.data.reference import load_reference
 from src.errors import InputError
 
 WAVE_ROW = pd.Series({"wave": corpus.WAVE, "start": "2019-10-01", "end": "2020-09-30"})
+#: The fixture wave's whole year as a period id (its first and last month).
+YEAR = corpus.ANNUAL[0][0]
 
 
 def _periods(rows) -> pd.DataFrame:
@@ -32,7 +34,7 @@ def test_a_period_is_placed_in_the_declared_period_that_holds_it():
     assert outside.tolist() == [False, False, True, True, False]
     assert halves.iloc[2:].isna().all()
     annual, _ = assign_period(starts, ends, WAVE_ROW, _periods(corpus.ANNUAL))
-    assert annual.tolist()[:2] == ["2019-10_2020-09", "2019-10_2020-09"]
+    assert annual.tolist()[:2] == [YEAR, YEAR]
     quarters, _ = assign_period(starts, ends, WAVE_ROW, _periods(corpus.QUARTERS))
     assert quarters.iloc[0] == "2019-10_2019-12"
     # April to September is two whole quarters: kept whole, as a period of its own.
@@ -44,7 +46,7 @@ def test_a_period_cutting_across_declared_periods_is_not_placed():
     ends = pd.Series(["2020-02-29", "2020-02-29", "2020-09-30"])
     quarters, outside = assign_period(starts, ends, WAVE_ROW, _periods(corpus.QUARTERS))
     assert quarters.iloc[:2].isna().all() and not outside.any()
-    assert quarters.iloc[2] == "2019-10_2020-09"  # the whole wave, kept whole
+    assert quarters.iloc[2] == YEAR  # the whole wave, kept whole
 
 
 def test_a_day_is_placed_in_its_period():
@@ -150,7 +152,7 @@ def test_a_wave_without_a_period_stops_the_run(reference):
     with pytest.raises(InputError) as error:
         load_reference(reference)
     assert f"the wave {corpus.WAVE} (waves.csv) has no period" in error.value.problem
-    assert "2019-10_2020-09,2019-10-01,2020-09-30" in error.value.fix
+    assert f"{corpus.WAVE},{YEAR},2019-10-01,2020-09-30" in error.value.fix
 
 
 def test_a_period_id_that_is_not_its_months_stops_the_run(reference):
@@ -176,7 +178,7 @@ def test_a_wave_with_one_annual_period_cleans_every_count_into_it(tmp_path):
     paths = corpus.build_corpus(tmp_path / "annual")
     corpus.write_periods(paths["reference"], corpus.ANNUAL)
     annual = clean.run_clean(paths["raw"], paths["reference"], write=False)
-    assert set(annual.instances["period"]) == {"2019-10_2020-09"}
+    assert set(annual.instances["period"]) == {YEAR}
     # The same counts as by half-years: only the period column differs, and the records' rows
     # (one per period) are summed over the year.
     tables = ["force", "source_place", "offence_group", "platform", "lower", "upper"]
@@ -199,7 +201,7 @@ def test_a_wave_with_one_annual_period_cleans_every_count_into_it(tmp_path):
     assert set(leics["period_start"]) == {"2019-10-01"}
     assert set(leics["period_end"]) == {"2020-09-30"}
     counted = annual.records[annual.records["status"] == "counted"]
-    assert set(counted["period"]) == {"2019-10_2020-09"}
+    assert set(counted["period"]) == {YEAR}
     # Dorset's quarter before the wave is still excluded as outside it.
     log = annual.cleaning_log
     outside = log[(log["force"] == "dorset") & (log["action"] == "exclude_outside_wave")]

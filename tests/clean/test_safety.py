@@ -72,7 +72,7 @@ def test_a_formula_reading_as_blank_in_a_long_table_is_named():
 
     data = _uncached_long_table()
     spec = parse_spec(
-        "force: cheshire\nwave: 2019-10_2020-09\nfiles:\n  - path: cheshire/x.xlsx\n"
+        "force: cheshire\nwave: fixture-wave\nfiles:\n  - path: cheshire/x.xlsx\n"
         "    format: xlsx\n    tables:\n      - where: {sheet: Sheet, header_row: 1}\n"
         "        layout: long\n        columns: {label: App, period: Period, count: Count}\n"
         "        offence_group: online_sexual\n"
