@@ -125,10 +125,33 @@ def write_text(path: Path | str, text: str) -> Path:
     return target
 
 
+#: Text a spreadsheet would run as a formula (OWASP's CSV injection: a cell starting with
+#: = + @, a tab or a carriage return, or - not starting a number).
+_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]+$))")
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell a spreadsheet would run as a formula written with a leading
+    ``'`` (so that it opens as the text it is); ``df`` itself when there is none."""
+    out = None
+    for column in df.columns:
+        values = df[column]
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        text = values.astype(str)
+        risky = values.notna() & text.str.contains(_FORMULA)
+        if risky.any():
+            out = df.copy() if out is None else out
+            out[column] = out[column].astype(object)
+            out.loc[risky, column] = "'" + text[risky]
+    return df if out is None else out
+
+
 def csv_text(df: pd.DataFrame) -> str:
-    """The one CSV format for every table the project writes: UTF-8, ``\\n``, no index."""
+    """The one CSV format for every table the project writes: UTF-8, ``\\n``, no index, and no
+    text cell a spreadsheet would run as a formula (:func:`spreadsheet_safe`)."""
     buffer = io.StringIO()
-    df.to_csv(buffer, index=False, lineterminator="\n")
+    spreadsheet_safe(df).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 
@@ -146,6 +169,7 @@ def csv_rows(df: pd.DataFrame) -> bytes:
     simple = all(
         pd.api.types.is_string_dtype(t) or pd.api.types.is_integer_dtype(t) for t in df.dtypes
     )
+    df = spreadsheet_safe(df)
     if simple and len(df):
         buffer = io.BytesIO()
         options = arrow_csv.WriteOptions(include_header=False, quoting_style="none")

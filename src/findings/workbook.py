@@ -37,9 +37,10 @@ from src.findings.assemble import Findings
 from src.findings.publication import Publication
 from src.vocab import OUTCOME_LABELS, capitalised
 
-#: The "created" property when no publication date is given: the date of the release the
-#: tables reproduce.
-CREATED = dt.datetime(2021, 3, 26, 0, 0, 0)
+#: Text cells stay text: a published wording that starts with '=' is never a formula.
+TEXT_IS_TEXT = {"strings_to_formulas": False}
+#: The "created" property when no publication date is given (any fixed date keeps the bytes).
+CREATED = dt.datetime(2000, 1, 1, 0, 0, 0)
 
 #: The GSS shorthand for a cell with no number, and what each means.
 CONFIDENTIAL = sdc.REDACTED
@@ -175,6 +176,7 @@ def workbook_bytes(
             sheets=gptables,
             cover=cover,
             notes_table=notes_table,
+            workbook_options=TEXT_IS_TEXT,
         )
         workbook.set_properties({**(properties or {}), "created": created})
         workbook.close()
@@ -602,10 +604,8 @@ def findings_sheets(findings: Findings) -> tuple[list[Sheet], dict[str, str]]:
 
 
 def findings_workbook(findings: Findings, publication: Publication | None = None) -> bytes:
-    """The tables as an accessible spreadsheet (gptables), with a cover saying what the
-    workbook is, its period, whether the returns are simulated, the publication date and the
-    contact (``publication``, from ``data/reference/publication.yaml``).
-    """
+    """The tables as an accessible spreadsheet (gptables), its cover saying what it is, its
+    period, what its returns are, its date and contact (``publication.yaml``)."""
     ctx = findings.context
     sheets, notes = findings_sheets(findings)
     title = "Which apps? Police FOI returns on online child sexual offences: findings"
