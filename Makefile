@@ -90,7 +90,7 @@ define run_notebook
 	@echo "papermill $(1) -> $(2)"
 	@$(BIN)/python $(RUNNER_SCRIPT) $(1) $(BUILD)/$(2) $(PAPERMILL_OPTIONS) $(3) \
 	  || { code=$$?; rm -f $(2); \
-	       echo "FAILED: notebook $(1) ($(or $(3),default parameters)); $(2) was removed." >&2; \
+	       echo $(call shell_quote,FAILED: notebook $(1) ($(or $(3),default parameters)); $(2) was removed.) >&2; \
 	       if [ -f $(BUILD)/$(2) ]; then echo "The executed copy, with the failing cell marked, is $(BUILD)/$(2)." >&2; fi; \
 	       exit $$code; }
 	@mv $(BUILD)/$(2) $(2)
@@ -186,7 +186,9 @@ $(FIGURES_NB): $(RUNNER) notebooks/30-figures.ipynb $(FINDINGS_NB) $(FIGURES_SRC
 # step 30 only the output folder.
 # (Run by hand, the notebooks write to reports/scratch/, never over these builds.)
 variant_dir = reports/variants/$(1)
-FINDINGS_PARAMS = -f "$(1)" -p output_dir $(call variant_dir,$(2))
+# A value as one shell word, whatever it holds (a quote, a backtick, a $: never run).
+shell_quote = '$(subst ','\'',$(1))'
+FINDINGS_PARAMS = -f $(call shell_quote,$(1)) -p output_dir $(call variant_dir,$(2))
 FIGURES_PARAMS_IN = -p output_dir $(1)
 FIGURES_PARAMS = $(call FIGURES_PARAMS_IN,$(call variant_dir,$(1)))
 
@@ -210,12 +212,14 @@ $(EXECUTED)/waves/%/30-figures.ipynb: $(RUNNER) notebooks/30-figures.ipynb $(EXE
 waves: $(WAVE_NBS) ## Build every wave other than the latest into reports/waves/<wave>/
 
 # The variant's name is its file's name, with anything make cannot use as a word made a '-'.
-variant: NAME = $(shell basename -- '$(PARAMS)' .yaml | LC_ALL=C sed 's/[^A-Za-z0-9_.-]/-/g')
+# PARAMS as given, a $ in it kept as it is (make would read $(...) in it as a variable).
+variant: PARAMS_GIVEN = $(call shell_quote,$(value PARAMS))
+variant: NAME = $(shell basename -- $(PARAMS_GIVEN) .yaml | LC_ALL=C sed 's/[^A-Za-z0-9_.-]/-/g')
 variant: $(STAMP) ## Build one variant: make variant PARAMS=params/my-variant.yaml
-	@test -n "$(PARAMS)" || { echo "Usage: make variant PARAMS=params/<name>.yaml" >&2; exit 2; }
-	@test -f "$(PARAMS)" || { echo "$(PARAMS): no such parameters file." >&2; \
+	@test -n $(PARAMS_GIVEN) || { echo "Usage: make variant PARAMS=params/<name>.yaml" >&2; exit 2; }
+	@test -f $(PARAMS_GIVEN) || { echo $(PARAMS_GIVEN): no such parameters file. >&2; \
 	  echo "  How to fix: give the path of a YAML file of parameters, e.g. make variant PARAMS=params/variants/images-only.yaml" >&2; exit 2; }
-	$(call run_notebook,notebooks/20-findings.ipynb,$(EXECUTED)/variants/$(NAME)/20-findings.ipynb,$(call FINDINGS_PARAMS,$(PARAMS),$(NAME)))
+	$(call run_notebook,notebooks/20-findings.ipynb,$(EXECUTED)/variants/$(NAME)/20-findings.ipynb,$(call FINDINGS_PARAMS,$(value PARAMS),$(NAME)))
 	$(call run_notebook,notebooks/30-figures.ipynb,$(EXECUTED)/variants/$(NAME)/30-figures.ipynb,$(call FIGURES_PARAMS,$(NAME)))
 
 # Step 40: data/processed/ + reports/tables/ + reports/figures/ -> reports/report.html
