@@ -32,6 +32,12 @@ endif
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Said at once, before make holds back any job's output: the first setup takes minutes.
+ifeq ($(wildcard $(STAMP)),)
+ifneq ($(filter all setup test lab,$(or $(MAKECMDGOALS),all)),)
+$(info Setting up $(VENV) from the pinned requirements first: the first time takes a few minutes.)
+endif
+endif
 # The Jupyter kernel, registered inside .venv by scripts/register_kernel.py
 KERNEL := foi-platforms
 # papermill's options for every notebook. The executed copy is written once, when the notebook
@@ -143,6 +149,7 @@ $(STAMP): requirements.txt requirements.in scripts/register_kernel.py
 LAB_ARGS ?=
 lab: $(STAMP) ## JupyterLab on the whole project with its kernel (options: LAB_ARGS="--no-browser --port 8899")
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.preferred_dir="$(CURDIR)/notebooks" \
+	  --MappingKernelManager.default_kernel_name=$(KERNEL) \
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 lock: ## Re-resolve requirements.in into requirements.txt (needs the network)
