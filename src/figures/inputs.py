@@ -157,7 +157,18 @@ def shares_input(uncertainty: pd.DataFrame, composition: pd.DataFrame) -> pd.Dat
             part_of=composition["column"].fillna(""),
             drawn=composition["column"].fillna("") != "",
             is_platform=composition["is_platform"].astype(str) == "True",
-        )[["group", "label", "share", "part_of", "drawn", "is_platform"]],
+        )[
+            [
+                "group",
+                "label",
+                "share",
+                "part_of",
+                "drawn",
+                "is_platform",
+                "forces_counted",
+                "forces_with_data",
+            ]
+        ],
         "composition",
     )
     return pd.concat([totals.reset_index(), stacked], ignore_index=True)

@@ -177,6 +177,20 @@ def platform_shares(
         f"{row['label']}: {percent(row['share'])} of known instances, in neither column."
         for _, row in neither.iterrows()
     ]
+    if "forces_counted" in data:
+        parts = data[data["part_of"] != ""]
+        counted, every = (int(parts[c].max()) for c in ("forces_counted", "forces_with_data"))
+        if counted < every:
+            notes.insert(
+                0,
+                f"Over the {counted} of {every} forces whose returns itemise the platforms of "
+                f"{data.loc[data['group'] == columns[0], 'label'].iloc[0]}; "
+                + (
+                    "1 force's return does not."
+                    if every - counted == 1
+                    else f"{every - counted} forces' returns do not."
+                ),
+            )
     notes += [
         "Lines show each column's 95% interval, from resampling whole forces (fixed seed); "
         "the intervals of its parts are in uncertainty.csv.",

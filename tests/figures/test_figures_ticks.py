@@ -149,6 +149,8 @@ def composition_table(shares: dict[str, float]) -> pd.DataFrame:
             "is_platform": [g != "other" for g, _ in parts],
             "count": [shares[g] * 10 for g, _ in parts],
             "share": [shares[g] for g, _ in parts],
+            "forces_counted": 10,
+            "forces_with_data": 10,
         }
     )
 
