@@ -371,8 +371,13 @@ def write_all(root: Path) -> tuple[str, str]:
     real partial return in place of a simulated one (:func:`simulated_return`); returns the
     (wave, force) replaced."""
     replaced = simulated_return(root)
-    add_reference_rows(root)
+    reference = root / "data" / "reference"
+    groups = pd.read_csv(reference / "offence_groups.csv", dtype=str)
+    if NEW_GROUP[0] not in set(groups["offence_group"]):
+        add_reference_rows(root)
+    have = set(pd.read_csv(reference / "waves.csv", dtype=str)["wave"])
     for wave in WAVES:
-        write_wave(root, wave)
+        if wave.wave not in have:  # a copy that holds a scenario already keeps it
+            write_wave(root, wave)
     replace_with_partial(root, *replaced)
     return replaced

@@ -35,8 +35,12 @@ def project(tmp_path_factory) -> tuple[Path, tuple[str, str]]:
     if not (VENV / ".installed").is_file():
         pytest.skip("the project's .venv is not set up: run `make setup`")
     root = tmp_path_factory.mktemp("researcher")
+    # Every file of the working tree git does not ignore: a researcher's own data too.
     listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout.split(b"\0")
     for name in filter(None, listed):
         source = ROOT / os.fsdecode(name)
