@@ -46,13 +46,15 @@ def save_figure(
     none, leaving unchanged files untouched. Returns the paths written, sorted.
 
     ``returns`` is given for a chart computed from the returns (the build's ``returns``: real,
-    simulated or mixed): its data file then ends with that column, as the tables do. A chart of
-    published figures only has none.
+    simulated or mixed): its data file then ends with that column, as the tables do; rows that
+    carry their own (a chart of every wave, each row its own wave's returns) keep them. A chart
+    of published figures only has none.
     """
     stem = Path(stem)
+    own = data["returns"].to_numpy() if "returns" in data.columns else None
     data = data.drop(columns="returns", errors="ignore")
     if returns:
-        data = data.assign(returns=returns)
+        data = data.assign(returns=returns if own is None else own)
     files: dict[Path, str | bytes] = {
         stem.with_name(stem.name + suffix): content for suffix, content in render(fig).items()
     }

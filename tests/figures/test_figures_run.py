@@ -64,6 +64,12 @@ def test_save_figure_is_deterministic_600_pixels_and_complete(tmp_path):
     lines = (tmp_path / "computed.csv").read_text().splitlines()
     assert lines[0].split(",")[-1] == "returns"
     assert {row.rsplit(",", 1)[1] for row in lines[1:]} == {"mixed"}
+    # Rows that carry their own returns (a chart of every wave, each its wave's) keep them.
+    own = ["real"] + ["simulated"] * (len(data) - 1)
+    run.save_figure(fig, tmp_path / "waves", data.assign(returns=own), alt, returns="mixed")
+    lines = (tmp_path / "waves.csv").read_text().splitlines()
+    assert lines[0].split(",")[-1] == "returns"
+    assert [row.rsplit(",", 1)[1] for row in lines[1:]] == own
 
 
 def test_a_build_without_tables_stops_with_the_step_to_run_first(tmp_path):
