@@ -43,7 +43,9 @@ BUILDS = {
 
 
 def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
-    """Each chart drawn from ``tables`` as notebooks/30-figures.ipynb draws it."""
+    """Each chart drawn from ``tables`` as notebooks/30-figures.ipynb draws it, and only where
+    it draws it: no funnel when no force's counts are shown, no regions chart when no regional
+    share was published, no tip-off chart without a tip-off figure."""
     info = build_info(tables)
     said, extra = badge(info), variant_notes(info)
     words = chart_words(info) if "owner_group" in info else WORDS
@@ -58,30 +60,26 @@ def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
             extra,
             words=words,
         ),
-        "funnel": funnel(
-            funnel_input(tables["forces"], owner),
+        "series": series(series_input(tables["series"]), "Offences recorded", words=words),
+    }
+    by_force = funnel_input(tables["forces"], owner)
+    if (by_force["known"] > 0).any():
+        drawn["funnel"] = funnel(
+            by_force,
             float(pooled["share"].iloc[0]) / 100,
             subtitle(info, "Share by force"),
             said,
             extra,
             words=words,
-        ),
-        "regions": regions(
-            regions_input(tables["regional"], owner),
-            subtitle(info, "Share", False),
-            said,
-            extra,
-            words=words,
-        ),
-        "series": series(series_input(tables["series"]), "Offences recorded", words=words),
-        "whatsapp": whatsapp(
-            whatsapp_input(tables["whatsapp"]),
-            subtitle(info, "Share"),
-            said,
-            extra,
-            words=words,
-        ),
-    }
+        )
+    by_region = regions_input(tables["regional"], owner)
+    if not by_region.empty:
+        drawn["regions"] = regions(
+            by_region, subtitle(info, "Share", False), said, extra, words=words
+        )
+    tipoffs = whatsapp_input(tables["whatsapp"])
+    if not tipoffs.empty:
+        drawn["whatsapp"] = whatsapp(tipoffs, subtitle(info, "Share"), said, extra, words=words)
     return {name: fig for name, (fig, _, _) in drawn.items()}
 
 

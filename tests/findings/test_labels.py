@@ -98,5 +98,5 @@ def test_each_data_file_computed_from_the_returns_ends_with_their_provenance(bui
                 for w, c in zip(data["wave"], data.get("compares_with", data["wave"]), strict=True)
             ]
             assert data["returns"].tolist() == rows, path.name
-        else:
-            assert set(data["returns"]) == {expected}, path.name
+        else:  # a table with no rows (no release to compare with, say) has nothing to label
+            assert set(data["returns"]) == ({expected} if len(data) else set()), path.name

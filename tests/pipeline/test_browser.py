@@ -190,14 +190,20 @@ def test_headline_numbers_equal_the_headline_table(page):
 
 
 def test_the_simulated_notice_is_on_first_view(page):
+    """When a return of the build's wave is simulated, the notice is on first view; when none
+    is, there is no notice."""
     browser, width = page
+    build = pd.read_csv(SOURCE / "reports/tables/build.csv", dtype=str, keep_default_na=False)
+    wave = build.set_index("key").loc["wave", "value"]
     coverage = pd.read_csv(SOURCE / "data/processed/coverage.csv", dtype=str)
-    if not (coverage["provenance"] == "simulated").any():
-        pytest.skip("no return in this build is simulated")
+    simulated = coverage.loc[coverage["wave"] == wave, "provenance"].eq("simulated").any()
     bottom = browser.execute_script(
         "const n = document.getElementById('simulated-notice');"
         "return n ? n.getBoundingClientRect().bottom : null"
     )
+    if not simulated:
+        assert bottom is None, "a notice of simulated returns on a build of real returns"
+        return
     assert bottom is not None and bottom <= HEIGHT, f"the notice is below the fold at {width} px"
 
 
@@ -229,14 +235,16 @@ def test_every_note_column_is_on_screen_at_the_desktop_width(browser):
         "const b = c.getBoundingClientRect(), f = c.closest('.table-wrap').getBoundingClientRect();"
         "return [c.closest('table').id, b.left - f.left, f.right - b.right, b.right, b.width];})"
     )
-    assert len({n[0] for n in notes}) >= 3, "too few tables with a Note column"
+    assert notes, "no table with a Note column"
     hidden = [n for n in notes if n[1] < 0 or n[2] < 0 or n[3] > DESKTOP or n[4] < 150]
     assert not hidden, f"Note cells cut off or squeezed at {DESKTOP} px: {hidden[:5]}"
 
 
 def test_tables_stack_as_cards_with_their_semantics_at_the_phone_width(browser):
     at_width(browser, PHONE).execute_script(OPEN_ALL)
-    table = browser.find_element("id", "table-statements")
+    # The published statements, or the national figures when nothing was published to compare.
+    ids = [i for i in ("table-statements", "table-headline") if browser.find_elements("id", i)]
+    table = browser.find_element("id", ids[0])
     cells = table.find_elements("css selector", "tbody td")
     assert cells
     # Each cell is a line of its card, labelled with its column's heading ...
