@@ -10,7 +10,8 @@ Each step ends by calling :func:`write_provenance` on the folder it wrote, which
   (outputs of an earlier step);
 - ``upstream``: the ``PROVENANCE.json`` of each folder a derived input came from, by hash, so a
   figure can be traced back to the raw returns through the chain of steps;
-- ``outputs``: every file in the folder (not in its subfolders), with its sha256;
+- ``outputs``: every file in the folder (not in its subfolders; not its README.md, which
+  documents it), with its sha256;
 - ``environment``: the Python version (major.minor, as the project pins it) and the installed
   version of each top-level package pinned in ``requirements.in``.
 
@@ -54,6 +55,11 @@ def _relative(path: Path | str, root: Path) -> Path:
             "this input is outside the project, so its provenance cannot be recorded",
             "copy the file into data/raw (with a MANIFEST.csv row) or data/reference",
         ) from None
+
+
+#: A folder's own documentation (data/processed/README.md, whose block of what the returns are
+#: step 40 writes): not an output of the step that writes the folder's data.
+DOCUMENTATION = "README.md"
 
 
 def _is_listed(path: Path) -> bool:
@@ -218,7 +224,7 @@ def build_provenance(
     outputs = [
         {"path": p.relative_to(root).as_posix(), "sha256": sha256_file(p)}
         for p in out_files
-        if p.is_file() and p.name != FILENAME and _is_listed(Path(p.name))
+        if p.is_file() and p.name not in (FILENAME, DOCUMENTATION) and _is_listed(Path(p.name))
     ]
     simulated = sorted(e["path"] for e in grouped["raw"] if e.get("provenance") == "simulated")
     return {
