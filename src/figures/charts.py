@@ -261,20 +261,37 @@ def regions(
     """Figure 3: each region's computed share of the owner group beside the published figure.
 
     ``table`` has ``area``, ``computed`` and ``published`` (percent), ``as_published``,
-    ``holds`` and ``holds_if_truncated``. Every column, ``source_table`` and ``source_row``
-    last, passes through to the data.
+    ``holds``, ``holds_if_truncated`` and ``verdict`` (the title counts only the regions whose
+    returns are real). Every column, ``source_table`` and ``source_row`` last, passes through
+    to the data.
     """
     c = colours()
     data = table.sort_values("computed", ascending=True, ignore_index=True)
-    matched = int(data["holds"].fillna(False).astype(bool).sum())
     n = len(data)
     adjective = words.owner_group_adjective
-    title = f"The returns reproduce {matched} of {n} published regional {adjective} shares"
+    # A verdict only where a region's returns are all real (the regional table's verdict).
+    judged = data["verdict"].isin(["holds", "does not hold"])
+    matched = int((data["verdict"] == "holds").sum())
+    if judged.all():
+        title = f"The returns reproduce {matched} of {n} published regional {adjective} shares"
+    elif judged.any():
+        title = (
+            f"Real returns reproduce {matched} of {int(judged.sum())} published regional "
+            f"{adjective} shares; the others check the method"
+        )
+    else:
+        title = f"Published regional {adjective} shares beside the returns: a check of the method"
     truncated = data[
-        ~data["holds"].fillna(False).astype(bool)
+        judged
+        & ~data["holds"].fillna(False).astype(bool)
         & data["holds_if_truncated"].fillna(False).astype(bool)
     ]
     notes = []
+    if not judged.all():
+        notes.append(
+            "Where a region's returns are simulated (in part or whole), they were drawn to agree "
+            "with the release: circle and diamond agree by construction, and say nothing of it."
+        )
     if len(truncated):
         notes.append(
             ", ".join(truncated["area"])

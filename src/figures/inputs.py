@@ -203,6 +203,7 @@ def regions_input(regional: pd.DataFrame, owner_group: str) -> pd.DataFrame:
         "as_published",
         "holds",
         "holds_if_truncated",
+        "verdict",
         "published_counts_share",
         "published_counts_fit",
         "flag",

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from src import sdc
+from src.findings.coverage import as_read
 from src.findings.published import area_forces, consistency_sentence, finite, rounded
 from src.findings.shares import GroupRules, itemising
 from src.vocab import PERCENT_PLACES
@@ -85,7 +86,7 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
     percentage, the share the published counts of the same area give. Force rows are made safe
     in :func:`per_force_table` first (their computed values may be rounded or redacted).
     """
-    rows = comparison[comparison["geography"].isin(["region", "force"])].copy()
+    rows = as_read(comparison[comparison["geography"].isin(["region", "force"])])
     implied = consistency.set_index("figure_id")
     rows["published_counts_share"] = rows["figure_id"].map(implied["share_of_stated_total"])
     rows["published_counts_fit"] = rows["figure_id"].map(implied["fits"])
@@ -125,6 +126,7 @@ def regional_table(comparison: pd.DataFrame, consistency: pd.DataFrame) -> pd.Da
     ]
     if "disclosure_control" in rows:
         columns.append("disclosure_control")
+    columns.append("returns")
     return rounded(
         rows[columns],
         ["computed", "computed_lowest", "computed_highest", "difference", "published_counts_share"],

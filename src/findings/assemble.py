@@ -31,6 +31,7 @@ from src.findings.national import (
 from src.findings.params import Inputs, Params, check_exclude_forces, unknown_reporters
 from src.findings.platforms import largest_sentence, platform_table
 from src.findings.published import compare_published, consistency_table, published_for_wave
+from src.findings.selfcheck import release_checks
 from src.findings.series import platform_series_table, series_by_area_table, series_table
 from src.findings.shares import (
     NAMED_PLATFORMS,
@@ -119,8 +120,14 @@ def build(inputs: Inputs, params: Params) -> Findings:
         groups.loc[groups["group"].isin(["all_known", "unknown"]), "withheld_cells"].sum()
     )
 
+    in_wave = inputs.coverage[inputs.coverage["wave"] == params.wave]
     comparison = compare_published(
-        published, groups, ref.forces, coverage["forces_with_data"], days=wave_days(wave)
+        published,
+        groups,
+        ref.forces,
+        coverage["forces_with_data"],
+        days=wave_days(wave),
+        provenance=lookup(in_wave, "force", "provenance"),
     )
     comparison = with_exact_ranges(comparison, exact, ref.forces, days=wave_days(wave))
     unc = exact_uncertainty(uncertainty(groups, unknown_reported=unknown_reported), exact)
@@ -134,6 +141,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
             lookup(ref.forces, "force", "name"),
         ),
         "published_consistency": consistency_table(published),
+        "release_checks": release_checks(published),
         "uncertainty": uncertainty_table(unc, owned.platforms, owned.group, names),
         "withheld": withheld_table(groups, names, exact),
         "series": series_table(inputs.series),

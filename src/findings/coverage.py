@@ -1,8 +1,11 @@
-"""Whether a published figure and a computed one are about the same forces: the forces a
-figure says it covers, and why a computed figure is not comparable with it (the release covered
-other forces, or not every return of its area itemises the figure)."""
+"""Whether a published figure and a computed one can be compared, and what the comparison says:
+the forces a figure says it covers, why a computed figure is not comparable with it (the release
+covered other forces, or not every return of its area itemises the figure), and its verdict,
+which on returns any of which is simulated is a check of the method, never of the release."""
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 
@@ -62,3 +65,52 @@ def coverage_problem(
             "not)."
         )
     return ""
+
+
+#: The verdict on a figure computed from returns of which any is simulated: the simulated
+#: returns were drawn to agree with the release, so the comparison checks the method, and says
+#: nothing of the release (what its own figures say of it still does).
+METHOD_CHECK = "a check of the method (simulated returns)"
+OWN_DISAGREE = "the release's own figures disagree"
+
+
+def verdict(holds, own: str, comparable: bool, simulated: bool = False) -> str:
+    """A figure's verdict in words: what the release's own figures say of it when they
+    contradict it; else, on real returns only, whether it holds; on returns any of which is
+    simulated, :data:`METHOD_CHECK`."""
+    if not comparable:
+        return "not comparable"
+    if own == "disagree":
+        return OWN_DISAGREE
+    if simulated:
+        return METHOD_CHECK
+    if holds is None or (isinstance(holds, float) and math.isnan(holds)):
+        return "not judged"
+    return "holds" if holds else "does not hold"
+
+
+def as_read(rows: pd.DataFrame) -> pd.DataFrame:
+    """Comparison rows as a reader is shown them: where any return behind a figure is simulated,
+    no "holds" is shown, and the note says why it is not comparable (if it is not) and that it is
+    a check of the method, instead of whether the statement holds; the verdict (what the
+    release's own figures say, a check of the method, or not comparable) is kept."""
+    out = rows.copy()
+    if "returns" in out:
+        method = out["returns"].fillna("") != "real"
+    elif "verdict" in out:
+        method = out["verdict"] == METHOD_CHECK
+    else:
+        method = pd.Series(False, index=out.index)
+    for column in ("holds", "holds_if_truncated", "holds_over_withheld_range"):
+        if column in out:
+            out[column] = out[column].astype(object).where(~method, pd.NA)
+    if "note" in out:
+        said = (
+            "Computed from returns of which some or all are simulated, drawn to agree with the "
+            "release: a check of the method, not of the release."
+        )
+        why = out["coverage_note"].fillna("") if "coverage_note" in out else ""
+        out.loc[method, "note"] = (
+            (why + " " + said).str.strip()[method] if "coverage_note" in out else said
+        )
+    return out.drop(columns="coverage_note", errors="ignore")

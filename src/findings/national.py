@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from src.findings.coverage import as_read
 from src.findings.exact import ExactBounds
 from src.findings.intervals import leave_one_out
 from src.findings.published import (
@@ -85,7 +86,7 @@ def headline_table(
     markers only). The comparison's ``holds_over_withheld_range`` is judged over the same range
     when the comparison was made exact (:func:`~src.findings.exact.exact_comparison`).
     """
-    national = comparison[comparison["geography"] == "national"]
+    national = as_read(comparison[comparison["geography"] == "national"])
     denominators = implied_shares(published).set_index("figure_id")
     every = sorted(set(groups["force"]))
     rows = []

@@ -13,9 +13,14 @@ import numpy as np
 import pandas as pd
 
 from src.errors import InputError
-from src.findings.coverage import coverage_problem, not_comparable_note, release_coverage
+from src.findings.coverage import (
+    coverage_problem,
+    not_comparable_note,
+    release_coverage,
+    verdict,
+)
 from src.findings.shares import NAMED_PLATFORMS, group_order, itemising, share, totals
-from src.vocab import COUNT_PLACES, GROUP_NAMES, PERCENT_PLACES
+from src.vocab import COUNT_PLACES, PERCENT_PLACES
 
 # --- Rounding --------------------------------------------------------------------------------
 
@@ -276,6 +281,8 @@ COMPARISON_COLUMNS = [
     "verdict",
     "flag",
     "note",
+    "coverage_note",
+    "returns",
 ]
 
 #: What the release's other figures say of a figure (:func:`own_figures`).
@@ -325,18 +332,6 @@ def own_figures(published: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def verdict(holds, own: str, comparable: bool) -> str:
-    """A figure's verdict in words: about the returns, or about the release itself when the
-    release's own figures contradict it."""
-    if not comparable:
-        return "not comparable"
-    if holds is None or (isinstance(holds, float) and math.isnan(holds)):
-        return "not judged"
-    if holds:
-        return "holds"
-    return "the release's own figures disagree" if own == DISAGREE else "does not hold"
-
-
 def compare_published(
     published: pd.DataFrame,
     groups: pd.DataFrame,
@@ -344,10 +339,14 @@ def compare_published(
     forces_with_data: int,
     published_file: str = "the published figures",
     days: int = 1,
+    provenance: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Every published figure beside the value computed from the returns, the difference and
     whether the published statement holds (at the chosen treatment, and over the withheld-cell
     range). Rows about forces or regions not in this build are kept, marked not computed.
+    ``provenance`` is each force's return's (real or simulated): ``returns`` says which the
+    figure was computed from, and a figure computed from any simulated return is a check of the
+    method (:func:`verdict`).
 
     Figures without a platform group (the number of forces) are compared with
     ``forces_with_data``. A figure about an area none of whose forces is in the build is kept
@@ -409,7 +408,8 @@ def compare_published(
         over_range = holds_over_range(comparison, low, high, value_pub, precision, unit)
         note = statement_note(comparison, value, value_pub, row["as_published"], precision, unit)
         if platform_group and not members:
-            note = not_comparable_note(row["geography"], row["area"])
+            problem = not_comparable_note(row["geography"], row["area"])
+            note = problem
         elif problem:
             note = f"{problem} {note}"
         if comparison == "exact" and not holds and over_range == "in part":
@@ -417,6 +417,9 @@ def compare_published(
                 f" The published figure lies within the range the withheld cells allow "
                 f"({_fmt(low, unit)} to {_fmt(high, unit)})."
             )
+        # Without provenance given, the returns are taken as they come (real).
+        kinds = {provenance.get(f, "simulated") for f in counted} if provenance else {"real"}
+        kind = kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "")
         truncated = None
         if comparison == "rounded" and math.isfinite(value):
             truncated = truncate(value, precision or 0) == value_pub
@@ -448,9 +451,12 @@ def compare_published(
                     holds,
                     own.get(row["figure_id"], ""),
                     not (platform_group and not members) and not problem,
+                    simulated=kind != "real",
                 ),
                 "flag": row["flag"],
                 "note": note,
+                "coverage_note": problem,
+                "returns": kind,
             }
         )
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
@@ -504,7 +510,7 @@ def _fits(results: dict[str, tuple[float, bool | None, bool | None]], counts, de
         return "the published counts do not give this share"
     if denominator != "all_known":
         ok = results["stated_total"][1]
-        same = f"(its denominator, {GROUP_NAMES[denominator]}, is the same under either total)"
+        same = "(its denominator is the same under either total)"
         return f"fits both totals {same}" if ok else f"does not hold for them either {same}"
     holds = [n for n in available if results[n][1]]
     truncated = [n for n in available if not results[n][1] and results[n][2]]

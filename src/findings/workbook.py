@@ -515,7 +515,7 @@ TABLE_NOTES = {
     "whatsapp": ["flag"],
 }
 #: Tables not computed from the returns: no note that the returns are simulated.
-PUBLISHED_ONLY = ("series", "published_consistency", "build")
+PUBLISHED_ONLY = ("series", "published_consistency", "release_checks", "build")
 
 TABLE_TITLES = {
     "headline": "Headline figures against the published figures",

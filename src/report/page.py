@@ -217,6 +217,8 @@ def context(inputs: Inputs, paths: Paths) -> dict:
             len(coverage),
             published_totals(t["published_consistency"]),
             group_names(inputs.reference, build),
+            t.get("release_checks"),
+            t.get("regional"),
         ),
         "intervals": interval_numbers(t["uncertainty"]),
         "confidence": f"{CONFIDENCE:.0%}",

@@ -48,9 +48,31 @@ def headline_rows(headline: pd.DataFrame) -> dict[str, dict]:
         key = measure_key(row)
         if key not in out:
             out[key] = {
-                c: number(row[c]) for c in ("computed", "withheld_lowest", "withheld_highest")
+                c: number(row[c])
+                for c in ("computed", "withheld_lowest", "withheld_highest", "forces_counted")
+                if c in row
             }
     return out
+
+
+def real_points(checks: pd.DataFrame | None, regional: pd.DataFrame | None) -> list[str]:
+    """What is real leads: where the release's own figures disagree with each other
+    (``release_checks.csv``), then where real returns disagree with it (``regional.csv``)."""
+    points = []
+    if checks is not None and len(checks):
+        for _, row in checks[checks["agrees"].astype(str) == "False"].head(3).iterrows():
+            points.append(f"The release against itself: '{row['as_published']}'. {row['finding']}")
+    if regional is not None and "returns" in regional:
+        real = regional[
+            (regional["returns"] == "real")
+            & regional["verdict"].isin(["does not hold", "the release's own figures disagree"])
+        ]
+        for _, row in real.head(2).iterrows():
+            points.append(
+                f"Against the real returns, '{row['as_published']}' ({row['area']}): "
+                f"{row['verdict']}. {row['note']}"
+            )
+    return points
 
 
 def main_points(
@@ -59,15 +81,19 @@ def main_points(
     forces_asked: int,
     totals: dict[str, str] | None,
     names: dict[str, str],
+    checks: pd.DataFrame | None = None,
+    regional: pd.DataFrame | None = None,
 ) -> list[str]:
-    """The main points, in order. ``totals`` is the release's stated total and sum of parts
+    """The main points, in order: what is real first (:func:`real_points`), then the figures
+    from every return. ``totals`` is the release's stated total and sum of parts
     (:func:`src.report.prose.published_totals`), None when it did not publish both; ``names``
     gives each platform group's name."""
     rows = headline_rows(headline)
-    owner = build.get("owner_group", "")
     known = rows.get("all_known_count")
     unknown = rows.get("unknown_count")
-    points = [build["headline"]] if build.get("headline") else []
+    points = real_points(checks, regional)
+    if build.get("headline"):
+        points.append(f"{build['headline']} {build.get('returns_sentence', '')}".strip())
     forces = build.get("forces_with_data", "")
     points.append(
         f"{forces_asked:,} police forces were asked; the returns of {forces} of them gave the "
@@ -80,27 +106,25 @@ def main_points(
             f"platform recorded against it). The platform was known for "
             f"{count_text(known)}, and these are the denominator of every share."
         )
-    owned = rows.get(f"{owner}_count")
-    share = rows.get(f"{owner}_of_all_known")
-    if owned and share and owned["computed"] is not None and share["computed"] is not None:
-        low, high = share["withheld_lowest"], share["withheld_highest"]
-        spread = (
-            ""
-            if low is None or high is None
-            else f" (between {share_text(low)} and {share_text(high)} allowing for withheld counts)"
-        )
-        points.append(
-            f"{count_text(owned)} of them were on {build.get('owner_group_name', owner)}: "
-            f"{share_text(share['computed'])}{spread}."
-        )
+    # The owner group's share is the headline sentence's (above); each platform of it follows,
+    # over the forces whose returns itemise it when that is fewer than all.
+    every = number(forces) if forces else None
     for group in [g.strip() for g in build.get("owned_platforms", "").split(",") if g.strip()]:
         count, part = rows.get(f"{group}_count"), rows.get(f"{group}_of_all_known")
         if count and part and count["computed"] is not None and part["computed"] is not None:
+            over = part.get("forces_counted")
+            fewer = over is not None and every is not None and over < every
             points.append(
                 f"{names.get(group, group)}: {whole(count['computed'])} instances, "
-                f"{share_text(part['computed'])} of those with a known platform."
+                f"{share_text(part['computed'])} of those with a known platform"
+                + (
+                    f" at the {over:.0f} of {every:.0f} forces whose returns itemise it"
+                    if fewer
+                    else ""
+                )
+                + "."
             )
-    if totals:
+    if totals and (checks is None or checks.empty):  # else said among the release's checks
         gap = number(totals["gap"]) or 0
         differs = (
             f"{whole(abs(gap))} {'fewer' if gap > 0 else 'more'}" if gap else "the same number"

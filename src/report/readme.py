@@ -125,13 +125,61 @@ def counting_sentence(build: dict[str, str]) -> str:
     return f"Computed values take each withheld small count at the {treatment} of its range."
 
 
+def real_lines(
+    checks: pd.DataFrame | None,
+    regional: pd.DataFrame | None,
+    names: dict[str, str] | None = None,
+) -> list[str]:
+    """What is real leads: the release checked against itself (``release_checks.csv``), then
+    every figure of the release compared with real returns only (``regional.csv``'s rows whose
+    ``returns`` are real), each with its verdict, disagreements first."""
+    lines = []
+    if checks is not None and len(checks):
+        lines += ["**The release checked against its own figures.**", ""]
+        lines += [
+            f"- '{r['as_published']}' ({r['area']}): {r['finding']}" for _, r in checks.iterrows()
+        ]
+        lines.append("")
+    if regional is not None and "returns" in regional:
+        real = regional[(regional["returns"] == "real") & (regional["verdict"] != "not comparable")]
+        if len(real):
+            names = names or {}
+            lines += ["**The release against the real returns.**", ""]
+            lines += [
+                f"- '{r['as_published']}' ({names.get(r['area'], r['area'])}): {r['verdict']}. "
+                f"{r['note']}"
+                for _, r in real[real["verdict"] != "holds"].iterrows()
+            ]
+            held = real[real["verdict"] == "holds"]
+            if len(held):
+                areas = "; ".join(
+                    f"{names.get(area, area)} ("
+                    + ", ".join(f"'{v}'" for v in rows["as_published"])
+                    + ")"
+                    for area, rows in held.groupby("area", sort=False)
+                )
+                lines.append(
+                    f"- {len(held)} more figures of the release hold against the real returns: "
+                    f"{areas}."
+                )
+            lines.append("")
+    return lines
+
+
 def findings_block(
-    build: dict[str, str], headline: pd.DataFrame, figure: tuple[str, str] | None = None
+    build: dict[str, str],
+    headline: pd.DataFrame,
+    figure: tuple[str, str] | None = None,
+    checks: pd.DataFrame | None = None,
+    regional: pd.DataFrame | None = None,
+    names: dict[str, str] | None = None,
 ) -> str:
-    """The findings as numbers: each headline measure beside the published figure. ``figure``
-    is the main figure's alt text and its path from the repository root, if it is built."""
+    """The findings: what is real first (:func:`real_lines`), then each headline measure
+    computed from every return, beside the published figure, with what the returns are.
+    ``figure`` is the main figure's alt text and its path from the repository root, if built."""
     lines = [
-        f"**{build.get('headline', '')}**",
+        *real_lines(checks, regional, names),
+        "**From every return of the build.** " + f"{build.get('headline', '')}",
         "",
         f"{build.get('returns_sentence', '')}",
         "",

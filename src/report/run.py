@@ -264,7 +264,11 @@ def readme_findings(tables: Path = REPORTS / "tables") -> str:
     if image.is_file():
         alt = image.with_suffix(".txt").read_text(encoding="utf-8")
         figure = (alt, image.relative_to(ROOT).as_posix())
-    return readme.findings_block(build, headline, figure)
+    checks = read_table(tables / "release_checks.csv")
+    regional = read_table(tables / "regional.csv")
+    forces = read_table(REFERENCE / "forces.csv")
+    names = dict(zip(forces["force"], forces["name"], strict=True))
+    return readme.findings_block(build, headline, figure, checks, regional, names)
 
 
 def readme_variants(reports: Path = REPORTS) -> str:

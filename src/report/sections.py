@@ -34,6 +34,7 @@ FINDINGS_TABLES = (
     "uncertainty",
     "intervals",
     "published_consistency",
+    "release_checks",
     "regional",
     "withheld",
     "leave_one_out",
@@ -116,6 +117,19 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
         src["regional"],
         "A force figure is shown as computed only where it equals the published one; otherwise "
         "it is rounded or redacted by the output rule (see Methods).",
+    )
+    out["release_checks"] = html_table(
+        t["release_checks"],
+        [
+            Col("as_published", "As published", header=True),
+            Col("area", "Area", "code", labels=force_names),
+            Col("agrees", "Agrees with the release's other figures", "bool"),
+            Col("finding", "What the release's own figures say", wide=True),
+        ],
+        "table-release-checks",
+        "The release against its own figures",
+        src["release_checks"],
+        "Published figures only: these findings hold whatever the returns are.",
     )
     out["consistency"] = html_table(
         t["published_consistency"],

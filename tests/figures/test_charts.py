@@ -163,6 +163,7 @@ def test_regions_notes_a_printed_share_that_only_truncation_explains():
             "as_published": ["50%", "52%"],
             "holds": [False, True],
             "holds_if_truncated": [False, True],
+            "verdict": ["does not hold", "holds"],
             "published_counts_share": [50.82, np.nan],
             "published_counts_fit": [
                 "fits the stated total only if truncated rather than rounded",
@@ -174,6 +175,32 @@ def test_regions_notes_a_printed_share_that_only_truncation_explains():
     words = texts(fig)
     assert "reproduce 1 of 2" in words
     assert "South West: the published counts give 50.8%" in words
+
+
+def test_regions_on_simulated_returns_make_no_claim_about_the_release():
+    regional = pd.DataFrame(
+        {
+            "area": ["South West", "North West", "East"],
+            "computed": [51.2, 52.2, 48.0],
+            "published": [50.0, 52.0, 48.0],
+            "as_published": ["50%", "52%", "48%"],
+            "holds": [pd.NA, pd.NA, True],
+            "holds_if_truncated": [pd.NA, pd.NA, False],
+            "verdict": [
+                "a check of the method (simulated returns)",
+                "a check of the method (simulated returns)",
+                "holds",
+            ],
+            "published_counts_share": [np.nan] * 3,
+            "published_counts_fit": [""] * 3,
+        }
+    )
+    fig, _, _ = charts.regions(regional, "Share by region", BADGE, words=WORDS)
+    words = texts(fig)
+    assert "Real returns reproduce 1 of 1 published regional" in words
+    assert "agree by construction" in words
+    fig, _, _ = charts.regions(regional.iloc[:2], "Share by region", BADGE, words=WORDS)
+    assert "a check of the method" in texts(fig) and "reproduce" not in texts(fig)
 
 
 def test_funnel_data_keeps_each_force_s_source_row_after_dropping_and_sorting():

@@ -45,12 +45,12 @@ bedfordshire,Bedfordshire Police,45,15,10,85,15,70,155,170
 """
 
 REGIONAL = """\
-geography,area,platform_group,unit,computed,published,as_published,holds,holds_if_truncated,published_counts_share,published_counts_fit,flag
-region,North West,all_known,count,1991.0,1993.0,"1,993",False,,,,V
-region,North West,facebook_owned,percent,52.18,52.0,52%,True,True,,the published counts do not give this share,V
-force,dorset,facebook_owned,percent,51.0,50.0,50%,False,False,,,V
-region,South West,facebook_owned,percent,51.2,50.0,50%,False,False,50.82,fits only if truncated,V
-region,East of England,facebook_owned,percent,48.11,48.0,48%,True,True,,the published counts do not give this share,V
+geography,area,platform_group,unit,computed,published,as_published,holds,holds_if_truncated,verdict,published_counts_share,published_counts_fit,flag
+region,North West,all_known,count,1991.0,1993.0,"1,993",False,,does not hold,,,V
+region,North West,facebook_owned,percent,52.18,52.0,52%,True,True,holds,,the published counts do not give this share,V
+force,dorset,facebook_owned,percent,51.0,50.0,50%,False,False,does not hold,,,V
+region,South West,facebook_owned,percent,51.2,50.0,50%,False,False,does not hold,50.82,fits only if truncated,V
+region,East of England,facebook_owned,percent,48.11,48.0,48%,True,True,holds,,the published counts do not give this share,V
 """
 
 SERIES = """\

@@ -180,6 +180,7 @@ def regional_table(areas: list[str]) -> pd.DataFrame:
             "as_published": [f"{v:.0f}%" for v in np.linspace(42, 60, n).round()],
             "holds": [i % 2 == 0 for i in range(n)],
             "holds_if_truncated": [i % 2 == 0 for i in range(n)],
+            "verdict": ["holds" if i % 2 == 0 else "does not hold" for i in range(n)],
             "published_counts_share": np.nan,
             "published_counts_fit": "",
             "flag": "V",

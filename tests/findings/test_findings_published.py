@@ -11,8 +11,8 @@ import pytest
 from synthetic_instances import grouped, rows, small_instances
 
 from src.errors import InputError
+from src.findings import coverage, selfcheck, shares
 from src.findings import published as pub
-from src.findings import shares
 
 
 @pytest.fixture
@@ -133,8 +133,7 @@ def test_implied_shares_use_the_published_counts():
     assert set(implied.index) == {"n_owned_share", "r_owned_share"}
 
 
-def test_a_share_of_a_group_other_than_the_known_is_the_same_under_either_total(monkeypatch):
-    monkeypatch.setitem(pub.GROUP_NAMES, "facebook_owned", "owned apps")
+def test_a_share_of_a_group_other_than_the_known_is_the_same_under_either_total():
     of_owned = share_figure(
         "n_whatsapp_of_owned", "national", "Here", "whatsapp", 13, denominator="facebook_owned"
     )
@@ -142,7 +141,7 @@ def test_a_share_of_a_group_other_than_the_known_is_the_same_under_either_total(
     row = pub.implied_shares(table).set_index("figure_id").loc["n_whatsapp_of_owned"]
     assert row["share_of_stated_total"] == pytest.approx(100 * 60 / 480)  # 12.5%, so 13%
     assert row["holds_with_stated_total"] == True  # noqa: E712 (a numpy bool)
-    assert row["fits"].startswith("fits both totals (its denominator, owned apps,")
+    assert row["fits"] == "fits both totals (its denominator is the same under either total)"
 
 
 def test_a_share_that_fits_only_if_truncated_says_so():
@@ -241,3 +240,60 @@ def test_a_figure_some_returns_do_not_itemise_is_not_comparable():
     assert out.loc["whatsapp", "forces_used"] == "q"
     assert out.loc["whatsapp", "computed"] == 6
     assert out.loc["owned_share", "computed"] == pytest.approx(100 * 10 / 20)
+
+
+# --- What the returns can bear: a verdict on real returns only ----------------------------------
+
+
+def test_a_figure_from_any_simulated_return_is_a_check_of_the_method_not_a_verdict():
+    table = pd.DataFrame([figure("known", "national", "Here", "all_known", 55)])
+    groups = grouped(PARTIAL)
+    for provenance, returns, said in (
+        ({"p": "real", "q": "real"}, "real", "holds"),
+        ({"p": "real", "q": "simulated"}, "mixed", coverage.METHOD_CHECK),
+        ({"p": "simulated", "q": "simulated"}, "simulated", coverage.METHOD_CHECK),
+    ):
+        row = pub.compare_published(
+            table, groups, FORCES, forces_with_data=2, provenance=provenance
+        ).iloc[0]
+        assert (row["returns"], row["verdict"]) == (returns, said)
+        assert row["holds"]  # the check itself is kept, for the tests of the method
+        shown = coverage.as_read(pd.DataFrame([row])).iloc[0]
+        if returns == "real":
+            assert shown["holds"] and "matches the published" in shown["note"]
+        else:
+            assert pd.isna(shown["holds"]) and "check of the method" in shown["note"]
+            assert "matches the published" not in shown["note"]
+
+
+def test_what_the_release_says_of_itself_is_said_whatever_the_returns():
+    # Two counts of the same thing that differ: the release's own figures disagree, on
+    # simulated returns too.
+    table = pd.DataFrame(
+        [
+            figure("forces_a", "national", "Here", "", 35),
+            figure("forces_b", "national", "Here", "", 34),
+        ]
+    )
+    out = pub.compare_published(
+        table, grouped(PARTIAL), FORCES, forces_with_data=2, provenance={"p": "simulated"}
+    )
+    assert out["verdict"].eq(coverage.OWN_DISAGREE).all()
+
+
+def test_the_release_is_checked_against_its_own_figures_first():
+    checks = selfcheck.release_checks(RELEASE).set_index("area")
+    # Its stated total against the sum of its published parts: 1,000 against 980.
+    gap = checks.loc["Here"]
+    gap = gap[gap["as_published"] == "1,000"].iloc[0]
+    assert not gap["agrees"]
+    assert gap["finding"] == (
+        "The stated total (1,000) is 20 more than the sum of the published platform counts (980)."
+    )
+    # A percentage against the counts it should come from: 50% fits only if truncated.
+    west = checks.loc[["West"]]
+    assert "only if truncated" in west["finding"].iloc[0] and not west["agrees"].iloc[0]
+    # Disagreements come first.
+    assert list(selfcheck.release_checks(RELEASE)["agrees"]) == sorted(
+        selfcheck.release_checks(RELEASE)["agrees"]
+    )

@@ -22,6 +22,7 @@ PUBLISHED_ONLY = {
     "series_by_area.csv",
     "platform_series.csv",
     "published_consistency.csv",
+    "release_checks.csv",
     "4-sexual-communication-series.csv",
     "6-platform-shares-over-time.csv",
     "7-sexual-communication-series-by-area.csv",
@@ -92,7 +93,16 @@ def test_each_data_file_computed_from_the_returns_ends_with_their_provenance(bui
             assert "returns" not in data.columns, path.name
             continue
         assert data.columns[-1] == "returns", path.name
-        if "wave" in data.columns:  # rows of several waves: each its own wave's returns
+        if "verdict" in data.columns and "as_published" in data.columns:
+            # Each figure compared with the release says the returns it was computed from (its
+            # area's forces that itemise it); none where it could not be computed. A figure
+            # computed from any simulated return is never a verdict on the release.
+            assert set(data["returns"]) <= {"real", "simulated", "mixed", ""}, path.name
+            compared = data[data["verdict"].isin(["holds", "does not hold"])]
+            assert compared["returns"].eq("real").all(), path.name
+            method = data["verdict"] == "a check of the method (simulated returns)"
+            assert data.loc[method, "returns"].isin(["simulated", "mixed"]).all(), path.name
+        elif "wave" in data.columns:  # rows of several waves: each its own wave's returns
             rows = [
                 of_wave[w] if of_wave[w] == of_wave[c or w] else "mixed"
                 for w, c in zip(data["wave"], data.get("compares_with", data["wave"]), strict=True)
