@@ -208,6 +208,9 @@ def regions_input(regional: pd.DataFrame, owner_group: str) -> pd.DataFrame:
         "published_counts_fit",
         "flag",
     ]
+    # Each region keeps the returns its own figures were computed from (real in one region,
+    # simulated in another), not the build's.
+    columns += ["returns"] if "returns" in rows else []
     out = rows[columns].copy()
     for column in ("holds", "holds_if_truncated"):
         out[column] = out[column].map(lambda v: str(v) == "True")

@@ -134,6 +134,17 @@ class ExactBounds:
         ]
         return float(rows["value_min"].sum()), float(rows["value_max"].sum())
 
+    def best_count(self, forces, group: str) -> float:
+        """``group``'s best estimate over ``forces``: the sum of its cells' :func:`best_estimates`
+        (a value the withheld cells can take, so within :meth:`count_range`)."""
+        index = self.cells.index[self.cells["force"].isin(list(forces))]
+        return float((self.cells.loc[index, "best"] * self.membership.loc[index, group]).sum())
+
+    def best_share(self, forces, group: str, denominator: str) -> float:
+        """``group`` as a proportion of ``denominator`` at the best estimates (NaN over none)."""
+        below = self.best_count(forces, denominator)
+        return self.best_count(forces, group) / below if below else math.nan
+
     def count(self, forces, group: str, column: str) -> int:
         rows = self.groups[
             self.groups["force"].isin(list(forces)) & (self.groups["group"] == group)
@@ -230,6 +241,30 @@ def _cells(selected: pd.DataFrame, sums: pd.DataFrame | None) -> pd.DataFrame:
     return out
 
 
+def best_estimates(cells: pd.DataFrame) -> pd.Series:
+    """The best estimate of every cell, one value the withheld cells can all take together: a
+    printed count as it is; the withheld cells of a block with a printed total, the middle of
+    their markers' ranges, moved as little as the total needs (clamped to what the total leaves
+    them) and spread over them in proportion to their ranges, so that they add to a value the
+    total allows (a cell the totals pin is at its value); a withheld cell with no total, the
+    middle of its marker's range."""
+    best = (
+        cells["lower"]
+        .astype(float)
+        .where(~cells["withheld"], (cells["lower"] + cells["upper"]) / 2)
+    )
+    bounded = cells[cells["withheld"] & cells["block_id"].notna()]
+    for _, block in bounded.groupby("block_id", sort=False):
+        low, high = float(block["lower"].sum()), float(block["upper"].sum())
+        target = min(
+            max((low + high) / 2, float(block["sum_lower"].iloc[0])),
+            float(block["sum_upper"].iloc[0]),
+        )
+        fraction = (target - low) / (high - low) if high > low else 0.0
+        best[block.index] = block["lower"] + fraction * (block["upper"] - block["lower"])
+    return best
+
+
 def exact_bounds(
     selected: pd.DataFrame,
     reconciliation: pd.DataFrame | None,
@@ -254,6 +289,7 @@ def exact_bounds(
     cells["exact_upper"] = [hi for _, hi in exact]
     cells["bounded"] = cells["block_id"].notna()
     cells["pinned"] = cells["withheld"] & (cells["exact_lower"] == cells["exact_upper"])
+    cells["best"] = best_estimates(cells)
     all_forces = sorted(set(forces) if forces is not None else set(cells["force"]))
     rows = []
     for force in all_forces:

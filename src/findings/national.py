@@ -77,8 +77,10 @@ def headline_table(
     exact: ExactBounds | None = None,
     force_names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """National figures: every headline measure, computed, with its withheld-cell range, beside
-    each published statement about it (a measure with no published figure appears once).
+    """National figures: every headline measure, as the release would have counted it
+    (``computed``: its declared convention) and as the returns best give it (``best_estimate``,
+    always within its range), with its withheld-cell range, beside each published statement
+    about it (a measure with no published figure appears once).
     ``names`` names the platform groups as on the build's date.
 
     The range (``withheld_lowest`` to ``withheld_highest``) is ``exact``'s: every value the
@@ -94,6 +96,7 @@ def headline_table(
         counted = itemising(groups, group, denominator) if group else every
         tot = totals(groups, counted)
         value, low, high = _national_value(groups, tot, group, denominator, unit, exact, counted)
+        best = _best(exact, counted, group, denominator, unit, value)
         matches = national[
             (national["platform_group"] == group)
             & (national["denominator"] == denominator)
@@ -106,6 +109,7 @@ def headline_table(
             "unit": unit,
             "forces_counted": len(counted),
             "computed": value,
+            "best_estimate": best,
             "withheld_lowest": low,
             "withheld_highest": high,
         }
@@ -147,6 +151,7 @@ def headline_table(
         "unit",
         "forces_counted",
         "computed",
+        "best_estimate",
         "withheld_lowest",
         "withheld_highest",
         "figure_id",
@@ -170,6 +175,7 @@ def headline_table(
         table,
         [
             "computed",
+            "best_estimate",
             "withheld_lowest",
             "withheld_highest",
             "difference",
@@ -187,6 +193,17 @@ def itemised_note(counted: list[str], every: list[str], names: dict[str, str]) -
         f"Over the {len(counted):,} of {len(every):,} forces whose returns itemise it (not "
         f"{shown}). "
     )
+
+
+def _best(exact, forces, group: str, denominator: str, unit: str, value: float) -> float:
+    """A headline measure's best estimate from the returns (:func:`~src.findings.exact.
+    best_estimates`: within its exact range, unlike the count a release's convention makes);
+    the count itself for the number of forces, or without exact bounds."""
+    if not group or exact is None:
+        return value
+    if unit == "percent":
+        return 100 * exact.best_share(forces, group, denominator)
+    return exact.best_count(forces, group)
 
 
 def _national_value(groups, tot, group, denominator, unit, exact=None, forces=None):

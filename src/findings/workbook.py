@@ -213,11 +213,11 @@ def _comparison_columns(unit: str, computed_blank: Blank, share: bool, region: b
     """The columns of a table of computed figures against published ones, for one unit."""
     prefix = "computed" if region else "withheld"
     low, high = f"{prefix}_lowest", f"{prefix}_highest"
-    # No difference without a published figure; on a force row, none where the computed
-    # figure is withheld.
+    # No difference without a published figure, nor on a force row whose figure is withheld.
     difference = _withheld_on_force_rows if region else NOT_APPLICABLE
     cols = [
-        Col("computed", "Computed", unit, computed_blank),
+        Col("computed", "As the release would count", unit, computed_blank),
+        *([] if region else [Col("best_estimate", "Best estimate", unit, computed_blank)]),
         Col(low, "Lowest the printed totals allow", unit, computed_blank),
         Col(high, "Highest the printed totals allow", unit, computed_blank),
         Col("figure_id", "Published figure (id)", blank=NOT_AVAILABLE),
@@ -225,7 +225,7 @@ def _comparison_columns(unit: str, computed_blank: Blank, share: bool, region: b
         Col("as_published", "As published", blank=NOT_AVAILABLE),
         Col("comparison", "How the published figure is read", names="words"),
         Col("difference", "Computed minus published", POINTS if share else unit, difference),
-        Col("holds", "Published figure holds"),
+        Col("verdict", "Verdict (on real returns only)"),
     ]
     if share:
         cols.append(Col("holds_if_truncated", "Holds if truncated rather than rounded"))

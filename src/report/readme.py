@@ -185,12 +185,16 @@ def findings_block(
         "",
         f"{build['place']}, {build['period']}; {build['offence_groups']}. "
         f"{build['forces_with_data']} of the {build['forces_asked']} forces asked sent platform "
-        f"counts. {counting_sentence(build)} The range is every value the withheld counts "
-        "allow with every printed total of the returns met. A figure is compared with the "
-        "release only where the forces it is computed over are those the release covered.",
+        f"counts. {counting_sentence(build)} That count is for comparing with the release "
+        "only; the best estimate puts each withheld count where the printed totals allow (a "
+        "count they fix at its value), so it always lies in the range: every value the "
+        "withheld counts allow with every printed total of the returns met. A figure is "
+        "compared with the release only where the forces it is computed over are those the "
+        "release covered.",
         "",
-        "| Measure | Computed | Range the printed totals allow | Published | Verdict |",
-        "|---|---|---|---|---|",
+        "| Measure | As the release would count | Best estimate | Range the printed totals "
+        "allow | Published | Verdict |",
+        "|---|---|---|---|---|---|",
     ]
     rows = headline_rows(headline)
     for _, row in rows.iterrows():
@@ -199,9 +203,10 @@ def findings_block(
             f"{_number(row['withheld_lowest'], unit)} to {_number(row['withheld_highest'], unit)}"
         )
         published = "" if pd.isna(row["as_published"]) else f"{row['as_published']}"
+        best = _number(row.get("best_estimate", row["computed"]), unit)
         lines.append(
-            f"| {row['measure']} | {_number(row['computed'], unit)} | {spread} | {published} | "
-            f"{_holds(row)} |"
+            f"| {row['measure']} | {_number(row['computed'], unit)} | {best} | {spread} | "
+            f"{published} | {_holds(row)} |"
         )
     lines += [""] + [f"- {note}" for note in rows["note"] if isinstance(note, str)]
     if figure is not None:

@@ -416,3 +416,39 @@ def test_the_known_range_equals_an_independent_sum_over_the_reconciliation(built
     headline = built.tables["headline"]
     row = headline[headline["measure"] == "instances with a known platform"].iloc[0]
     assert (row["withheld_lowest"], row["withheld_highest"]) == (low, high)
+
+
+def test_the_best_estimates_are_one_value_the_withheld_cells_can_all_take():
+    _, exact = bounded()
+    cells = exact.cells
+    # Each cell within its exact range; the withheld cells of each block add up to what the
+    # block's printed total leaves them.
+    assert (cells["best"] >= cells["exact_lower"] - 1e-9).all()
+    assert (cells["best"] <= cells["exact_upper"] + 1e-9).all()
+    for _, block in cells[cells["withheld"] & cells["block_id"].notna()].groupby("block_id"):
+        total = block["best"].sum()
+        assert block["sum_lower"].iloc[0] - 1e-9 <= total <= block["sum_upper"].iloc[0] + 1e-9
+    # So every count and share at the best estimates lies within its exact range.
+    for forces in (["a"], ["b"], ["a", "b"]):
+        for group in ("all_known", "whatsapp", "instagram", "unknown"):
+            low, high = exact.count_range(forces, group)
+            assert low - 1e-9 <= exact.best_count(forces, group) <= high + 1e-9
+        low, high = exact.share_range(forces, "instagram", "all_known")
+        assert low - 1e-9 <= exact.best_share(forces, "instagram", "all_known") <= high + 1e-9
+    # A cell the totals pin is at its value.
+    pinned = cells[cells["pinned"]]
+    assert (pinned["best"] == pinned["exact_lower"]).all()
+
+
+HEADLINES = sorted((PROCESSED.parent.parent / "reports").glob("**/tables/headline.csv"), key=str)
+
+
+@pytest.mark.parametrize("path", HEADLINES, ids=lambda p: str(p.parent.parent.name))
+def test_every_best_estimate_a_reader_sees_lies_within_its_exact_range(path):
+    headline = pd.read_csv(path)
+    assert "best_estimate" in headline.columns
+    # Shown to one decimal place, as the range's ends are.
+    inside = headline["best_estimate"].between(
+        headline["withheld_lowest"] - 0.05, headline["withheld_highest"] + 0.05
+    )
+    assert inside.all(), headline.loc[~inside, "measure"].tolist()
