@@ -31,6 +31,9 @@ endif
 endif
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Every step (scripts, notebook kernels, tests) imports this checkout's src/, even when another
+# clone set up the same environment.
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 STAMP := $(VENV)/.installed
 # Said at once, before make holds back any job's output: the first setup takes minutes.
 ifeq ($(wildcard $(STAMP)),)

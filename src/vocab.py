@@ -124,3 +124,23 @@ COUNT_PLACES = 1
 LOO_PLACES = 1
 #: The confidence level of every interval the findings compute.
 CONFIDENCE = 0.95
+
+# --- Verdicts on a published figure (each defined in data/reference/verdicts.csv) ----------
+
+#: The verdict on a figure computed from returns of which any is simulated: the simulated
+#: returns were drawn to agree with the release, so the comparison checks the method, and says
+#: nothing of the release (what its own figures say of it still does).
+METHOD_CHECK = "a check of the method (simulated returns)"
+OWN_DISAGREE = "the release's own figures disagree"
+
+
+#: The graded verdicts on a figure computed from real returns, best first; each is defined in
+#: ``data/reference/verdicts.csv``.
+HOLDS, AS_ROUNDED, IN_PART, DOES_NOT_HOLD = (
+    "holds",
+    "holds only as rounded",
+    "holds in part",
+    "does not hold",
+)
+JUDGED = (HOLDS, AS_ROUNDED, IN_PART, DOES_NOT_HOLD)
+NOT_COMPARABLE = "not comparable"

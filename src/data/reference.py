@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -77,6 +78,24 @@ def _valid_dates(*columns: str) -> pa.Check:
 
 
 SCHEMAS = {
+    "readings": pa.DataFrameSchema(
+        {
+            "comparison": _key(pa.Check.str_matches(SLUG), unique=True),
+            "tolerance": pa.Column(
+                str,
+                pa.Check(
+                    lambda s: pd.to_numeric(s, errors="coerce").ge(0),
+                    error="tolerance must be a number of 0 or more",
+                ),
+            ),
+            "reading": _key(),
+            "examples": _free(),
+        },
+        name="readings",
+    ),
+    "verdicts": pa.DataFrameSchema(
+        {"verdict": _key(unique=True), "meaning": _key()}, name="verdicts"
+    ),
     "forces": pa.DataFrameSchema(
         {
             "force": _key(pa.Check.str_matches(SLUG), unique=True),
@@ -191,6 +210,15 @@ def read_table(path: Path | str, name: str) -> pd.DataFrame:
         f"correct the rows named in {path.name}: the columns are described in "
         "docs/architecture.md and data/processed/README.md",
     )
+
+
+@cache
+def load_readings(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """readings.csv: how each kind of published wording is read (``comparison``: the
+    published files' column), its ``tolerance`` (a number), ``reading`` and ``examples``;
+    indexed by comparison. Read once: the same rule for every build."""
+    table = read_table(Path(reference_dir) / "readings.csv", "readings")
+    return table.assign(tolerance=table["tolerance"].astype(float)).set_index("comparison")
 
 
 def load_forces(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:

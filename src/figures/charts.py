@@ -43,6 +43,7 @@ from src.figures.style import (
     spaced_labels,
     wrap,
 )
+from src.vocab import HOLDS, JUDGED
 
 MAX_LABELS = 6
 
@@ -270,8 +271,8 @@ def regions(
     n = len(data)
     adjective = words.owner_group_adjective
     # A verdict only where a region's returns are all real (the regional table's verdict).
-    judged = data["verdict"].isin(["holds", "does not hold"])
-    matched = int((data["verdict"] == "holds").sum())
+    judged = data["verdict"].isin(JUDGED)
+    matched = int((data["verdict"] == HOLDS).sum())
     if judged.all():
         title = f"The returns reproduce {matched} of {n} published regional {adjective} shares"
     elif judged.any():

@@ -57,7 +57,7 @@ from src.findings.text import (
     source_line,
 )
 from src.findings.waves import compare_waves
-from src.vocab import set_group_names
+from src.vocab import OUTCOMES_WITH_DATA, set_group_names
 
 
 @dataclass
@@ -130,7 +130,12 @@ def build(inputs: Inputs, params: Params) -> Findings:
         provenance=lookup(in_wave, "force", "provenance"),
     )
     comparison = with_exact_ranges(comparison, exact, ref.forces, days=wave_days(wave))
-    unc = exact_uncertainty(uncertainty(groups, unknown_reported=unknown_reported), exact)
+    # The forces asked that sent no platform counts (a force this build leaves out on purpose
+    # is not one of them).
+    missing = int((~in_wave["outcome"].isin(OUTCOMES_WITH_DATA)).sum())
+    unc = exact_uncertainty(
+        uncertainty(groups, unknown_reported=unknown_reported, missing=missing), exact
+    )
     tables = {
         "headline": headline_table(
             groups,
@@ -171,7 +176,9 @@ def build(inputs: Inputs, params: Params) -> Findings:
     owned_names = platform_names(
         tuple(p for p in owned.platforms if p not in combined), ref.platforms
     )
-    tables["platforms"] = platform_table(treated, ref.platforms, owned.platforms, rules)
+    tables["platforms"] = platform_table(
+        treated, ref.platforms, owned.platforms, rules, exact=exact
+    )
     text = reader_text(context, tables, unc, coverage, inputs.context, owned_names)
     text["largest"] = largest_sentence(tables["platforms"])
     top = tables["platforms"]["platform"].iloc[0] if len(tables["platforms"]) else ""

@@ -9,6 +9,16 @@ import math
 
 import pandas as pd
 
+from src.vocab import (
+    AS_ROUNDED,
+    DOES_NOT_HOLD,
+    HOLDS,
+    IN_PART,
+    METHOD_CHECK,
+    NOT_COMPARABLE,
+    OWN_DISAGREE,
+)
+
 
 def _text(value) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -67,26 +77,30 @@ def coverage_problem(
     return ""
 
 
-#: The verdict on a figure computed from returns of which any is simulated: the simulated
-#: returns were drawn to agree with the release, so the comparison checks the method, and says
-#: nothing of the release (what its own figures say of it still does).
-METHOD_CHECK = "a check of the method (simulated returns)"
-OWN_DISAGREE = "the release's own figures disagree"
-
-
-def verdict(holds, own: str, comparable: bool, simulated: bool = False) -> str:
-    """A figure's verdict in words: what the release's own figures say of it when they
-    contradict it; else, on real returns only, whether it holds; on returns any of which is
-    simulated, :data:`METHOD_CHECK`."""
+def verdict(
+    holds,
+    own: str,
+    comparable: bool,
+    simulated: bool = False,
+    over_range: str = "",
+    truncated=None,
+) -> str:
+    """A figure's verdict in words. On real returns, how far it holds (:data:`JUDGED`: at the
+    figure and over its whole range ``over_range``; over part of it; only if the release
+    truncated); what the release's own figures say of it is said by its checks against itself.
+    On returns any of which is simulated, that, when they contradict it; else
+    :data:`METHOD_CHECK`."""
     if not comparable:
-        return "not comparable"
-    if own == "disagree":
-        return OWN_DISAGREE
+        return NOT_COMPARABLE
     if simulated:
-        return METHOD_CHECK
+        return OWN_DISAGREE if own == "disagree" else METHOD_CHECK
     if holds is None or (isinstance(holds, float) and math.isnan(holds)):
         return "not judged"
-    return "holds" if holds else "does not hold"
+    if holds and over_range in ("", "throughout"):
+        return HOLDS
+    if over_range == "in part" or holds:
+        return IN_PART
+    return AS_ROUNDED if truncated else DOES_NOT_HOLD
 
 
 def as_read(rows: pd.DataFrame) -> pd.DataFrame:

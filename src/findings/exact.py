@@ -155,13 +155,26 @@ class ExactBounds:
         """The exact range of ``group`` as a proportion of ``denominator`` over ``forces``
         (NaN, NaN when the denominator is 0 however the withheld cells are filled)."""
         index = self.cells.index[self.cells["force"].isin(list(forces))]
+        return self._ratio(index, self.membership.loc[index, group], denominator)
+
+    def platform_range(self, forces, platform: str, denominator: str) -> tuple[float, ...]:
+        """One platform's exact count range and share of ``denominator`` over ``forces``:
+        (lowest count, highest count, lowest share, highest share)."""
+        index = self.cells.index[self.cells["force"].isin(list(forces))]
+        mine = (self.cells.loc[index, "platform"] == platform).astype(int)
+        if not len(index):
+            return (math.nan,) * 4
+        low, high = bounds.linear_range(_problem(self.cells.loc[index]), mine.tolist())
+        return (float(low), float(high), *self._ratio(index, mine, denominator))
+
+    def _ratio(self, index, numerator: pd.Series, denominator: str) -> tuple[float, float]:
         if not len(index):
             return math.nan, math.nan
         problem = _problem(self.cells.loc[index])
         try:
             result = bounds.ratio_range(
                 problem,
-                self.membership.loc[index, group].astype(int).tolist(),
+                numerator.astype(int).tolist(),
                 self.membership.loc[index, denominator].astype(int).tolist(),
             )
         except ValueError:  # a group outside its denominator, which can be 0: no bound

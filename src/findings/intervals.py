@@ -201,6 +201,24 @@ def supported_places(mc_error_points: float, max_places: int = MAX_PLACES) -> in
     return places
 
 
+def nonresponse_bounds(y: np.ndarray, n: np.ndarray, missing: int) -> tuple[float, float]:
+    """A share's bounds over the forces that sent no counts, under a stated assumption: each of
+    the ``missing`` forces held as many instances of the denominator as the largest responding
+    force (``n``), all at the lowest share of any responding force, or all at the highest (of
+    ``y / n``). Not a range of every possible value: a force that did not answer could hold
+    anything. NaN when none is missing or no force responded."""
+    has = n > 0
+    if missing <= 0 or not has.any():
+        return math.nan, math.nan
+    size = float(n.max())
+    shares = y[has] / n[has]
+    denominator = float(n.sum()) + missing * size
+    return tuple(  # type: ignore[return-value]
+        (float(y.sum()) + missing * size * extreme) / denominator
+        for extreme in (shares.min(), shares.max())
+    )
+
+
 def uncertainty(
     groups: pd.DataFrame,
     pairs=HEADLINE_SHARES,
@@ -208,6 +226,7 @@ def uncertainty(
     n_resamples: int = BOOTSTRAP_RESAMPLES,
     unknown_reported=None,
     replications: int = BOOTSTRAP_REPLICATIONS,
+    missing: int = 0,
 ) -> pd.DataFrame:
     """For each share: the value, its withheld-cell range, the pooled Wilson interval (which
     ignores clustering within forces; ``design_effect`` says how much that matters), the
@@ -229,6 +248,9 @@ def uncertainty(
     interval. Without ``unknown_reported`` the bounds are over every force and
     ``unknown_forces`` is NaN: which forces reported such a count is then not known, and the
     sentences of :mod:`src.findings.text` claim nothing about it.
+
+    ``nonresponse_low`` and ``nonresponse_high`` bound each share over the ``missing`` forces
+    asked that sent no counts (:func:`nonresponse_bounds`).
     """
     base, left_out = unknown_base(groups, unknown_reported)
     base_tot = totals(groups, base)
@@ -241,6 +263,7 @@ def uncertainty(
         w_low, w_high = wilson_interval(item.count, item.total)
         y, n = table[item.group].to_numpy(), table[item.denominator].to_numpy()
         boot = cluster_bootstrap(y, n, seed, n_resamples, replications=replications)
+        r_low, r_high = nonresponse_bounds(y, n, missing)
         if base:
             m_low, m_high = manski_bounds(base_tot, item.group, item.denominator)
         else:
@@ -276,6 +299,9 @@ def uncertainty(
                 "unknown_not_reported": "; ".join(left_out),
                 "unknown_known": known if base else math.nan,
                 "unknown_instances": unknown if base else math.nan,
+                "nonresponse_forces": missing,
+                "nonresponse_low": r_low,
+                "nonresponse_high": r_high,
             }
         )
     return pd.DataFrame(rows)

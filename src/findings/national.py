@@ -277,8 +277,10 @@ def uncertainty_table(
         "unknown_bound_low",
         "unknown_bound_high",
         "known_share",
+        "nonresponse_low",
+        "nonresponse_high",
     ]
-    for column in percent_columns:
+    for column in [c for c in percent_columns if c in out]:
         out[column] = (100 * out[column]).round(PERCENT_PLACES)
     for column in ("bootstrap_low", "bootstrap_high"):
         out[column] = _rounded_to_places(100 * out[column], out["bootstrap_places"])

@@ -40,6 +40,7 @@ def platform_table(
     owned: tuple[str, ...],
     rules: GroupRules,
     n: int = LARGEST,
+    exact=None,
 ) -> pd.DataFrame:
     """The ``n`` largest named platforms of ``treated`` (instances with ``value``,
     ``value_min`` and ``value_max``: :func:`~src.findings.shares.apply_withheld`), largest
@@ -47,18 +48,20 @@ def platform_table(
     its count (``forces``: a partial return that does not itemise it is left out, as
     :meth:`~src.findings.shares.GroupRules.settles_set` says), and ``known`` is every instance
     with a known platform of those forces (categories included, the unknown platform not); a
-    share's range holds the platform's own withheld cells at one end of their ranges and the
-    rest of the known instances at the other."""
+    share's range is ``exact``'s (:meth:`~src.findings.exact.ExactBounds.platform_range`: every
+    value the withheld cells allow under the printed totals), or without it holds the
+    platform's own withheld cells at one end of their ranges and the rest at the other."""
     kinds = dict(zip(platforms["platform"], platforms["kind"], strict=True))
     names = dict(zip(platforms["platform"], platforms["display_name"], strict=True))
     known_rows = treated[treated["platform"].map(kinds).fillna("unknown") != "unknown"]
     rows_of = {f: set(part["platform"]) for f, part in known_rows.groupby("force")}
     every = sorted(rows_of)
-    rows = []
+    rows, counted_of = [], {}
     candidates = sorted(p for p in set(known_rows["platform"]) if kinds.get(p) in NAMED_KINDS)
     for platform in candidates:
         members = rules.base([platform])
         counted = [f for f in every if rules.settles_set(members, rows_of[f])]
+        counted_of[platform] = counted
         mine = known_rows[known_rows["force"].isin(counted)]
         by = mine.groupby(mine["platform"] == platform)[["value", "value_min", "value_max"]].sum()
         own = by.loc[True] if True in by.index else pd.Series(0.0, index=by.columns)
@@ -87,6 +90,13 @@ def platform_table(
         ["share", "name"], ascending=[False, True], kind="stable"
     )
     table = table.head(n).reset_index(drop=True)
+    if exact is not None:  # one range per number: the exact one
+        for i, row in table.iterrows():
+            ranges = exact.platform_range(counted_of[row["platform"]], row["platform"], "all_known")
+            table.loc[i, ["count_lowest", "count_highest"]] = ranges[:2]
+            table.loc[i, ["share_lowest", "share_highest"]] = [
+                round(100 * v, PERCENT_PLACES) for v in ranges[2:]
+            ]
     table.insert(0, "rank", range(1, len(table) + 1))
     return table[COLUMNS]
 

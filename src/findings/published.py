@@ -19,6 +19,7 @@ from src.findings.coverage import (
     release_coverage,
     verdict,
 )
+from src.findings.readings import tolerance
 from src.findings.shares import NAMED_PLATFORMS, group_order, itemising, share, totals
 from src.vocab import COUNT_PLACES, PERCENT_PLACES
 
@@ -68,11 +69,6 @@ def one_in(share_: float) -> int | None:
     return int(round_half_up(1 / share_, 0))
 
 
-#: How far below a published value "nearly" or "almost" reaches: 5 percentage points ("nearly
-#: half" is 45% to under 50%), or 5 per cent of a count. Our reading of the words (U).
-ALMOST_POINTS = 5.0
-
-
 def _published_n(published: float, unit: str) -> float:
     """The N of a published "one in N": the value itself, or 100 / value for a percentage."""
     return 100.0 / published if unit == "percent" else float(published)
@@ -86,11 +82,13 @@ def statement_holds(
     ``exact``: equal; ``rounded``: the computed value rounds (half up, to ``precision``
     decimals) to the published one; ``more_than``: the computed value exceeds it;
     ``approx_one_in``: "one in N" is the nearest whole N to 1 / share; ``almost``
-    ("nearly half"): below the published value by less than :data:`ALMOST_POINTS` points (a
-    percentage) or per cent of it (any other unit).
+    ("nearly half"): below the published value by less than its tolerance, in points (a
+    percentage) or per cent of it (any other unit). Each reading and its tolerance is
+    ``data/reference/readings.csv``'s (:mod:`src.findings.readings`).
     """
     if computed is None or not math.isfinite(computed):
         return None
+    tolerance(comparison)  # an unknown wording stops here, naming the known ones
     if comparison == "exact":
         return bool(math.isclose(computed, published, rel_tol=0, abs_tol=1e-9))
     if comparison == "rounded":
@@ -112,18 +110,21 @@ def _target(comparison: str, published: float, precision, unit: str) -> tuple[fl
     if comparison == "exact":
         return published, published, False
     if comparison == "rounded":
-        half = 0.5 * 10 ** -(0 if precision is None or pd.isna(precision) else int(precision))
+        places = 0 if precision is None or pd.isna(precision) else int(precision)
+        half = tolerance(comparison) * 10**-places
         return published - half, published + half, True
     if comparison == "more_than":
         return math.nextafter(published, math.inf), math.inf, False
     if comparison == "almost":
-        below = ALMOST_POINTS if unit == "percent" else published * ALMOST_POINTS / 100
+        points = tolerance(comparison)
+        below = points if unit == "percent" else published * points / 100
         return published - below, published, True
     if comparison == "approx_one_in":
         n = _published_n(published, unit)
         scale = 100 if unit == "percent" else 1
         # one_in(s) == n  <=>  n - 0.5 <= 1/s < n + 0.5  <=>  1/(n+0.5) < s <= 1/(n-0.5)
-        return math.nextafter(scale / (n + 0.5), math.inf), scale / (n - 0.5), False
+        half = tolerance(comparison)
+        return math.nextafter(scale / (n + half), math.inf), scale / (n - half), False
     raise ValueError(f"unknown comparison rule '{comparison}'")
 
 
@@ -417,12 +418,12 @@ def compare_published(
                 f" The published figure lies within the range the withheld cells allow "
                 f"({_fmt(low, unit)} to {_fmt(high, unit)})."
             )
-        # Without provenance given, the returns are taken as they come (real).
-        kinds = {provenance.get(f, "simulated") for f in counted} if provenance else {"real"}
-        kind = kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "")
         truncated = None
         if comparison == "rounded" and math.isfinite(value):
             truncated = truncate(value, precision or 0) == value_pub
+        # Without provenance given, the returns are taken as they come (real).
+        kinds = {provenance.get(f, "simulated") for f in counted} if provenance else {"real"}
+        kind = kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "")
         rows.append(
             {
                 "figure_id": row["figure_id"],
@@ -452,6 +453,8 @@ def compare_published(
                     own.get(row["figure_id"], ""),
                     not (platform_group and not members) and not problem,
                     simulated=kind != "real",
+                    over_range=over_range,
+                    truncated=truncated,
                 ),
                 "flag": row["flag"],
                 "note": note,

@@ -28,7 +28,10 @@ def release_checks(published: pd.DataFrame) -> pd.DataFrame:
     own = own_figures(published)
     implied = implied_shares(published).set_index("figure_id")
     by_id = published.set_index("figure_id")
+    said_with = set()  # counts already named as another's counterpart: each pair said once
     for figure_id, said in own.items():
+        if figure_id in said_with:
+            continue
         row = by_id.loc[figure_id]
         parts = published_counts(published, row["geography"], row["area"])
         if (
@@ -47,6 +50,7 @@ def release_checks(published: pd.DataFrame) -> pd.DataFrame:
                 & (published["figure_id"] != figure_id)
             ]
             others = ", ".join(f"'{v}'" for v in same["as_published"])
+            said_with |= set(same["figure_id"])
             finding = (
                 f"The release also printed {others}."
                 if others

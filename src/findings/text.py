@@ -156,6 +156,14 @@ def reader_text(
         "within its range and every total their returns printed met."
     )
     text["interval_unknown"] = unknown_interval_sentence(fb, n, names)
+    if finite(fb.get("nonresponse_low")):
+        text["interval_nonresponse"] = (
+            f"The bounds over the {_forces(int(fb['nonresponse_forces']))} asked that sent no "
+            f"counts ({pct(100 * fb['nonresponse_low'])} to {pct(100 * fb['nonresponse_high'])}) "
+            "assume each held as many instances as the largest force that did, all at the "
+            "lowest share of any force that did, or all at the highest. It is an assumption, "
+            "not a limit: a force that did not answer could hold anything."
+        )
     return text
 
 

@@ -16,8 +16,10 @@ import pandas as pd
 
 from src.data.names import group_names, lookup, owner_name_on
 from src.findings.convention import convention_for
+from src.findings.coverage import verdict
+from src.findings.exact import ExactBounds, exact_bounds
 from src.findings.params import Inputs, Params
-from src.findings.published import _target, _text, statement_holds
+from src.findings.published import _target, _text, holds_over_range, statement_holds
 from src.findings.shares import (
     as_of_date,
     force_groups,
@@ -60,6 +62,8 @@ class Wave:
     scope: tuple[str, ...] = ()
     scope_name: str = ""
     same_scope: bool = True
+    #: The exact ranges of its counts and shares (:func:`~src.findings.exact.exact_bounds`).
+    exact: ExactBounds | None = None
 
     @property
     def forces(self) -> list[str]:
@@ -126,6 +130,7 @@ def wave_groups(inputs: Inputs, params: Params, wave_id: str, owner_group_id: st
         scope=scope,
         scope_name=groups_text(scope, offence_names),
         same_scope=set(scope) == set(params.offence_groups or scope),
+        exact=exact_bounds(selected, inputs.reconciliation, rules, included),
     )
 
 
@@ -182,6 +187,9 @@ def waves_table(waves: list[Wave], shown: list[str]) -> pd.DataFrame:
                 tot = totals(wave.groups, counted)
                 present = group in tot.index and bool(counted)
                 item = share(tot, group, TOTAL_GROUP) if present else None
+                low, high = (item.lowest, item.highest) if item else (math.nan, math.nan)
+                if item and wave.exact is not None:  # one range per number: the exact one
+                    low, high = wave.exact.share_range(counted, group, TOTAL_GROUP)
                 rows.append(
                     {
                         "wave": wave.wave,
@@ -199,8 +207,8 @@ def waves_table(waves: list[Wave], shown: list[str]) -> pd.DataFrame:
                         "count": float(tot.loc[group, "value"]) if present else math.nan,
                         "known": float(tot.loc[TOTAL_GROUP, "value"]) if present else math.nan,
                         "share": 100 * item.value if item else math.nan,
-                        "share_lowest": 100 * item.lowest if item else math.nan,
-                        "share_highest": 100 * item.highest if item else math.nan,
+                        "share_lowest": 100 * low,
+                        "share_highest": 100 * high,
                         "real_returns": wave.real,
                         "returns": wave.returns,
                     }
@@ -260,37 +268,50 @@ def change(now: float, before: float) -> float:
     return 100 * (now / before - 1)
 
 
-def published_value(published: pd.DataFrame, wave: str, group: str) -> tuple[float, str]:
-    """A wave's national published count for ``group``: the count itself, else its share of
-    the published known instances applied to them (as a reader would work it out), with how
-    it was got."""
+def published_value(published: pd.DataFrame, wave: str, group: str) -> tuple[float, ...]:
+    """A wave's national published count for ``group`` with the range its wording allows
+    (value, lowest, highest), and how it was got: the count itself, else its share of the
+    published known instances applied to them, as a reader would work it out, over every
+    share the share's rounding allows (``data/reference/readings.csv``)."""
     rows = published[(published["wave"] == wave) & (published["geography"] == "national")]
     rows = rows[rows["compares_with"].fillna("").str.strip() == ""]
     exact = rows[(rows["unit"] == "count") & (rows["comparison"] == "exact")]
     counts = dict(zip(exact["platform_group"], exact["value"].astype(float), strict=False))
     if group in counts:
-        return counts[group], "the published count"
+        return counts[group], counts[group], counts[group], "the published count"
     shares = rows[
         (rows["unit"] == "percent")
         & (rows["platform_group"] == group)
         & (rows["denominator"] == TOTAL_GROUP)
     ]
     if len(shares) and TOTAL_GROUP in counts:
-        value = float(shares["value"].iloc[0]) / 100 * counts[TOTAL_GROUP]
-        return value, (
-            f"{shares['as_published'].iloc[0]} of the published {counts[TOTAL_GROUP]:,.0f}"
-        )
-    return math.nan, "not published"
+        row, total = shares.iloc[0], counts[TOTAL_GROUP]
+        precision = None if _text(row["precision"]) == "" else int(float(row["precision"]))
+        low, high, _ = _target(row["comparison"], float(row["value"]), precision, "percent")
+        how = f"{row['as_published']} of the published {total:,.0f}"
+        return float(row["value"]) / 100 * total, low / 100 * total, high / 100 * total, how
+    return math.nan, math.nan, math.nan, "not published"
 
 
-def _verdict(comparison: str, value: float, published: float, precision) -> str:
+def _judged(row: pd.Series, value: float, low: float, high: float, real: bool) -> str:
+    """The graded verdict on a published change (:func:`~src.findings.coverage.verdict`), over
+    the range of changes its inputs allow; on any simulated return, a check of the method."""
     if not math.isfinite(value):
         return "not available"
-    if statement_holds(comparison, value, published, precision, "percent_change"):
-        return "holds"
-    if comparison == "rounded" and value > published:
-        return "does not hold as rounded; holds as 'at least'"
-    return "does not hold"
+    target = float(row["value"])
+    precision = None if _text(row["precision"]) == "" else int(float(row["precision"]))
+    comparison = row["comparison"]
+    holds = statement_holds(comparison, value, target, precision, "percent_change")
+    over = holds_over_range(comparison, low, high, target, precision, "percent_change")
+    # A rounded change the figures exceed holds read as 'at least'.
+    at_least = comparison == "rounded" and value > target
+    return verdict(holds, "", True, simulated=not real, over_range=over, truncated=at_least)
+
+
+def _change_range(now: tuple, before: tuple) -> tuple[float, float, float]:
+    """The change from ``before`` to ``now`` (each value, lowest, highest): at the values, and
+    its lowest and highest over both ranges."""
+    return change(now[0], before[0]), change(now[1], before[2]), change(now[2], before[1])
 
 
 def wave_statements(
@@ -298,33 +319,16 @@ def wave_statements(
 ) -> pd.DataFrame:
     """Each published statement comparing two waves (``unit`` ``percent_change``), against the
     change the returns give (all forces of each wave, and like for like) and the change the
-    two waves' published figures give."""
+    two waves' published figures give, each over the range its inputs allow (the withheld
+    cells; the rounding of a published share) and judged by its graded verdict; a change
+    computed from any simulated return is a check of the method."""
     statements = published[published["compares_with"].fillna("").str.strip() != ""]
     rows = []
     for _, row in statements.iterrows():
         now, before = waves.get(row["wave"]), waves.get(row["compares_with"])
         group = row["platform_group"]
         precision = None if _text(row["precision"]) == "" else int(float(row["precision"]))
-        target = float(row["value"])
-        results = {}
-        for basis, forces in (("all_forces", None), ("like_for_like", like_for_like)):
-            if now is None or before is None:
-                results[basis] = math.nan
-                continue
-            among_a = now.forces if forces is None else forces
-            among_b = before.forces if forces is None else forces
-            counted_a = itemising(now.groups, group, forces=among_a)
-            counted_b = itemising(before.groups, group, forces=among_b)
-            if forces is not None:  # like for like: the same forces, itemising it in both
-                counted_a = counted_b = sorted(set(counted_a) & set(counted_b))
-            a = totals(now.groups, counted_a)
-            b = totals(before.groups, counted_b)
-            va = float(a.loc[group, "value"]) if group in a.index else math.nan
-            vb = float(b.loc[group, "value"]) if group in b.index else math.nan
-            results[basis] = change(va, vb)
-        pub_now, how_now = published_value(published, row["wave"], group)
-        pub_before, how_before = published_value(published, row["compares_with"], group)
-        results["published"] = change(pub_now, pub_before)
+        real = all(w is not None and w.returns == "real" for w in (now, before))
         out = {
             "figure_id": row["figure_id"],
             "release": row["release"],
@@ -332,28 +336,54 @@ def wave_statements(
             "compares_with": row["compares_with"],
             "platform_group": group,
             "as_published": row["as_published"],
-            "published": target,
+            "published": float(row["value"]),
             "comparison": row["comparison"],
             "precision": precision,
         }
-        for basis in ("all_forces", "like_for_like", "published"):
-            value = results[basis]
-            out[f"change_{basis}"] = value
-            out[f"verdict_{basis}"] = _verdict(row["comparison"], value, target, precision)
-        out["published_now"] = pub_now
-        out["published_now_from"] = how_now
-        out["published_before"] = pub_before
-        out["published_before_from"] = how_before
+        for basis, forces in (("all_forces", None), ("like_for_like", like_for_like)):
+            values = (math.nan,) * 3
+            if now is not None and before is not None:
+                among_a = now.forces if forces is None else forces
+                among_b = before.forces if forces is None else forces
+                counted_a = itemising(now.groups, group, forces=among_a)
+                counted_b = itemising(before.groups, group, forces=among_b)
+                if forces is not None:  # like for like: the same forces, itemising it in both
+                    counted_a = counted_b = sorted(set(counted_a) & set(counted_b))
+                a, b = (
+                    _counts(now.groups, counted_a, group),
+                    _counts(before.groups, counted_b, group),
+                )
+                values = _change_range(a, b)
+            out[f"change_{basis}"] = values[0]
+            out[f"verdict_{basis}"] = _judged(row, *values, real)
+        pub_now = published_value(published, row["wave"], group)
+        pub_before = published_value(published, row["compares_with"], group)
+        values = _change_range(pub_now[:3], pub_before[:3])
+        out["change_published"] = values[0]
+        out["change_published_lowest"], out["change_published_highest"] = values[1:]
+        out["verdict_published"] = _judged(row, *values, True)
+        out["published_now"], out["published_now_from"] = pub_now[0], pub_now[3]
+        out["published_before"], out["published_before_from"] = pub_before[0], pub_before[3]
         out["note"] = statement_note(out)
         kinds = {w.returns for w in (now, before) if w is not None}
         out["returns"] = kinds.pop() if len(kinds) == 1 else "mixed"
         rows.append(out)
     table = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
-    for column in ("change_all_forces", "change_like_for_like", "change_published"):
-        table[column] = table[column].astype(float).round(PERCENT_PLACES)
+    for column in STATEMENT_COLUMNS:
+        if column.startswith("change_"):
+            table[column] = table[column].astype(float).round(PERCENT_PLACES)
     for column in ("published_now", "published_before"):
         table[column] = table[column].astype(float).round(COUNT_PLACES)
     return table
+
+
+def _counts(groups: pd.DataFrame, forces: list[str], group: str) -> tuple[float, float, float]:
+    """``group``'s count over ``forces``: value, lowest, highest (NaN where none give it)."""
+    tot = totals(groups, forces)
+    if group not in tot.index:
+        return (math.nan,) * 3
+    row = tot.loc[group]
+    return float(row["value"]), float(row["value_min"]), float(row["value_max"])
 
 
 STATEMENT_COLUMNS = [
@@ -371,6 +401,8 @@ STATEMENT_COLUMNS = [
     "change_like_for_like",
     "verdict_like_for_like",
     "change_published",
+    "change_published_lowest",
+    "change_published_highest",
     "verdict_published",
     "published_now",
     "published_now_from",
@@ -387,9 +419,11 @@ def statement_note(row: dict) -> str:
     def pct(v: float) -> str:
         return "not available" if not math.isfinite(v) else f"{v:+.0f}%"
 
+    low, high = row["change_published_lowest"], row["change_published_highest"]
+    spread = f", {pct(low)} to {pct(high)} as their rounding allows" if low != high else ""
     parts = [
-        f"the published figures of both waves give {pct(row['change_published'])} "
-        f"({row['verdict_published']})",
+        f"the published figures of both waves give {pct(row['change_published'])}"
+        f"{spread} ({row['verdict_published']})",
         f"the returns of all forces give {pct(row['change_all_forces'])} "
         f"({row['verdict_all_forces']})",
         f"the forces with data in both waves give {pct(row['change_like_for_like'])} "

@@ -249,6 +249,25 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         "denominator": published_totals(t["published_consistency"]),
         "quality": timeliness(build, inputs.published.get("releases", pd.DataFrame())),
         "convention": conventions_row(inputs.reference["conventions"], build),
+        "readings": html_table(
+            inputs.reference["readings"],
+            [
+                Col("examples", "Published words", header=True),
+                Col("comparison", "Read as"),
+                Col("reading", "Rule", wide=True),
+                Col("tolerance", "Tolerance", "number"),
+            ],
+            "table-readings",
+            "How published words are read: one rule for each kind of wording",
+            "data/reference/readings.csv",
+        ),
+        "verdicts": html_table(
+            inputs.reference["verdicts"],
+            [Col("verdict", "Verdict", header=True), Col("meaning", "Meaning", wide=True)],
+            "table-verdicts",
+            "The verdicts a published figure can get",
+            "data/reference/verdicts.csv",
+        ),
         "study": None
         if inputs.study is None
         else html_table(

@@ -16,6 +16,7 @@ import math
 import pandas as pd
 
 from src.report.numbers import measure_key, number
+from src.vocab import JUDGED, OWN_DISAGREE
 
 #: Shares in the main points: one decimal place, for a lay reader.
 POINT_PLACES = 1
@@ -64,8 +65,7 @@ def real_points(checks: pd.DataFrame | None, regional: pd.DataFrame | None) -> l
             points.append(f"The release against itself: '{row['as_published']}'. {row['finding']}")
     if regional is not None and "returns" in regional:
         real = regional[
-            (regional["returns"] == "real")
-            & regional["verdict"].isin(["does not hold", "the release's own figures disagree"])
+            (regional["returns"] == "real") & regional["verdict"].isin([*JUDGED[1:], OWN_DISAGREE])
         ]
         for _, row in real.head(2).iterrows():
             points.append(

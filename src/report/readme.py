@@ -86,8 +86,6 @@ def _holds(row: pd.Series) -> str:
     """The verdict on a published figure, as the headline table gives it."""
     if row["figure_id"] == "" or pd.isna(row["figure_id"]):
         return ""
-    if str(row.get("verdict", "")) == "holds" and str(row["holds_if_truncated"]) == "True":
-        return "holds only if truncated, not rounded"
     return str(row.get("verdict", "")) or (
         "holds" if str(row["holds"]) == "True" else "does not hold"
     )

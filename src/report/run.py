@@ -112,6 +112,8 @@ REFERENCE_TABLES = (
     "revisions",
     "conventions",
     "offence_groups",
+    "readings",
+    "verdicts",
 )
 
 

@@ -164,6 +164,8 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
             Col("withheld_highest", "Highest the printed totals allow", "percent"),
             Col("unknown_bound_low", "Unknown-platform bound low", "percent"),
             Col("unknown_bound_high", "Unknown-platform bound high", "percent"),
+            Col("nonresponse_low", "Non-response bound low (assumed)", "percent"),
+            Col("nonresponse_high", "Non-response bound high (assumed)", "percent"),
             Col("count", "Instances", "count"),
             Col("total", "Of", "count"),
         ],
@@ -469,6 +471,9 @@ def waves_tables(inputs: Inputs, paths: Paths) -> dict:
             [
                 Col("as_published", "Published statement", header=True),
                 Col("change_published", "Published figures (%)", "number"),
+                Col("change_published_lowest", "Low", "number"),
+                Col("change_published_highest", "High", "number"),
+                Col("verdict_published", "Verdict"),
                 Col("change_all_forces", "All forces (%)", "number"),
                 Col("change_like_for_like", "Like for like (%)", "number"),
                 Col("note", "What it fits", wide=True),

@@ -300,3 +300,14 @@ def test_each_share_is_over_the_forces_whose_returns_itemise_it():
     owned = unc.loc[("facebook_owned", "all_known")]
     assert (owned["count"], owned["total"], owned["forces_used"]) == (70, 200, "q;r")
     assert unc.loc[("whatsapp", "facebook_owned"), "share"] == 30 / 70
+
+
+def test_the_nonresponse_bounds_add_the_missing_forces_at_the_responding_extremes():
+    # Two forces answered: 30 of 100 (30%) and 80 of 200 (40%). Two more sent nothing: each is
+    # taken to hold 200 instances (the largest that answered), all at 30% or all at 40%.
+    y, n = np.array([30.0, 80.0]), np.array([100.0, 200.0])
+    low, high = intervals.nonresponse_bounds(y, n, missing=2)
+    assert low == pytest.approx((110 + 2 * 200 * 0.3) / 700)
+    assert high == pytest.approx((110 + 2 * 200 * 0.4) / 700)
+    assert low < 110 / 300 < high
+    assert all(math.isnan(v) for v in intervals.nonresponse_bounds(y, n, missing=0))

@@ -279,6 +279,11 @@ def test_what_the_release_says_of_itself_is_said_whatever_the_returns():
         table, grouped(PARTIAL), FORCES, forces_with_data=2, provenance={"p": "simulated"}
     )
     assert out["verdict"].eq(coverage.OWN_DISAGREE).all()
+    # On real returns, each is judged against them: with 35 forces' data, '35' holds, '34' not.
+    out = pub.compare_published(
+        table, grouped(PARTIAL), FORCES, forces_with_data=35, provenance={"p": "real", "q": "real"}
+    )
+    assert list(out["verdict"]) == ["holds", "does not hold"]
 
 
 def test_the_release_is_checked_against_its_own_figures_first():
@@ -297,3 +302,10 @@ def test_the_release_is_checked_against_its_own_figures_first():
     assert list(selfcheck.release_checks(RELEASE)["agrees"]) == sorted(
         selfcheck.release_checks(RELEASE)["agrees"]
     )
+
+
+def test_two_counts_of_one_thing_that_disagree_are_said_once():
+    forces = [figure(f, "national", "Here", "", n) for f, n in (("n_35", 35), ("n_34", 34))]
+    checks = selfcheck.release_checks(pd.DataFrame(forces))
+    assert len(checks) == 1 and not checks["agrees"].iloc[0]
+    assert checks["finding"].iloc[0] == "The release also printed '34'."

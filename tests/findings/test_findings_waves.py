@@ -4,12 +4,14 @@ worked by hand from the small tables below."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
 import pytest
 from synthetic_instances import grouped, rows
 
+from src.findings import coverage
 from src.findings import waves as w
 
 OWNER = "facebook_owned"
@@ -218,14 +220,38 @@ def test_a_statement_comparing_two_waves_is_judged_against_both(two_waves):
     # All forces: 90 against 30 is +200%; like for like (force a): 30 against 20 is +50%.
     assert row["change_all_forces"] == pytest.approx(200.0)
     assert row["change_like_for_like"] == pytest.approx(50.0)
-    assert row["verdict_like_for_like"] == "holds"
-    assert row["verdict_all_forces"] == "does not hold as rounded; holds as 'at least'"
-    # Published: 90 against 22% of 150 (33) is +172.7%, which rounds to 170, not 50.
+    # Computed from simulated returns: a check of the method, never a verdict on the release.
+    assert row["verdict_like_for_like"] == row["verdict_all_forces"] == coverage.METHOD_CHECK
+    # Published: 90 against 22% of 150 (33) is +172.7%; 22% stands for 21.5% to under 22.5%
+    # of 150 (32.25 to 33.75), so the change lies between +166.7% and +179.1%: none of it
+    # rounds to 50, and it holds only read as 'at least'.
     assert row["published_before"] == pytest.approx(33.0)
     assert row["change_published"] == 172.7  # 100 * (90 / 33 - 1), to one decimal
-    assert row["verdict_published"] == "does not hold as rounded; holds as 'at least'"
+    assert row["change_published_lowest"] == 166.7  # 100 * (90 / 33.75 - 1)
+    assert row["change_published_highest"] == 179.1  # 100 * (90 / 32.25 - 1)
+    assert row["verdict_published"] == "holds only as rounded"
     assert "a change of 45% to under 55%" in row["note"]
+    assert "+167% to +179%" in row["note"]
     assert row["returns"] == "mixed"  # one wave's returns mixed, the other's simulated
+
+
+def test_a_change_computed_from_real_returns_is_graded(two_waves):
+    before, now = (dataclasses.replace(x, returns="real") for x in two_waves)
+    row = w.wave_statements(published_figures(), {before.wave: before, now.wave: now}, ["a"])
+    row = row.iloc[0]
+    # Like for like +50% rounds to the published 50; all forces +200% exceeds it.
+    assert row["verdict_like_for_like"] == "holds"
+    assert row["verdict_all_forces"] == "holds only as rounded"
+
+
+def test_a_published_change_whose_rounding_straddles_the_reading_holds_in_part():
+    # 22% of 9,259 stands for 1,990.7 to 2,083.3; 3,212 against it is +54.2% to +61.4%, and
+    # '50 per cent more' (to the nearest 10) reads as 45% to under 55%: it holds in part.
+    figures = published_figures()
+    figures.loc[1, "value"], figures.loc[2, "value"] = 3212.0, 9259.0
+    row = w.wave_statements(figures, {}, []).iloc[0]
+    assert (row["change_published_lowest"], row["change_published_highest"]) == (54.2, 61.4)
+    assert row["verdict_published"] == "holds in part"
 
 
 def test_a_statement_about_a_wave_with_no_data_is_not_available(two_waves):
