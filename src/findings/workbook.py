@@ -483,7 +483,7 @@ def _subtitles(name: str, ctx: dict) -> list[str]:
         "withheld": f"{wave}. Shares {returns}, with every withheld count at its lowest, "
         "middle and highest value.",
         "leave_one_out": f"{wave}. Shares {returns}, each without one force, from the "
-        "per-force counts after disclosure control.",
+        "returns' counts before disclosure control (each withheld cell at its best estimate).",
         "forces": f"{wave}. Instances {returns}, by force and platform group, after "
         f"disclosure control: counts of {sdc.REDACTION_THRESHOLD} or fewer withheld, others "
         f"rounded to the nearest {sdc.ROUNDING_BASE}, totals the sums of the rounded cells.",
