@@ -118,9 +118,8 @@ def capitalised(name: str) -> str:
 #: Decimal places shown for each kind of number in the published tables.
 PERCENT_PLACES = 1
 COUNT_PLACES = 1
-#: Leave-one-out shares take each force's counts from the published per-force table (after
-#: disclosure control), so they disclose nothing that table does not; one decimal place is all
-#: that this approximation supports.
+#: Leave-one-out shares are computed from the returns' counts before disclosure control (at
+#: the best estimates of the withheld cells), and shown to one decimal place.
 LOO_PLACES = 1
 #: The confidence level of every interval the findings compute.
 CONFIDENCE = 0.95

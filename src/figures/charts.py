@@ -22,13 +22,14 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from src import sdc
 from src.figures.control_limits import (
     WINSORISE,
     funnel_limits,
     pearson_dispersion,
     standardised_residuals,
 )
-from src.figures.inputs import SOURCE_COLUMNS, ChartWords, chart_data
+from src.figures.inputs import ChartWords, chart_data
 from src.figures.style import (
     FONT_SIZE,
     NOTE_SIZE,
@@ -133,6 +134,14 @@ def dispersion_note(dispersion: float, outside_exact: int) -> str:
     )
 
 
+def share_bars(rows: pd.DataFrame) -> np.ndarray:
+    """The error bars of figure 2's points: how far each force's exact range reaches below and
+    above its share (two rows, as matplotlib's ``errorbar`` takes them)."""
+    below = (rows["share"] - rows["share_lowest"]).clip(lower=0)
+    above = (rows["share_highest"] - rows["share"]).clip(lower=0)
+    return np.vstack([below.to_numpy(float), above.to_numpy(float)])
+
+
 def funnel(
     forces: pd.DataFrame,
     pooled: float,
@@ -154,17 +163,19 @@ def funnel(
     chart and in the alt text) only when the returns are real: on ``simulated`` returns the
     chart says the pattern is illustrative and names none.
 
-    ``forces`` has ``force_name``, ``known`` and the owner group's count (the column
-    ``words.owner_group``; counts after disclosure control, whole numbers), and
-    ``source_table`` and ``source_row``; ``pooled`` is the national share (0 to 1).
+    ``forces`` has ``force_name``, ``known`` (instances with a known platform), ``share`` (the
+    owner group's share at the best estimates of the withheld cells, percent) and
+    ``share_lowest``, ``share_highest`` (its exact range: each force's error bar), and
+    ``source_table`` and ``source_row`` (:func:`~src.figures.inputs.funnel_input`); ``pooled``
+    is the national share (0 to 1).
     """
     c = colours()
-    owned, adjective = words.owner_group, words.owner_group_adjective
+    adjective = words.owner_group_adjective
     data = forces[forces["known"] > 0].copy()
-    data["share"] = 100 * data[owned] / data["known"]
     known = np.maximum(1, np.round(data["known"].to_numpy(float)))
-    data["z"] = standardised_residuals(data[owned].to_numpy(float), known, pooled)
-    dispersion = pearson_dispersion(data[owned].to_numpy(float), known, pooled)
+    owned = data["share"].to_numpy(float) / 100 * known
+    data["z"] = standardised_residuals(owned, known, pooled)
+    dispersion = pearson_dispersion(owned, known, pooled)
     data["dispersion"] = dispersion
     for level, name, _ in FUNNEL_LEVELS:
         low, high = funnel_limits(pooled, known, level, dispersion)
@@ -194,7 +205,9 @@ def funnel(
         f"Line: the pooled share ({percent(100 * pooled)}). Shaded: 95% and 99.8% limits for a "
         f"force of that size if every force shared it. {marks}",
         dispersion_note(dispersion, outside_exact),
-        "Counts per force after disclosure control (rounded to 5; redacted cells count as 0).",
+        "Each force's share is from its return, every withheld cell at its best estimate; "
+        "bars: every share its withheld cells can take given the totals the return prints. "
+        f"Instances per force rounded to the nearest {sdc.ROUNDING_BASE}, as published.",
         words.source_line,
     ]
     notes = [*(extra_notes or []), *notes]
@@ -209,6 +222,17 @@ def funnel(
     ax.axhline(100 * pooled, color=c["dark_blue"], lw=1.2, zorder=1)
     inside = data[~data["outside_998"]]
     out = data[data["outside_998"]]
+    for part, colour in ((inside, c["dark_blue"]), (out, c["orange"])):
+        ax.errorbar(
+            part["known"],
+            part["share"],
+            yerr=share_bars(part),
+            fmt="none",
+            ecolor=colour,
+            elinewidth=1,
+            capsize=0,
+            zorder=2,
+        )
     ax.scatter(inside["known"], inside["share"], s=28, color=c["dark_blue"], zorder=3)
     ax.scatter(out["known"], out["share"], s=40, color=c["orange"], marker="D", zorder=3)
     if not simulated:
@@ -238,17 +262,17 @@ def funnel(
         "force",
         "force_name",
         "known",
-        owned,
         "share",
+        "share_lowest",
+        "share_highest",
         "limit_95_low",
         "limit_95_high",
         "limit_998_low",
         "limit_998_high",
         "outside_998",
         "dispersion",
-        *SOURCE_COLUMNS,
     ]
-    return fig, data[columns].sort_values("force", ignore_index=True), alt
+    return fig, chart_data(data, columns).sort_values("force", ignore_index=True), alt
 
 
 def regions(

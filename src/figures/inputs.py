@@ -40,10 +40,12 @@ def with_source(rows: pd.DataFrame, name: str) -> pd.DataFrame:
 def chart_data(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The data file of a chart: the ``columns`` it draws or labels, in that order, then
     ``source_table`` and ``source_row``. Every other column of the table a row came from is one
-    step away, at that row of that table."""
+    step away, at that row of that table. Rows that carry their own ``returns`` (a force's
+    return, a region's) keep it, last."""
     out = rows.copy()
     out["source_row"] = out["source_row"].astype("Int64")
-    return out[[*columns, *SOURCE_COLUMNS]]
+    own = ["returns"] if "returns" in out and "returns" not in columns else []
+    return out[[*columns, *SOURCE_COLUMNS, *own]]
 
 
 def build_info(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
@@ -174,17 +176,20 @@ def shares_input(uncertainty: pd.DataFrame, composition: pd.DataFrame) -> pd.Dat
     return pd.concat([totals.reset_index(), stacked], ignore_index=True)
 
 
-def funnel_input(forces: pd.DataFrame, owner_group: str) -> pd.DataFrame:
-    """Rows of figure 2 from ``forces.csv`` (the per-force counts after disclosure control):
-    each force's known instances (``known``) and those of the owner group (its column,
-    named by its slug, ``owner_group``), for the forces whose returns itemise it."""
-    data = forces[["force", "force_name", "all_known", owner_group]].copy()
-    data = data.rename(columns={"all_known": "known"})
-    data["known"] = pd.to_numeric(data["known"], errors="coerce").fillna(0)
-    data[owner_group] = pd.to_numeric(data[owner_group], errors="coerce")
-    # A force whose return does not itemise the owner group's platforms has no share to plot.
-    data = data[data[owner_group].notna()]
-    return with_source(data, "forces")
+def funnel_input(force_shares: pd.DataFrame) -> pd.DataFrame:
+    """Rows of figure 2 from ``force_shares.csv``: each force's share of the owner group from
+    its return before disclosure control (``share`` at the best estimates of its withheld
+    cells, ``share_lowest`` and ``share_highest`` its exact range; percent) and its instances
+    with a known platform (``known``, as the disclosure rule publishes a count), for the forces
+    the table gives both (one whose share would give away a small count has none)."""
+    columns = ["known", "share", "share_lowest", "share_highest"]
+    # Each force keeps its own return's provenance.
+    own = ["returns"] if "returns" in force_shares else []
+    data = force_shares[["force", "force_name", *columns, *own]].copy()
+    for column in columns:
+        data[column] = pd.to_numeric(data[column], errors="coerce")
+    data = data[data["known"].notna() & data["share"].notna()]
+    return with_source(data, "force_shares")
 
 
 def regions_input(regional: pd.DataFrame, owner_group: str) -> pd.DataFrame:

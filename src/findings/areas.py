@@ -264,6 +264,28 @@ def per_force_table(
     return out, audit, column_groups
 
 
+def force_shares_table(shares: pd.DataFrame, forces_ref: pd.DataFrame) -> pd.DataFrame:
+    """Figure 2's table: each force's share of the owner group from its return before
+    disclosure control (:func:`~src.findings.exact.force_shares`), in percent to
+    PERCENT_PLACES: ``share`` at the best estimates, ``share_lowest`` and ``share_highest`` its
+    exact range. ``known``, the force's instances with a known platform, is published as the
+    rule publishes a count (:func:`src.sdc.publish_count`: rounded to 5, blank when 7 or
+    fewer), and the counts the share comes from are not published: a share whose owner count
+    or rest would be redacted (7 or fewer at the best estimates) would give it away, so it is
+    blank, as is every share of a force whose known count is."""
+    out = shares[["force"]].copy()
+    out["force_name"] = out["force"].map(forces_ref.set_index("force")["name"])
+    out["known"] = pd.array([sdc.publish_count(v) for v in shares["known"]], dtype="Int64")
+    small = [
+        pd.isna(sdc.publish_count(count)) or pd.isna(sdc.publish_count(known - count))
+        for count, known in zip(shares["count"], shares["known"], strict=True)
+    ]
+    hidden = out["known"].isna().to_numpy() | np.array(small, dtype=bool)
+    for column in ("share", "share_lowest", "share_highest"):
+        out[column] = (100 * shares[column].astype(float)).round(PERCENT_PLACES).mask(hidden)
+    return out.reset_index(drop=True)
+
+
 SHOWN_AS_COMPUTED = "shown as computed: equals the published figure"
 REDACTED_ROW = f"redacted ({sdc.REDACTION_THRESHOLD} or fewer)"
 ROUNDED_ROW = f"rounded to the nearest {sdc.ROUNDING_BASE}"

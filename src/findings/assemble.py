@@ -15,10 +15,10 @@ import pandas as pd
 from src.data.names import group_names, lookup, owner_name_on, place_name
 from src.data.reference import Reference
 from src.errors import InputError
-from src.findings.areas import per_force_table, regional_table
+from src.findings.areas import force_shares_table, per_force_table, regional_table
 from src.findings.composition import composition_table
 from src.findings.convention import Convention, convention_for
-from src.findings.exact import exact_bounds, exact_uncertainty
+from src.findings.exact import at_best_estimates, exact_bounds, exact_uncertainty, force_shares
 from src.findings.exact import exact_comparison as with_exact_ranges
 from src.findings.intervals import uncertainty
 from src.findings.national import (
@@ -39,6 +39,7 @@ from src.findings.shares import (
     as_of_date,
     force_groups,
     group_rules,
+    itemising,
     owner_group,
     select_instances,
     treat,
@@ -167,9 +168,17 @@ def build(inputs: Inputs, params: Params) -> Findings:
     )
     tables["forces"] = forces_table
     tables["forces_audit"] = audit
-    tables["leave_one_out"] = leave_one_out_table(
-        groups, lookup(ref.forces, "force", "name"), owned.group, names
+    tables["force_shares"] = force_shares_table(
+        force_shares(exact, itemising(groups, owned.group), owned.group), ref.forces
     )
+    tables["leave_one_out"] = leave_one_out_table(
+        at_best_estimates(groups, exact), lookup(ref.forces, "force", "name"), owned.group, names
+    )
+    # A row per force says its own return's provenance; a total row, the build's.
+    of_force = lookup(in_wave, "force", "provenance")
+    for name in ("forces", "forces_audit", "force_shares", "leave_one_out"):
+        if "force" in tables[name]:
+            tables[name]["returns"] = tables[name]["force"].map(of_force).fillna(context["returns"])
     tables["regional"] = regional_table(comparison, tables["published_consistency"])
     tables.update(compare_waves(inputs, params, owned.group))
     combined = set(ref.platforms.loc[ref.platforms["kind"] == "combined", "platform"])

@@ -142,6 +142,7 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
     "coverage": {"outcome": "outcome"},
     "forces": {},
     "forces_audit": {"column": "group"},
+    "force_shares": {"share": "percent", "share_lowest": "percent", "share_highest": "percent"},
     "series": {},
     "caveats": {},
     "intervals": {},

@@ -145,6 +145,11 @@ class ExactBounds:
         below = self.best_count(forces, denominator)
         return self.best_count(forces, group) / below if below else math.nan
 
+    def best_by_force(self) -> pd.DataFrame:
+        """Each force's count of every group at the best estimates: force by group."""
+        weighted = self.membership.mul(self.cells["best"], axis=0)
+        return weighted.groupby(self.cells["force"]).sum()
+
     def count(self, forces, group: str, column: str) -> int:
         rows = self.groups[
             self.groups["force"].isin(list(forces)) & (self.groups["group"] == group)
@@ -406,3 +411,41 @@ def exact_uncertainty(unc: pd.DataFrame, exact: ExactBounds) -> pd.DataFrame:
         out.at[i, "withheld_lowest"] = low
         out.at[i, "withheld_highest"] = high
     return out
+
+
+def at_best_estimates(groups: pd.DataFrame, exact: ExactBounds) -> pd.DataFrame:
+    """``groups`` (:func:`~src.findings.shares.force_groups`, one row per force and group) with
+    each ``value`` the force's count at the best estimates (:meth:`ExactBounds.best_by_force`;
+    0 for a force with no cells): the counts of the returns as they best give them, before
+    any disclosure control."""
+    best = exact.best_by_force()
+    out = groups.copy()
+    out["value"] = [
+        float(best.at[f, g]) if f in best.index and g in best.columns else 0.0
+        for f, g in zip(out["force"], out["group"], strict=True)
+    ]
+    return out
+
+
+def force_shares(
+    exact: ExactBounds, forces, group: str, denominator: str = "all_known"
+) -> pd.DataFrame:
+    """Each of ``forces``'s ``group`` as a share of its ``denominator``, from its return before
+    disclosure control: ``count`` and ``known`` at the best estimates, ``share`` at them and
+    ``share_lowest``, ``share_highest`` its exact range (proportions; NaN where the
+    denominator can be 0). A withheld cell counts at its best estimate, never as 0."""
+    rows = []
+    for force in forces:
+        low, high = exact.share_range([force], group, denominator)
+        rows.append(
+            {
+                "force": force,
+                "count": exact.best_count([force], group),
+                "known": exact.best_count([force], denominator),
+                "share": exact.best_share([force], group, denominator),
+                "share_lowest": low,
+                "share_highest": high,
+            }
+        )
+    columns = ["force", "count", "known", "share", "share_lowest", "share_highest"]
+    return pd.DataFrame(rows, columns=columns)

@@ -404,8 +404,10 @@ def leave_one_out_table(
 
     Each share is over the forces whose returns give its count
     (:func:`~src.findings.shares.itemising`), and each is left out of it in turn, from the
-    returns' own counts (at the build's treatment of withheld cells): the analysis is on the
-    counts; only what is published of each force is rounded and redacted.
+    returns' own counts before disclosure control (``groups`` at the best estimates,
+    :func:`~src.findings.exact.at_best_estimates`: a withheld cell at its best estimate, never
+    0): the analysis is on the counts; only what is published of each force is rounded and
+    redacted.
     """
     pieces = []
     for pair in HEADLINE_SHARES:

@@ -7,15 +7,11 @@ Every number is stored as a number. A cell with no number holds the GSS shorthan
 the cover and under each table that uses it: ``[c]`` (confidential: withheld by disclosure
 control, :data:`src.sdc.REDACTED`), ``[x]`` (not available) or ``[z]`` (not applicable). Units
 are in the column headings (gptables' ``units``), one unit per column, so a table whose rows mix
-counts and percentages is split into one sheet of each. Cells hold names, not slugs: platform
-groups by the build's names (:attr:`~src.findings.assemble.Findings.names`), forces through the per-force table's names,
-outcomes through :data:`src.vocab.OUTCOME_LABELS`.
+counts and percentages is split into one sheet of each. Cells hold names, not slugs.
 
 :func:`findings_workbook` lays out a build's tables (:data:`LAYOUTS`); :func:`workbook_bytes`
 renders sheets in memory with fixed document properties, so the same tables give the same bytes;
-:mod:`src.findings.run` writes them. The publisher, contact and publication date come from
-``data/reference/publication.yaml`` (:func:`src.findings.publication.publication_from` checks
-what run.py read).
+:mod:`src.findings.run` writes them. Publisher, contact and date: ``publication.yaml``.
 """
 
 from __future__ import annotations
@@ -374,8 +370,10 @@ def _force_columns(
 ) -> list[Col]:
     """The per-force table: each force by name, each count column by its group's name; a count
     withheld by disclosure control is ``[c]``, one the force did not report (``not_reported``:
-    its (force, column) pairs, from the audit) is ``[x]``."""
+    its (force, column) pairs, from the audit) is ``[x]``; each force's return, as it came."""
     counts = [c for c in table.columns if c not in ("force", "force_name", "release_region")]
+    returns = [Col("returns", "Return (real or simulated)")] if "returns" in counts else []
+    counts = [c for c in counts if c != "returns"]
 
     def blank(column: str):
         def shorthand(row) -> str:
@@ -390,6 +388,7 @@ def _force_columns(
             Col(c, "Total" if c == "total" else _group_name(c, names), COUNT, blank(c))
             for c in counts
         ),
+        *returns,
     ]
 
 
@@ -483,7 +482,7 @@ def _subtitles(name: str, ctx: dict) -> list[str]:
         "withheld": f"{wave}. Shares {returns}, with every withheld count at its lowest, "
         "middle and highest value.",
         "leave_one_out": f"{wave}. Shares {returns}, each without one force, from the "
-        "per-force counts after disclosure control.",
+        "returns' counts before disclosure control (each withheld cell at its best estimate).",
         "forces": f"{wave}. Instances {returns}, by force and platform group, after "
         f"disclosure control: counts of {sdc.REDACTION_THRESHOLD} or fewer withheld, others "
         f"rounded to the nearest {sdc.ROUNDING_BASE}, totals the sums of the rounded cells.",

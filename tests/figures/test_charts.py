@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.collections
 import matplotlib.text
 import numpy as np
 import pandas as pd
@@ -93,22 +94,82 @@ def test_chart_from_published_figures_only_is_not_labelled_simulated():
     assert "43 forces" in words and "44 forces" in words
 
 
+def funnel_rows(known, share, lowest=None, highest=None, force=None) -> pd.DataFrame:
+    """Rows shaped like figure 2's input (:func:`src.figures.inputs.funnel_input`): each
+    force's known instances and share (percent) with its exact range (the share itself when
+    none is given: no withheld cell)."""
+    share = np.asarray(share, float)
+    n = len(share)
+    force = force or [f"f{i:02d}" for i in range(n)]
+    return pd.DataFrame(
+        {
+            "force": force,
+            "force_name": [f"Force {i} Police" for i in range(n)],
+            "known": np.asarray(known, float),
+            "share": share,
+            "share_lowest": share if lowest is None else np.asarray(lowest, float),
+            "share_highest": share if highest is None else np.asarray(highest, float),
+            "source_table": "tables/force_shares.csv",
+            "source_row": np.arange(2, 2 + n),
+        }
+    )
+
+
 def _funnel_forces(n: int = 20, seed: int = 3) -> pd.DataFrame:
     """``n`` forces at a share of one half, but the first far above it."""
     rng = np.random.default_rng(seed)
     known = rng.integers(100, 1000, n).astype(float)
-    forces = pd.DataFrame(
-        {
-            "force": [f"f{i:02d}" for i in range(n)],
-            "force_name": [f"Force {i} Police" for i in range(n)],
-            "known": known,
-            "facebook_owned": np.round(known * 0.5),
-            "source_table": "tables/forces.csv",
-            "source_row": np.arange(2, 2 + n),
-        }
+    share = 100 * np.round(known * 0.5) / known
+    share[0] = 100 * round(known[0] * 0.95) / known[0]  # far above
+    return funnel_rows(known, share)
+
+
+def errorbar_spans(ax) -> dict[float, tuple[float, float]]:
+    """Each vertical error bar drawn on ``ax``: its x, and the lowest and highest y it spans."""
+    spans = {}
+    for collection in ax.collections:
+        if isinstance(collection, matplotlib.collections.LineCollection):
+            for segment in collection.get_segments():
+                (x0, y0), (x1, y1) = segment
+                assert x0 == x1
+                spans[float(x0)] = (float(min(y0, y1)), float(max(y0, y1)))
+    return spans
+
+
+def points(ax) -> list[tuple[float, float]]:
+    """Every point scattered on ``ax``, as (x, y)."""
+    return [
+        (float(x), float(y))
+        for collection in ax.collections
+        if isinstance(collection, matplotlib.collections.PathCollection)
+        for x, y in collection.get_offsets()
+    ]
+
+
+def test_a_force_with_withheld_cells_is_drawn_at_its_best_estimate_over_its_exact_range():
+    # Force b's owner cells are withheld: the returns' totals leave its share anywhere from
+    # 45% to 70%, best 59%. It is drawn there, with a bar over that range, never at 0%.
+    forces = funnel_rows(
+        [300, 44, 500], [50.0, 59.1, 48.0], [50.0, 45.0, 47.5], [50.0, 70.0, 48.6], ["a", "b", "c"]
     )
-    forces.loc[0, "facebook_owned"] = round(forces.loc[0, "known"] * 0.95)  # far above
-    return forces
+    fig, data, _ = charts.funnel(forces, 0.5, "Share by force", BADGE, words=WORDS)
+    ax = fig.axes[0]
+    assert (44.0, 59.1) in points(ax)
+    assert all(y > 0 for _, y in points(ax))
+    spans = errorbar_spans(ax)
+    assert spans[44.0] == pytest.approx((45.0, 70.0))
+    assert spans[500.0] == pytest.approx((47.5, 48.6))
+    assert spans[300.0] == pytest.approx((50.0, 50.0))  # no withheld cell: no width
+    row = data.set_index("force").loc["b"]
+    assert (row["share"], row["share_lowest"], row["share_highest"]) == (59.1, 45.0, 70.0)
+    # The chart's data publishes shares and ranges, never an owner count.
+    assert "facebook_owned" not in data.columns
+    assert "best estimate" in texts(fig)
+
+
+def test_share_bars_reach_from_each_share_to_the_ends_of_its_range():
+    rows = funnel_rows([10, 20], [40.0, 60.0], [30.0, 60.0], [45.0, 75.0])
+    assert charts.share_bars(rows).tolist() == [[10.0, 0.0], [5.0, 15.0]]
 
 
 def test_funnel_counts_and_names_forces_outside_the_limits_on_real_returns():
@@ -138,9 +199,7 @@ def test_funnel_limits_widen_by_the_dispersion_it_states():
     # Shares alternating 40% and 60% of 400: z = (0.1) / sqrt(0.25 / 400) = 4 for every force,
     # so the overdispersion factor is 16 (Winsorising moves nothing: all |z| are equal), the
     # limits lie 4 times as far from one half, and no force is outside the widened limits.
-    forces = _funnel_forces(10)
-    forces["known"] = 400.0
-    forces["facebook_owned"] = [160.0, 240.0] * 5
+    forces = funnel_rows([400.0] * 10, [40.0, 60.0] * 5)
     fig, data, _ = charts.funnel(forces, 0.5, "Share by force", "", words=WORDS)
     assert data["dispersion"].tolist() == pytest.approx([16.0] * 10)
     # the exact limits for 400 at one half (pinned by hand in test_control_limits.py), widened
@@ -204,16 +263,7 @@ def test_regions_on_simulated_returns_make_no_claim_about_the_release():
 
 
 def test_funnel_data_keeps_each_force_s_source_row_after_dropping_and_sorting():
-    forces = pd.DataFrame(
-        {
-            "force": ["c", "a", "b"],
-            "force_name": ["C Police", "A Police", "B Police"],
-            "known": [100.0, 0.0, 200.0],
-            "facebook_owned": [50.0, 0.0, 90.0],
-            "source_table": "tables/forces.csv",
-            "source_row": [2, 3, 4],
-        }
-    )
+    forces = funnel_rows([100.0, 0.0, 200.0], [50.0, 0.0, 45.0], force=["c", "a", "b"])
     _, data, _ = charts.funnel(forces, 0.5, "Share by force", BADGE, words=WORDS)
     assert list(data["force"]) == ["b", "c"]  # no instances: no point; sorted by force
     assert list(data["source_row"]) == [4, 2]
@@ -221,16 +271,7 @@ def test_funnel_data_keeps_each_force_s_source_row_after_dropping_and_sorting():
 
 
 def test_funnel_log_axis_labels_only_spaced_major_ticks():
-    forces = pd.DataFrame(
-        {
-            "force": ["a", "b", "c"],
-            "force_name": ["A Police", "B Police", "C Police"],
-            "known": [20.0, 90.0, 300.0],
-            "facebook_owned": [10.0, 45.0, 150.0],
-            "source_table": "tables/forces.csv",
-            "source_row": [2, 3, 4],
-        }
-    )
+    forces = funnel_rows([20.0, 90.0, 300.0], [50.0] * 3)
     fig, _, _ = charts.funnel(forces, 0.5, "Share by force", BADGE, words=WORDS)
     ax = fig.axes[0]
     fig.canvas.draw()
@@ -250,16 +291,7 @@ def _texts(fig) -> str:
 def test_titles_labels_alt_text_and_source_lines_are_the_builds_words():
     from figure_tables import META_WORDS
 
-    forces = pd.DataFrame(
-        {
-            "force": ["a", "b"],
-            "force_name": ["A Police", "B Police"],
-            "known": [100.0, 200.0],
-            "facebook_owned": [50.0, 100.0],
-            "source_table": "tables/forces.csv",
-            "source_row": [2, 3],
-        }
-    )
+    forces = funnel_rows([100.0, 200.0], [50.0, 50.0])
     fig, _, alt = charts.funnel(forces, 0.5, "Share by force", "", words=META_WORDS)
     drawn = _texts(fig)
     assert "All 2 forces' Meta-owned shares lie within the 99.8% limits" in drawn

@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from figure_tables import WORDS
 
+from src import sdc
 from src.errors import InputError
 from src.figures import charts, inputs, run, shares
+from src.helpers import ROOT
 
 #: uncertainty.csv, in an order unlike the chart's, with the one row of another denominator.
 UNCERTAINTY = """\
@@ -36,12 +38,13 @@ not_itemised,Not itemised by the return,other,False,283.0,3.0,3,3
 withheld_remainder,"Withheld cells, not attributed to a platform",,False,1.0,0.01,3,3
 """
 
-FORCES = """\
-force,force_name,instagram,facebook_messenger,whatsapp,other_platforms,unknown,facebook_owned,all_known,total
-dorset,Dorset Police,10,5,5,30,10,20,50,60
-avon-and-somerset,Avon and Somerset Constabulary,90,60,80,190,215,230,420,635
-cheshire,Cheshire Constabulary,[x],[x],[x],[x],[x],[x],[x],[x]
-bedfordshire,Bedfordshire Police,45,15,10,85,15,70,155,170
+#: force_shares.csv: a force whose share would give away a small count has none.
+FORCE_SHARES = """\
+force,force_name,known,share,share_lowest,share_highest
+dorset,Dorset Police,50,41.2,36.0,44.5
+avon-and-somerset,Avon and Somerset Constabulary,420,54.8,54.8,54.8
+cheshire,Cheshire Constabulary,20,,,
+bedfordshire,Bedfordshire Police,155,45.2,43.0,47.1
 """
 
 REGIONAL = """\
@@ -82,7 +85,7 @@ like_for_like,True
 TEXTS = {
     "uncertainty": UNCERTAINTY,
     "composition": COMPOSITION,
-    "forces": FORCES,
+    "force_shares": FORCE_SHARES,
     "regional": REGIONAL,
     "series": SERIES,
     "whatsapp": WHATSAPP,
@@ -115,7 +118,7 @@ def figures(tables) -> dict[str, pd.DataFrame]:
             words=WORDS,
         ),
         "funnel": charts.funnel(
-            inputs.funnel_input(tables["forces"], "facebook_owned"), 0.5, sub, badge, words=WORDS
+            inputs.funnel_input(tables["force_shares"]), 0.5, sub, badge, words=WORDS
         ),
         "regions": charts.regions(
             inputs.regions_input(tables["regional"], "facebook_owned"), sub, badge, words=WORDS
@@ -131,7 +134,7 @@ def figures(tables) -> dict[str, pd.DataFrame]:
 def test_every_figure_s_data_ends_with_the_table_and_row_it_came_from(tables):
     expected = {
         "shares": {"tables/uncertainty.csv", "tables/composition.csv"},
-        "funnel": {"tables/forces.csv"},
+        "funnel": {"tables/force_shares.csv"},
         "regions": {"tables/regional.csv"},
         "series": {"tables/series.csv"},
         "whatsapp": {"tables/whatsapp.csv"},
@@ -164,11 +167,12 @@ def test_source_row_is_the_line_of_the_source_table_each_row_came_from(tables):
             source = line("composition", row["source_row"])
             assert (source["part"], source["column"]) == (row["group"], row["part_of"])
         assert float(source["share"]) == row["share"]
-    assert list(data["funnel"]["source_row"]) == [3, 5, 2]  # cheshire, all withheld: no point
+    assert list(data["funnel"]["source_row"]) == [3, 5, 2]  # cheshire, no share: no point
     for _, row in data["funnel"].iterrows():
-        source = line("forces", row["source_row"])
+        source = line("force_shares", row["source_row"])
         assert source["force"] == row["force"]
-        assert float(source["all_known"]) == row["known"]
+        for column in ("known", "share", "share_lowest", "share_highest"):
+            assert float(source[column]) == row[column]
     for _, row in data["regions"].iterrows():
         source = line("regional", row["source_row"])
         assert (source["geography"], source["area"]) == ("region", row["area"])
@@ -268,3 +272,36 @@ def test_the_badge_is_blank_when_build_csv_gives_none(tables):
     blank = tables["build"].copy()
     blank.loc[blank["key"] == "badge", "value"] = float("nan")
     assert inputs.badge(inputs.build_info({"build": blank})) == ""
+
+
+#: The figure 2 data file of every build on disk (the default, its variants, each wave's).
+FUNNELS = sorted(ROOT.glob("reports/**/figures/2-forces-funnel.csv"), key=str)
+
+
+@pytest.mark.parametrize(
+    "path", FUNNELS, ids=lambda p: p.parent.parent.relative_to(ROOT).as_posix()
+)
+def test_every_build_s_funnel_draws_each_force_within_its_range_from_the_returns(path):
+    data = pd.read_csv(path)
+    tables = run.read_tables(path.parent.parent / "tables")
+    owner = inputs.build_info(tables)["owner_group"]
+    # Shares and their ranges, never the owner group's count; known instances as the rule
+    # publishes a count.
+    assert {"share", "share_lowest", "share_highest"} <= set(data.columns)
+    assert owner not in data.columns
+    assert (data["known"] % sdc.ROUNDING_BASE == 0).all()
+    assert (data["known"] > sdc.REDACTION_THRESHOLD).all()
+    inside = data["share"].between(data["share_lowest"], data["share_highest"])
+    assert inside.all(), data.loc[~inside, "force"].tolist()
+    # Each row is its force's row of force_shares.csv, not of the table after disclosure control.
+    assert set(data["source_table"]) == {"tables/force_shares.csv"}
+    shares = tables["force_shares"]
+    for _, row in data.iterrows():
+        source = shares.iloc[row["source_row"] - 2]
+        assert (source["force"], source["share"]) == (row["force"], row["share"])
+    # A force with a count redacted in the per-force table is drawn at its share from the
+    # returns: at 0 only where every value its withheld cells can take gives 0.
+    audit = tables["forces_audit"]
+    redacted = set(audit.loc[audit["reason"].isin([sdc.SMALL_COUNT, sdc.SECONDARY]), "force"])
+    at_zero = data[data["force"].isin(redacted) & (data["share"] == 0)]
+    assert (at_zero["share_highest"] == 0).all(), at_zero["force"].tolist()

@@ -44,7 +44,7 @@ BUILDS = {
 
 def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
     """Each chart drawn from ``tables`` as notebooks/30-figures.ipynb draws it, and only where
-    it draws it: no funnel when no force's counts are shown, no regions chart when no regional
+    it draws it: no funnel when no force's share is shown, no regions chart when no regional
     share was published, no tip-off chart without a tip-off figure."""
     info = build_info(tables)
     said, extra = badge(info), variant_notes(info)
@@ -62,7 +62,7 @@ def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
         ),
         "series": series(series_input(tables["series"]), "Offences recorded", words=words),
     }
-    by_force = funnel_input(tables["forces"], owner)
+    by_force = funnel_input(tables["force_shares"])
     if (by_force["known"] > 0).any():
         drawn["funnel"] = funnel(
             by_force,
@@ -153,16 +153,18 @@ def composition_table(shares: dict[str, float]) -> pd.DataFrame:
     )
 
 
-def forces_table(known: list[float], share: float = 0.5) -> pd.DataFrame:
+def force_shares_table(known: list[float], share: float = 0.5) -> pd.DataFrame:
     known_arr = np.asarray(known, float)
-    owned = np.round(known_arr * share)
-    owned[0] = np.round(known_arr[0] * 0.95)  # one force far above, labelled
+    shares = 100 * np.round(known_arr * share) / known_arr
+    shares[0] = 95.0  # one force far above, labelled
     return pd.DataFrame(
         {
             "force": [f"force-{i:02d}" for i in range(len(known))],
             "force_name": [f"Force Number {i} Constabulary" for i in range(len(known))],
-            "all_known": known_arr,
-            "facebook_owned": owned,
+            "known": known_arr,
+            "share": shares,
+            "share_lowest": shares - 2,
+            "share_highest": np.minimum(100, shares + 3),
         }
     )
 
@@ -260,7 +262,7 @@ def synthetic_tables(tmp_path, known, years, month=4, long_labels=False):
     frames = {
         "uncertainty": uncertainty_table(SHARES),
         "composition": composition_table(SHARES),
-        "forces": forces_table(known),
+        "force_shares": force_shares_table(known),
         "regional": regional_table(
             ["North East", "North West", "South West", "East of England", "Wales"]
         ),

@@ -10,11 +10,12 @@ from synthetic_instances import WAVE, grouped, rules
 
 from src import findings
 from src.errors import InputError
+from src.findings import areas
 from src.findings import exact as ex
-from src.findings.national import headline_table, withheld_table
+from src.findings.national import headline_table, leave_one_out_table, withheld_table
 from src.findings.shares import select_instances
 from src.helpers import PROCESSED
-from src.vocab import PERCENT_PLACES
+from src.vocab import LOO_PLACES, PERCENT_PLACES
 
 #: The names of the platform groups the tables need.
 NAMES = {
@@ -452,3 +453,50 @@ def test_every_best_estimate_a_reader_sees_lies_within_its_exact_range(path):
         headline["withheld_lowest"] - 0.05, headline["withheld_highest"] + 0.05
     )
     assert inside.all(), headline.loc[~inside, "measure"].tolist()
+
+
+def test_each_force_s_share_counts_a_withheld_cell_at_its_best_estimate_never_as_zero():
+    # Force x: Instagram 30, WhatsApp withheld (1 to 4), Snapchat 25, no printed total: its
+    # owned share is 31/56 to 34/59, best 32.5/57.5; counted as 0 it would be 30/55.
+    # Force y: Instagram 3 of 53: a share that would give the small count away.
+    spec = [
+        ("x", "online_sexual", "Q1", "instagram", 30),
+        ("x", "online_sexual", "Q1", "whatsapp", (1, 4)),
+        ("x", "online_sexual", "Q1", "snapchat", 25),
+        ("y", "online_sexual", "Q1", "instagram", 3),
+        ("y", "online_sexual", "Q1", "snapchat", 50),
+    ]
+    _, exact = bounded(spec, None, groups=("online_sexual",))
+    shares = ex.force_shares(exact, ["x", "y"], "facebook_owned").set_index("force")
+    x = shares.loc["x"]
+    assert (x["count"], x["known"]) == (32.5, 57.5)
+    assert x["share"] == pytest.approx(32.5 / 57.5)
+    assert (x["share_lowest"], x["share_highest"]) == pytest.approx((31 / 56, 34 / 59))
+    assert x["share_lowest"] > 30 / 55
+    forces_ref = pd.DataFrame({"force": ["x", "y"], "name": ["X Police", "Y Police"]})
+    table = areas.force_shares_table(shares.reset_index(), forces_ref).set_index("force")
+    # Known instances as the rule publishes a count (57.5: 58 whole, 60 rounded to 5); the
+    # share and its range in percent; no count of the owner group.
+    assert table.loc["x", "known"] == 60
+    assert table.loc["x", ["share", "share_lowest", "share_highest"]].tolist() == [
+        round(100 * v, PERCENT_PLACES) for v in (32.5 / 57.5, 31 / 56, 34 / 59)
+    ]
+    assert table.loc["y", "known"] == 55
+    assert table.loc["y", ["share", "share_lowest", "share_highest"]].isna().all()
+    assert "count" not in table.columns
+
+
+def test_leave_one_out_takes_each_force_s_counts_at_their_best_estimates():
+    selected, exact = bounded()
+    groups = grouped(selected, "minimum")  # every withheld cell at its lowest
+    best = ex.at_best_estimates(groups, exact)
+    at = best.set_index(["force", "group"])["value"]
+    # Force a's WhatsApp: 2.5 in Q1 (the middle of what the total leaves two cells) and 3 in
+    # Q2 (pinned by its total), where the lowest would give 1 + 0.
+    assert at[("a", "whatsapp")] == 5.5
+    for (force, group), value in at.items():
+        assert value == pytest.approx(exact.best_count([force], group))
+    loo = leave_one_out_table(best, {"a": "A Police", "b": "B Police"}, "facebook_owned", NAMES)
+    row = loo[(loo["force"] == "b") & (loo["group"] == "whatsapp")].iloc[0]
+    alone = exact.best_count(["a"], "whatsapp") / exact.best_count(["a"], "all_known")
+    assert row["share_without"] == round(100 * alone, LOO_PLACES)

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from src.helpers import PROCESSED, ROOT
+from src.vocab import JUDGED
 
 #: Files of published figures only (the series and the release's own figures), and the build's
 #: key-value table.
@@ -98,10 +99,16 @@ def test_each_data_file_computed_from_the_returns_ends_with_their_provenance(bui
             # area's forces that itemise it); none where it could not be computed. A figure
             # computed from any simulated return is never a verdict on the release.
             assert set(data["returns"]) <= {"real", "simulated", "mixed", ""}, path.name
-            compared = data[data["verdict"].isin(["holds", "does not hold"])]
+            compared = data[data["verdict"].isin(JUDGED)]
             assert compared["returns"].eq("real").all(), path.name
             method = data["verdict"] == "a check of the method (simulated returns)"
             assert data.loc[method, "returns"].isin(["simulated", "mixed"]).all(), path.name
+        elif "force" in data.columns and not {"wave", *of_wave} & set(data.columns):
+            # A row per force: its own return's provenance (a total row, the build's).
+            of_force = coverage[coverage["wave"] == wave].set_index("force")["provenance"]
+            assert set(data["force"]) - set(of_force.index) <= {"total"}, path.name
+            rows = [of_force.get(f, expected) for f in data["force"]]
+            assert data["returns"].tolist() == rows, path.name
         elif "wave" in data.columns:  # rows of several waves: each its own wave's returns
             rows = [
                 of_wave[w] if of_wave[w] == of_wave[c or w] else "mixed"
