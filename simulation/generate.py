@@ -902,6 +902,14 @@ def _fit_platform_table(
     return pd.DataFrame(table, index=forces, columns=list(NATIONAL_GROUPS))
 
 
+def vary_table(table: pd.DataFrame, size: float, rng: np.random.Generator) -> pd.DataFrame:
+    """Each cell of a force x platform-group table drawn afresh: negative binomial with the
+    cell as its mean and variance mean + mean^2 / ``size`` (for the simulation study)."""
+    mean = table.to_numpy(float)
+    draw = rng.negative_binomial(size, size / (size + mean))
+    return pd.DataFrame(draw, index=table.index, columns=table.columns)
+
+
 def draw_truth(
     targets: Targets,
     forces: pd.DataFrame,
@@ -909,15 +917,20 @@ def draw_truth(
     seed: int,
     fb_owned: Sequence[str],
     wave: Wave,
+    spread: float | None = None,
 ) -> Truth:
     """Draw the true counts for every data force, in each of the wave's periods (see the
-    module docstring)."""
+    module docstring). With ``spread``, the force x platform-group table that meets the release
+    is only the expectation: each of its cells is drawn afresh (:func:`vary_table`, size
+    ``spread``, a stream of its own), so the truth no longer meets the release."""
     if tuple(sorted(fb_owned)) != tuple(sorted(NATIONAL_GROUPS[:3])):
         raise ValueError(f"Facebook-owned platforms {fb_owned} differ from the published groups")
     rng = np.random.default_rng([seed, 0])
     region_of = dict(zip(forces["force"], forces["release_region"], strict=True))
     known = _known_totals(targets, forces, data_forces, rng)
     table = _fit_platform_table(targets, data_forces, region_of, known, rng)
+    if spread is not None:
+        table = vary_table(table, spread, np.random.default_rng([seed, 1]))
     rows, excluded = [], []
     for force in data_forces:
         style = STYLES[force]
@@ -1760,16 +1773,20 @@ def plan_ledger(ctx: _Context) -> list[dict]:
     return out
 
 
-def draw_ledger(wave: str, seed: int, reference_dir: Path = REFERENCE) -> pd.DataFrame:
-    """One draw of a wave's true counts (before the cell-level programme) and the ledger of
-    the cells its returns would print, nothing written (for the simulation study)."""
+def draw_ledger(
+    wave: str, seed: int, reference_dir: Path = REFERENCE, spread: float | None = None
+) -> pd.DataFrame:
+    """One draw of a wave's true counts (before the cell-level programme; ``spread`` as in
+    :func:`draw_truth`) and the ledger of the cells its returns would print, nothing written
+    (for the simulation study)."""
     info = load_wave(wave, reference_dir)
     config = info.config
     published_csv = RAW / "published" / config.release_file
     targets = read_targets(published_csv)
     forces = _read(Path(reference_dir) / "forces.csv")
     answering = data_forces(forces, config)
-    truth = draw_truth(targets, forces, answering, seed, facebook_owned(reference_dir, info), info)
+    owned = facebook_owned(reference_dir, info)
+    truth = draw_truth(targets, forces, answering, seed, owned, info, spread)
     counts_by = dict(tuple(truth.counts.groupby("force", sort=True)))
     excluded_by = dict(tuple(truth.excluded.groupby("force", sort=True)))
     known_rows = truth.counts[truth.counts["platform"] != UNKNOWN]

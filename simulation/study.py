@@ -44,15 +44,28 @@ import pandas as pd
 OWNER = ("instagram", "facebook_messenger", "whatsapp")
 BLOCK = ["force", "file", "period_start", "period_end", "offence_group"]
 STUDY_SEED = 77_000
+#: The size of the negative binomial each cell of the fitted table is drawn from (variance
+#: mean + mean^2 / size): an assumption, not data.
+STUDY_SPREAD = 25.0
+#: Bootstrap resamples of each draw's interval.
+STUDY_RESAMPLES = 500
+POINTS = ("minimum", "midpoint", "maximum", "convention")
+RANGES = ("marker_range", "exact_range")
+INTERVALS = ("wilson_95", "bootstrap_95")
 COLUMNS = [
     "wave",
     "measure",
     "treatment",
     "draws",
-    "mean_truth",
+    "target",
+    "mean_target",
+    "sd_target",
     "mean_error",
+    "bias_mc_error",
     "mean_abs_error",
+    "mean_width",
     "coverage",
+    "coverage_mc_error",
 ]
 
 
@@ -97,8 +110,22 @@ def _share_range(cells: pd.DataFrame) -> tuple[float, float]:
     return out[1], out[0]
 
 
-def measures(ledger: pd.DataFrame, start, end) -> dict[str, dict[str, object]]:
-    """One draw's truth, point estimates and ranges of ``known`` and ``owner_share``."""
+def intervals(owner: np.ndarray, known: np.ndarray, seed: int) -> dict[str, tuple[float, float]]:
+    """The owner group's share's 95% intervals (per cent) from each force's owner-group and
+    known counts: the pooled Wilson interval and the cluster bootstrap over forces."""
+    from src.findings.intervals import cluster_bootstrap, wilson_interval
+
+    wilson = wilson_interval(float(owner.sum()), float(known.sum()))
+    boot = cluster_bootstrap(owner, known, seed, STUDY_RESAMPLES, replications=0)
+    return {
+        "wilson_95": (100 * wilson[0], 100 * wilson[1]),
+        "bootstrap_95": (100 * boot.low, 100 * boot.high),
+    }
+
+
+def measures(ledger: pd.DataFrame, start, end, seed: int = STUDY_SEED) -> dict[str, dict]:
+    """One draw's truth, point estimates and ranges of ``known`` and ``owner_share``, and the
+    share's intervals from each force's counts under the convention (bootstrap seeded ``seed``)."""
     cells = ledger[(ledger["period_start"] >= start) & (ledger["period_end"] <= end)].copy()
     cells["withheld"] = cells["lower"] != cells["upper"]
     totals = cells[cells["kind"] == "total"].set_index(BLOCK)["true"]
@@ -118,17 +145,19 @@ def measures(ledger: pd.DataFrame, start, end) -> dict[str, dict[str, object]]:
     mid = (platform["lower"] + platform["upper"]) / 2
     points["midpoint"] = (float(mid.sum()), 100 * mid[owner].sum() / mid.sum())
     # The convention: printed totals less unknown and excluded cells; loose blocks' platforms.
-    known_conv = 0.0
-    for key, rows in body.groupby(BLOCK, sort=False):
+    known_by: dict[str, float] = {}
+    for key, rows in body.groupby(BLOCK, sort=True):
         if rows["has_total"].iloc[0]:
             others = rows["kind"].isin(["unknown", "excluded"])
-            known_conv += float(totals[key]) - float(rows.loc[others, "conv"].sum())
+            known = float(totals[key]) - float(rows.loc[others, "conv"].sum())
         else:
-            known_conv += float(rows.loc[rows["kind"] == "platform", "conv"].sum())
-    owner_conv = float(
-        body.loc[(body["kind"] == "platform") & body["key"].isin(OWNER), "conv"].sum()
-    )
-    points["convention"] = (known_conv, 100 * owner_conv / known_conv)
+            known = float(rows.loc[rows["kind"] == "platform", "conv"].sum())
+        known_by[key[0]] = known_by.get(key[0], 0.0) + known
+    forces = sorted(known_by)
+    owner_by = body[(body["kind"] == "platform") & body["key"].isin(OWNER)].groupby("force")
+    owner_f = owner_by["conv"].sum().reindex(forces, fill_value=0).to_numpy(float)
+    known_f = np.array([known_by[f] for f in forces])
+    points["convention"] = (known_f.sum(), 100 * owner_f.sum() / known_f.sum())
     truth_known = float(platform["true"].sum())
     truth_share = 100 * platform.loc[owner, "true"].sum() / truth_known
     # Ranges. The share's marker-only range: the owner group's cells low, the others' high.
@@ -159,44 +188,107 @@ def measures(ledger: pd.DataFrame, start, end) -> dict[str, dict[str, object]]:
             "points": {name: value[k] for name, value in points.items()},
             "ranges": {"marker_range": marker[measure], "exact_range": exact[measure]},
         }
+    out["owner_share"]["intervals"] = intervals(owner_f, known_f, seed)
     return out
 
 
-def summarise(wave: str, draws: Sequence[dict]) -> pd.DataFrame:
-    """The study's table (COLUMNS) from each draw's :func:`measures`."""
+def _row(wave: str, measure: str, name: str, n: int, target: str, truth, **values) -> dict:
+    return {
+        "wave": wave,
+        "measure": measure,
+        "treatment": name,
+        "draws": n,
+        "target": target,
+        "mean_target": float(np.mean(truth)),
+        "sd_target": float(np.std(truth, ddof=1)) if n > 1 else math.nan,
+        **values,
+    }
+
+
+def point_row(wave, measure, name, estimate, truth) -> dict:
+    """A point treatment's bias (mean error), its Monte Carlo error and mean absolute error."""
+    error = np.asarray(estimate, float) - np.asarray(truth, float)
+    n = len(error)
+    sd = float(error.std(ddof=1)) if n > 1 else math.nan
+    return _row(
+        wave,
+        measure,
+        name,
+        n,
+        "realised truth",
+        truth,
+        mean_error=float(error.mean()),
+        bias_mc_error=sd / math.sqrt(n),
+        mean_abs_error=float(abs(error).mean()),
+    )
+
+
+def cover_row(wave, measure, name, bounds, truth, target: str) -> dict:
+    """A range's or an interval's mean width, coverage of ``truth`` (one value a draw) and its
+    Monte Carlo error sqrt(c (1 - c) / N)."""
+    lo, hi = np.asarray(bounds, float).T
+    truth = np.asarray(truth, float)
+    eps = 1e-9
+    covered = float(((lo - eps <= truth) & (truth <= hi + eps)).mean())
+    return _row(
+        wave,
+        measure,
+        name,
+        len(truth),
+        target,
+        truth,
+        mean_width=float((hi - lo).mean()),
+        coverage=covered,
+        coverage_mc_error=math.sqrt(covered * (1 - covered) / len(truth)),
+    )
+
+
+def summarise(wave: str, draws: Sequence[dict], expected: dict[str, float]) -> pd.DataFrame:
+    """The study's table (COLUMNS) from each draw's :func:`measures`; ``expected`` is each
+    measure's expected value, which its intervals are measured against."""
     rows = []
     for measure in ("known", "owner_share"):
-        truth = np.array([d[measure]["truth"] for d in draws])
-        for name in ("minimum", "midpoint", "maximum", "convention"):
-            error = np.array([d[measure]["points"][name] for d in draws]) - truth
-            rows.append(
-                [wave, measure, name, len(draws), truth.mean(), error.mean(), abs(error).mean(), ""]
-            )
-        for name in ("marker_range", "exact_range"):
-            lo = np.array([d[measure]["ranges"][name][0] for d in draws])
-            hi = np.array([d[measure]["ranges"][name][1] for d in draws])
-            eps = 1e-9
-            covered = ((lo - eps <= truth) & (truth <= hi + eps)).mean()
-            rows.append(
-                [wave, measure, name, len(draws), truth.mean(), (hi - lo).mean(), "", covered]
-            )
+        truth = [d[measure]["truth"] for d in draws]
+        for name in POINTS:
+            estimate = [d[measure]["points"][name] for d in draws]
+            rows.append(point_row(wave, measure, name, estimate, truth))
+        for name in RANGES:
+            bounds = [d[measure]["ranges"][name] for d in draws]
+            rows.append(cover_row(wave, measure, name, bounds, truth, "realised truth"))
+        for name in INTERVALS if "intervals" in draws[0][measure] else ():
+            bounds = [d[measure]["intervals"][name] for d in draws]
+            target = [expected[measure]] * len(draws)
+            rows.append(cover_row(wave, measure, name, bounds, target, "expected share"))
     table = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("mean_truth", "mean_error", "mean_abs_error", "coverage"):
-        table[column] = [round(v, 4) if isinstance(v, float) else v for v in table[column]]
+    for column in COLUMNS[5:]:
+        table[column] = [round(v, 4) if math.isfinite(v) else "" for v in table[column]]
     return table
 
 
-def run_study(n: int, waves: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """``n`` seeded draws of each wave, summarised."""
+def expected_share(wave: str) -> float:
+    """The owner group's share (per cent) the simulation expects: the release's national
+    owner-group count over its known count, which every draw's fitted table meets."""
+    from simulation.generate import RAW, load_wave
+    from simulation.targets import NATIONAL_GROUPS, read_targets
+
+    national = read_targets(RAW / "published" / load_wave(wave).config.release_file).national
+    return 100 * sum(national[g] for g in NATIONAL_GROUPS[:3]) / sum(national.values())
+
+
+def run_study(
+    n: int, waves: Sequence[str], spread: float = STUDY_SPREAD
+) -> dict[str, pd.DataFrame]:
+    """``n`` seeded draws of each wave, each with its own truth, summarised."""
     from simulation.generate import draw_ledger, load_wave
 
     out = {}
     for wave in waves:
         info = load_wave(wave)
         draws = [
-            measures(draw_ledger(wave, STUDY_SEED + k), info.start, info.end) for k in range(n)
+            measures(draw_ledger(wave, seed, spread=spread), info.start, info.end, seed)
+            for seed in range(STUDY_SEED, STUDY_SEED + n)
         ]
-        out[wave] = summarise(wave, draws)
+        out[wave] = summarise(wave, draws, {"owner_share": expected_share(wave)})
     return out
 
 

@@ -26,7 +26,13 @@ from src.report.prose import (
     published_totals,
     withheld_known_cells,
 )
-from src.report.quality import STUDY_MEASURES, STUDY_TREATMENTS, revisions_table, timeliness
+from src.report.quality import (
+    STUDY_MEASURES,
+    STUDY_TREATMENTS,
+    revisions_table,
+    study_sentences,
+    timeliness,
+)
 from src.report.sections import findings_tables, processed_tables, waves_tables
 from src.vocab import CONFIDENCE
 
@@ -173,10 +179,15 @@ REVISION_COLUMNS = [
 STUDY_COLUMNS = [
     Col("measure", "Measure", "code", labels=STUDY_MEASURES),
     Col("treatment", "Treatment", "code", labels=STUDY_TREATMENTS),
-    Col("mean_truth", "Mean true value", "number"),
-    Col("mean_error", "Mean error (a range: its mean width)", "number"),
+    Col("target", "Measured against"),
+    Col("mean_target", "Its mean", "number"),
+    Col("sd_target", "Its standard deviation", "number"),
+    Col("mean_error", "Bias (mean error)", "number"),
+    Col("bias_mc_error", "Bias: Monte Carlo error", "number"),
     Col("mean_abs_error", "Mean absolute error", "number"),
-    Col("coverage", "Coverage (ranges)", "number"),
+    Col("mean_width", "Mean width", "number"),
+    Col("coverage", "Coverage", "number"),
+    Col("coverage_mc_error", "Coverage: Monte Carlo error", "number"),
 ]
 
 
@@ -275,10 +286,10 @@ def context(inputs: Inputs, paths: Paths) -> dict:
             STUDY_COLUMNS,
             "table-study",
             f"Simulation study: {inputs.study['draws'].iloc[0]} seeded draws of this wave's "
-            "returns",
+            "simulated returns, each with its own truth",
             paths.name(paths.study / f"{build.get('wave', '')}.csv"),
         ),
-        "study_draws": "" if inputs.study is None else inputs.study["draws"].iloc[0],
+        "study_text": [] if inputs.study is None else study_sentences(inputs.study),
         "revisions": html_table(
             revisions_table(inputs.reference["revisions"]),
             REVISION_COLUMNS,

@@ -75,3 +75,36 @@ def test_the_largest_change_is_of_the_build_s_owner_group():
         }
     )
     assert loo_largest_change(loo, "owned") == "1.2"
+
+
+def test_the_study_is_told_from_its_table():
+    from src.report.quality import study_sentences
+
+    columns = ["measure", "treatment", "draws", "target", "mean_error", "bias_mc_error"]
+    columns += ["coverage", "coverage_mc_error"]
+    study = pd.DataFrame(
+        [
+            ["known", "convention", "40", "realised truth", "12.34", "0.5", "", ""],
+            ["owner_share", "convention", "40", "realised truth", "-0.551", "0.012", "", ""],
+            ["owner_share", "exact_range", "40", "realised truth", "", "", "0.9", "0.0474"],
+            ["owner_share", "wilson_95", "40", "expected share", "", "", "0.71", "0.0717"],
+        ],
+        columns=columns,
+    )
+    held, bias = study_sentences(study)
+    assert held.startswith("Over 40 simulated draws whose truth varies, ")
+    # The intervals first, against the expected share; the range against each draw's truth.
+    interval = "the 95% Wilson interval held the expected owner group's share in 71% (± 7.2)"
+    exact = (
+        "the range from the printed totals held the draw's true owner group's share in 90% (± 4.7)"
+    )
+    assert interval in held and exact in held
+    assert held.index(interval) < held.index(exact)
+    assert (
+        "on the owner group's share (percentage points), the release's convention -0.55 (± 0.01)"
+        in bias
+    )
+    assert (
+        "on the count of instances with a known platform, the release's convention +12.3 (± 0.5)"
+        in bias
+    )
