@@ -138,8 +138,9 @@ $(STAMP): requirements.txt requirements.in scripts/register_kernel.py
 	  $(PYTHON) -m venv $(VENV); fi
 	@$(call CHECK_PYTHON,$(BIN)/python)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@# Make the project's src/ importable from anywhere (papermill, nbval, JupyterLab).
-	@echo "$(CURDIR)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/foi_platforms_root.pth"
+	@# Make the project's src/ importable from anywhere (papermill, nbval, JupyterLab): a path
+	@# relative to the environment, so a moved or copied checkout with its .venv finds its own.
+	@$(BIN)/python -c 'import os, sysconfig; site = sysconfig.get_paths()["purelib"]; open(os.path.join(site, "foi_platforms_root.pth"), "w").write(os.path.relpath(os.getcwd(), site) + "\n")'
 	@# The kernel lives inside the venv, not in the user's home.
 	$(BIN)/python scripts/register_kernel.py
 	@# Build matplotlib's font cache now, so its one-off notice never lands in a notebook.

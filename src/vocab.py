@@ -129,7 +129,7 @@ CONFIDENCE = 0.95
 #: The verdict on a figure computed from returns of which any is simulated: the simulated
 #: returns were drawn to agree with the release, so the comparison checks the method, and says
 #: nothing of the release (what its own figures say of it still does).
-METHOD_CHECK = "a check of the method (simulated returns)"
+METHOD_CHECK = "a check of the method, on simulated returns"
 OWN_DISAGREE = "the release's own figures disagree"
 
 

@@ -90,6 +90,11 @@ class Table(_Model):
         default=False,
         description="the printed totals count instances the rows do not itemise (a partial return)",
     )
+    totals_include_withheld: Literal["yes", "no", "unknown"] = Field(
+        default="yes",
+        description="whether the printed totals count the withheld cells: 'no' for a total "
+        "taken before suppression or with them as zero; 'unknown' when the return does not say",
+    )
     note: str | None = None
 
     @field_validator("period")

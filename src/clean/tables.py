@@ -233,8 +233,21 @@ def _not_itemised(head: dict, sums: dict, low: int, high: int, table_name: str) 
     return cell
 
 
+#: How a block's printed total is recorded when the spec says it does not count the withheld
+#: cells, or that whether it does is not known: a total that constrains them in neither case
+#: (the exact ranges and the counting convention use only totals that count them).
+TOTAL_WITHOUT_WITHHELD = {
+    "no": "printed total, without withheld cells",
+    "unknown": "printed total, withheld cells unknown",
+}
+
+
 def reconcile_table(
-    cells: list[dict], ctx: Context, table_name: str, partial: bool = False
+    cells: list[dict],
+    ctx: Context,
+    table_name: str,
+    partial: bool = False,
+    withheld_in_totals: str = "yes",
 ) -> tuple[list[dict], list[str], list[dict]]:
     """One reconciliation row per block: a printed total and the rows it covers, or the rows
     of one offence group and period where no total is printed; the block of each cell (in the
@@ -243,7 +256,9 @@ def reconcile_table(
     more than its rows: :func:`_not_itemised`).
 
     ``cells`` are one table's cleaned cells as rows. With withheld cells the rows give a range;
-    the total is explained when it lies in that range. Any unexplained difference stops the run.
+    the total is explained when it lies in that range. A total that leaves the withheld cells
+    out (``withheld_in_totals`` ``no``) is explained by the rows with those cells at 0; one of
+    which that is not known (``unknown``), by either. Any unexplained difference stops the run.
     """
     out, extra = [], []
     block_of = [""] * len(cells)
@@ -263,6 +278,14 @@ def reconcile_table(
                     high += cell["upper"]
         else:
             total_lower, total_upper, place = low, high, ""
+        if source == "printed total" and withheld_in_totals != "yes":
+            source = TOTAL_WITHOUT_WITHHELD[withheld_in_totals]
+            # Without the withheld cells the rows add to their printed cells alone.
+            shown = low - sums["withheld_lower"]
+            if withheld_in_totals == "no":
+                low = high = shown
+            else:
+                low = min(low, shown)
         unexplained = 0
         if total_lower > high:
             unexplained = total_lower - high
@@ -501,7 +524,11 @@ def clean_tables(tables: list[TableCells]) -> Parts:
     partial = []  # (table, cell) of what a partial table's printed totals do not itemise
     for t, (read, table_rows) in enumerate(zip(tables, by_table, strict=True)):
         recon, block_of, extra = reconcile_table(
-            table_rows, read.ctx, read.name, read.table.not_itemised
+            table_rows,
+            read.ctx,
+            read.name,
+            read.table.not_itemised,
+            read.table.totals_include_withheld,
         )
         reported = reports_unknown(table_rows, lookup)
         reconciliation += [{**r, "unknown_reported": reported} for r in recon]

@@ -130,7 +130,17 @@ RECONCILIATION = pa.DataFrameSchema(
         "period_start": _text(nullable=True),
         "period_end": _text(nullable=True),
         "unit": _text(pa.Check.isin(["instances", "records"])),
-        "total_source": _text(pa.Check.isin(["printed total", "sum of rows", "records in file"])),
+        "total_source": _text(
+            pa.Check.isin(
+                [
+                    "printed total",
+                    "printed total, without withheld cells",
+                    "printed total, withheld cells unknown",
+                    "sum of rows",
+                    "records in file",
+                ]
+            )
+        ),
         "total_place": _text(nullable=True),
         "total_lower": _count(),
         "total_upper": _count(),

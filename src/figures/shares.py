@@ -174,7 +174,8 @@ def platform_shares(
     title = shares_title(data, columns)
     neither = data[(data["part_of"] == "") & ~data["drawn"]]
     notes = [
-        f"{row['label']}: {percent(row['share'])} of known instances, in neither column."
+        f"{row['label']}: {'+' if row['share'] > 0 else ''}{percent(row['share'])} of known "
+        "instances, in neither column."
         for _, row in neither.iterrows()
     ]
     if "forces_counted" in data:

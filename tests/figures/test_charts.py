@@ -246,8 +246,8 @@ def test_regions_on_simulated_returns_make_no_claim_about_the_release():
             "holds": [pd.NA, pd.NA, True],
             "holds_if_truncated": [pd.NA, pd.NA, False],
             "verdict": [
-                "a check of the method (simulated returns)",
-                "a check of the method (simulated returns)",
+                "a check of the method, on simulated returns",
+                "a check of the method, on simulated returns",
                 "holds",
             ],
             "published_counts_share": [np.nan] * 3,

@@ -101,7 +101,7 @@ def test_each_data_file_computed_from_the_returns_ends_with_their_provenance(bui
             assert set(data["returns"]) <= {"real", "simulated", "mixed", ""}, path.name
             compared = data[data["verdict"].isin(JUDGED)]
             assert compared["returns"].eq("real").all(), path.name
-            method = data["verdict"] == "a check of the method (simulated returns)"
+            method = data["verdict"] == "a check of the method, on simulated returns"
             assert data.loc[method, "returns"].isin(["simulated", "mixed"]).all(), path.name
         elif "force" in data.columns and not {"wave", *of_wave} & set(data.columns):
             # A row per force: its own return's provenance (a total row, the build's).
