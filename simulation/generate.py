@@ -75,7 +75,6 @@ from src.errors import shown
 from src.helpers import RAW, REFERENCE, write_many, write_text
 
 WAVE = "2019-10_2020-09"  # the wave of the benchmark's corpora and the default wave
-DEFAULT_SEED = CONFIGS[WAVE].seed
 MAX_SEED_OFFSETS = 40
 GROUPS = ("online_sexual", "indecent_images")
 UNKNOWN = "unknown"

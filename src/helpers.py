@@ -40,10 +40,6 @@ PROCESSED = ROOT / "data" / "processed"
 REPORTS = ROOT / "reports"
 #: Published figures, transcribed (real, not simulated), read by the findings and the report.
 PUBLISHED = RAW / "published"
-#: The default build's outputs; a variant's live under ``reports/variants/<name>/``.
-TABLES = REPORTS / "tables"
-FIGURES = REPORTS / "figures"
-REPORT_HTML = REPORTS / "report.html"
 
 
 def build_folder(output_dir: str, source: str = "parameters") -> Path:

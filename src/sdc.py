@@ -61,9 +61,6 @@ PUBLIC_ALREADY = "public already"
 #: of which is hidden already: nothing in the table can widen its range further.
 BY_TOTALS_ALONE = "narrowed by the published totals alone"
 NO_COUNT = "no count to disclose"
-#: The narrowest feasible range (highest - lowest) the audit accepts for a small count: the
-#: whole width of 0 to the threshold.
-SMALL_COUNT_WIDTH = REDACTION_THRESHOLD
 
 RULE_TEXT = (
     f"Per-force counts of {REDACTION_THRESHOLD} or fewer are redacted (shown as {REDACTED}, "

@@ -92,8 +92,6 @@ PLATFORM_GROUPS = (
     "facebook_column",
     "unknown",
 )
-#: The known instances outside the owner group.
-REST_GROUP = "other"
 
 #: Each platform group's name as a reader sees it, for the code that has no names of its own
 #: to hand. Empty until a build names the groups from the reference data (it calls

@@ -606,9 +606,6 @@ def read_pdf_table(data: bytes, file: str, file_spec: FileSpec, table: Table) ->
     return cells_from_grid(pdf_grid(data, file, file_spec, table), table)
 
 
-TABLE_READERS = {"csv": read_csv_table, "xlsx": read_xlsx_table, "pdf": read_pdf_table}
-
-
 def read_table_cells(
     data: bytes, file: str, file_spec: FileSpec, source: str = "the spec"
 ) -> list[list[tuple]]:

@@ -373,14 +373,6 @@ class Reference:
             for row in self.offence_groups.itertuples(index=False)
         }
 
-    def platform_parts(self) -> dict[str, tuple[str, ...]]:
-        """Each platform's parts: the platforms a combined column holds (``includes``), or itself."""
-        return {
-            row.platform: tuple(p.strip() for p in row.includes.split(";") if p.strip())
-            or (row.platform,)
-            for row in self.platforms.itertuples(index=False)
-        }
-
     @property
     def label_lookup(self) -> dict[str, str]:
         return dict(

@@ -3,8 +3,7 @@
 figures file states, row by row, the release and the wave it belongs to.
 
 :func:`check_releases` checks the list; :func:`check_release_figures` checks one figures file
-against its row of the list; :func:`releases_for_wave` picks a wave's releases. The reading of
-the files is :func:`src.findings.run.load_inputs`'s.
+against its row of the list. The reading of the files is :func:`src.findings.run.load_inputs`'s.
 """
 
 from __future__ import annotations
@@ -153,9 +152,3 @@ def check_release_figures(
             f"wave '{unknown.iloc[0]['compares_with']}' is not in data/reference/waves.csv",
             "leave it empty, or name the wave the statement compares this one with",
         )
-
-
-def releases_for_wave(releases: pd.DataFrame, wave: str) -> pd.DataFrame:
-    """The releases that report ``wave``, oldest first (none for a wave no release reports)."""
-    mine = releases[releases["wave"] == wave]
-    return mine.sort_values(["published", "release"], ignore_index=True)

@@ -9,15 +9,6 @@ import datetime as dt
 
 import pandas as pd
 
-#: The dimensions in the order the statement gives them, with their headings.
-DIMENSIONS = (
-    ("relevance", "Relevance"),
-    ("accuracy", "Accuracy and reliability"),
-    ("timeliness", "Timeliness and punctuality"),
-    ("accessibility", "Accessibility and clarity"),
-    ("coherence", "Coherence and comparability"),
-)
-
 
 def days_between(start: str, end: str) -> int | None:
     """Whole days from ``start`` to ``end`` (ISO dates); None when either is missing."""

@@ -99,7 +99,8 @@ def test_parts_go_where_the_data_puts_them_whatever_their_labels():
     )
     words = texts(fig)
     assert "Insta 40.1%" in words and "Facebook and Messenger 14.2%" in words
-    assert "Held back: 0.5% of known instances, in neither column." in words
+    # The part in neither column, with its sign (what the totals count beyond the cells, net).
+    assert "Held back: +0.5% of known instances, in neither column." in words
 
 
 def test_the_chart_states_the_finding_and_its_alt_text_what_is_drawn():
