@@ -144,8 +144,6 @@ def main(argv: list[str] | None = None) -> int:
         total_seconds=time.perf_counter() - start,
     )
     write_text(args.out, bench.render(results, NOTES))
-    if args.out == bench.RESULTS:
-        bench.update_readme(args.out)
     failed = [c for c in bench.checks(results) if c.passed is False]
     for check in bench.checks(results):
         verdict = check.verdict.strip("*")

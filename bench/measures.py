@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from src.helpers import RAW, REFERENCE, ROOT, csv_text, replace_block, write_many, write_text
+from src.helpers import RAW, REFERENCE, ROOT, csv_text, write_many, write_text
 
 BIN = ROOT / ".venv" / "bin"
 PYTHON = BIN / "python" if (BIN / "python").exists() else Path(sys.executable)
@@ -59,7 +59,7 @@ FIRST_YEAR = 2020  # benchmark waves run from October of this year, one a year
 RECORDS_FORCE = "leicestershire"  # the force whose extract layout the generator copies
 RECORDS_WAVE = "2019-10_2020-09"
 MIB = 1024 * 1024
-#: Where `make bench` writes its results; the README quotes their first table.
+#: Where `make bench` writes its results (the README links to them).
 RESULTS = ROOT / "bench" / "README.md"
 
 
@@ -1407,23 +1407,3 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def benchmark_block(results: Path = RESULTS) -> str:
-    """The measured speed and scale, quoted from the results ``make bench`` last wrote."""
-    if not results.is_file():
-        return "_Run `make bench` to measure._"
-    text = results.read_text(encoding="utf-8")
-    table = re.search(r"## Results against the targets\n\n(\|.*?\n)\n", text, re.S)
-    if table is None:
-        raise ValueError(f"{results}: no 'Results against the targets' table")
-    return (
-        "Measured by `make bench` on a two-core machine (details, and what was made faster, in "
-        "[`bench/README.md`](bench/README.md)):\n\n" + table.group(1).rstrip("\n")
-    )
-
-
-def update_readme(results: Path = RESULTS, readme: Path = ROOT / "README.md") -> Path:
-    """Quote the results' first table in the README's benchmark block (``make bench`` only)."""
-    text = readme.read_text(encoding="utf-8")
-    return write_text(readme, replace_block(text, "benchmark", benchmark_block(results)))

@@ -290,6 +290,7 @@ def context(inputs: Inputs, paths: Paths) -> dict:
             paths.name(paths.study / f"{build.get('wave', '')}.csv"),
         ),
         "study_text": [] if inputs.study is None else study_sentences(inputs.study),
+        "edition": inputs.reference["revisions"].iloc[-1].to_dict(),
         "revisions": html_table(
             revisions_table(inputs.reference["revisions"]),
             REVISION_COLUMNS,

@@ -19,7 +19,7 @@ def test_sources_block_lists_every_source_of_every_published_file():
 
 def test_the_committed_readme_has_every_generated_block():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in ("findings", "waves", "variants", "sources", "benchmark"):
+    for name in ("findings", "waves", "variants", "sources"):
         assert text.count(f"<!-- {name}:start -->") == 1
         assert text.count(f"<!-- {name}:end -->") == 1
 

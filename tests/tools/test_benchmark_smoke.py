@@ -297,10 +297,3 @@ def test_the_plain_run_gets_each_variant_parameters_as_papermill_would(tmp_path)
     assert 'output_dir = "reports/scratch"' in code[injected - 1]  # the defaults, overridden after
     with pytest.raises(ValueError, match="not a string"):
         bench.notebook_code(ROOT / "notebooks" / "20-findings.ipynb", {"day": object()})
-
-
-def test_benchmark_block_quotes_the_results_table_of_the_committed_results():
-    from src.helpers import replace_block
-
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert replace_block(text, "benchmark", bench.benchmark_block()) == text
