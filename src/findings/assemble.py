@@ -18,7 +18,13 @@ from src.errors import InputError
 from src.findings.areas import force_shares_table, per_force_table, regional_table
 from src.findings.composition import composition_table
 from src.findings.convention import Convention, convention_for
-from src.findings.exact import at_best_estimates, exact_bounds, exact_uncertainty, force_shares
+from src.findings.exact import (
+    at_best_estimates,
+    cells_at_best,
+    exact_bounds,
+    exact_uncertainty,
+    force_shares,
+)
 from src.findings.exact import exact_comparison as with_exact_ranges
 from src.findings.intervals import uncertainty
 from src.findings.national import (
@@ -163,8 +169,17 @@ def build(inputs: Inputs, params: Params) -> Findings:
         "coverage": coverage["table"],
     }
     exact_comparison = comparison.copy()
+    # The per-force table gives each force's counts as its return best gives them (each
+    # withheld cell at its best estimate, within its exact range), not the convention's.
     forces_table, audit, _ = per_force_table(
-        groups, comparison, ref.forces, treated, rules, ref.groups, owned.group, unknown_reported
+        groups,
+        comparison,
+        ref.forces,
+        cells_at_best(treated, exact),
+        rules,
+        ref.groups,
+        owned.group,
+        unknown_reported,
     )
     tables["forces"] = forces_table
     tables["forces_audit"] = audit

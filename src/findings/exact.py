@@ -427,6 +427,16 @@ def at_best_estimates(groups: pd.DataFrame, exact: ExactBounds) -> pd.DataFrame:
     return out
 
 
+def cells_at_best(treated: pd.DataFrame, exact: ExactBounds) -> pd.DataFrame:
+    """``treated``'s cells (:func:`~src.findings.shares.treat`, without the convention's
+    remainder rows, which are no cell) with each ``value`` at its best estimate, so within its
+    exact range: the counts of the returns as they best give them."""
+    cells = treated[treated["platform"] != REMAINDER_PLATFORM].reset_index(drop=True)
+    if len(cells) != len(exact.cells) or not cells["force"].equals(exact.cells["force"]):
+        raise RuntimeError("the treated cells are not the cells of the exact bounds")
+    return cells.assign(value=exact.cells["best"].to_numpy())
+
+
 def force_shares(
     exact: ExactBounds, forces, group: str, denominator: str = "all_known"
 ) -> pd.DataFrame:

@@ -483,8 +483,8 @@ def _subtitles(name: str, ctx: dict) -> list[str]:
         "middle and highest value.",
         "leave_one_out": f"{wave}. Shares {returns}, each without one force, from the "
         "returns' counts before disclosure control (each withheld cell at its best estimate).",
-        "forces": f"{wave}. Instances {returns}, by force and platform group, after "
-        f"disclosure control: counts of {sdc.REDACTION_THRESHOLD} or fewer withheld, others "
+        "forces": f"{wave}. Instances {returns}, by force and platform group, each withheld "
+        f"count at its best estimate, after disclosure control: counts of {sdc.REDACTION_THRESHOLD} or fewer withheld, others "
         f"rounded to the nearest {sdc.ROUNDING_BASE}, totals the sums of the rounded cells.",
         "forces_audit": f"{wave}. Each withheld per-force count: the values it could take given "
         "everything published beside it.",

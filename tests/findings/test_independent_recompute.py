@@ -13,7 +13,9 @@ convention of its wave's latest release (``releases.csv``, ``conventions.csv``).
   withheld cells can take when each block's add up to what its printed total leaves them (a
   share's at the corner that moves its own cells one way and its denominator's others the other
   way); and the best estimate within that range.
-- ``forces.csv``: each force's cells by column before disclosure control, each shown value as the
+- ``forces.csv``: each force's cells by column at their best estimates (a withheld cell under a
+  printed total moved with its block's as little as the total needs; without one, the middle of
+  its range) before disclosure control, each shown value as the
   rule of ``docs/architecture.md`` makes it (7 or fewer redacted, the rest rounded half up to the
   nearest 5; a blank above 7 only where the audit says it protects another cell), and the owner
   group, known and total columns as sums of the shown cells.
@@ -126,6 +128,19 @@ class Build:
         k = n["excluded_withheld_cells"]  # each excluded withheld cell at the rule (same marker)
         each = rule(n["excluded_withheld_lower"] / k, n["excluded_withheld_upper"] / k)
         excluded = n["excluded_lower"] - n["excluded_withheld_lower"] + (k * each).fillna(0)
+        # The best estimate of each cell: a withheld cell under a printed total at the middle of
+        # its marker's range, the block's moved together, in proportion to their ranges, as
+        # little as the total needs; one with no total at the middle of its range.
+        w = c[c["withheld"]]
+        blocks = w.groupby(KEY)[["lo", "hi"]].transform("sum")
+        target = ((blocks["lo"] + blocks["hi"]) / 2).clip(
+            self.sum_lo.reindex(w.set_index(KEY).index).to_numpy(),
+            self.sum_hi.reindex(w.set_index(KEY).index).to_numpy(),
+        )
+        width = (blocks["hi"] - blocks["lo"]).replace(0, np.nan)
+        fraction = ((target - blocks["lo"]) / width).fillna(0)
+        c["best"] = c["lo"].astype(float)
+        c.loc[w.index, "best"] = w["lo"] + fraction * (w["hi"] - w["lo"])
         known = c["value"].where(kind != "unknown", 0)
         by = c.assign(k=known, u=c["value"] - known).groupby(KEY)[["k", "u"]].sum()
         self.known = by["k"]
@@ -219,7 +234,8 @@ def test_per_force_table_recomputed(build):
     p, kind = b.cells["platform"], b.cells["platform"].map(b.kind)
     column = p.where(p.isin(b.own_columns) | (kind == "combined"), "other_platforms")
     column = column.mask(kind == "not_itemised", "not_itemised").mask(kind == "unknown", "unknown")
-    whole = np.floor(b.cells.groupby(["force", column])["value"].sum().unstack(fill_value=0) + 0.5)
+    # At the best estimates: the returns' counts, each within its exact range.
+    whole = np.floor(b.cells.groupby(["force", column])["best"].sum().unstack(fill_value=0) + 0.5)
     sums = {b.owner_group: [], "all_known": [], "total": []}
     cols = [c for c in table.columns if c not in {"force_name", "release_region", "returns", *sums}]
     assert set(cols) <= set(whole.columns) and set(whole.columns[(whole != 0).any()]) <= set(cols)
