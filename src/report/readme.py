@@ -11,6 +11,9 @@ writes README.md).
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import pandas as pd
 
 from src.helpers import replace_block
@@ -89,6 +92,21 @@ def _holds(row: pd.Series) -> str:
     return str(row.get("verdict", "")) or (
         "holds" if str(row["holds"]) == "True" else "does not hold"
     )
+
+
+def _notes(rows: pd.DataFrame) -> list[str]:
+    """The notes under the headline table: a sentence several rows' notes share, once, first;
+    then each row's own sentences after its measure."""
+    noted = rows[rows["note"].map(lambda n: isinstance(n, str) and n.strip() != "")]
+    split = [re.split(r"(?<=\.)\s+", n.strip()) for n in noted["note"]]
+    seen = Counter(s for parts in split for s in set(parts))
+    shared = [s for s in dict.fromkeys(s for parts in split for s in parts) if seen[s] > 1]
+    own = [
+        f"{measure[:1].upper()}{measure[1:]}: {' '.join(s for s in parts if seen[s] == 1)}"
+        for measure, parts in zip(noted["measure"], split, strict=True)
+        if any(seen[s] == 1 for s in parts)
+    ]
+    return shared + own
 
 
 def build_values(build: pd.DataFrame) -> dict[str, str]:
@@ -206,7 +224,7 @@ def findings_block(
             f"| {row['measure']} | {_number(row['computed'], unit)} | {best} | {spread} | "
             f"{published} | {_holds(row)} |"
         )
-    lines += [""] + [f"- {note}" for note in rows["note"] if isinstance(note, str)]
+    lines += [""] + [f"- {note}" for note in _notes(rows)]
     if figure is not None:
         alt, link = figure
         alt = alt.strip().replace("\n", " ")

@@ -142,3 +142,17 @@ def test_returns_block_says_what_each_wave_s_returns_are():
         "C Police) and 1 simulated.",
         "- **January 2021 to December 2021** (`w3`): 1 forces' returns, all real.",
     ]
+
+
+def test_a_sentence_several_notes_share_is_said_once_and_each_rest_after_its_measure():
+    rows = pd.DataFrame(
+        {
+            "measure": ["instances", "WhatsApp share", "quiet"],
+            "note": ["Shared. Own of the first.", "Own of the second. Shared.", None],
+        }
+    )
+    assert readme._notes(rows) == [
+        "Shared.",
+        "Instances: Own of the first.",
+        "WhatsApp share: Own of the second.",
+    ]
