@@ -239,9 +239,9 @@ $(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(
 	$(BIN)/python scripts/build_report.py
 	@touch $(REPORT) reports/PROVENANCE.json
 
-# Step 40 also writes the README's numbers (what the returns are, findings, variants, waves,
-# sources) and what the returns are in the data READMEs: generated, never typed in. (`make
-# bench` writes the benchmark block itself.)
+# Step 40 also writes the README's numbers (what the returns are, findings, variants, waves),
+# what the returns are in the data READMEs and the list of sources in data/raw/README.md:
+# generated, never typed in.
 README.md data/raw/README.md data/processed/README.md &: $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(VARIANT_NBS) $(PUBLISHED) $(PROCESSED) $(REFERENCE_FILES) scripts/update_readme.py $(REPORT_SRC) $(STAMP)
 	$(BIN)/python scripts/update_readme.py
 	@touch README.md data/raw/README.md data/processed/README.md
@@ -308,7 +308,7 @@ determinism: ## Fail if re-executing changed an output, if make has work left, i
 	done; rm -rf $(CPU_CHECK)
 	@echo "determinism: every figure is byte-identical with numpy running without $(REDUCED_CPU)"
 
-bench: $(STAMP) ## Measure rebuild time and scale (writes bench/README.md and the README's block; not part of test)
+bench: $(STAMP) ## Measure rebuild time and scale (writes bench/README.md; not part of test)
 	$(BIN)/python -m bench
 
 # --- Housekeeping -------------------------------------------------------------------------

@@ -323,7 +323,6 @@ def readme_blocks() -> dict[str, str]:
         "findings": readme_findings(),
         "variants": readme_variants(),
         "waves": readme_waves(),
-        "sources": readme_sources(),
     }
 
 
@@ -332,11 +331,15 @@ DATA_READMES = (RAW / "README.md", PROCESSED / "README.md")
 
 
 def update_readme(path: Path = ROOT / "README.md") -> Path:
-    """Rewrite the README's generated blocks (what the returns are, findings, variants, waves,
-    sources) from the tables, and the block of what the returns are in each data README."""
+    """Rewrite the README's generated blocks (what the returns are, findings, variants, waves)
+    from the tables, the block of what the returns are in each data README, and the list of
+    sources in data/raw/README.md."""
     returns = readme_returns()
     for data_readme in DATA_READMES:
         if data_readme.is_file():
+            blocks = {"returns": returns}
+            if data_readme == RAW / "README.md":
+                blocks["sources"] = readme_sources()
             text = data_readme.read_text(encoding="utf-8")
-            write_text(data_readme, readme.update(text, {"returns": returns}))
+            write_text(data_readme, readme.update(text, blocks))
     return write_text(path, readme.update(path.read_text(encoding="utf-8"), readme_blocks()))
