@@ -148,7 +148,11 @@ def _ratio_max(cells: Cells, numerator, denominator) -> Fraction | None:
         return None
     t = Fraction(_dot(numerator, x), _dot(denominator, x))
     for _ in range(MAX_STEPS):
-        gap, x = maximise(cells, [n - t * d for n, d in zip(numerator, denominator, strict=True)])
+        # N - t * D scaled by t's denominator: whole numbers, the same order and signs.
+        p, q = t.numerator, t.denominator
+        gap, x = maximise(
+            cells, [q * n - p * d for n, d in zip(numerator, denominator, strict=True)]
+        )
         if gap <= 0:
             return t
         t = Fraction(_dot(numerator, x), _dot(denominator, x))

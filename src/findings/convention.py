@@ -19,7 +19,6 @@ platform group.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,68 +121,52 @@ def withheld_value(lower: pd.Series, upper: pd.Series, rule: str) -> pd.Series:
     return RULES[rule](lower.astype(float), upper.astype(float))
 
 
-def _rule_sum(cells: int, lower: float, upper: float, rule: str) -> float:
-    """``cells`` withheld cells whose bounds add to ``lower`` and ``upper``, counted by
-    ``rule`` (each cell of a block shares its return's marker, so each has the mean range)."""
-    if not cells:
-        return 0.0
-    return cells * float(RULES[rule](lower / cells, upper / cells))
-
-
 def remainder_rows(
     selected: pd.DataFrame, reconciliation: pd.DataFrame, convention: Convention
 ) -> pd.DataFrame:
     """One row per block with a printed total that covers a selected cell: what the total
     counts beyond the block's cells counted by the rule (``value``; its marker-only range is
     0, since the cells' own ranges carry it). Empty unless the convention takes known totals
-    from printed totals."""
+    from printed totals.
+
+    A block's excluded withheld cells share its return's marker, so each is counted by the
+    rule at the mean of their range."""
     columns = [*selected.columns, "value", "value_min", "value_max"]
     if convention.known_total_from != "printed_totals" or selected.empty:
         return pd.DataFrame(columns=columns)
+    rule = RULES[convention.withheld_counted_as]
     key = ["wave", "force", "source_file", "table", "block"]
-    recon = reconciliation.copy()
-    for column in recon.columns:
-        if column.endswith(("_lower", "_upper", "_cells")):
-            recon[column] = pd.to_numeric(recon[column])
-    recon = recon[recon["total_source"] == "printed total"]
-    recon = recon.set_index(key)
-    rows = []
-    for index, cells in selected.groupby(key, sort=True):
-        if index not in recon.index:
-            continue
-        block = {**dict(zip(key, index, strict=True)), **recon.loc[index].to_dict()}
-        withheld = cells[cells["withheld"].astype(str).str.lower() == "true"]
-        lower = pd.to_numeric(withheld["lower"])
-        upper = pd.to_numeric(withheld["upper"])
-        counted = float(withheld_value(lower, upper, convention.withheld_counted_as).sum())
-        excluded = _rule_sum(
-            block["excluded_withheld_cells"],
-            block["excluded_withheld_lower"],
-            block["excluded_withheld_upper"],
-            convention.withheld_counted_as,
-        )
-        printed = block["mapped_lower"] + block["unknown_lower"] + block["excluded_lower"]
-        printed -= block["withheld_lower"]  # the block's cells that were not withheld
-        total = float(
-            RULES[convention.withheld_counted_as](block["total_lower"], block["total_upper"])
-        )
-        remainder = total - printed - counted - excluded
-        if math.isclose(remainder, 0):
-            continue
-        first = cells.iloc[0]
-        rows.append(
-            {
-                **{c: first[c] for c in selected.columns},
-                "raw_label": f"the printed total at {block['total_place']}",
-                "platform": REMAINDER,
-                "count": remainder,
-                "lower": remainder,
-                "upper": remainder,
-                "withheld": False,
-                "source_place": block["total_place"],
-                "value": remainder,
-                "value_min": 0.0,
-                "value_max": 0.0,
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
+    recon = reconciliation[reconciliation["total_source"] == "printed total"]
+    numbers = recon.filter(regex="_(lower|upper|cells)$").apply(pd.to_numeric).astype(float)
+    recon = pd.concat([recon[[*key, "total_place"]], numbers], axis=1).set_index(key)
+    withheld = selected["withheld"].astype(str).str.lower() == "true"
+    counted = rule(
+        pd.to_numeric(selected["lower"]).astype(float),
+        pd.to_numeric(selected["upper"]).astype(float),
+    ).where(withheld, 0.0)
+    cells = selected.assign(_counted=counted).groupby(key, sort=True)
+    blocks = cells.head(1).set_index(key).join(cells["_counted"].sum().rename("_sum"))
+    b = blocks.join(recon[recon.columns.difference(blocks.columns)], how="inner").sort_index()
+    n = b["excluded_withheld_cells"]
+    each = n.where(n > 0, 1.0)
+    excluded = (
+        n * rule(b["excluded_withheld_lower"] / each, b["excluded_withheld_upper"] / each)
+    ).where(n > 0, 0.0)
+    printed = b["mapped_lower"] + b["unknown_lower"] + b["excluded_lower"]
+    printed -= b["withheld_lower"]  # the block's cells that were not withheld
+    remainder = rule(b["total_lower"], b["total_upper"]) - printed - b["_sum"] - excluded
+    b = b[remainder != 0].reset_index()
+    remainder = remainder[remainder != 0].to_numpy()
+    out = b[list(selected.columns)].assign(
+        raw_label="the printed total at " + b["total_place"],
+        platform=REMAINDER,
+        count=remainder,
+        lower=remainder,
+        upper=remainder,
+        withheld=False,
+        source_place=b["total_place"],
+        value=remainder,
+        value_min=0.0,
+        value_max=0.0,
+    )
+    return out.reindex(columns=columns)

@@ -309,28 +309,28 @@ def exact_bounds(
     cells["pinned"] = cells["withheld"] & (cells["exact_lower"] == cells["exact_upper"])
     cells["best"] = best_estimates(cells)
     all_forces = sorted(set(forces) if forces is not None else set(cells["force"]))
-    rows = []
+    ranges = []
     for force in all_forces:
         index, problem = problems.get(force, (cells.index[:0], None))
+        weights = membership.loc[index]
         for group in membership.columns:
-            weights = membership.loc[index, group]
-            mine = index[weights.to_numpy() == 1]
-            low, high = bounds.linear_range(problem, weights.tolist()) if problem else (0, 0)
-            part = cells.loc[mine]
-            rows.append(
-                {
-                    "force": force,
-                    "group": group,
-                    "value_min": float(low),
-                    "value_max": float(high),
-                    "marker_min": float(part["lower"].sum()),
-                    "marker_max": float(part["upper"].sum()),
-                    "withheld_cells": int(part["withheld"].sum()),
-                    "bounded_cells": int((part["withheld"] & part["bounded"]).sum()),
-                    "pinned_cells": int(part["pinned"].sum()),
-                }
-            )
-    return ExactBounds(cells, membership, pd.DataFrame(rows), problems)
+            span = bounds.linear_range(problem, weights[group].tolist()) if problem else (0, 0)
+            ranges.append((force, group, float(span[0]), float(span[1])))
+    rows = pd.DataFrame(ranges, columns=["force", "group", "value_min", "value_max"])
+    parts = {
+        "marker_min": cells["lower"],
+        "marker_max": cells["upper"],
+        "withheld_cells": cells["withheld"],
+        "bounded_cells": cells["withheld"] & cells["bounded"],
+        "pinned_cells": cells["pinned"],
+    }
+    for name, values in parts.items():  # each group's sum over its cells, force by force
+        by_force = membership.mul(values.astype(float), axis=0).groupby(cells["force"]).sum()
+        summed = by_force.reindex(all_forces, fill_value=0.0).stack()
+        rows[name] = summed.reindex(pd.MultiIndex.from_frame(rows[["force", "group"]])).to_numpy()
+    counts = ["withheld_cells", "bounded_cells", "pinned_cells"]
+    rows[counts] = rows[counts].astype(int)
+    return ExactBounds(cells, membership, rows, problems)
 
 
 # --- Into the tables ---------------------------------------------------------------------------
