@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from src.findings.shares import GroupRules
-from src.vocab import COUNT_PLACES, PERCENT_PLACES
+from src.vocab import COUNT_PLACES, PERCENT_PLACES, joined
 
 #: How many of the largest named platforms a build names (tables, figure 9, sentences).
 LARGEST = 5
@@ -115,10 +115,9 @@ def largest_sentence(table: pd.DataFrame) -> str:
         + (" of instances with a known platform)" if i == 0 else ")")
         for i, (_, row) in enumerate(table.iterrows())
     ]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     what = (
         "largest platform was"
         if len(parts) == 1
         else f"{NUMBER_WORDS.get(len(parts), str(len(parts)))} largest named platforms were"
     )
-    return f"The {what} {listed}."
+    return f"The {what} {joined(parts)}."

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from src.findings.published import finite
-from src.vocab import OUTCOME_CLAUSES
+from src.vocab import OUTCOME_CLAUSES, joined
 
 # --- Periods, groups and percentages ---------------------------------------------------------
 
@@ -212,9 +212,8 @@ def partial_sentence(forces: pd.DataFrame | None) -> str:
     if rows.empty:
         return ""
     names = list(rows["force_name"])
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return (
-        f"{_forces(len(names)).capitalize()}' returns are partial ({listed}): they give a known "
+        f"{_forces(len(names)).capitalize()}' returns are partial ({joined(names)}): they give a known "
         "total but itemise only some platforms, or none. What they do not itemise is kept as "
         "'not itemised': it counts among the instances with a known platform and on no "
         "platform, and each figure is taken over the forces whose returns itemise it, which "
@@ -246,8 +245,7 @@ def _force_names(tables) -> dict[str, str]:
 
 
 def _listed(slugs: str, names: dict[str, str]) -> str:
-    shown = [names.get(s, s) for s in slugs.split("; ") if s]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return joined(names.get(s, s) for s in slugs.split("; ") if s)
 
 
 def _forces(count: int) -> str:
@@ -338,9 +336,7 @@ def _others_clause(coverage: dict) -> str:
         for row in rows.itertuples(index=False)
         if row.forces - row.in_build > 0
     ]
-    if not parts:
-        return "sent no platform counts"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return joined(parts) or "sent no platform counts"
 
 
 def _context_value(context: pd.DataFrame, figure_id: str) -> float:
@@ -366,10 +362,6 @@ def long_date(day: str) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
-def _joined(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def returns_kind(provenances) -> str:
     """The returns a build read, from the provenance of each force's return (``coverage.csv``):
     ``real``, ``simulated``, or ``mixed`` when some of each. Every table and chart data file
@@ -389,14 +381,7 @@ def returns_counts(provenances, force_names=None) -> dict[str, object]:
     keys = provenances.index if isinstance(provenances, pd.Series) else range(len(values))
     real = [i for i, p in zip(keys, values, strict=True) if p == "real"]
     names = force_names or {}
-    shown = [names.get(f, str(f)) for f in real]
-    listed = (
-        shown[0]
-        if len(shown) == 1
-        else ", ".join(shown[:-1]) + " and " + shown[-1]
-        if shown
-        else ""
-    )
+    listed = joined(names.get(f, str(f)) for f in real)
     return {
         "forces": len(values),
         "real": len(real),
@@ -431,7 +416,7 @@ def releases_text(words: dict, releases: list[Release]) -> str:
         )
         for r in sorted(set(releases), key=lambda r: (r.published, r.publisher))
     ]
-    return _joined(list(dict.fromkeys(shown)))
+    return joined(list(dict.fromkeys(shown)))
 
 
 def source_line(words: dict, provenances, releases: list[Release]) -> str:
@@ -449,7 +434,7 @@ def published_source_line(words: dict, publishers) -> str:
     named = sorted({p for p in publishers if p})
     source = words["source"]
     text = (
-        source["published_only"].format(publishers=_joined(named))
+        source["published_only"].format(publishers=joined(named))
         if named
         else source["published_only_unnamed"]
     )

@@ -17,6 +17,7 @@ from collections import Counter
 import pandas as pd
 
 from src.helpers import replace_block
+from src.vocab import joined
 
 # The figure the README shows (reports/figures/<stem>.png, with its alt text in <stem>.txt).
 MAIN_FIGURE = "1-platform-shares"
@@ -333,8 +334,7 @@ def returns_block(coverage: pd.DataFrame, forces: pd.DataFrame, waves: pd.DataFr
         elif not simulated:
             lines.append(head + "all real.")
         else:
-            listed = real[0] if len(real) == 1 else ", ".join(real[:-1]) + " and " + real[-1]
-            lines.append(head + f"{len(real)} real ({listed}) and {simulated} simulated.")
+            lines.append(head + f"{len(real)} real ({joined(real)}) and {simulated} simulated.")
     return "\n".join(lines)
 
 
