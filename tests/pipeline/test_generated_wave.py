@@ -48,8 +48,11 @@ def project(tmp_path_factory) -> tuple[Path, tuple[str, str]]:
             (root / os.fsdecode(name)).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, root / os.fsdecode(name))
     replaced = sc.write_all(root)
+    # The copy uses this checkout's environment under its own name, .venv, as a researcher's
+    # would be: no path of ours (which may hold a space) is handed to make.
+    (root / ".venv").symlink_to(VENV, target_is_directory=True)
     done = subprocess.run(
-        ["make", "--no-print-directory", f"VENV={VENV}", "-o", f"{VENV}/.installed"],
+        ["make", "--no-print-directory", "-o", ".venv/.installed"],
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
         capture_output=True,
