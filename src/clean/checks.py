@@ -8,6 +8,7 @@ raises :class:`src.errors.InputError` naming the file, the place and the fix.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -241,6 +242,29 @@ def check_questions(instances: pd.DataFrame, outcomes: pd.DataFrame, ref: Refere
                 f"force '{force}', column 'questions_answered'",
                 f"says '{said}' but the force's return has counts for {group} ({q.upper()})",
                 "correct questions_answered, or the spec's offence columns",
+            )
+
+
+def check_periods(instances: pd.DataFrame, outcomes: pd.DataFrame, wave, file: str) -> None:
+    """A force's counted rows cover every day of the wave in the period outcomes.csv says it
+    answered for (a period its spec dates outside the wave is set aside, which would drop that
+    part of the return in silence). ``wave`` has the wave's ``start`` and ``end``."""
+    for o in outcomes[outcomes["period_start"] != ""].itertuples():
+        spans = instances.loc[instances["force"] == o.force, ["period_start", "period_end"]]
+        first, last = max(o.period_start, wave["start"]), min(o.period_end, wave["end"])
+        day = dt.date.fromisoformat(first)
+        for start, end in sorted(set(map(tuple, spans.to_numpy()))):
+            if dt.date.fromisoformat(start) <= day:
+                day = max(day, dt.date.fromisoformat(end) + dt.timedelta(days=1))
+        if len(spans) and day.isoformat() <= last:
+            raise InputError(
+                file,
+                f"force '{o.force}', columns 'period_start' and 'period_end'",
+                f"say it answered for {o.period_start} to {o.period_end}, but its counted rows "
+                f"cover nothing from {day.isoformat()} (rows dated outside the wave are set "
+                "aside: data/processed/cleaning_log.csv lists them)",
+                "check the periods in the force's reading spec (period, period_values); if the "
+                "force answered for less, correct its period in outcomes.csv",
             )
 
 

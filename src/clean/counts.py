@@ -17,10 +17,12 @@ import pandas as pd
 
 from src.errors import InputError
 
-_WHOLE = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)$")
-_NEGATIVE = re.compile(r"^[-\u2212]\s*[\d,]+(\.\d+)?$")
+# Digits are 0-9 only: Python's \d also matches other scripts' digits (full-width １２).
+_WHOLE = re.compile(r"^([0-9]{1,3}(,[0-9]{3})+|[0-9]+)$")
+_NEGATIVE = re.compile(r"^[-\u2212]\s*[0-9,]+(\.[0-9]+)?$")
 _MAX_DIGITS = 15
-_DECIMAL = re.compile(r"^\d[\d,]*\.\d+$")
+_DECIMAL = re.compile(r"^[0-9][0-9,]*\.[0-9]+$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00)?$")
 _MARKER_LIKE = re.compile(
     r"^(<|>|&lt;|\u2264|\*|\[|\(|fewer|less|under|below|x$|c$|n/?a$|-$|\u2013$|redact|withh|"
     r"suppress|s\.?\s?40|\d+\s*(-|\u2013|to)\s*\d+$)",
@@ -43,6 +45,19 @@ def _bad_count(text: str, markers: dict) -> tuple[str, str]:
         )
     if _DECIMAL.match(text):
         return (f"'{text}' is not a whole number", "counts are whole numbers: check the return")
+    if any(c.isdigit() and not c.isascii() for c in text):
+        return (
+            f"'{text}' holds digits other than 0-9 (full-width, or another script's)",
+            "retype the count with the digits 0-9 in a corrected copy of the return, or ask "
+            "the force for one",
+        )
+    if _DATE.match(text):
+        return (
+            f"'{text}' is a date, not a count: a spreadsheet may have turned a range such as "
+            "'1-4' into a date",
+            "look at the cell as the force sent it; ask the force for the count (or its "
+            "withheld marker) as text",
+        )
     if _MARKER_LIKE.match(text):
         return (
             f"'{text}' looks like a withheld-cell marker, but the spec does not declare it "

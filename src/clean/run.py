@@ -43,6 +43,7 @@ from src.clean import extracts, readers
 from src.clean.checks import (
     check_outcomes,
     check_overlaps,
+    check_periods,
     check_questions,
     check_specs_cover,
     parse_outcomes,
@@ -309,6 +310,7 @@ def clean_wave(
     if len(instances):
         check_overlaps(instances, raw_dir)
         check_questions(instances, outcomes, reference, rel(outcomes_path))
+        check_periods(instances, outcomes, wave_row, rel(outcomes_path))
     instances = in_order(instances, ["wave", "force", "source_file"])
     reconciliation = in_order(
         concat(parts.reconciliation, "reconciliation"),

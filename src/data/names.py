@@ -23,11 +23,14 @@ def owner_name_on(owners: pd.DataFrame, owner: str, date) -> pd.Series:
     rows = owners[owners["owner"] == owner]
     held = rows[(rows["name_from"] <= day) & ((rows["name_to"] == "") | (day <= rows["name_to"]))]
     if held.empty:
+        first = min(rows["name_from"], default="")
         raise InputError(
             "data/reference/owners.csv",
             f"owner '{owner}'",
-            f"no name on {day}",
-            "add a row naming the owner on that date (name_from, name_to)",
+            f"no name on {day}" + (f" (its first name is from {first})" if first else ""),
+            f"if {day} is the build's owner_as_of parameter, choose a date the owner had a name "
+            "(or None for the wave's last day); otherwise add a row naming the owner on that "
+            "date (name_from, name_to)",
         )
     return held.iloc[0]
 

@@ -145,6 +145,14 @@ def check_exclude_forces(params: Params, coverage: pd.DataFrame, forces: pd.Data
     """
     allowed = excludable_forces(coverage, params.wave)
     bad = [force for force in params.exclude_forces if force not in allowed]
+    if not bad and allowed and set(allowed) <= set(params.exclude_forces):
+        raise InputError(
+            "parameters",
+            "exclude_forces",
+            f"it leaves out every force that sent platform counts in wave {params.wave} "
+            f"({len(allowed)}), so nothing is left to count",
+            "remove at least one force from exclude_forces in the parameters file",
+        )
     if not bad:
         return
     known = set(forces["force"])

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from src.clean import run as clean
+from src.clean.checks import check_periods
 from src.clean.counts import parse_counts
 from src.data.schemas import PROCESSED_SCHEMAS, validate_processed
 from src.errors import InputError
@@ -277,6 +278,8 @@ def test_parse_counts_reads_numbers_and_declared_markers():
         ("*", "looks like a withheld-cell marker"),
         ("fewer than 5", "looks like a withheld-cell marker"),
         ("1-4", "looks like a withheld-cell marker"),
+        ("\uff11\uff12", "digits other than 0-9"),
+        ("2020-01-04 00:00:00", "is a date, not a count"),
     ],
 )
 def test_parse_counts_stops_on_a_bad_cell_naming_it(value, words):
@@ -291,6 +294,25 @@ def test_parse_counts_round_trips_any_count(number, commas):
     text = f"{number:,}" if commas else str(number)
     parsed = parse_counts(pd.Series([text]), {}, "f", pd.Series(["x"]))
     assert parsed["count"].iloc[0] == number
+
+
+def test_a_force_whose_counted_rows_leave_part_of_its_period_uncovered_stops_the_run():
+    outcomes = pd.DataFrame(
+        {"force": ["a", "b"], "period_start": ["2019-10-01", ""], "period_end": ["2020-09-30", ""]}
+    )
+    halves = [("2019-10-01", "2020-03-31"), ("2020-04-01", "2020-09-30")]
+    rows = [("a", s, e) for s, e in halves] + [("b", "2021-04-01", "2021-09-30")]
+    instances = pd.DataFrame(rows, columns=["force", "period_start", "period_end"])
+    wave = {"start": "2019-10-01", "end": "2020-09-30"}
+    check_periods(instances, outcomes, wave, "outcomes.csv")  # both halves counted: no stop
+    check_periods(instances.iloc[::-1], outcomes, wave, "outcomes.csv")  # in any order
+    # A force that answered beyond the wave is held to the wave's days only.
+    longer = outcomes.assign(period_end=["2020-12-31", ""])
+    check_periods(instances, longer, wave, "outcomes.csv")
+    with pytest.raises(InputError) as caught:
+        check_periods(instances.drop(index=1), outcomes, wave, "outcomes.csv")
+    assert caught.value.place == "force 'a', columns 'period_start' and 'period_end'"
+    assert "cover nothing from 2020-04-01" in caught.value.problem
 
 
 # --- The real corpus --------------------------------------------------------------------------

@@ -485,9 +485,17 @@ def test_only_forces_that_sent_counts_in_the_wave_can_be_left_out():
     assert excludable_forces(SMALL_COVERAGE, "w1") == ["a", "b"]
     assert excludable_forces(SMALL_COVERAGE, "w2") == ["d"]
     check_exclude_forces(
-        findings.Params(wave="w1", exclude_forces=("a", "b")), SMALL_COVERAGE, SMALL_FORCES
+        findings.Params(wave="w1", exclude_forces=("a",)), SMALL_COVERAGE, SMALL_FORCES
     )
     check_exclude_forces(findings.Params(wave="w1"), SMALL_COVERAGE, SMALL_FORCES)
+
+
+def test_leaving_out_every_force_with_counts_is_a_parameter_error():
+    params = findings.Params(wave="w1", exclude_forces=("a", "b"))
+    with pytest.raises(InputError) as caught:
+        check_exclude_forces(params, SMALL_COVERAGE, SMALL_FORCES)
+    assert (caught.value.file, caught.value.place) == ("parameters", "exclude_forces")
+    assert "leaves out every force that sent platform counts in wave w1 (2)" in caught.value.problem
 
 
 @pytest.mark.parametrize(

@@ -121,8 +121,10 @@ def test_a_renamed_owner_keeps_its_platforms_and_loses_only_what_it_sold():
 
 
 def test_no_name_or_no_platform_on_the_day_is_an_input_error():
-    with pytest.raises(InputError, match="no name on 2000-01-01"):
+    with pytest.raises(InputError, match="no name on 2000-01-01") as caught:
         owned_on("2000-01-01")
+    assert "its first name is from" in caught.value.problem
+    assert "owner_as_of parameter" in caught.value.fix
     with pytest.raises(InputError, match="one owner, not 0"):
         shares.owner_group(OWNERSHIP, "2020-09-30", OWNERS, "another_group")
     sold = OWNERSHIP.assign(owned_to="2010-01-01", owned_from="2005-01-01")
