@@ -16,7 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from src.report.html import cite
-from src.report.numbers import fmt_count, fmt_percent, number
+from src.report.numbers import fmt_count, fmt_percent, fmt_points, number
 from src.vocab import CONFIDENCE, JUDGED, METHOD_CHECK
 
 #: What is said before a number computed from returns any of which is simulated.
@@ -41,7 +41,9 @@ class Build:
     def quote(self, name: str, row: object, column: str, kind: str = "percent") -> Markup:
         """A cell of table ``name`` as the page shows it, with its source."""
         value = self.tables[name].loc[row, column]
-        text = {"percent": fmt_percent, "count": fmt_count}.get(kind, str)(value)
+        text = {"percent": fmt_percent, "count": fmt_count, "points": fmt_points}.get(kind, str)(
+            value
+        )
         return cite(self.sources[name], row, column, value, text, kind)
 
     def setting(self, key: str) -> Markup:
@@ -49,8 +51,11 @@ class Build:
         table = self.tables["build"]
         return self.quote("build", table.index[table["key"] == key][0], "value", "text")
 
-    def qualified(self, text: Markup) -> Markup:
-        return text if self.real else CHECK + text
+    def qualified(self, text: Markup, real: bool | None = None) -> Markup:
+        """``text`` as a finding on real returns (the build's, unless ``real`` says), else as a
+        check of the method."""
+        real = self.real if real is None else real
+        return text[:1].upper() + text[1:] if real else CHECK + text
 
 
 def shares(headline: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -92,17 +97,14 @@ def title(b: Build) -> Markup:
         return Markup("Police returns on the platforms of online child sexual offences, {}").format(
             period
         )
-    if b.real:
-        return Markup("{}: {} of the instances with a known platform in police returns, {}").format(
-            lead["name"], lead["share"], period
-        )
-    if len(lead["published"]):
-        said = b.quote("headline", lead["published"][0], "as_published", "text")
-        return Markup(
-            "{}: {} of the instances with a known platform, as the release for {} put it"
-        ).format(lead["name"], said, period)
-    return Markup("{}: {} of the instances with a known platform, {} ({})").format(
-        lead["name"], lead["share"], period, METHOD_CHECK
+    share, tail = lead["share"], Markup(" in police returns, {}").format(period)
+    if not b.real and len(lead["published"]):
+        share = b.quote("headline", lead["published"][0], "as_published", "text")
+        tail = Markup(", as the release for {} put it").format(period)
+    elif not b.real:
+        tail = Markup(", {} ({})").format(period, METHOD_CHECK)
+    return Markup("{}: {} of the instances with a known platform{}").format(
+        lead["name"], share, tail
     )
 
 
@@ -113,9 +115,7 @@ def release_point(b: Build) -> Markup | None:
         return None
     wrong = checks.index[checks["agrees"] == "False"]
     if not len(wrong):
-        return Markup("The release's own figures agree with each other, in all {} checked.").format(
-            len(checks)
-        )
+        return Markup("The release's {} figures checked agree with each other.").format(len(checks))
     said = [
         Markup("'{}'{}: {}").format(
             b.quote("release_checks", i, "as_published", "text"),
@@ -224,20 +224,20 @@ def waves_point(b: Build) -> Markup | None:
     if len(rows) < 2:
         return None
     first, last = rows.index[0], rows.index[-1]
-    said = Markup("between {} and {}, the share of {} went from {} to {}{}.").format(
-        waves.loc[first, "period"],
-        waves.loc[last, "period"],
+    said = Markup("the share of {} went from {} ({}) to {} ({}){}.").format(
         waves.loc[last, "label"],
         b.quote("waves", first, "share"),
+        waves.loc[first, "period"],
         b.quote("waves", last, "share"),
+        waves.loc[last, "period"],
         ", over the forces with data in every wave" if basis == "like for like" else "",
     )
-    text = CHECK + said if set(rows["returns"]) != {"real"} else said[:1].upper() + said[1:]
+    text = b.qualified(said, set(rows["returns"]) == {"real"})
     statements = b.tables.get("wave_statements")
     for i in [] if statements is None else statements.index[:1]:
         text += Markup(" The release's '{}': its published figures give {}% ({}).").format(
             b.quote("wave_statements", i, "as_published", "text"),
-            b.quote("wave_statements", i, "change_published", "number"),
+            b.quote("wave_statements", i, "change_published", "points"),
             b.quote("wave_statements", i, "verdict_published", "text"),
         )
     return text
@@ -266,12 +266,11 @@ def main_points(b: Build) -> list[Markup]:
 
 
 def platform_shares_note(b: Build, data: pd.DataFrame) -> Markup:
-    known = b.headline.get("all_known_count", "")
     return b.qualified(
         Markup(
-            "Shares of the {} instances with a known platform; each line is the {:.0%} interval "
-            "between forces, which shows how much a share depends on which forces answered."
-        ).format(known, CONFIDENCE)
+            "shares of the instances with a known platform; each line is the {:.0%} interval "
+            "between forces: how much a share depends on which forces answered."
+        ).format(CONFIDENCE)
     )
 
 
@@ -283,7 +282,7 @@ def waves_note(b: Build, data: pd.DataFrame) -> str:
 
 def regions_note(b: Build, data: pd.DataFrame) -> Markup:
     real = int((data["returns"] == "real").sum())
-    return Markup("{} of the {} regions rest on real returns alone and get a verdict{}.").format(
+    return Markup("Regions whose returns are all real get a verdict ({} of {}){}.").format(
         real, len(data), "" if real == len(data) else f"; the others are {METHOD_CHECK}"
     )
 

@@ -140,7 +140,7 @@ def test_the_main_points_put_what_is_real_first_and_qualify_what_is_not():
     assert "'half': Its parts add up to more than its total." in points[0]
     computed = [p for p in points if "45.0%" in p]
     assert computed and all(p.startswith(f"As {METHOD_CHECK}: ") for p in computed)
-    assert any("between May 2029 and May 2030" in p and "30.0% to 45.0%" in p for p in points)
+    assert any("went from 30.0% (May 2029) to 45.0% (May 2030)" in p for p in points)
     assert points[-1].startswith("3 of the 4 forces asked")
     real = [words(p) for p in main_points(build(tables("45.0", "20.0", "real", "45%")))]
     assert not any(METHOD_CHECK in p for p in real)
