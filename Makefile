@@ -81,7 +81,8 @@ FINDINGS_NB := $(EXECUTED)/20-findings.ipynb
 FIGURES_NB := $(EXECUTED)/30-figures.ipynb
 VARIANT_NBS := $(foreach v,$(VARIANTS),$(EXECUTED)/variants/$(v)/20-findings.ipynb $(EXECUTED)/variants/$(v)/30-figures.ipynb)
 WAVE_NBS := $(foreach w,$(OTHER_WAVES),$(EXECUTED)/waves/$(w)/20-findings.ipynb $(EXECUTED)/waves/$(w)/30-figures.ipynb)
-REPORT := reports/report.html
+# The report: the findings page and, one link away, its technical annex.
+REPORT := reports/report.html reports/annex.html
 
 PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
 	data/processed/reconciliation.csv data/processed/cleaning_log.csv data/processed/records.csv
@@ -233,8 +234,8 @@ variant: $(STAMP) ## Build one variant: make variant PARAMS=params/my-variant.ya
 	$(call run_notebook,notebooks/20-findings.ipynb,$(EXECUTED)/variants/$(NAME)/20-findings.ipynb,$(call FINDINGS_PARAMS,$(value PARAMS),$(NAME)))
 	$(call run_notebook,notebooks/30-figures.ipynb,$(EXECUTED)/variants/$(NAME)/30-figures.ipynb,$(call FIGURES_PARAMS,$(NAME)))
 
-# Step 40: data/processed/ + reports/tables/ + reports/figures/ -> reports/report.html
-# The methodology report, rendered from the executed notebooks and tables.
+# Step 40: data/processed/ + reports/tables/ + reports/figures/ -> reports/report.html (the
+# findings page) and reports/annex.html (the technical annex), rendered from the tables.
 $(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(PUBLISHED) $(REFERENCE_FILES) scripts/build_report.py $(REPORT_SRC) $(STAMP)
 	$(BIN)/python scripts/build_report.py
 	@touch $(REPORT) reports/PROVENANCE.json
@@ -246,7 +247,7 @@ README.md data/raw/README.md data/processed/README.md &: $(FINDINGS_NB) $(FIGURE
 	$(BIN)/python scripts/update_readme.py
 	@touch README.md data/raw/README.md data/processed/README.md
 
-report: $(REPORT) ## Render the methodology report, reports/report.html
+report: $(REPORT) ## Render the report: reports/report.html (findings) and reports/annex.html
 
 # --- Checks -------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Render the methodology report, reports/report.html, and record its provenance.
+"""Render the report, reports/report.html (the findings page) and reports/annex.html (its
+technical annex, beside it), and record their provenance.
 
 Run by `make` after the notebooks (`make report`). The page is built from the computed tables
 only (data/processed/, reports/tables/, reports/figures/); see src/report/.
@@ -47,9 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         "tables": paths.name(paths.tables),
         "figures": paths.name(paths.figures),
         "out": paths.name(paths.out),
+        "annex": paths.name(paths.annex),
     }
     write_provenance(out.parent, "report", parameters, inputs)
-    print(f"report: {rel(out)}")
+    print(f"report: {rel(out)}, {rel(paths.annex)}")
     return 0
 
 

@@ -21,7 +21,16 @@ from src.report.numbers import (
     number,
     safe_count,
 )
-from src.vocab import PERCENT_PLACES
+from src.vocab import AS_ROUNDED, DOES_NOT_HOLD, HOLDS, IN_PART, OWN_DISAGREE, PERCENT_PLACES
+
+#: The tone of each verdict's badge (its colour, beside its words); any other is neutral.
+TONES = {
+    HOLDS: "good",
+    AS_ROUNDED: "part",
+    IN_PART: "part",
+    DOES_NOT_HOLD: "bad",
+    OWN_DISAGREE: "bad",
+}
 
 #: A cited site given without its scheme (``daventryexpress.co.uk``).
 BARE_SITE = re.compile(r"^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
@@ -49,7 +58,7 @@ class Col:
     row's ``unit`` column); ``sdc`` (a count below national level, after the output rule);
     ``number`` (any other number, as many decimals as given up to two);
     ``redacted`` (a count already made safe by the findings, empty where it was redacted);
-    ``int``; ``url`` (a link to each site named, separated by ``;``); ``path`` (a file name,
+    ``int``; ``verdict`` (a verdict, drawn as a badge of its tone); ``url`` (a link to each site named, separated by ``;``); ``path`` (a file name,
     which may wrap after each separator).
     ``places`` overrides the decimal places of a percentage.
     """
@@ -106,6 +115,7 @@ def _cell(col: Col, value: str, row: pd.Series) -> dict:
         "wide": col.wide,
         "label": col.label,
         "links": _links(value) if col.kind == "url" else [],
+        "tone": TONES.get(value, "none") if kind == "verdict" else "",
     }
 
 
@@ -209,6 +219,14 @@ def wbr(text: object) -> Markup:
     """``text`` escaped for HTML with a ``<wbr>`` after each ``/``, ``_``, ``-`` and ``.``
     (except at the end), so that a long file name wraps at its separators, never mid-word."""
     return Markup(SEPARATORS.sub(r"\1<wbr>", str(escape(str(text)))))
+
+
+def cite(source: str, row: object, column: str, value: str, text: str, kind: str) -> Markup:
+    """A number or phrase quoted in prose, with the table, row and column it is read from."""
+    return Markup(
+        '<span class="cited" data-source="{}" data-row="{}" data-column="{}" data-kind="{}" '
+        'data-value="{}">{}</span>'
+    ).format(source, row, column, kind, value, text)
 
 
 def data_uri(data: bytes, mime: str) -> str:

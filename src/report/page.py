@@ -12,26 +12,12 @@ import pandas as pd
 from src import sdc
 from src.report.derived import ints
 from src.report.html import Col, data_uri, generic_columns, html_table, source_links
-from src.report.numbers import REDACTED
-from src.report.points import main_points
+from src.report.points import FIGURE_NOTES, Build, main_points, title
 from src.report.prose import (
     group_names,
     headline_numbers,
-    interval_numbers,
-    listed,
-    loo_largest_change,
-    outcomes_sentence,
-    owned_platforms,
-    platform_lines,
     published_totals,
     withheld_known_cells,
-)
-from src.report.quality import (
-    STUDY_MEASURES,
-    STUDY_TREATMENTS,
-    revisions_table,
-    study_sentences,
-    timeliness,
 )
 from src.report.sections import findings_tables, processed_tables, waves_tables
 from src.vocab import CONFIDENCE
@@ -42,10 +28,15 @@ if TYPE_CHECKING:
 # --- Figures, sources and provenance --------------------------------------------------------
 
 
+def figure_name(stem: str) -> str:
+    """A figure's name without its number (``1-platform-shares`` -> ``platform-shares``)."""
+    return re.sub(r"^\d+[-_ ]*", "", stem)
+
+
 def figure_title(stem: str, names: dict[str, str] | None = None) -> str:
     """A heading for a figure from its file name (``1-platform-shares`` -> ``Platform shares``),
     with platform names written as in platforms.csv (a slug becomes its display name)."""
-    words = re.sub(r"^\d+[-_ ]*", "", stem).replace("_", " ").replace("-", " ").split()
+    words = figure_name(stem).replace("_", " ").replace("-", " ").split()
     words = [(names or {}).get(w, w) for w in words]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
@@ -58,9 +49,13 @@ def figures_for_page(inputs: Inputs, paths: Paths) -> list[dict]:
     out = []
     for i, fig in enumerate(inputs.figures, start=1):
         data = fig["data"]
+        digits = re.match(r"\d+", fig["stem"])
+        i = int(digits.group()) if digits else i
         out.append(
             {
                 "number": i,
+                "name": figure_name(fig["stem"]),
+                "data": data,
                 "id": f"figure-{fig['stem']}",
                 "title": figure_title(fig["stem"], names),
                 "src": data_uri(fig["image_bytes"], fig["mime"]),
@@ -89,25 +84,21 @@ def figures_for_page(inputs: Inputs, paths: Paths) -> list[dict]:
 def sources(published: dict[str, pd.DataFrame]) -> list[dict]:
     """Every source the published figures cite, once, in order of date then title, with its
     links (one per site it names)."""
-    rows = []
-    for name, df in published.items():
-        for _, row in df.iterrows():
-            rows.append(
-                {
-                    "title": row.get("source_title", ""),
-                    "url": row.get("source_url", ""),
-                    "date": row.get("source_date", ""),
-                    "file": name,
-                }
-            )
-    table = pd.DataFrame(rows, columns=["title", "url", "date", "file"])
-    table = table[table["title"] != ""]
-    grouped = (
-        table.groupby(["date", "title", "url"], sort=True)["file"]
+    named = {"source_date": "date", "source_title": "title", "source_url": "url"}
+    table = pd.concat(
+        [pd.DataFrame(columns=list(named))]
+        + [
+            df.reindex(columns=list(named), fill_value="").assign(file=n)
+            for n, df in published.items()
+        ]
+    ).rename(columns=named)
+    out = (
+        table[table["title"] != ""]
+        .groupby(["date", "title", "url"], sort=True)["file"]
         .agg(lambda f: ", ".join(sorted(set(f))))
         .reset_index()
+        .to_dict("records")
     )
-    out = grouped.to_dict("records")
     for source in out:
         source["links"] = source_links(source["url"])
         source["one_link"] = len(source["links"]) == 1 and source["links"][0]["text"] == (
@@ -116,66 +107,40 @@ def sources(published: dict[str, pd.DataFrame]) -> list[dict]:
     return out
 
 
-PROVENANCE_COLUMNS = [
-    Col("folder", "Folder", "path", header=True),
-    Col("step", "Step"),
-    Col("raw", "Raw inputs", "int"),
-    Col("simulated", "Of which simulated", "int"),
-    Col("reference", "Reference files", "int"),
-    Col("outputs", "Outputs", "int"),
-]
-
-
 def provenance_table(inputs: Inputs) -> dict:
     """What each output folder's PROVENANCE.json records, one row a folder."""
-    rows = []
-    for folder, record in sorted(inputs.provenance.items()):
-        raw = record.get("inputs", {}).get("raw", [])
-        rows.append(
-            {
-                "folder": folder,
-                "step": record.get("step", ""),
-                "raw": str(len(raw)),
-                "simulated": str(record.get("simulated_raw_inputs", 0)),
-                "reference": str(len(record.get("inputs", {}).get("reference", []))),
-                "outputs": str(len(record.get("outputs", []))),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=[c.name for c in PROVENANCE_COLUMNS])
+    rows = [
+        {
+            "folder_path": folder,
+            "step": record.get("step", ""),
+            "raw_inputs": len(record.get("inputs", {}).get("raw", [])),
+            "of_which_simulated": record.get("simulated_raw_inputs", 0),
+            "reference_files": len(record.get("inputs", {}).get("reference", [])),
+            "outputs": len(record.get("outputs", [])),
+        }
+        for folder, record in sorted(inputs.provenance.items())
+    ]
+    frame = pd.DataFrame(rows).astype(str)
     return html_table(
-        frame, PROVENANCE_COLUMNS, "table-provenance", "Provenance of each output folder", None
+        frame, generic_columns(frame), "table-provenance", "Provenance of each output folder", None
     )
 
 
-def environment(inputs: Inputs) -> dict:
-    """Python and the packages that made the outputs, as the provenance of the folders the
-    report reads records them (every package any of them names, with every version seen)."""
-    pythons: set[str] = set()
-    packages: dict[str, set[str]] = {}
-    for record in inputs.provenance.values():
-        env = record.get("environment", {})
-        if env.get("python"):
-            pythons.add(str(env["python"]))
-        for name, version in env.get("packages", {}).items():
-            packages.setdefault(name, set()).add(str(version))
-    if not pythons and not packages:
-        return {}
-    return {
-        "python": " or ".join(sorted(pythons)),
-        "packages": {n: " or ".join(sorted(v)) for n, v in sorted(packages.items())},
-    }
-
-
-REVISION_COLUMNS = [
-    Col("date", "Date", "text"),
-    Col("edition", "Edition", "text"),
-    Col("kind", "Kind", "text"),
-    Col("what_changed", "What changed", "text"),
-    Col("why", "Why", "text"),
-    Col("figures_affected", "Figures affected", "text"),
-]
-
-
+#: How the study's treatments and measures are named in the annex.
+STUDY_TREATMENTS = {
+    "convention": "the release's convention",
+    "minimum": "every withheld cell at its minimum",
+    "midpoint": "every withheld cell at its midpoint",
+    "maximum": "every withheld cell at its maximum",
+    "marker_range": "the range from the markers alone",
+    "exact_range": "the range from the printed totals",
+    "wilson_95": "the 95% Wilson interval",
+    "bootstrap_95": "the 95% bootstrap interval over forces",
+}
+STUDY_MEASURES = {
+    "known": "count of instances with a known platform",
+    "owner_share": "owner group's share",
+}
 STUDY_COLUMNS = [
     Col("measure", "Measure", "code", labels=STUDY_MEASURES),
     Col("treatment", "Treatment", "code", labels=STUDY_TREATMENTS),
@@ -191,75 +156,104 @@ STUDY_COLUMNS = [
 ]
 
 
-def conventions_row(conventions: pd.DataFrame, build: dict[str, str]) -> dict[str, str]:
-    """The counting convention of this build's release, as conventions.csv declares it (empty
-    when the build compares with no release)."""
-    own = conventions[conventions["release"] == build.get("convention_release", "")]
-    return {} if own.empty else own.iloc[0].to_dict()
+# --- The pages ------------------------------------------------------------------------------
+
+#: The findings page's comparison with the release: each national figure it published.
+COMPARISON_COLUMNS = [
+    Col("as_published", "As published", header=True),
+    Col("measure", "Measure", wide=True),
+    Col("computed", "From the returns", "unit"),
+    Col("verdict", "Verdict", "verdict"),
+]
 
 
-# --- The page -------------------------------------------------------------------------------
-
-
-def context(inputs: Inputs, paths: Paths) -> dict:
-    """Everything the template shows."""
+def common(inputs: Inputs, paths: Paths) -> dict:
+    """What both pages show: the build, its headline numbers, edition and links."""
     t = inputs.tables
     build = dict(zip(t["build"]["key"], t["build"]["value"], strict=True))
-    simulated = build.get("simulated", "False") == "True" or (
-        inputs.processed["coverage"]["provenance"].eq("simulated").any()
+    return {
+        "build": build,
+        "simulated": build.get("simulated", "False") == "True"
+        or inputs.processed["coverage"]["provenance"].eq("simulated").any(),
+        "headline": headline_numbers(t["headline"], paths.name(paths.tables / "headline.csv")),
+        "edition": inputs.reference["revisions"].iloc[-1].to_dict(),
+        "report_link": paths.link(paths.out),
+        "annex_link": paths.link(paths.annex),
+    }
+
+
+def findings_context(inputs: Inputs, paths: Paths) -> dict:
+    """Everything the findings page shows."""
+    ctx = common(inputs, paths)
+    t = inputs.tables
+    forces = inputs.reference["forces"]
+    b = Build(
+        t,
+        ctx["build"],
+        {name: paths.name(paths.tables / f"{name}.csv") for name in t},
+        ctx["headline"],
+        group_names(inputs.reference, ctx["build"]),
+        dict(zip(forces["force"], forces["name"], strict=True)),
     )
+    headline = t["headline"]
+    figures = {f["name"]: f for f in figures_for_page(inputs, paths)}
+    return ctx | {
+        "title": title(b),
+        "main_points": main_points(b),
+        "comparison": html_table(
+            headline,
+            COMPARISON_COLUMNS,
+            "table-comparison",
+            "Each national figure the release published, against the returns",
+            b.sources["headline"],
+            rows=headline.index[headline["figure_id"] != ""],
+        ),
+        "figures": [
+            figures[name] | {"note": note(b, figures[name]["data"])}
+            for name, note in FIGURE_NOTES.items()
+            if name in figures
+        ],
+    }
+
+
+def annex_context(inputs: Inputs, paths: Paths) -> dict:
+    """Everything the technical annex shows."""
+    ctx = common(inputs, paths)
+    t, build = inputs.tables, ctx["build"]
     waves = inputs.reference["waves"].set_index("wave")
     wave = waves.loc[build["wave"]] if build.get("wave") in waves.index else None
     coverage = inputs.processed["coverage"]
     coverage = coverage[coverage["wave"] == build.get("wave", coverage["wave"].iloc[0])]
     withheld = ints(coverage, ["withheld_cells"])["withheld_cells"]
-    lines = platform_lines(t["uncertainty"], build, group_names(inputs.reference, build))
-    return {
-        "title": "Which apps? Police FOI returns on online child sexual offences: methodology "
-        "report",
-        "simulated": simulated,
-        "build": build,
+    owner = build.get("owner_group", "")
+    conventions = inputs.reference["conventions"].to_dict("records")
+    boot = t["uncertainty"][t["uncertainty"]["group"] == owner].head(1).to_dict("records")
+    return ctx | {
+        "title": "Which apps? Police FOI returns on online child sexual offences: technical annex",
         "request_summary": wave["request_summary"] if wave is not None else "",
         "request_note": wave["note"] if wave is not None else "",
-        "headline": headline_numbers(t["headline"]),
-        "main_points": main_points(
-            t["headline"],
-            build,
-            len(coverage),
-            published_totals(t["published_consistency"]),
-            group_names(inputs.reference, build),
-            t.get("release_checks"),
-            t.get("regional"),
-        ),
-        "intervals": interval_numbers(t["uncertainty"]),
         "confidence": f"{CONFIDENCE:.0%}",
-        "headline_source": paths.name(paths.tables / "headline.csv"),
         "tables": findings_tables(inputs, paths) | processed_tables(inputs, paths),
         "waves": waves_tables(inputs, paths),
         "caveats": t["caveats"].to_dict("records"),
         "caveats_source": paths.name(paths.tables / "caveats.csv"),
-        "loo_max": loo_largest_change(t["leave_one_out"], build.get("owner_group", "")),
-        "owner_key": f"{build.get('owner_group', '')}_of_all_known",
-        "platform_lines": lines,
-        "parts_names": listed([line["name"] for line in lines]) if lines else "",
+        "owner_key": f"{owner}_of_all_known",
+        "bootstrap": boot[0] if boot else None,
         "interval_text": dict(
             zip(t["intervals"]["interval"], t["intervals"]["meaning"], strict=True)
         ),
         "figures": figures_for_page(inputs, paths),
         "sources": sources(inputs.published),
         "sdc_rule": sdc.RULE_TEXT,
-        "sdc_threshold": sdc.REDACTION_THRESHOLD,
-        "sdc_base": sdc.ROUNDING_BASE,
-        "redacted": REDACTED,
         "forces_asked": len(coverage),
-        "outcomes_sentence": outcomes_sentence(coverage),
-        "owned_platforms": owned_platforms(build.get("owned_platforms", ""), inputs.reference),
         "withheld_cells": int(withheld.sum()),
         "withheld_known_cells": withheld_known_cells(t["withheld"]),
         "forces_withholding": int((withheld > 0).sum()),
         "denominator": published_totals(t["published_consistency"]),
-        "quality": timeliness(build, inputs.published.get("releases", pd.DataFrame())),
-        "convention": conventions_row(inputs.reference["conventions"], build),
+        "releases": inputs.published.get("releases", pd.DataFrame()).to_dict("records"),
+        "convention": next(
+            (c for c in conventions if c["release"] == build.get("convention_release")), {}
+        ),
         "readings": html_table(
             inputs.reference["readings"],
             [
@@ -274,7 +268,10 @@ def context(inputs: Inputs, paths: Paths) -> dict:
         ),
         "verdicts": html_table(
             inputs.reference["verdicts"],
-            [Col("verdict", "Verdict", header=True), Col("meaning", "Meaning", wide=True)],
+            [
+                Col("verdict", "Verdict", "verdict", header=True),
+                Col("meaning", "Meaning", wide=True),
+            ],
             "table-verdicts",
             "The verdicts a published figure can get",
             "data/reference/verdicts.csv",
@@ -289,21 +286,17 @@ def context(inputs: Inputs, paths: Paths) -> dict:
             "simulated returns, each with its own truth",
             paths.name(paths.study / f"{build.get('wave', '')}.csv"),
         ),
-        "study_text": [] if inputs.study is None else study_sentences(inputs.study),
-        "edition": inputs.reference["revisions"].iloc[-1].to_dict(),
         "revisions": html_table(
-            revisions_table(inputs.reference["revisions"]),
-            REVISION_COLUMNS,
+            inputs.reference["revisions"].iloc[::-1],
+            generic_columns(inputs.reference["revisions"]),
             "table-revisions",
             "Revisions log, newest first",
             None,
         ),
         "provenance": provenance_table(inputs) if inputs.provenance else None,
-        "environment": environment(inputs),
         "links": {
             "processed": paths.link(paths.processed),
             "tables": paths.link(paths.tables),
-            "figures": paths.link(paths.figures),
             "workbook": paths.link(paths.tables / "findings.xlsx"),
             "notebooks": paths.link(paths.root / "notebooks" / "executed"),
         },

@@ -1,17 +1,18 @@
-"""The numbers and phrases the page's prose quotes: headline measures, intervals, the totals
-the published figures imply, the owned platforms by name, and one-line summaries."""
+"""The numbers and names the pages' prose quotes: headline measures, the totals the published
+figures imply, withheld cells and each platform group's name."""
 
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from src.errors import InputError
 from src.report.numbers import MISSING, fmt_count, fmt_percent, measure_key, number
-from src.vocab import LOO_PLACES, OUTCOME_CLAUSES
 
 
-def headline_numbers(headline: pd.DataFrame) -> dict[str, dict]:
-    """Each headline measure (first row of each) as ``{key: {text, value}}`` for the prose."""
+def headline_numbers(headline: pd.DataFrame, source: str) -> dict[str, Markup]:
+    """Each headline measure (first row of each) as the page quotes it: a span that names its
+    measure, its table and its value."""
     out = {}
     for _, row in headline.iterrows():
         key = measure_key(row)
@@ -20,40 +21,9 @@ def headline_numbers(headline: pd.DataFrame) -> dict[str, dict]:
         text = (
             fmt_percent(row["computed"]) if row["unit"] == "percent" else fmt_count(row["computed"])
         )
-        out[key] = {"key": key, "text": text, "value": row["computed"], "measure": row["measure"]}
-    return out
-
-
-def interval_numbers(uncertainty: pd.DataFrame) -> dict[str, dict]:
-    """Each share's intervals, formatted, keyed like the headline measures."""
-    out = {}
-    for _, row in uncertainty.iterrows():
-        key = f"{row['group']}_of_{row['denominator']}"
-        out[key] = {
-            c: fmt_percent(row[c])
-            for c in (
-                "share",
-                "bootstrap_low",
-                "bootstrap_high",
-                "wilson_low",
-                "wilson_high",
-                "withheld_lowest",
-                "withheld_highest",
-                "unknown_bound_low",
-                "unknown_bound_high",
-                "known_share",
-            )
-        } | {
-            "share_of": row["share_of"],
-            "bootstrap_method": row["bootstrap_method"],
-            "bootstrap_resamples": fmt_count(row["bootstrap_resamples"]),
-            "bootstrap_seed": row["bootstrap_seed"],
-            "forces": row["forces"],
-        }
-        places = number(row.get("bootstrap_places", ""))
-        if places is not None:  # the precision its Monte Carlo error supports
-            for c in ("bootstrap_low", "bootstrap_high"):
-                out[key][c] = fmt_percent(row[c], int(places))
+        out[key] = Markup(
+            '<span class="headline" data-measure="{}" data-source="{}" data-value="{}">{}</span>'
+        ).format(key, source, row["computed"], text)
     return out
 
 
@@ -81,39 +51,10 @@ def published_totals(consistency: pd.DataFrame) -> dict[str, str] | None:
     }
 
 
-def owned_platforms(slugs: str, reference: dict[str, pd.DataFrame]) -> str:
-    """Platform slugs ('a_b, c', as ``build.csv`` lists them) as readers name them
-    (``platforms.csv``'s display names), joined: 'A or B and C'."""
-    names = dict(
-        zip(reference["platforms"]["platform"], reference["platforms"]["display_name"], strict=True)
-    )
-    shown = [names.get(s.strip(), s.strip()) for s in slugs.split(",") if s.strip()]
-    if len(shown) < 2:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def outcomes_sentence(coverage: pd.DataFrame) -> str:
-    """'Of the N forces asked, a sent platform counts, b did not respond and c ...'."""
-    counts = coverage["outcome"].value_counts()
-    order = sorted(counts.index, key=lambda o: (-counts[o], o))
-    parts = [f"{counts[o]} {OUTCOME_CLAUSES.get(o, o.replace('_', ' '))}" for o in order]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"Of the {len(coverage)} forces asked, {listed}."
-
-
 def withheld_known_cells(withheld: pd.DataFrame) -> str:
     """Withheld cells among the instances with a known platform (the shares' denominator)."""
     rows = withheld[withheld["denominator"] == "all_known"]
     return fmt_count(rows["withheld_cells"].iloc[0]) if len(rows) else MISSING
-
-
-def loo_largest_change(loo: pd.DataFrame, owner_group: str) -> str:
-    """The largest change (either way) in the owner group's share (``owner_group``) when one
-    force is left out."""
-    rows = loo[(loo["group"] == owner_group) & (loo["denominator"] == "all_known")]
-    changes = [abs(v) for v in (number(x) for x in rows["change_points"]) if v is not None]
-    return f"{max(changes):.{LOO_PLACES}f}" if changes else MISSING
 
 
 def group_names(reference: dict[str, pd.DataFrame], build: dict[str, str]) -> dict[str, str]:
@@ -132,28 +73,3 @@ def group_names(reference: dict[str, pd.DataFrame], build: dict[str, str]) -> di
         else:
             names[row.group] = row.name
     return names
-
-
-def platform_lines(uncertainty: pd.DataFrame, build: dict[str, str], names: dict) -> list[dict]:
-    """The main findings' line for each platform in the owner group on the build's date, in the
-    table's order: its name and the keys of its share, its count and (where the findings give
-    one) its share of the owner group's instances."""
-    owner = build.get("owner_group", "")
-    owned = [s.strip() for s in build.get("owned_platforms", "").split(",") if s.strip()]
-    rows = uncertainty[uncertainty["denominator"] == "all_known"]
-    of_owner = set(uncertainty.loc[uncertainty["denominator"] == owner, "group"])
-    return [
-        {
-            "name": names.get(group, group),
-            "share": f"{group}_of_all_known",
-            "count": f"{group}_count",
-            "of_owner": f"{group}_of_{owner}" if group in of_owner else "",
-        }
-        for group in rows["group"]
-        if group in owned
-    ]
-
-
-def listed(items: list[str]) -> str:
-    """Names joined: 'A', 'A and B', 'A, B and C'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,10 +1,13 @@
-"""The methodology report: one self-contained HTML page a reviewer reads in a browser.
+"""The report: two self-contained HTML pages read in a browser. ``reports/report.html`` is the
+findings page (the main finding, the main points, the comparison with the release and a few
+figures, short enough to finish); ``reports/annex.html`` beside it is the technical annex
+(methods, every table and figure, reconciliation, cleaning, quality, provenance, sources).
 
-Every number on the page is read from a computed table: the processed tables in
+Every number on the pages is read from a computed table: the processed tables in
 ``data/processed/`` and the findings in ``reports/tables/`` (and the figures' own data and alt
-text in ``reports/figures/``). Nothing is typed in. The page is rendered with a Jinja2 template
-(``src/report/templates/report.html.j2``) and written through :func:`src.helpers.write_text`,
-so a rebuild from the same tables writes the same bytes and leaves the file untouched.
+text in ``reports/figures/``). Nothing is typed in. Each page is rendered with its Jinja2
+template (``src/report/templates/``) and written through :func:`src.helpers.write_text`, so a
+rebuild from the same tables writes the same bytes and leaves the file untouched.
 
 How the tables reach the page, so that a test can check every cell against its source:
 
@@ -12,6 +15,7 @@ How the tables reach the page, so that a test can check every cell against its s
   ``data-row`` (0-based data row of the CSV), ``data-column`` and ``data-value`` (the CSV text);
 - a count below the national level (per force, per file, per label) is shown after the output
   disclosure rule of :mod:`src.sdc` and marked ``data-kind="sdc"``;
+- a number or phrase quoted in prose is a ``<span class="cited">`` with the same attributes;
 - each headline number is a ``<span class="headline" data-measure="...">`` whose measure key is
   :func:`src.report.numbers.measure_key` of its row of ``reports/tables/headline.csv``.
 
@@ -20,7 +24,7 @@ Figures are inlined as data URIs (SVG, or PNG when there is no SVG), with their 
 committed SVG, PNG and PDF beside the report), and their data as a table and a download link.
 
 This module is the step's orchestrator and the only one that reads or writes files: it loads
-every input, renders the page (:mod:`src.report.page`) and writes it, and it reads the tables
+every input, renders the pages (:mod:`src.report.page`) and writes them, and it reads the tables
 the README's generated blocks need (:mod:`src.report.readme`) and rewrites README.md.
 """
 
@@ -39,11 +43,14 @@ from src.helpers import PROCESSED, RAW, REFERENCE, REPORTS, ROOT, write_text
 from src.provenance import FILENAME as PROVENANCE_FILE
 from src.report import readme
 from src.report.html import wbr
-from src.report.page import context, render
+from src.report.page import annex_context, findings_context, render
 from src.report.sections import FINDINGS_TABLES
 
 TEMPLATES = Path(__file__).parent / "templates"
-TEMPLATE = "report.html.j2"
+#: Each page's template, and the context it is rendered with.
+PAGES = {"report.html.j2": findings_context, "annex.html.j2": annex_context}
+#: The annex's file, beside the findings page.
+ANNEX = "annex.html"
 #: The files of a figure the page links to at full size, in this order.
 FULL_SIZE = ("svg", "png", "pdf")
 
@@ -63,6 +70,10 @@ class Paths:
     out: Path = REPORTS / "report.html"
     root: Path = ROOT
 
+    @property
+    def annex(self) -> Path:
+        return self.out.with_name(ANNEX)
+
     def name(self, path: Path) -> str:
         """``path`` as a reader finds it in the repository (relative to the root)."""
         try:
@@ -71,7 +82,7 @@ class Paths:
             return Path(path).as_posix()
 
     def link(self, path: Path) -> str:
-        """A relative link from the report to ``path``."""
+        """A relative link from the pages to ``path``."""
         return Path(os.path.relpath(Path(path).resolve(), self.out.parent.resolve())).as_posix()
 
 
@@ -130,16 +141,11 @@ def load(paths: Paths) -> Inputs:
     for extra in sorted(paths.tables.glob("*.csv")):
         if extra.stem not in tables:
             tables[extra.stem] = read(extra)
-    built = tables.get("build")
-    wave = (
-        dict(zip(built["key"], built["value"], strict=True)).get("wave")
-        if built is not None
-        else None
-    )
-    if wave:  # data/processed/ holds every wave: the page shows the wave of this build
-        processed = {
-            n: t[t["wave"] == wave] for n, t in processed.items()
-        }  # rows keep their number
+    wave = dict(zip(tables["build"]["key"], tables["build"]["value"], strict=True)).get("wave")
+    if (
+        wave
+    ):  # data/processed/ holds every wave: the pages show this build's (rows keep their number)
+        processed = {n: t[t["wave"] == wave] for n, t in processed.items()}
     published = {p.stem: read(p) for p in sorted(paths.published.glob("*.csv"))}
     reference = {n: read(paths.reference / f"{n}.csv") for n in REFERENCE_TABLES}
     figures = load_figures(paths, files)
@@ -233,13 +239,18 @@ def environment_for_template() -> jinja2.Environment:
 
 
 def build_report(paths: Paths | None = None) -> tuple[Path, list[Path]]:
-    """Read every table, render the page and write it (only if its bytes changed). Returns
-    the page's path and every file it was built from (for its provenance)."""
+    """Read every table, render both pages and write them (each only if its bytes changed).
+    Returns the findings page's path (the annex is :attr:`Paths.annex`) and every file they
+    were built from (for their provenance)."""
     paths = paths or Paths()
     inputs = load(paths)
-    template = environment_for_template().get_template(TEMPLATE)
-    out = write_text(paths.out, render(template, context(inputs, paths)))
-    return out, sorted(set(inputs.files) | {TEMPLATES / TEMPLATE})
+    env = environment_for_template()
+    pages = [
+        render(env.get_template(name), context(inputs, paths)) for name, context in PAGES.items()
+    ]
+    write_text(paths.annex, pages[1])
+    out = write_text(paths.out, pages[0])
+    return out, sorted(set(inputs.files) | set(TEMPLATES.glob("*.j2")))
 
 
 # --- The README's generated blocks ----------------------------------------------------------

@@ -1,15 +1,16 @@
-"""The methodology report: every section, every figure with its alt text, every number equal to
-the table it comes from, a changed table changing the page, and nothing loaded from outside.
+"""The report's two pages: the findings page (reports/report.html), short, whose title and
+main points say the build's main finding in words, and the technical annex (reports/annex.html)
+with every section, every figure with its alt text and every table. On both, every number equals
+the table it comes from; a changed table changes the pages; nothing is loaded from outside.
 
-The report is rebuilt into a temporary copy of the project's built tables (so the tests never
-touch reports/); the copy has the same layout, so the page must come out byte for byte as the
-committed reports/report.html.
+The pages are rebuilt into a temporary copy of the project's built tables (so the tests never
+touch reports/); the copy has the same layout, so each page must come out byte for byte as the
+committed one.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import math
 import os
 import re
@@ -30,7 +31,7 @@ from src.helpers import ROOT
 from src.report import numbers
 from src.report import run as report
 from src.report.page import figure_title
-from src.report.prose import owned_platforms
+from src.vocab import METHOD_CHECK
 
 #: Where the built tables are read from: this project, or (to check a report against another
 #: build with the same layout) the folder in REPORT_SOURCE_ROOT.
@@ -45,8 +46,8 @@ FOLDERS = (
 )
 REFERENCE_FILES = [f"data/reference/{name}.csv" for name in report.REFERENCE_TABLES]
 
+#: The annex's sections.
 SECTIONS = [
-    "main-points",
     "findings",
     "published",
     "published-denominators",
@@ -107,16 +108,30 @@ def paths_in(root: Path) -> report.Paths:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[report.Paths, str]:
+def built(tmp_path_factory) -> tuple[report.Paths, str, str]:
+    """The copy's paths, the annex and the findings page, as built from the copy."""
     _needs_build()
     paths = copy_project(tmp_path_factory.mktemp("project"))
     out, _ = report.build_report(paths)
-    return paths, out.read_text(encoding="utf-8")
+    return paths, paths.annex.read_text(encoding="utf-8"), out.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def page(built) -> Page:
+    """The annex."""
     return Page.parse(built[1])
+
+
+@pytest.fixture(scope="module")
+def findings(built) -> Page:
+    """The findings page."""
+    return Page.parse(built[2])
+
+
+@pytest.fixture(scope="module", params=["findings", "annex"])
+def each(request, built) -> Page:
+    """Each page in turn."""
+    return Page.parse(built[2] if request.param == "findings" else built[1])
 
 
 # --- A small HTML reader --------------------------------------------------------------------
@@ -132,6 +147,7 @@ class Page(HTMLParser):
         self.tables: list[dict] = []
         self.headings: list[tuple[int, str]] = []
         self.spans: list[dict] = []
+        self.cited: list[dict] = []
         self.text_parts: list[str] = []
         self._stack: list[dict] = []  # open elements whose text we collect
 
@@ -167,6 +183,8 @@ class Page(HTMLParser):
             self.tables[-1]["caption"] = text
         elif tag == "span" and "headline" in item["attrs"].get("class", "").split():
             self.spans.append({"attrs": item["attrs"], "text": text})
+        elif tag == "span" and "cited" in item["attrs"].get("class", "").split():
+            self.cited.append({"attrs": item["attrs"], "text": text})
         elif tag in ("h1", "h2", "h3", "h4"):
             self.headings.append((int(tag[1]), item["attrs"].get("id", "")))
         elif tag == "figcaption":
@@ -239,20 +257,22 @@ def source_tables(page: Page) -> list[dict]:
 # --- The tests ------------------------------------------------------------------------------
 
 
-def test_the_committed_report_is_what_the_tables_give(built):
-    """Rebuilt from copies of the tables, the page is byte for byte the committed one."""
-    committed = SOURCE / "reports" / "report.html"
-    if not committed.is_file():
-        pytest.skip("reports/report.html is not built yet: run `make`")
-    assert built[1] == committed.read_text(encoding="utf-8")
+def test_the_committed_pages_are_what_the_tables_give(built):
+    """Rebuilt from copies of the tables, each page is byte for byte the committed one."""
+    for name, html in (("annex.html", built[1]), ("report.html", built[2])):
+        committed = SOURCE / "reports" / name
+        if not committed.is_file():
+            pytest.skip(f"reports/{name} is not built yet: run `make`")
+        assert html == committed.read_text(encoding="utf-8"), name
 
 
 def test_a_rebuild_is_byte_identical_and_not_rewritten(built):
-    paths, html = built
-    before = paths.out.stat().st_mtime_ns
+    paths, annex, html = built
+    before = [paths.out.stat().st_mtime_ns, paths.annex.stat().st_mtime_ns]
     out, _ = report.build_report(paths)
     assert out.read_text(encoding="utf-8") == html
-    assert out.stat().st_mtime_ns == before
+    assert paths.annex.read_text(encoding="utf-8") == annex
+    assert [paths.out.stat().st_mtime_ns, paths.annex.stat().st_mtime_ns] == before
 
 
 #: Sections the data may give nothing for: the release's two denominators (when it published
@@ -282,23 +302,33 @@ def test_every_section_is_there_with_headings_in_order(page):
     assert not jumps, f"heading levels skip: {jumps}"
 
 
+def build_value(key: str) -> str:
+    build = pd.read_csv(SOURCE / "reports/tables/build.csv", dtype=str, keep_default_na=False)
+    return build.set_index("key").loc[key, "value"]
+
+
 def test_the_simulated_notice_is_prominent_when_any_return_is_simulated(built, page):
     coverage = processed("coverage", dtype=str)  # the rows of the build's wave
     simulated = (coverage["provenance"] == "simulated").any()
     assert ("simulated-notice" in page.ids()) == simulated
+    sentence = str(escape(build_value("returns_sentence")))
+    assert sentence
+    # The annex says what the build's returns are once, in build.csv's words, in its notice
+    # (the tables and the caveats, data of their own, may hold it too).
+    html = re.sub(r"<table\b.*?</table>|<ul id=\"caveat-list\".*?</ul>", "", built[1], flags=re.S)
+    assert html.count(sentence) == (1 if simulated else 0)
     if simulated:
-        html = built[1]
-        notice = html[
-            html.index('id="simulated-notice"') : html.index(
-                "</div>", html.index('id="simulated-notice"')
-            )
-        ]
-        assert html.index('id="simulated-notice"') < html.index('id="findings"')
-        # the notice says what the build's returns are, in build.csv's words
-        build = pd.read_csv(SOURCE / "reports/tables/build.csv", dtype=str, keep_default_na=False)
-        sentence = build.set_index("key").loc["returns_sentence", "value"]
-        assert sentence
-        assert str(escape(sentence)) in notice
+        notice = html.index('id="simulated-notice"')
+        assert notice < html.index(sentence) < html.index("</div>", notice)
+        assert notice < html.index('id="findings"')
+
+
+def test_the_findings_page_says_what_the_build_is_made_of_once_under_its_title(built):
+    html = re.sub(r"<img\b[^>]*>", "", built[2])  # an image's alt text may say it too
+    said = str(escape(build_value("badge") or build_value("returns_sentence")))
+    assert html.count(said) == 1
+    assert html.index("</h1>") < html.index(said) < html.index('class="lead"')
+    assert str(escape(build_value("returns_sentence"))) not in html or said in html
 
 
 def test_every_figure_is_inlined_with_its_alt_text_and_data(page):
@@ -350,6 +380,23 @@ def test_every_cell_equals_its_source_table(built, page):
     paths = built[0]
     tables = source_tables(page)
     assert len(tables) >= 15
+    assert cells_equal_their_sources(paths, tables) > 200
+
+
+def test_every_cell_and_quoted_number_of_the_findings_page_equals_its_source(built, findings):
+    """The comparison's cells, and each number or phrase its title and points quote, show the
+    value of the table, row and column they name."""
+    paths = built[0]
+    quoted = [
+        {"attrs": {"data-source": c["attrs"]["data-source"]}, "rows": [c]} for c in findings.cited
+    ]
+    assert findings.cited, "the findings page quotes no table"
+    assert cells_equal_their_sources(paths, source_tables(findings)) > 10
+    assert cells_equal_their_sources(paths, quoted) == len(quoted)
+
+
+def cells_equal_their_sources(paths, tables) -> int:
+    """How many cells were checked; each shows its source's value (``data-value``, its text)."""
     checked = 0
     for table in tables:
         source = pd.read_csv(
@@ -359,12 +406,107 @@ def test_every_cell_equals_its_source_table(built, page):
             if "data-row" not in row["attrs"]:
                 continue
             data = source.iloc[int(row["attrs"]["data-row"])]
-            for cell in row["cells"]:
+            for cell in row.get("cells", [row]):
                 column = cell["attrs"]["data-column"]
                 assert cell["attrs"]["data-value"] == data[column], (table["attrs"], column)
                 check_cell(cell["attrs"]["data-kind"], data[column], cell["text"])
                 checked += 1
-    assert checked > 200
+    return checked
+
+
+# --- The findings page ----------------------------------------------------------------------
+
+#: The findings page is one a reader finishes: fewer visible words than this.
+MOST_WORDS = 1500
+
+
+def visible_words(html: str) -> int:
+    """The words a reader sees: the page without its style, scripts and tags."""
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return len(unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def test_visible_words_are_counted_without_tags_style_or_script():
+    html = "<style>p { color: red }</style><p>One <b>two</b>&nbsp;three</p><script>x y</script>"
+    assert visible_words(html) == 3
+
+
+def test_every_findings_page_built_is_short(built):
+    """The findings page of this build (and of any variant or wave build with one) has fewer
+    than MOST_WORDS visible words."""
+    pages = {"rebuilt": built[2]} | {
+        p.relative_to(SOURCE).as_posix(): p.read_text(encoding="utf-8")
+        for p in (SOURCE / "reports").rglob("report.html")
+    }
+    counts = {name: visible_words(html) for name, html in pages.items()}
+    assert all(n < MOST_WORDS for n in counts.values()), counts
+
+
+def points_of(html: str) -> list[str]:
+    """The main points' text: the lead under the title, then the list."""
+    lead = re.findall(r'<p class="lead">(.*?)</p>', html, re.S)
+    listed = re.findall(r'<ul class="main-points">(.*?)</ul>', html, re.S)
+    items = re.findall(r"<li>(.*?)</li>", listed[0], re.S) if listed else []
+    return [" ".join(unescape(re.sub(r"<[^>]+>", "", p)).split()) for p in lead + items]
+
+
+def test_the_findings_page_leads_with_its_main_finding(built, findings):
+    """One h1, in the main finding's block, naming whatever leads the build's tables; the build
+    said to be real, simulated or mixed once, under it; then the main points, what is real
+    first; no contents list; one link to the annex."""
+    html = built[2]
+    assert [level for level, _ in findings.headings].count(1) == 1
+    block = html[html.index('id="main-finding"') :]
+    assert block.index("<h1>") < block.index('class="lead"') < block.index("</div>")
+    assert 'class="contents"' not in html
+    headline = pd.read_csv(SOURCE / "reports/tables/headline.csv", dtype=str, keep_default_na=False)
+    platforms = pd.read_csv(SOURCE / "reports/tables/platforms.csv", dtype=str)
+    owner = headline[
+        (headline["platform_group"] == build_value("owner_group"))
+        & (headline["unit"] == "percent")
+        & (headline["denominator"] == "all_known")
+    ]
+    title = unescape(re.sub(r"<[^>]+>", "", html.split("<h1>")[1].split("</h1>")[0]))
+    if not owner.empty and (
+        platforms.empty or float(platforms["share"].iloc[0]) <= float(owner["computed"].iloc[0])
+    ):
+        assert title.startswith(build_value("owner_group_name")), title
+    elif len(platforms):
+        assert title.startswith(platforms["name"].iloc[0]), title
+    points = points_of(html)
+    assert 1 <= len(points) <= 6
+    checks = pd.read_csv(SOURCE / "reports/tables/release_checks.csv", dtype=str)
+    wrong = checks[checks["agrees"] == "False"]
+    if len(wrong):  # the release against itself comes first
+        assert " ".join(wrong["finding"].iloc[0].split()) in points[0]
+    annex = [a for tag, a in findings.elements if tag == "a" and a.get("href") == "annex.html"]
+    assert len(annex) == 1
+
+
+def test_on_simulated_returns_a_computed_number_is_a_check_of_the_method(built):
+    """A point quoting a number computed from the returns says it is a check of the method,
+    unless every return of the build is real."""
+    if build_value("returns") == "real":
+        pytest.skip("every return of this build is real")
+    for point, html in zip(points_of(built[2]), _point_html(built[2]), strict=True):
+        if 'class="headline"' in html:
+            assert METHOD_CHECK in point, point
+
+
+def _point_html(html: str) -> list[str]:
+    lead = re.findall(r'<p class="lead">(.*?)</p>', html, re.S)
+    listed = re.findall(r'<ul class="main-points">(.*?)</ul>', html, re.S)
+    return lead + (re.findall(r"<li>(.*?)</li>", listed[0], re.S) if listed else [])
+
+
+def test_the_findings_page_s_figures_are_the_annex_s_with_a_note(built, findings, page):
+    """Three or four figures, each one of the annex's (the same image and alt text) with a note
+    beside it."""
+    shown = [a for tag, a in findings.elements if tag == "img"]
+    annex = {a["alt"]: a["src"] for tag, a in page.elements if tag == "img"}
+    assert 1 <= len(shown) <= 4
+    assert all(annex.get(a["alt"]) == a["src"] for a in shown)
+    assert built[2].count('class="what-to-know"') == len(shown)
 
 
 def test_every_findings_table_is_shown(page):
@@ -411,18 +553,21 @@ def test_every_force_asked_is_in_the_coverage_table(page):
     assert len(page.table("table-reconciliation")["rows"]) - 1 == len(rec)
 
 
-def test_the_headline_numbers_equal_the_headline_table(page):
+def test_the_headline_numbers_equal_the_headline_table(each):
     headline = pd.read_csv(SOURCE / "reports/tables/headline.csv", dtype=str, keep_default_na=False)
-    assert len(page.spans) >= 10
+    assert len(each.spans) >= 3
     seen = set()
-    for span in page.spans:
+    for span in each.spans:
         key = span["attrs"]["data-measure"]
         value, _ = expected(headline, key)
         shown, places = shown_number(span["text"])
         assert abs(shown - value) <= 0.5 * 10**-places + 1e-9, (key, span["text"], value)
         assert span["text"].endswith("%") == (not key.endswith("_count"))
         seen.add(key)
-    assert "facebook_owned_of_all_known" in seen and "all_known_count" in seen
+    owner = build_value("owner_group")
+    assert seen, "no headline number on the page"
+    if not headline[(headline["platform_group"] == owner) & (headline["unit"] == "percent")].empty:
+        assert f"{owner}_of_all_known" in seen
 
 
 def test_derived_tables_add_up_to_the_processed_tables(page):
@@ -458,26 +603,20 @@ def test_a_changed_table_changes_the_page(built, tmp_path):
     )
     coverage.to_csv(coverage_csv, index=False, lineterminator="\n")
     out, _ = report.build_report(paths)
-    changed = Page.parse(out.read_text(encoding="utf-8"))
-    spans = {s["attrs"]["data-measure"]: s["text"] for s in changed.spans}
-    assert spans["facebook_owned_of_all_known"] == "12.3%"
+    changed = Page.parse(paths.annex.read_text(encoding="utf-8"))
+    for page in (changed, Page.parse(out.read_text(encoding="utf-8"))):
+        spans = {s["attrs"]["data-measure"]: s["text"] for s in page.spans}
+        assert spans["facebook_owned_of_all_known"] == "12.3%"
     first = changed.table("table-coverage")["rows"][1]["cells"]
     outcome = next(c for c in first if c["attrs"]["data-column"] == "outcome")
     assert outcome["attrs"]["data-value"] == coverage.loc[first_row, "outcome"]
-    assert out.read_text(encoding="utf-8") != built[1]
-
-
-def test_owned_platforms_are_named_from_their_slugs():
-    platforms = pd.read_csv(ROOT / "data/reference/platforms.csv", dtype=str, keep_default_na=False)
-    named = owned_platforms("facebook_messenger, instagram, whatsapp", {"platforms": platforms})
-    assert named == "Facebook or Messenger, Instagram and WhatsApp"
-    assert owned_platforms("instagram", {"platforms": platforms}) == "Instagram"
+    assert out.read_text(encoding="utf-8") != built[2]
 
 
 def test_owned_platforms_as_slugs_change_only_the_build_table(built, tmp_path):
     """build.csv's owned_platforms written otherwise (the same slugs, unspaced), and
-    uncertainty.csv with a column the page does not show: the prose names the platforms as
-    before, from their slugs; only the build table's own cell changes."""
+    uncertainty.csv with a column the pages do not show: the findings page is as before, and
+    in the annex only the build table's own cell changes."""
     paths = copy_project(tmp_path)
     build_csv = paths.tables / "build.csv"
     build = pd.read_csv(build_csv, dtype=str, keep_default_na=False)
@@ -492,11 +631,8 @@ def test_owned_platforms_as_slugs_change_only_the_build_table(built, tmp_path):
     uncertainty["in_owner_group"] = "True"
     uncertainty.to_csv(uncertainty_csv, index=False, lineterminator="\n")
     out, _ = report.build_report(paths)
-    html = out.read_text(encoding="utf-8")
-    reference = {"platforms": pd.read_csv(paths.reference / "platforms.csv", dtype=str)}
-    names = owned_platforms(slugs, reference)
-    assert names == owned_platforms(before, reference) and "_" not in names
-    assert f": {escape(names)})" in html
+    assert out.read_text(encoding="utf-8") == built[2]
+    html = paths.annex.read_text(encoding="utf-8")
     row = int(build.index[owned][0])
     cell = (
         '<td role="cell" data-column="value" data-kind="text" data-value="{0}" '
@@ -516,7 +652,8 @@ def test_owned_platforms_as_slugs_change_only_the_build_table(built, tmp_path):
     assert "in_owner_group" not in columns
 
 
-def test_nothing_is_loaded_from_outside_and_links_out_only_to_sources(built, page):
+def test_nothing_is_loaded_from_outside_and_links_out_only_to_sources(built, each):
+    page = each
     sources = set()
     for csv in (SOURCE / "data/raw/published").glob("*.csv"):
         urls = pd.read_csv(csv, dtype=str, keep_default_na=False).get("source_url")
@@ -531,17 +668,19 @@ def test_nothing_is_loaded_from_outside_and_links_out_only_to_sources(built, pag
         href = attrs.get("href", "")
         if re.match(r"^[a-z][a-z0-9+.-]*:", href) and not href.startswith("data:"):
             assert unquote(href) in sources or href in sources, f"external link: {href}"
-    assert not re.search(r"url\(\s*['\"]?https?:|@import", built[1])
+    assert not re.search(r"url\(\s*['\"]?https?:|@import", built[1] + built[2])
 
 
-def test_ids_are_unique_and_every_link_inside_the_page_lands(page):
+def test_ids_are_unique_and_every_link_inside_the_page_lands(each):
+    page = each
     ids = [a["id"] for _, a in page.elements if "id" in a]
     assert len(ids) == len(set(ids)), "duplicate ids"
     anchors = [a["href"][1:] for tag, a in page.elements if a.get("href", "").startswith("#")]
-    assert anchors and set(anchors) <= set(ids)
+    assert set(anchors) <= set(ids)
 
 
-def test_tables_are_accessible(page):
+def test_tables_are_accessible(each):
+    page = each
     for table in page.tables:
         assert table["caption"], f"table {table['attrs'].get('id')} has no caption"
         assert table["header_scopes"] and all(s in ("col", "row") for s in table["header_scopes"])
@@ -604,14 +743,15 @@ def test_numbers_are_formatted_as_ons_style_asks():
 # --- Links, file names, cards and the software list -----------------------------------------
 
 
-def test_every_link_resolves(page):
+def test_every_link_resolves(each):
     """Every href on the page lands: an anchor on an id of the page, a relative link on a file
     or folder that exists beside the committed report, a data: URI on bytes that decode, and
     an http(s) link is a well-formed URL (no network is used)."""
+    page = each
     ids = page.ids()
     base = SOURCE / "reports"
     hrefs = [a["href"] for _, a in page.elements if "href" in a]
-    assert len(hrefs) > 40
+    assert hrefs
     bad = []
     for href in hrefs:
         if href.startswith("#"):
@@ -662,11 +802,11 @@ def test_file_names_wrap_at_their_separators_never_mid_word(built):
     assert cells and all("<wbr>" in c for c in cells if "/" in c)
 
 
-def test_every_cell_is_labelled_with_its_column_for_the_stacked_layout(page):
+def test_every_cell_is_labelled_with_its_column_for_the_stacked_layout(each):
     """On a phone a row is a card whose lines are labelled from data-label: each body cell's
     label is its column's heading, and the table keeps its roles (table, row, cell)."""
     checked = 0
-    for table in page.tables:
+    for table in each.tables:
         assert table["attrs"].get("role") == "table", table["attrs"].get("id")
         header, *body = table["rows"]
         headings = [c["text"] for c in header["cells"]]
@@ -675,28 +815,4 @@ def test_every_cell_is_labelled_with_its_column_for_the_stacked_layout(page):
             labels = [c["attrs"].get("data-label") for c in row["cells"]]
             assert labels == headings, (table["attrs"].get("id"), labels, headings)
             checked += len(labels)
-    assert checked > 1000
-
-
-def test_the_software_list_is_what_provenance_records(page, built):
-    """'Made with' names Python and exactly the packages (with their versions) that the
-    PROVENANCE.json of the folders the report reads record, and nothing else."""
-    records = [
-        json.loads((SOURCE / folder / "PROVENANCE.json").read_text(encoding="utf-8"))
-        for folder in ("data/processed", "reports/tables", "reports/figures")
-        if (SOURCE / folder / "PROVENANCE.json").is_file()
-    ]
-    if not records:
-        pytest.skip("no PROVENANCE.json built yet: run `make`")
-    recorded = {}
-    for record in records:
-        for name, version in record["environment"]["packages"].items():
-            recorded.setdefault(name, set()).add(version)
-    match = re.search(r'<p id="made-with">(.*?)</p>', built[1], re.S)
-    assert match
-    text = re.sub(r"<[^>]+>", "", unescape(match.group(1)))
-    listed = re.findall(r"([A-Za-z0-9_.-]+) (\d[\w.+-]*(?: or \d[\w.+-]*)*)[,]?", text)
-    named = {name: set(versions.split(" or ")) for name, versions in listed if name != "Python"}
-    assert named == recorded
-    pythons = {r["environment"]["python"] for r in records}
-    assert all(f"Python {p}" in text or p in text for p in pythons)
+    assert checked
