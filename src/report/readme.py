@@ -142,72 +142,23 @@ def counting_sentence(build: dict[str, str]) -> str:
     return f"Computed values take each withheld small count at the {treatment} of its range."
 
 
-def real_lines(
-    checks: pd.DataFrame | None,
-    regional: pd.DataFrame | None,
-    names: dict[str, str] | None = None,
-) -> list[str]:
-    """What is real leads: the release checked against itself (``release_checks.csv``), then
-    every figure of the release compared with real returns only (``regional.csv``'s rows whose
-    ``returns`` are real), each with its verdict, disagreements first."""
-    lines = []
-    if checks is not None and len(checks):
-        lines += ["**The release checked against its own figures.**", ""]
-        lines += [
-            f"- '{r['as_published']}' ({r['area']}): {r['finding']}" for _, r in checks.iterrows()
-        ]
-        lines.append("")
-    if regional is not None and "returns" in regional:
-        real = regional[(regional["returns"] == "real") & (regional["verdict"] != "not comparable")]
-        if len(real):
-            names = names or {}
-            lines += ["**The release against the real returns.**", ""]
-            lines += [
-                f"- '{r['as_published']}' ({names.get(r['area'], r['area'])}): {r['verdict']}. "
-                f"{r['note']}"
-                for _, r in real[real["verdict"] != "holds"].iterrows()
-            ]
-            held = real[real["verdict"] == "holds"]
-            if len(held):
-                areas = "; ".join(
-                    f"{names.get(area, area)} ("
-                    + ", ".join(f"'{v}'" for v in rows["as_published"])
-                    + ")"
-                    for area, rows in held.groupby("area", sort=False)
-                )
-                lines.append(
-                    f"- {len(held)} more figures of the release hold against the real returns: "
-                    f"{areas}."
-                )
-            lines.append("")
-    return lines
-
-
 def findings_block(
     build: dict[str, str],
     headline: pd.DataFrame,
+    words: list[str],
     figure: tuple[str, str] | None = None,
-    checks: pd.DataFrame | None = None,
-    regional: pd.DataFrame | None = None,
-    names: dict[str, str] | None = None,
 ) -> str:
-    """The findings: what is real first (:func:`real_lines`), then each headline measure
-    computed from every return, beside the published figure, with what the returns are.
-    ``figure`` is the main figure's alt text and its path from the repository root, if built."""
+    """The findings: the findings page's title and main points (``words``, what is real first),
+    then each headline measure beside the published figure. ``figure`` is the main figure's
+    alt text and its path from the repository root, if built."""
     lines = [
-        *real_lines(checks, regional, names),
-        "**From every return of the build.** " + f"{build.get('headline', '')}",
+        f"**{words[0]}**",
         "",
-        f"{build.get('returns_sentence', '')}",
+        *(f"- {point}" for point in words[1:]),
         "",
         f"{build['place']}, {build['period']}; {build['offence_groups']}. "
-        f"{build['forces_with_data']} of the {build['forces_asked']} forces asked sent platform "
-        f"counts. {counting_sentence(build)} That count is for comparing with the release "
-        "only; the best estimate puts each withheld count where the printed totals allow (a "
-        "count they fix at its value), so it always lies in the range: every value the "
-        "withheld counts allow with every printed total of the returns met. A figure is "
-        "compared with the release only where the forces it is computed over are those the "
-        "release covered.",
+        f"{counting_sentence(build)} The best estimate puts each withheld count where the "
+        "printed totals allow; the range is every value they allow.",
         "",
         "| Measure | As the release would count | Best estimate | Range the printed totals "
         "allow | Published | Verdict |",

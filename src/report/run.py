@@ -44,6 +44,8 @@ from src.provenance import FILENAME as PROVENANCE_FILE
 from src.report import readme
 from src.report.html import wbr
 from src.report.page import annex_context, findings_context, render
+from src.report.points import Build, main_points, title
+from src.report.prose import group_names, headline_numbers
 from src.report.sections import FINDINGS_TABLES
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -270,18 +272,26 @@ def readme_build(tables: Path) -> tuple[dict[str, str], pd.DataFrame]:
 
 def readme_findings(tables: Path = REPORTS / "tables") -> str:
     """The README's findings block from the tables in ``tables`` (and the main figure beside
-    them, if it is built)."""
-    build, headline = readme_build(tables)
+    them, if it is built): the findings page's title and main points, then the headline table."""
+    t = {path.stem: read_table(path) for path in sorted(tables.glob("*.csv"))}
+    build = readme.build_values(t["build"])
+    reference = {n: read_table(REFERENCE / f"{n}.csv") for n in ("forces", "groups", "platforms")}
+    forces = reference["forces"]
+    b = Build(
+        t,
+        build,
+        {name: Paths().name(tables / f"{name}.csv") for name in t},
+        headline_numbers(t["headline"], Paths().name(tables / "headline.csv")),
+        group_names(reference, build),
+        dict(zip(forces["force"], forces["name"], strict=True)),
+    )
     image = tables.parent / "figures" / f"{readme.MAIN_FIGURE}.png"
     figure = None
     if image.is_file():
         alt = image.with_suffix(".txt").read_text(encoding="utf-8")
         figure = (alt, image.relative_to(ROOT).as_posix())
-    checks = read_table(tables / "release_checks.csv")
-    regional = read_table(tables / "regional.csv")
-    forces = read_table(REFERENCE / "forces.csv")
-    names = dict(zip(forces["force"], forces["name"], strict=True))
-    return readme.findings_block(build, headline, figure, checks, regional, names)
+    words = [title(b).striptags(), *(point.striptags() for point in main_points(b))]
+    return readme.findings_block(build, read_headline(tables / "headline.csv"), words, figure)
 
 
 def readme_variants(reports: Path = REPORTS) -> str:
