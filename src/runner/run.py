@@ -57,8 +57,7 @@ def stopped(source: str, error: PapermillExecutionError, log: Path) -> int:
     """Report a notebook stopped by an exception in one of its cells; return the exit code."""
     details = failure_text(source, error)
     if error.ename == INPUT_ERROR:
-        write_log(log, details)
-        return input_stop(error.evalue, log)
+        return input_stop(error.evalue, write_log(log, details))
     where = f"{shown(source)}, cell In [{error.exec_count}]"
     return unexpected_stop(where, error.ename, error.evalue, log, details)
 
