@@ -76,7 +76,7 @@ UNSAFE_VARIANTS := $(shell find params/variants -maxdepth 1 -name '*.yaml' 2>/de
 # Every wave data/reference/waves.csv lists that has its folder of returns under data/raw/waves/
 # (oldest first by its id): the latest is the default build (reports/), each other one builds
 # into reports/waves/<wave>/. Any other folder there is not a wave: make says so and leaves it.
-WAVES := $(sort $(foreach w,$(shell tail -n +2 data/reference/waves.csv 2>/dev/null | cut -d, -f1),$(if $(wildcard data/raw/waves/$(w)/),$(w))))
+WAVES := $(sort $(foreach w,$(shell tail -n +2 data/reference/waves.csv 2>/dev/null | cut -d, -f1 | tr -d '\r'),$(if $(wildcard data/raw/waves/$(w)/),$(w))))
 NOT_WAVES := $(shell cd data/raw/waves 2>/dev/null && find . -mindepth 1 -maxdepth 1 -type d -not -name '.*' | cut -c3- | grep -vxF -e . $(WAVES:%=-e %) | LC_ALL=C sort | sed 's|.*|data/raw/waves/&/|' | paste -sd, - | sed 's/,/, /g')
 ifneq ($(NOT_WAVES),)
 ifneq ($(filter all waves,$(or $(MAKECMDGOALS),all)),)

@@ -8,6 +8,8 @@ copy. A notebook stopped in a cell leaves its executed copy, with the failing ce
 papermill wrote it, and its traceback in the log:
 
 - by an InputError: that error's message alone, and the line naming the log (exit 1);
+- by the machine (a full disk, a read-only folder, memory, a killed kernel): which, and the fix
+  (exit 1);
 - by any other exception: says it is unexpected, with its type and first line (exit 3).
 
 Nothing of papermill's own traceback is printed.
