@@ -167,6 +167,24 @@ def test_a_pdf_decompression_bomb_stops_the_cleaning(root):
     assert "expands to more than 50.0 MiB" in error.problem
 
 
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ("note: !!python/object/apply:os.system [echo]\n", "YAML tags are not allowed"),
+        ("x0: &a [x, x]\nx1: [*a, *a]\n", "YAML anchors and aliases (&, *) are not allowed"),
+    ],
+    ids=["python-tag", "alias"],
+)
+def test_a_reading_spec_with_a_tag_or_an_alias_stops_the_cleaning(root, extra, problem):
+    spec = root / "reference" / "specs" / corpus.WAVE / "dorset.yaml"
+    lines = spec.read_text(encoding="utf-8").count("\n")
+    spec.write_text(spec.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    error = _stops(root)
+    assert error.file.endswith("dorset.yaml")
+    assert error.place == f"line {lines + 1}"
+    assert error.problem.startswith(problem)
+
+
 def test_a_spreadsheet_lock_file_and_a_hidden_file_beside_a_return_change_nothing(root):
     """Excel's ~$name.xlsx beside an open workbook, and a hidden file: not returns."""
     processed = root / "processed"
