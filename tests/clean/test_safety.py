@@ -107,8 +107,12 @@ def test_an_ordinary_pdf_and_one_with_only_an_owner_password_open():
             assert "Instagram 12" in pdf.pages[0].extract_text()
 
 
-def test_a_pdf_needing_a_password_says_so():
-    error = _refused_pdf(_pdf(owner_password="owner", user_password="user"))
+@pytest.mark.parametrize("method", ["RC4", "AES_128", "AES_256"])
+def test_a_pdf_needing_a_password_says_so(method):
+    from fpdf.enums import EncryptionMethod
+
+    encryption = {"owner_password": "owner", "user_password": "user"}
+    error = _refused_pdf(_pdf(**encryption, encryption_method=EncryptionMethod[method]))
     assert error.problem.startswith("the PDF is password-protected")
     assert "truncated or corrupt" not in error.problem
     assert error.fix.startswith("ask the force for an unprotected copy")
