@@ -248,8 +248,8 @@ def _entry_problem(path: Path, relative: str) -> tuple[str, str, str] | None:
 
 
 def check_entries(raw_dir: Path | str = RAW) -> None:
-    """Every entry under ``raw_dir`` (those :func:`ignored` aside) is a regular file or a folder, not a
-    symbolic link, and has a name make can use; else an InputError naming the entry."""
+    """Every entry under ``raw_dir`` (those :func:`ignored` aside) is a regular file or a
+    folder, not a symbolic link, and has a name make can use; else an InputError naming it."""
     raw_dir = Path(raw_dir)
     for path in sorted(raw_dir.rglob("*")):
         relative = path.relative_to(raw_dir).as_posix()
