@@ -52,10 +52,13 @@ BUILD := build
 # list of prerequisites (one with : # % $$ * ? [ ] ; = | \ or a control character, or ending in a
 # bracketed part it reads as a library member, "letter (1)") is left out of the list, so that
 # make still parses, and `make` stops on it with the rename to make. (src/clean checks the same.)
+# Hidden files and folders, and the lock file a spreadsheet program leaves beside an open
+# workbook (~$name.xlsx), are not returns: left out here, as src/data/manifest.py leaves them.
 UNSAFE_NAME := []:\#%$$*?;=|\\[[:cntrl:]]
 UNSAFE_MEMBER := (.*)$$
-RAW_FILES := $(shell find data/raw -type f -not -name '.*' -not -name README.md 2>/dev/null | grep -v -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' | LC_ALL=C sort | sed 's/ /\\ /g')
-UNSAFE_RAW := $(shell find data/raw -not -name '.*' 2>/dev/null | grep -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' | LC_ALL=C sort | tr '\n' '\t')
+NOT_RETURNS := \( -name '.*' -o -name '~$$*' \) -prune -o
+RAW_FILES := $(shell find data/raw $(NOT_RETURNS) -type f -not -name README.md -print 2>/dev/null | grep -v -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' | LC_ALL=C sort | sed 's/ /\\ /g')
+UNSAFE_RAW := $(shell find data/raw $(NOT_RETURNS) -print 2>/dev/null | grep -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' | LC_ALL=C sort | tr '\n' '\t')
 REFERENCE_FILES := $(shell find data/reference -type f -not -name '.*' 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
 # The product's code, by layer: each step's rule depends on its own package, the shared layer
 # and the ground, never on another step's code nor on a tool (simulation/, bench/).
@@ -70,9 +73,16 @@ REPORT_SRC := $(call STEP_SRC,report) $(wildcard src/report/templates/*)
 VARIANTS := $(basename $(notdir $(shell find params/variants -maxdepth 1 -name '*.yaml' 2>/dev/null | grep -E '^params/variants/[A-Za-z0-9_.-]+\.yaml$$')))
 UNSAFE_VARIANTS := $(shell find params/variants -maxdepth 1 -name '*.yaml' 2>/dev/null | grep -vE '^params/variants/[A-Za-z0-9_.-]+\.yaml$$' | tr '\n' '|')
 
-# Every wave with returns under data/raw/waves/ (a folder per wave, oldest first by its id):
-# the latest is the default build (reports/), each other one builds into reports/waves/<wave>/.
-WAVES := $(sort $(patsubst data/raw/waves/%/,%,$(filter-out $(UNSAFE_RAW),$(wildcard data/raw/waves/*/))))
+# Every wave data/reference/waves.csv lists that has its folder of returns under data/raw/waves/
+# (oldest first by its id): the latest is the default build (reports/), each other one builds
+# into reports/waves/<wave>/. Any other folder there is not a wave: make says so and leaves it.
+WAVES := $(sort $(foreach w,$(shell tail -n +2 data/reference/waves.csv 2>/dev/null | cut -d, -f1 | tr -d '\r'),$(if $(wildcard data/raw/waves/$(w)/),$(w))))
+NOT_WAVES := $(shell cd data/raw/waves 2>/dev/null && find . -mindepth 1 -maxdepth 1 -type d -not -name '.*' | cut -c3- | grep -vxF -e . $(WAVES:%=-e %) | LC_ALL=C sort | sed 's|.*|data/raw/waves/&/|' | paste -sd, - | sed 's/,/, /g')
+ifneq ($(NOT_WAVES),)
+ifneq ($(filter all waves,$(or $(MAKECMDGOALS),all)),)
+$(info Left out of the build, as no wave in data/reference/waves.csv: $(NOT_WAVES) (to build a wave, add its row there))
+endif
+endif
 OTHER_WAVES := $(filter-out $(lastword $(WAVES)),$(WAVES))
 
 EXECUTED := notebooks/executed
@@ -88,19 +98,21 @@ PROCESSED := data/processed/instances.csv data/processed/coverage.csv \
 	data/processed/reconciliation.csv data/processed/cleaning_log.csv data/processed/records.csv
 
 # $(call run_notebook,SOURCE,TARGET,PAPERMILL_PARAMETERS)
-# Runs into build/ first; the target appears only if every cell ran. scripts/run_notebook.py is
-# papermill followed by the clean-up of src/runner/, which removes what differs between runs
+# Runs into build/ first; the target is replaced only if every cell ran. scripts/run_notebook.py
+# is papermill followed by the clean-up of src/runner/, which removes what differs between runs
 # (papermill's timings, how the kernel happened to split printed output). A stop prints one
-# message (an input's file, place, problem and fix, or an unexpected error said to be one); the
-# full traceback goes to $(BUILD)/<target>.log, and a failing notebook is kept in build/ with the
-# failing cell marked. Exit codes: 1 a problem with an input, 2 a mistyped option, 3 a bug.
+# message (an input's or the machine's problem and its fix, or an unexpected error said to be
+# one); the full traceback goes to $(BUILD)/<target>.log, a failing notebook is kept in build/
+# with the failing cell marked, and the executed copy in notebooks/executed/ stays as it was.
+# The runner exits 1 (an input or the machine), 2 (a mistyped option) or 3 (a bug); make itself
+# exits 2 whenever a recipe fails, whatever the code.
 define run_notebook
 	@mkdir -p $(BUILD)/$(dir $(2)) $(dir $(2))
 	@rm -f $(BUILD)/$(2)
 	@echo "papermill $(1) -> $(2)"
 	@$(BIN)/python $(RUNNER_SCRIPT) $(1) $(BUILD)/$(2) $(PAPERMILL_OPTIONS) $(3) \
-	  || { code=$$?; rm -f $(2); \
-	       echo $(call shell_quote,FAILED: notebook $(1) ($(or $(3),default parameters)); $(2) was removed.) >&2; \
+	  || { code=$$?; \
+	       echo $(call shell_quote,FAILED: notebook $(1) ($(or $(3),default parameters)); $(2) is left as it was.) >&2; \
 	       if [ -f $(BUILD)/$(2) ]; then echo "The executed copy, with the failing cell marked, is $(BUILD)/$(2)." >&2; fi; \
 	       exit $$code; }
 	@mv $(BUILD)/$(2) $(2)
@@ -114,10 +126,10 @@ all: $(if $(UNSAFE_RAW)$(UNSAFE_VARIANTS),names,$(ALL)) ## Rebuild every output 
 # `all` is only this when a file's name cannot be used by make: stop, say which and how to
 # rename it, and build nothing.
 names:
-	@printf '%s' "$(UNSAFE_RAW)" | tr '\t' '\n' | while IFS= read -r f; do [ -n "$$f" ] || continue; \
+	@printf '%s' $(call shell_quote,$(UNSAFE_RAW)) | tr '\t' '\n' | while IFS= read -r f; do [ -n "$$f" ] || continue; \
 	  echo "$$f: make cannot use this name in a list of files (it holds one of : # % $$ * ? ; = | [ ] \\ or ends in a bracketed part)." >&2; \
 	  echo "  How to fix: rename it, e.g. to '$$(dirname "$$f")/$$(basename "$$f" | sed 's/$(UNSAFE_NAME)/-/g; s/[()]/-/g')', and update its row in data/raw/MANIFEST.csv (path)." >&2; done
-	@printf '%s' "$(UNSAFE_VARIANTS)" | tr '|' '\n' | while IFS= read -r f; do [ -n "$$f" ] || continue; \
+	@printf '%s' $(call shell_quote,$(UNSAFE_VARIANTS)) | tr '|' '\n' | while IFS= read -r f; do [ -n "$$f" ] || continue; \
 	  echo "$$f: a variant's file name may hold only letters, digits and . _ - (it names the variant's folder)." >&2; \
 	  echo "  How to fix: rename it, e.g. to '$$(dirname "$$f")/$$(basename "$$f" .yaml | sed 's/[^A-Za-z0-9_.-]/-/g').yaml'." >&2; done
 	@exit 2

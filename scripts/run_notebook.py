@@ -15,8 +15,9 @@ OUTPUT``, with less waiting (bench/README.md measures each):
   exits the usual way.
 
 A notebook that stops prints one message, not papermill's traceback (``src.runner``): an
-InputError's file, place, problem and fix (exit 1), or, for anything else, that it is
-unexpected (exit 3); either names the log beside OUTPUT that holds the traceback. A parameter
+InputError's file, place, problem and fix (exit 1), the machine's problem and its fix (a full
+disk, a read-only folder, memory, a killed kernel: exit 1), or, for anything else, that it is
+unexpected (exit 3); each names the log beside OUTPUT that holds the traceback. A parameter
 the notebook does not declare is refused before anything runs (exit 1), and a mistyped option
 gets papermill's usage message (exit 2).
 """

@@ -3,6 +3,8 @@ and how a command stops: one clear message per stop, never a raw traceback.
 
 - An :class:`InputError` is printed alone (:func:`input_stop`), exit code :data:`INPUT_EXIT`:
   the person running the command fixes the input.
+- An exception the machine caused (a full disk, a read-only folder, memory, a killed kernel:
+  :func:`machine_problem`) is named as that, with its fix, exit code :data:`INPUT_EXIT`.
 - Any other exception is a bug, not the input (:func:`unexpected_stop`): its type and one-line
   message are printed, the full traceback goes to a log file that the message names, exit code
   :data:`UNEXPECTED_EXIT`.
@@ -12,6 +14,8 @@ and how a command stops: one clear message per stop, never a raw traceback.
 
 from __future__ import annotations
 
+import errno
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -72,15 +76,51 @@ def shown(path: Path | str) -> str:
         return path.as_posix()
 
 
-def write_log(log: Path | str, text: str) -> None:
-    """Write ``text`` (a traceback and what led to it) to the log file ``log``."""
+def write_log(log: Path | str, text: str) -> Path | None:
+    """Write ``text`` (a traceback and what led to it) to the log file ``log``; ``log``, or
+    None when it cannot be written (a full disk, a read-only folder): a stop is still one
+    message, never a second traceback."""
     log = Path(log)
-    log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text(text if text.endswith("\n") else f"{text}\n", encoding="utf-8")
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(text if text.endswith("\n") else f"{text}\n", encoding="utf-8")
+    except OSError:
+        return None
+    return log
 
 
-def log_line(log: Path | str) -> str:
-    return f"  Full traceback: {shown(log)}"
+def log_line(log: Path | str | None) -> str:
+    return f"  Full traceback: {shown(log)}" if log else "  (the traceback could not be written)"
+
+
+#: What the machine, not the input or the code, does to a run: the problem and its fix, by
+#: the exception's type or by the errno of an OSError (in its message, as a notebook's kernel
+#: reports it).
+FREE_SPACE = "free space on the disk that holds the checkout, then run the command again"
+NO_MEMORY = ("the machine ran out of memory", "close other programs, then run it again")
+KILLED = (
+    "the notebook's process ended before the notebook did: most often the system stopped it "
+    "for want of memory",
+    "close other programs or give the machine more memory, then run it again; if it happens "
+    "again with memory to spare, report it with the log",
+)
+MACHINE_TYPES = {"MemoryError": NO_MEMORY, "KernelDiedError": KILLED, "DeadKernelError": KILLED}
+MACHINE_ERRNOS = {
+    errno.ENOSPC: ("the disk is full", FREE_SPACE),
+    errno.EDQUOT: ("the disk quota is used up", FREE_SPACE),
+    errno.EROFS: (
+        "the folder is on a read-only file system",
+        "run it in a writable copy of the checkout (git clone it into a folder you can write)",
+    ),
+    errno.ENOMEM: NO_MEMORY,
+}
+
+
+def machine_problem(kind: str, message: str) -> tuple[str, str] | None:
+    """The problem and fix when an exception of type ``kind`` with ``message`` is the machine's
+    (a full disk, a read-only folder, memory, a killed kernel); None when it is not."""
+    code = re.match(r"\[Errno (\d+)\]", str(message))
+    return MACHINE_TYPES.get(kind) or (code and MACHINE_ERRNOS.get(int(code.group(1))))
 
 
 def input_stop(message: str, log: Path | str | None = None) -> int:
@@ -92,7 +132,7 @@ def input_stop(message: str, log: Path | str | None = None) -> int:
     return INPUT_EXIT
 
 
-def unexpected_message(where: str, kind: str, message: str, log: Path | str) -> str:
+def unexpected_message(where: str, kind: str, message: str, log: Path | str | None) -> str:
     """The message of an unexpected exception of type ``kind`` in ``where``: says it is a bug,
     gives the exception's first line and names the log holding the traceback."""
     lines = str(message).strip().splitlines()
@@ -104,9 +144,19 @@ def unexpected_message(where: str, kind: str, message: str, log: Path | str) -> 
 
 
 def unexpected_stop(where: str, kind: str, message: str, log: Path | str, details: str) -> int:
-    """Write ``details`` (the traceback) to ``log``, print :func:`unexpected_message` on
-    stderr and return :data:`UNEXPECTED_EXIT`."""
-    write_log(log, details)
+    """Write ``details`` (the traceback) to ``log`` and say what stopped the run: the machine
+    (:func:`machine_problem`, :data:`INPUT_EXIT`) or a bug (:func:`unexpected_message`,
+    :data:`UNEXPECTED_EXIT`)."""
+    log = write_log(log, details)
+    machine = machine_problem(kind, message)
+    if machine:
+        first = (str(message).strip().splitlines() or [kind])[0]
+        print(
+            f"{where}: stopped by the machine, not by the input or the code: {machine[0]} "
+            f"({kind}: {first})\n  How to fix: {machine[1]}\n{log_line(log)}",
+            file=sys.stderr,
+        )
+        return INPUT_EXIT
     print(unexpected_message(where, kind, message, log), file=sys.stderr)
     return UNEXPECTED_EXIT
 
@@ -141,6 +191,7 @@ __all__ = [
     "InputError",
     "input_stop",
     "log_line",
+    "machine_problem",
     "run_main",
     "shown",
     "stops",

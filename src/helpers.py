@@ -88,9 +88,47 @@ def sha256_file(path: Path | str) -> str:
     return digest.hexdigest()
 
 
+#: A parameters file or a reading spec is a few kilobytes; a megabyte is no hand-written YAML.
+MAX_YAML_BYTES = 1024 * 1024
+
+
+def check_yaml(text: str, file: str) -> None:
+    """Refuse YAML ``text`` that is more than plain values (an InputError naming ``file``): one
+    above :data:`MAX_YAML_BYTES`, an anchor or alias (``&a``, ``*a``: a few of them can expand
+    to gigabytes) or a tag (``!!python/...``, which only a program writes). Text that is not
+    valid YAML is left to the loader, which says where."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_YAML_BYTES:
+        raise InputError(
+            file,
+            "whole file",
+            f"the file is {size:,} bytes, above the limit of {MAX_YAML_BYTES:,} for YAML "
+            "written by hand (MAX_YAML_BYTES)",
+            "check that it is the right file; keep only the keys it needs",
+        )
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            alias = isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
+            tag = getattr(event, "tag", None)
+            if alias or tag:
+                what = "anchors and aliases (&, *) are" if alias else "tags are"
+                here = "" if alias else f" (here {tag.replace('tag:yaml.org,2002:', '!!')})"
+                raise InputError(
+                    file,
+                    f"line {event.start_mark.line + 1}",
+                    f"YAML {what} not allowed{here}",
+                    "write every value out in full, as plain YAML (names, numbers, dates, "
+                    "lists [a, b]); nothing here needs an anchor, alias or tag",
+                )
+    except yaml.YAMLError:
+        return
+
+
 def load_yaml(path: Path | str):
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """The YAML file ``path``, once :func:`check_yaml` has passed it."""
+    text = Path(path).read_text(encoding="utf-8")
+    check_yaml(text, rel(path))
+    return yaml.safe_load(text)
 
 
 @contextlib.contextmanager

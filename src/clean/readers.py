@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from src.clean.safety import check_formulas, check_workbook, unsaved_formulas
+from src.clean.safety import check_formulas, check_workbook, open_pdf, unsaved_formulas
 from src.clean.specs import FileSpec, Table
 from src.errors import InputError, visible
 
@@ -378,12 +378,11 @@ def xlsx_grid(
 
 def _pdf_page_tables(data: bytes, file: str, page_no: int) -> list[list[list]]:
     """Every table pdfplumber finds on page ``page_no`` (1-based) of the PDF ``data``."""
-    import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with open_pdf(data, file) as pdf:
             if page_no > len(pdf.pages):
                 raise InputError(
                     file,

@@ -1,4 +1,5 @@
-"""What an XLSX workbook must be before openpyxl is let near it, and what it must not hide.
+"""What an XLSX workbook or a PDF must be before openpyxl or pdfplumber is let near it, and
+what a workbook must not hide.
 
 An XLSX file is a zip archive of XML parts. Two kinds of hostile workbook are refused here,
 from its bytes (nothing is parsed as XML, nothing is written):
@@ -10,6 +11,10 @@ from its bytes (nothing is parsed as XML, nothing is written):
   ("billion laughs") exhausts memory, and an external entity names another file or address.
   No spreadsheet program writes a DTD into a workbook, so any declaration is refused.
 
+A PDF is held to limits of its own (:func:`open_pdf`): its size, what its compressed streams
+expand to (a few hundred kilobytes of Flate data can expand to gigabytes in the reader), its
+number of pages; and one that needs a password is said to need one.
+
 :func:`unsaved_formulas` finds the formulas a table holds without a saved (cached) value,
 which openpyxl reads as empty cells, and :func:`check_formulas` refuses those the table reads
 (both called by :mod:`src.clean.readers`).
@@ -18,7 +23,9 @@ which openpyxl reads as empty cells, and :func:`check_formulas` refuses those th
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+import zlib
 
 from src.errors import InputError
 
@@ -155,6 +162,83 @@ def check_workbook(data: bytes, file: str) -> None:
                     "name another file to read)",
                     _ASK_AGAIN,
                 )
+
+
+#: A force's letter is tens of kilobytes and a few pages (data/raw's largest: 2 KB, 1 page).
+MAX_PDF_BYTES = 20 * MIB
+MAX_PDF_PAGES = 200
+#: What the PDF's Flate streams (nearly every stream a letter holds) may expand to, together.
+MAX_PDF_EXPANDED = MAX_XLSX_EXPANDED
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_PIECE = 64 * 1024
+
+
+def _expanded(data: bytes, limit: int) -> int:
+    """What the Flate streams of the PDF ``data`` expand to, counted by decompressing each a
+    piece at a time and stopping once past ``limit`` (nothing large is ever held)."""
+    total = 0
+    for start in (m.end() for m in _STREAM.finditer(data)):
+        stream = zlib.decompressobj()
+        try:
+            for at in range(start, len(data), _PIECE):
+                pending = data[at : at + _PIECE]
+                while pending and not stream.eof and total <= limit:
+                    total += len(stream.decompress(pending, _PIECE))
+                    pending = stream.unconsumed_tail
+                if stream.eof or total > limit:
+                    break
+        except zlib.error:
+            continue  # not Flate data (an image, a stream of another filter)
+        if total > limit:
+            break
+    return total
+
+
+def open_pdf(data: bytes, file: str):
+    """The PDF ``data`` opened with pdfplumber, once it is within the limits above; an
+    InputError for one beyond them, one that needs a password, or one that cannot be read."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    fix = (
+        "ask the force to send the letter again (or the figures as CSV); if the file is "
+        "genuine and needs more, raise the limit in src/clean/safety.py, saying why"
+    )
+    if len(data) > MAX_PDF_BYTES:
+        problem = (
+            f"the PDF is {_size(len(data))}, above the limit of {_size(MAX_PDF_BYTES)} for a "
+            "return (MAX_PDF_BYTES)"
+        )
+        raise InputError(file, "whole file", problem, fix)
+    if _expanded(data, MAX_PDF_EXPANDED) > MAX_PDF_EXPANDED:
+        problem = (
+            f"the PDF ({_size(len(data))}) expands to more than {_size(MAX_PDF_EXPANDED)} "
+            "(MAX_PDF_EXPANDED): a decompression bomb, or far more than a letter"
+        )
+        raise InputError(file, "whole file", problem, fix)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as e:
+        if isinstance(e.args[0] if e.args else None, PDFPasswordIncorrect):
+            raise InputError(
+                file,
+                "whole file",
+                "the PDF is password-protected: it cannot be read without its password",
+                "ask the force for an unprotected copy, and record that as the return "
+                "(scripts/add_return.py)",
+            ) from None
+        raise
+    if len(pdf.pages) > MAX_PDF_PAGES:
+        pdf.close()
+        raise InputError(
+            file,
+            "whole file",
+            f"the PDF has {len(pdf.pages):,} pages, above the limit of {MAX_PDF_PAGES} "
+            "(MAX_PDF_PAGES)",
+            fix,
+        )
+    return pdf
 
 
 def unsaved_formulas(

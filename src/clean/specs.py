@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from src.errors import InputError
+from src.helpers import check_yaml
 
 FORMATS = ("csv", "xlsx", "pdf", "records")
 Period = tuple[dt.date, dt.date]
@@ -309,6 +310,7 @@ def parse_spec(text: str, file: str) -> Spec:
 
     ``file`` is the spec's path as messages show it; it becomes the spec's ``source``.
     """
+    check_yaml(text, file)
     try:
         data = _load_yaml(text)
     except yaml.MarkedYAMLError as error:

@@ -85,17 +85,24 @@ def outside_raw(path: str) -> bool:
     )
 
 
+def ignored(relative: PurePosixPath) -> bool:
+    """Whether a path under data/raw is not a return: hidden (a name starting with a dot, such
+    as an interrupted write's ``.name.tmp``) or a spreadsheet program's lock file beside an open
+    workbook (``~$name.xlsx``)."""
+    return any(part.startswith((".", "~$")) for part in relative.parts)
+
+
 def files_on_disk(raw_dir: Path | str = RAW) -> list[str]:
     """Every file under ``raw_dir`` that the manifest must list, as sorted posix paths.
 
-    The manifest itself and README.md are not listed; hidden files (names starting with a dot,
-    such as an interrupted write's ``.name.tmp``) are ignored, as the Makefile ignores them.
+    The manifest itself and README.md are not listed; what :func:`ignored` names is ignored,
+    as the Makefile ignores it.
     """
     raw_dir = Path(raw_dir)
     found = []
     for path in raw_dir.rglob("*"):
         relative = path.relative_to(raw_dir)
-        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+        if not path.is_file() or ignored(relative):
             continue
         if relative.as_posix() in NOT_LISTED:
             continue
@@ -241,12 +248,12 @@ def _entry_problem(path: Path, relative: str) -> tuple[str, str, str] | None:
 
 
 def check_entries(raw_dir: Path | str = RAW) -> None:
-    """Every entry under ``raw_dir`` (hidden ones aside) is a regular file or a folder, not a
-    symbolic link, and has a name make can use; else an InputError naming the entry."""
+    """Every entry under ``raw_dir`` (those :func:`ignored` aside) is a regular file or a
+    folder, not a symbolic link, and has a name make can use; else an InputError naming it."""
     raw_dir = Path(raw_dir)
     for path in sorted(raw_dir.rglob("*")):
         relative = path.relative_to(raw_dir).as_posix()
-        if any(part.startswith(".") for part in PurePosixPath(relative).parts):
+        if ignored(PurePosixPath(relative)):
             continue
         problem = _entry_problem(path, relative)
         if problem:

@@ -33,8 +33,9 @@ from src.findings.assemble import Findings
 from src.findings.publication import Publication
 from src.vocab import OUTCOME_LABELS, capitalised
 
-#: Text cells stay text: a published wording that starts with '=' is never a formula.
-TEXT_IS_TEXT = {"strings_to_formulas": False}
+#: Text cells stay text: a published wording that starts with '=' is never a formula, nor an
+#: address a link.
+TEXT_IS_TEXT = {"strings_to_formulas": False, "strings_to_urls": False}
 #: The "created" property when no publication date is given (any fixed date keeps the bytes).
 CREATED = dt.datetime(2000, 1, 1, 0, 0, 0)
 

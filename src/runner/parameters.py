@@ -38,7 +38,11 @@ def yaml_names(text: str, file: str, option: str) -> list[Given]:
     """The top-level keys of the YAML ``text`` (a ``-f`` file's, or a ``-y``/``-b`` string),
     with their lines. Read as papermill reads it (``NoDatesSafeLoader``); a document that is
     not a mapping of names to values is an InputError."""
+    # Imported here: src.helpers imports pandas, which a run without YAML need not wait for.
+    from src.helpers import check_yaml
+
     name = file or f"the command line ({option})"
+    check_yaml(text, name)
     try:
         node = yaml.compose(text, Loader=NoDatesSafeLoader)
     except yaml.YAMLError as error:

@@ -8,6 +8,8 @@ copy. A notebook stopped in a cell leaves its executed copy, with the failing ce
 papermill wrote it, and its traceback in the log:
 
 - by an InputError: that error's message alone, and the line naming the log (exit 1);
+- by the machine (a full disk, a read-only folder, memory, a killed kernel): which, and the fix
+  (exit 1);
 - by any other exception: says it is unexpected, with its type and first line (exit 3).
 
 Nothing of papermill's own traceback is printed.
@@ -57,8 +59,7 @@ def stopped(source: str, error: PapermillExecutionError, log: Path) -> int:
     """Report a notebook stopped by an exception in one of its cells; return the exit code."""
     details = failure_text(source, error)
     if error.ename == INPUT_ERROR:
-        write_log(log, details)
-        return input_stop(error.evalue, log)
+        return input_stop(error.evalue, write_log(log, details))
     where = f"{shown(source)}, cell In [{error.exec_count}]"
     return unexpected_stop(where, error.ename, error.evalue, log, details)
 

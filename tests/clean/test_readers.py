@@ -435,6 +435,31 @@ def test_spec_with_broken_yaml_names_the_line(tmp_path):
     assert error.value.place.startswith("line 3")
 
 
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
+    for a, b in zip("abcdefg", "bcdefgh", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("force: x\nwave: !!python/object/apply:os.system [echo]\n", "line 2", "tags are"),
+        (BOMB, "line 1", "anchors and aliases (&, *) are not allowed"),
+        ("force: x\n" + "# padding\n" * 120_000, "whole file", "above the limit of 1,048,576"),
+    ],
+    ids=["python-tag", "alias-bomb", "too-big"],
+)
+def test_a_spec_that_is_more_than_plain_yaml_is_refused(tmp_path, text, line, problem):
+    path = tmp_path / "x.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as error:
+        read_spec(path)
+    assert error.value.file.endswith("x.yaml")
+    assert error.value.place == line
+    assert problem in error.value.problem and error.value.fix
+
+
 # --- Reference tables -------------------------------------------------------------------------
 
 

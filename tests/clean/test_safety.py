@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import pandas as pd
 import pytest
@@ -64,6 +65,77 @@ def test_bytes_that_are_not_a_zip_are_called_corrupt():
     with pytest.raises(InputError) as caught:
         safety.check_workbook(b"not a zip at all", "f.xlsx")
     assert "truncated or corrupt" in caught.value.problem
+
+
+# --- PDF: limits, and a password -----------------------------------------------------------------
+
+
+def _pdf(pages: int = 1, **encryption) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for n in range(pages):
+        pdf.add_page()
+        pdf.cell(text=f"Page {n + 1}: Instagram 12")
+    if encryption:
+        pdf.set_encryption(**encryption)
+    return bytes(pdf.output())
+
+
+def _flate_stream(size: int) -> bytes:
+    """An object holding a Flate stream of ``size`` spaces, as an incremental update adds it."""
+    body = zlib.compress(b" " * size, 9)
+    head = f"\n99 0 obj\n<< /Length {len(body)} /Filter /FlateDecode >>\nstream\n".encode()
+    return head + body + b"\nendstream\nendobj\n"
+
+
+def _refused_pdf(data: bytes, monkeypatch=None) -> InputError:
+    if monkeypatch is not None:  # refused from its bytes: pdfplumber never parses it
+        import pdfplumber
+
+        monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: pytest.fail("parsed"))
+    with pytest.raises(InputError) as caught:
+        safety.open_pdf(data, "letter.pdf")
+    assert caught.value.file == "letter.pdf" and caught.value.fix
+    return caught.value
+
+
+def test_an_ordinary_pdf_and_one_with_only_an_owner_password_open():
+    for data in (_pdf(3) + _flate_stream(MIB), _pdf(owner_password="owner")):
+        with safety.open_pdf(data, "letter.pdf") as pdf:
+            assert "Instagram 12" in pdf.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("method", ["RC4", "AES_128", "AES_256"])
+def test_a_pdf_needing_a_password_says_so(method):
+    from fpdf.enums import EncryptionMethod
+
+    encryption = {"owner_password": "owner", "user_password": "user"}
+    error = _refused_pdf(_pdf(**encryption, encryption_method=EncryptionMethod[method]))
+    assert error.problem.startswith("the PDF is password-protected")
+    assert "truncated or corrupt" not in error.problem
+    assert error.fix.startswith("ask the force for an unprotected copy")
+
+
+def test_a_pdf_stream_expanding_past_the_limit_is_refused_before_parsing(monkeypatch):
+    """A few tens of kilobytes that expand to more than MAX_PDF_EXPANDED (S12's bomb)."""
+    data = _pdf() + _flate_stream(safety.MAX_PDF_EXPANDED + MIB)
+    assert len(data) < MIB
+    error = _refused_pdf(data, monkeypatch)
+    assert error.place == "whole file"
+    assert "expands to more than 50.0 MiB (MAX_PDF_EXPANDED)" in error.problem
+
+
+def test_a_pdf_above_the_size_limit_is_refused_before_parsing(monkeypatch):
+    data = _pdf() + b"%" + b"x" * safety.MAX_PDF_BYTES
+    error = _refused_pdf(data, monkeypatch)
+    assert "above the limit of 20.0 MiB for a return (MAX_PDF_BYTES)" in error.problem
+
+
+def test_a_pdf_of_too_many_pages_is_refused():
+    error = _refused_pdf(_pdf(safety.MAX_PDF_PAGES + 1))
+    assert f"has {safety.MAX_PDF_PAGES + 1} pages, above the limit of" in error.problem
 
 
 def test_a_formula_reading_as_blank_in_a_long_table_is_named():

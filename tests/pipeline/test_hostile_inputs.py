@@ -133,6 +133,68 @@ def test_a_workbook_of_thousands_of_parts_is_refused(root):
     assert "holds 2,012 parts, above the limit of 2,000" in error.problem
 
 
+# --- PDF: refused with its real cause ----------------------------------------------------------
+
+
+def test_a_password_protected_pdf_stops_the_cleaning_saying_so(root, monkeypatch):
+    from fpdf import FPDF
+
+    dated = FPDF.set_creation_date
+
+    def with_a_password(pdf, *args, **kwargs):
+        dated(pdf, *args, **kwargs)
+        pdf.set_encryption(owner_password="owner", user_password="user")
+
+    monkeypatch.setattr(FPDF, "set_creation_date", with_a_password)
+    corpus.write_jersey(_wave(root) / corpus.JERSEY_FILE)
+    corpus.refresh_manifest(root / "raw")
+    error = _stops(root)
+    assert error.file.endswith(corpus.JERSEY_FILE)
+    assert "password-protected" in error.problem and "corrupt" not in error.problem
+    assert "ask the force for an unprotected copy" in error.fix
+
+
+def test_a_pdf_decompression_bomb_stops_the_cleaning(root):
+    import zlib
+
+    path = _wave(root) / corpus.JERSEY_FILE
+    body = zlib.compress(b" " * (60 * 1024 * 1024), 9)
+    head = f"\n99 0 obj\n<< /Length {len(body)} /Filter /FlateDecode >>\nstream\n".encode()
+    path.write_bytes(path.read_bytes() + head + body + b"\nendstream\nendobj\n")
+    corpus.refresh_manifest(root / "raw")
+    error = _stops(root)
+    assert error.file.endswith(corpus.JERSEY_FILE)
+    assert "expands to more than 50.0 MiB" in error.problem
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ("note: !!python/object/apply:os.system [echo]\n", "YAML tags are not allowed"),
+        ("x0: &a [x, x]\nx1: [*a, *a]\n", "YAML anchors and aliases (&, *) are not allowed"),
+    ],
+    ids=["python-tag", "alias"],
+)
+def test_a_reading_spec_with_a_tag_or_an_alias_stops_the_cleaning(root, extra, problem):
+    spec = root / "reference" / "specs" / corpus.WAVE / "dorset.yaml"
+    lines = spec.read_text(encoding="utf-8").count("\n")
+    spec.write_text(spec.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    error = _stops(root)
+    assert error.file.endswith("dorset.yaml")
+    assert error.place == f"line {lines + 1}"
+    assert error.problem.startswith(problem)
+
+
+def test_a_spreadsheet_lock_file_and_a_hidden_file_beside_a_return_change_nothing(root):
+    """Excel's ~$name.xlsx beside an open workbook, and a hidden file: not returns."""
+    processed = root / "processed"
+    before = _tree(processed)
+    (_wave(root) / "cheshire" / ("~$" + Path(CHESHIRE).name)).write_bytes(b"\x00lock")
+    (_wave(root) / "dorset" / ".DS_Store").write_bytes(b"\x00")
+    clean.run_clean(root / "raw", root / "reference", processed)
+    assert _tree(processed) == before
+
+
 # --- data/raw: what may be in it, and what make can name ---------------------------------------
 
 

@@ -155,6 +155,48 @@ def test_a_good_run_removes_the_log_of_an_earlier_stop(tmp_path):
     assert nbformat.read(output, as_version=4).cells[-1].outputs[0].data["text/plain"] == "6"
 
 
+# --- A notebook stopped by the machine ------------------------------------------------------------
+
+MACHINE_STOPS = {
+    "disk-full": (
+        "import errno\nraise OSError(errno.ENOSPC, 'No space left on device', 'data/processed/x.csv')",
+        ["the disk is full", "data/processed/x.csv", "free space on the disk"],
+    ),
+    "read-only": (
+        "import errno\nraise OSError(errno.EROFS, 'Read-only file system', 'data/processed/x.csv')",
+        ["read-only file system", "data/processed/x.csv", "writable copy of the checkout"],
+    ),
+    "killed-kernel": (
+        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+        ["the notebook's process ended", "for want of memory", "give the machine more memory"],
+    ),
+}
+
+
+@pytest.mark.parametrize("cell, words", MACHINE_STOPS.values(), ids=MACHINE_STOPS.keys())
+def test_a_machine_problem_is_named_with_its_fix_not_called_a_bug(tmp_path, cell, words):
+    source = _notebook(tmp_path / "source.ipynb", "x = 1", cell)
+    code, printed = _run(source, tmp_path / "executed.ipynb")
+    assert code == 1, printed
+    _short_and_no_traceback(printed)
+    assert "stopped by the machine, not by the input or the code" in printed
+    assert "bug" not in printed
+    for text in words:
+        assert text in printed
+    assert "How to fix:" in printed and _named_log(printed).is_file()
+
+
+def test_a_log_that_cannot_be_written_gives_no_second_traceback(tmp_path, capsys):
+    from src.errors import unexpected_stop
+
+    log = tmp_path / "file" / "x.log"
+    (tmp_path / "file").write_text("a file where the log's folder should be")
+    message = "[Errno 28] No space left on device: 'data/processed/x.csv'"
+    assert unexpected_stop("step 10", "OSError", message, log, "Traceback ...") == 1
+    printed = capsys.readouterr().err
+    assert "the disk is full" in printed and "the traceback could not be written" in printed
+
+
 # --- Parameters the notebook does not declare ---------------------------------------------------
 
 
@@ -224,6 +266,35 @@ def test_a_parameters_file_that_is_no_mapping_is_an_input_error(text, problem):
     with pytest.raises(InputError, match=problem) as caught:
         given_names({"parameters_file": ("p.yaml",)}, {"p.yaml": text})
     assert caught.value.file == "p.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "factor: !!python/object/apply:os.system ['touch {marker}']\n",
+            ["p.yaml, line 1: YAML tags are not allowed (here !!python/object/apply:os.system)"],
+        ),
+        (
+            "label: &a [x, x, x]\nfactor: [*a, *a, *a]\n",
+            ["p.yaml, line 1: YAML anchors and aliases (&, *) are not allowed"],
+        ),
+    ],
+    ids=["python-tag", "alias"],
+)
+def test_a_parameters_file_with_a_tag_or_an_alias_stops_before_anything_runs(tmp_path, text, words):
+    marker = tmp_path / "ran"
+    params = tmp_path / "p.yaml"
+    params.write_text(text.format(marker=marker))
+    source = _notebook(tmp_path / "source.ipynb", "print(factor)")
+    output = tmp_path / "executed.ipynb"
+    code, printed = _run(source, output, "-f", str(params))
+    assert code == 1, printed
+    _short_and_no_traceback(printed)
+    for text in words:
+        assert text in printed
+    assert "bug" not in printed and "How to fix" in printed
+    assert not marker.exists() and not output.exists()
 
 
 def test_declared_names_and_the_notebooks_builtins_pass():
