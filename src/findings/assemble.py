@@ -27,6 +27,7 @@ from src.findings.exact import (
 )
 from src.findings.exact import exact_comparison as with_exact_ranges
 from src.findings.intervals import uncertainty
+from src.findings.lineage import lineage_table
 from src.findings.national import (
     headline_table,
     leave_one_out_table,
@@ -182,6 +183,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
         unknown_reported,
     )
     tables["forces"] = forces_table
+    tables["lineage"] = lineage_table(treated, exact, rules, groups, tables["headline"])
     tables["forces_audit"] = audit
     tables["force_shares"] = force_shares_table(
         force_shares(exact, itemising(groups, owned.group), owned.group), ref.forces
@@ -191,7 +193,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
     )
     # A row per force says its own return's provenance; a total row, the build's.
     of_force = lookup(in_wave, "force", "provenance")
-    for name in ("forces", "forces_audit", "force_shares", "leave_one_out"):
+    for name in ("forces", "forces_audit", "force_shares", "leave_one_out", "lineage"):
         if "force" in tables[name]:
             tables[name]["returns"] = tables[name]["force"].map(of_force).fillna(context["returns"])
     tables["regional"] = regional_table(comparison, tables["published_consistency"])

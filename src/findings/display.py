@@ -103,6 +103,7 @@ COLUMN_KINDS: dict[str, dict[str, str]] = {
         "share_of_sum_of_parts": "percent",
     },
     "release_checks": {},
+    "lineage": {"count_of": "group"},
     "series_by_area": {},
     "platform_series": {"value": "percent"},
     "platforms": {"share": "percent", "share_lowest": "percent", "share_highest": "percent"},
