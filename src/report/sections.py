@@ -340,12 +340,22 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
             src[n],
         )
         for n in extra
-        if len(t[n])
+        if 0 < len(t[n]) <= LINKED_ROWS
     ]
     # A table with no rows in this build (e.g. series_by_area while no per-area series is
-    # published) is named, not drawn as a table of headings alone.
+    # published) is named, not drawn as a table of headings alone; one too long to read on a
+    # page (lineage.csv, a row per cell of every return) is linked with its number of rows.
     out["appendix_empty"] = [src[n] for n in extra if not len(t[n])]
+    out["appendix_linked"] = [
+        {"source": src[n], "href": paths.link(paths.tables / f"{n}.csv"), "rows": len(t[n])}
+        for n in extra
+        if len(t[n]) > LINKED_ROWS
+    ]
     return out
+
+
+#: More rows than a reader reads on a page: such a table is linked, not drawn.
+LINKED_ROWS = 500
 
 
 def processed_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
