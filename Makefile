@@ -240,11 +240,12 @@ $(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(
 	@touch $(REPORT) reports/PROVENANCE.json
 
 # Step 40 also writes the README's numbers (what the returns are, findings, variants, waves,
-# sources) and what the returns are in the data READMEs: generated, never typed in. (`make
-# bench` writes the benchmark block itself.)
-README.md data/raw/README.md data/processed/README.md &: $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(VARIANT_NBS) $(PUBLISHED) $(PROCESSED) $(REFERENCE_FILES) scripts/update_readme.py $(REPORT_SRC) $(STAMP)
+# sources), what the returns are in the data READMEs and every table's columns (docs/tables.md,
+# from data/reference/tables.yaml): generated, never typed in. (`make bench` writes the
+# benchmark block itself.)
+README.md data/raw/README.md data/processed/README.md docs/tables.md &: $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(VARIANT_NBS) $(PUBLISHED) $(PROCESSED) $(REFERENCE_FILES) scripts/update_readme.py $(REPORT_SRC) $(STAMP)
 	$(BIN)/python scripts/update_readme.py
-	@touch README.md data/raw/README.md data/processed/README.md
+	@touch README.md data/raw/README.md data/processed/README.md docs/tables.md
 
 report: $(REPORT) ## Render the methodology report, reports/report.html
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup, escape
 
+from src.data.tables import Column
 from src.errors import InputError
 from src.report.numbers import (
+    MISSING,
     REDACTED,
     fmt_bool,
     fmt_count,
@@ -93,7 +95,7 @@ def _cell(col: Col, value: str, row: pd.Series) -> dict:
     elif kind == "bool":
         text = fmt_bool(value)
     elif kind == "code":
-        text = (col.labels or {}).get(value, value)
+        text = (col.labels or {}).get(value, value) or MISSING
     else:
         text = value
     return {
@@ -158,6 +160,19 @@ def html_table(
         "columns": [{"label": c.label, "numeric": c.kind in NUMERIC} for c in columns],
         "rows": body,
     }
+
+
+#: The report's kind for each kind of column of ``data/reference/tables.yaml`` that it shows
+#: its own way (a code through its labels); any other kind is the report's of the same name.
+KINDS = {"group": "code", "force": "code", "outcome": "code", "words": "text", "id": "int"}
+
+
+def described(column: Column, header: bool = False, wide: bool = False, labels=None) -> Col:
+    """A column as ``tables.yaml`` describes it: its heading, and its kind as the report's
+    (a code shown through ``labels``, by kind of code)."""
+    kind = KINDS.get(column.kind, column.kind)
+    shown = (labels or {}).get(column.kind) if kind == "code" else None
+    return Col(column.name, column.heading, kind, header, shown, wide=wide)
 
 
 def generic_columns(df: pd.DataFrame) -> list[Col]:
