@@ -1,5 +1,6 @@
 """The sections' tables: the findings tables and the processed tables laid out as the page
-shows them (which columns, their headings and kinds, captions and notes)."""
+shows them (which columns, captions and notes; a findings table's headings and kinds are those
+of data/reference/tables.yaml)."""
 
 from __future__ import annotations
 
