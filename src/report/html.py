@@ -23,7 +23,6 @@ from src.report.numbers import (
     number,
     safe_count,
 )
-from src.vocab import PERCENT_PLACES
 
 #: A cited site given without its scheme (``daventryexpress.co.uk``).
 BARE_SITE = re.compile(r"^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
@@ -53,7 +52,6 @@ class Col:
     ``redacted`` (a count already made safe by the findings, empty where it was redacted);
     ``int``; ``url`` (a link to each site named, separated by ``;``); ``path`` (a file name,
     which may wrap after each separator).
-    ``places`` overrides the decimal places of a percentage.
     """
 
     name: str
@@ -61,7 +59,6 @@ class Col:
     kind: str = "text"
     header: bool = False
     labels: dict[str, str] | None = None
-    places: int | None = None
     wide: bool = False
 
 
@@ -85,7 +82,7 @@ def _cell(col: Col, value: str, row: pd.Series) -> dict:
     elif kind == "number":
         text = fmt_number(value)
     elif kind == "percent":
-        text = fmt_percent(value, PERCENT_PLACES if col.places is None else col.places)
+        text = fmt_percent(value)
     elif kind == "redacted":
         text = REDACTED if value == "" else fmt_count(value)
     elif kind == "points":
