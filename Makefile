@@ -253,11 +253,11 @@ $(REPORT) reports/PROVENANCE.json &: $(CLEAN_NB) $(FINDINGS_NB) $(FIGURES_NB) $(
 	@touch $(REPORT) reports/PROVENANCE.json
 
 # Step 40 also writes the README's numbers (what the returns are, findings, variants, waves),
-# what the returns are in the data READMEs and the list of sources in data/raw/README.md:
-# generated, never typed in.
-README.md data/raw/README.md data/processed/README.md &: $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(VARIANT_NBS) $(PUBLISHED) $(PROCESSED) $(REFERENCE_FILES) scripts/update_readme.py $(REPORT_SRC) $(STAMP)
+# what the returns are in the data READMEs, the list of sources in data/raw/README.md and every
+# table's columns (docs/tables.md, from data/reference/tables.yaml): generated, never typed in.
+README.md data/raw/README.md data/processed/README.md docs/tables.md &: $(FINDINGS_NB) $(FIGURES_NB) $(WAVE_NBS) $(VARIANT_NBS) $(PUBLISHED) $(PROCESSED) $(REFERENCE_FILES) scripts/update_readme.py $(REPORT_SRC) $(STAMP)
 	$(BIN)/python scripts/update_readme.py
-	@touch README.md data/raw/README.md data/processed/README.md
+	@touch README.md data/raw/README.md data/processed/README.md docs/tables.md
 
 report: $(REPORT) ## Render the report: reports/report.html (findings) and reports/annex.html
 

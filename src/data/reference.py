@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import yaml
 
 from src.data.periods import check_periods
 from src.data.schemas import ISO_DATE, validate
@@ -549,17 +550,21 @@ WORDS_KEYS = {
 }
 
 
+def read_reference_yaml(path: Path, holds: str):
+    """A YAML file of data/reference/ as plain data (``yaml.safe_load``); ``holds`` says what
+    it holds, for the message when it is missing."""
+    if not path.is_file():
+        raise InputError(rel(path), "", "the file is missing", f"restore it from git: it {holds}")
+    try:
+        return load_yaml(path)
+    except yaml.YAMLError as error:
+        raise InputError(rel(path), "", f"not valid YAML: {error}", "fix the YAML syntax") from None
+
+
 def load_words(reference_dir: Path | str = REFERENCE) -> dict:
     """words.yaml: the display words the findings put together (see the file), checked."""
     path = Path(reference_dir) / "words.yaml"
-    if not path.is_file():
-        raise InputError(
-            rel(path), "", "the reference file is missing", "restore words.yaml (see git log)"
-        )
-    try:
-        words = load_yaml(path)
-    except Exception as error:  # noqa: BLE001 - any YAML error is one message
-        raise InputError(rel(path), "", f"not valid YAML: {error}", "fix the YAML syntax") from None
+    words = read_reference_yaml(path, "holds the display words")
     for section, keys in WORDS_KEYS.items():
         have = words.get(section) if isinstance(words, dict) else None
         missing = [k for k in keys if not isinstance(have, dict) or k not in have]

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from src.data.reference import load_reference
+from src.data.reference import load_reference, read_reference_yaml
+from src.data.tables import Table, load_descriptions
 from src.errors import InputError
 from src.findings.assemble import Findings
 from src.findings.convention import check_conventions
+from src.findings.display import Shown
+from src.findings.display import styled as display_styled
 from src.findings.params import Inputs
 from src.findings.publication import Publication, publication_from
 from src.findings.releases import FIGURE_COLUMNS, check_release_figures, check_releases
@@ -29,8 +31,8 @@ from src.findings.series import (
     check_series,
     require_columns,
 )
-from src.findings.workbook import PUBLISHED_ONLY, Sheet, findings_workbook, workbook_bytes
-from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, load_yaml, rel, write_many
+from src.findings.workbook import findings_workbook
+from src.helpers import PROCESSED, RAW, REFERENCE, csv_text, rel, write_many
 
 PUBLISHED = RAW / "published"
 #: The list of releases; each names the file of its figures, in the same folder.
@@ -136,17 +138,7 @@ def read_release_figures(
 def read_publication(reference_dir: Path = REFERENCE) -> Publication:
     """``data/reference/publication.yaml``, checked."""
     path = Path(reference_dir) / PUBLICATION_FILE
-    if not path.is_file():
-        raise InputError(
-            rel(path),
-            "",
-            "the file is missing",
-            "restore it from git: it names the workbook's publisher, contact and date",
-        )
-    try:
-        data = load_yaml(path)
-    except yaml.YAMLError as error:
-        raise InputError(rel(path), "", f"not valid YAML: {error}", "fix the YAML syntax") from None
+    data = read_reference_yaml(path, "names the workbook's publisher, contact and date")
     return publication_from(data, rel(path))
 
 
@@ -167,14 +159,25 @@ def _numbers(column: pd.Series, path: Path, name: str) -> pd.Series:
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def write_tables(findings: Findings, tables_dir: Path | str) -> list[Path]:
+def styled(
+    table: pd.DataFrame, name: str, caption: str | None = None, reference_dir: Path = REFERENCE
+) -> Shown:
+    """``table`` as the notebook shows it, each column as ``data/reference/tables.yaml``
+    describes table ``name``'s."""
+    return display_styled(table, load_descriptions(reference_dir).table(name), caption)
+
+
+def write_tables(
+    findings: Findings, tables_dir: Path | str, reference_dir: Path = REFERENCE
+) -> list[Path]:
     """Every table as ``<name>.csv`` (the published series by area and by platform among them)
     and the tables of :attr:`~src.findings.assemble.Findings.tables` in ``findings.xlsx``, all
-    or none."""
+    or none; each as ``data/reference/tables.yaml`` describes it."""
     tables_dir = Path(tables_dir)
+    descriptions = load_descriptions(reference_dir)
     every = {
         **{
-            name: labelled(name, t, findings.context["returns"])
+            name: labelled(t, descriptions.table(name), findings.context["returns"])
             for name, t in findings.tables.items()
         },
         **findings.published_series,
@@ -182,31 +185,21 @@ def write_tables(findings: Findings, tables_dir: Path | str) -> list[Path]:
     files: dict[Path, str | bytes] = {
         tables_dir / f"{name}.csv": csv_text(table) for name, table in every.items()
     }
-    files[tables_dir / "findings.xlsx"] = findings_workbook(findings, findings.publication)
+    files[tables_dir / "findings.xlsx"] = findings_workbook(
+        findings, descriptions, findings.publication
+    )
     write_many(files)
     return sorted(files)
 
 
-def labelled(name: str, table: pd.DataFrame, returns: str) -> pd.DataFrame:
-    """A table as its CSV holds it: one computed from the returns ends with the column
-    ``returns``, which says whether they were real, simulated or mixed
+def labelled(table: pd.DataFrame, description: Table, returns: str) -> pd.DataFrame:
+    """A table as its CSV holds it: one computed from the returns (described with a column
+    ``returns``) ends with that column, which says whether they were real, simulated or mixed
     (:func:`~src.findings.text.returns_kind`): the build's, or, for a table of several waves
-    that labels each row with its own wave's, that; one of published figures only
-    (:data:`~src.findings.workbook.PUBLISHED_ONLY`) is left as it is."""
-    if name in PUBLISHED_ONLY:
+    that labels each row with its own wave's, that; one of published figures only is left as
+    it is."""
+    if "returns" not in description.columns:
         return table
     if "returns" in table:  # rows of several waves, each labelled with its own
         return table[[c for c in table.columns if c != "returns"] + ["returns"]]
     return table.assign(returns=returns)
-
-
-def write_workbook(
-    path: Path | str,
-    sheets: list[Sheet],
-    notes: dict[str, str],
-    cover_title: str,
-    cover_intro: list[str],
-) -> Path:
-    """Write the workbook to ``path`` (only if its bytes changed)."""
-    write_many({path: workbook_bytes(sheets, notes, cover_title, cover_intro)})
-    return Path(path)

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup, escape
 
+from src.data.tables import Column
 from src.errors import InputError
 from src.report.numbers import (
+    MISSING,
     REDACTED,
     fmt_bool,
     fmt_count,
@@ -21,7 +23,7 @@ from src.report.numbers import (
     number,
     safe_count,
 )
-from src.vocab import AS_ROUNDED, DOES_NOT_HOLD, HOLDS, IN_PART, OWN_DISAGREE, PERCENT_PLACES
+from src.vocab import AS_ROUNDED, DOES_NOT_HOLD, HOLDS, IN_PART, OWN_DISAGREE
 
 #: The tone of each verdict's badge (its colour, beside its words); any other is neutral.
 TONES = {
@@ -60,7 +62,6 @@ class Col:
     ``redacted`` (a count already made safe by the findings, empty where it was redacted);
     ``int``; ``verdict`` (a verdict, drawn as a badge of its tone); ``url`` (a link to each site named, separated by ``;``); ``path`` (a file name,
     which may wrap after each separator).
-    ``places`` overrides the decimal places of a percentage.
     """
 
     name: str
@@ -68,7 +69,6 @@ class Col:
     kind: str = "text"
     header: bool = False
     labels: dict[str, str] | None = None
-    places: int | None = None
     wide: bool = False
 
 
@@ -92,7 +92,7 @@ def _cell(col: Col, value: str, row: pd.Series) -> dict:
     elif kind == "number":
         text = fmt_number(value)
     elif kind == "percent":
-        text = fmt_percent(value, PERCENT_PLACES if col.places is None else col.places)
+        text = fmt_percent(value)
     elif kind == "redacted":
         text = REDACTED if value == "" else fmt_count(value)
     elif kind == "points":
@@ -102,7 +102,7 @@ def _cell(col: Col, value: str, row: pd.Series) -> dict:
     elif kind == "bool":
         text = fmt_bool(value)
     elif kind == "code":
-        text = (col.labels or {}).get(value, value)
+        text = (col.labels or {}).get(value, value) or MISSING
     else:
         text = value
     return {
@@ -168,6 +168,19 @@ def html_table(
         "columns": [{"label": c.label, "numeric": c.kind in NUMERIC} for c in columns],
         "rows": body,
     }
+
+
+#: The report's kind for each kind of column of ``data/reference/tables.yaml`` that it shows
+#: its own way (a code through its labels); any other kind is the report's of the same name.
+KINDS = {"group": "code", "force": "code", "outcome": "code", "words": "text", "id": "int"}
+
+
+def described(column: Column, header: bool = False, wide: bool = False, labels=None) -> Col:
+    """A column as ``tables.yaml`` describes it: its heading, and its kind as the report's
+    (a code shown through ``labels``, by kind of code)."""
+    kind = KINDS.get(column.kind, column.kind)
+    shown = (labels or {}).get(column.kind) if kind == "code" else None
+    return Col(column.name, column.heading, kind, header, shown, wide=wide)
 
 
 def generic_columns(df: pd.DataFrame) -> list[Col]:

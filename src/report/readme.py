@@ -1,4 +1,4 @@
-"""Generated blocks of README.md: the findings, the variants and the sources.
+"""Generated blocks of README.md: the findings, the variants, the sources and the tables.
 
 The README's prose is written by hand; the numbers in it are not. Each generated block sits
 between ``<!-- name:start -->`` and ``<!-- name:end -->`` markers and is rewritten by
@@ -16,6 +16,7 @@ from collections import Counter
 
 import pandas as pd
 
+from src.data.tables import Descriptions
 from src.helpers import replace_block
 from src.vocab import joined
 
@@ -294,3 +295,21 @@ def update(readme_text: str, blocks: dict[str, str]) -> str:
     for name, content in blocks.items():
         readme_text = replace_block(readme_text, name, content)
     return readme_text
+
+
+def tables_block(descriptions: Descriptions) -> str:
+    """What every CSV of a build's ``tables/`` holds, column by column, from
+    ``data/reference/tables.yaml``: a legend of the kinds, then each table (folded)."""
+    lines = ["| Kind | What the column holds |", "|---|---|"]
+    lines += [f"| {name} | {kind.meaning} |" for name, kind in descriptions.kinds.items()]
+    for name, table in descriptions.tables.items():
+        if not table.csv:
+            continue
+        lines += ["", f"<details><summary><code>{name}.csv</code>: {table.title}</summary>", ""]
+        lines += ["| Column | Heading | Kind |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.heading} | {c.kind} |" for c in table.columns.values()]
+        if other := table.each_other_column:
+            each = {"group": "platform group", "wave": "wave"}[other.is_]
+            lines.append(f"| one per {each} | its name | {other.kind} |")
+        lines += ["", "</details>"]
+    return "\n".join(lines)

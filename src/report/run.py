@@ -38,6 +38,8 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from src.data.tables import FILE as TABLES_FILE
+from src.data.tables import Descriptions, load_descriptions
 from src.errors import InputError
 from src.helpers import PROCESSED, RAW, REFERENCE, REPORTS, ROOT, write_text
 from src.provenance import FILENAME as PROVENANCE_FILE
@@ -114,6 +116,8 @@ class Inputs:
     other_waves: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
     #: The simulation study of this build's wave (data/raw/simulation-study/<wave>.csv), if any.
     study: pd.DataFrame | None = None
+    #: What each table and column is (data/reference/tables.yaml).
+    descriptions: Descriptions | None = None
 
 
 PROCESSED_TABLES = ("coverage", "reconciliation", "cleaning_log", "instances")
@@ -164,8 +168,19 @@ def load(paths: Paths) -> Inputs:
             provenance[paths.name(folder)] = json.loads(path.read_text(encoding="utf-8"))
     study_file = paths.study / f"{wave}.csv"
     study = read(study_file) if wave and study_file.is_file() else None
+    files.append(paths.reference / TABLES_FILE)
+    descriptions = load_descriptions(paths.reference)
     return Inputs(
-        processed, tables, published, reference, figures, provenance, files, other_waves, study
+        processed,
+        tables,
+        published,
+        reference,
+        figures,
+        provenance,
+        files,
+        other_waves,
+        study,
+        descriptions,
     )
 
 
@@ -349,18 +364,19 @@ def readme_blocks() -> dict[str, str]:
 
 #: The data READMEs, each with its own generated block of what the returns are.
 DATA_READMES = (RAW / "README.md", PROCESSED / "README.md")
+#: The dictionary of every output table's columns (its block from tables.yaml).
+TABLES_DOC = ROOT / "docs" / "tables.md"
 
 
 def update_readme(path: Path = ROOT / "README.md") -> Path:
     """Rewrite the README's generated blocks (what the returns are, findings, variants, waves)
-    from the tables, the block of what the returns are in each data README, and the list of
-    sources in data/raw/README.md."""
+    from the tables, the block of what the returns are in each data README, the list of
+    sources in data/raw/README.md and the dictionary of the tables' columns (docs/tables.md)."""
     returns = readme_returns()
-    for data_readme in DATA_READMES:
-        if data_readme.is_file():
-            blocks = {"returns": returns}
-            if data_readme == RAW / "README.md":
-                blocks["sources"] = readme_sources()
-            text = data_readme.read_text(encoding="utf-8")
-            write_text(data_readme, readme.update(text, blocks))
+    docs = {doc: {"returns": returns} for doc in DATA_READMES}
+    docs[RAW / "README.md"]["sources"] = readme_sources()
+    docs[TABLES_DOC] = {"tables": readme.tables_block(load_descriptions())}
+    for doc, blocks in docs.items():
+        if doc.is_file():
+            write_text(doc, readme.update(doc.read_text(encoding="utf-8"), blocks))
     return write_text(path, readme.update(path.read_text(encoding="utf-8"), readme_blocks()))

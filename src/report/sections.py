@@ -1,5 +1,6 @@
 """The sections' tables: the findings tables and the processed tables laid out as the page
-shows them (which columns, their headings and kinds, captions and notes)."""
+shows them (which columns, captions and notes; a findings table's headings and kinds are those
+of data/reference/tables.yaml)."""
 
 from __future__ import annotations
 
@@ -14,15 +15,10 @@ from src.report.derived import (
     reconciliation_totals,
     withheld_conventions,
 )
-from src.report.html import Col, derived_table, generic_columns, html_table
+from src.report.html import Col, derived_table, described, html_table
 from src.report.numbers import REDACTED, measure_key
 from src.report.prose import group_names
-from src.vocab import (
-    CONFIDENCE,
-    LOO_PLACES,
-    OUTCOME_LABELS,
-    QUESTION_LABELS,
-)
+from src.vocab import CONFIDENCE, OUTCOME_LABELS, QUESTION_LABELS, capitalised
 
 if TYPE_CHECKING:
     from src.report.run import Inputs, Paths
@@ -52,8 +48,21 @@ FINDINGS_TABLES = (
 )
 
 
+def described_columns(
+    inputs: Inputs, table: str, *columns: str, wide=(), header: str = "", labels=None
+) -> list[Col]:
+    """The ``columns`` of ``table`` as tables.yaml describes them (the first heads each row,
+    unless ``header`` names another; a code is shown through its kind's ``labels``)."""
+    description = inputs.descriptions.table(table)
+    return [
+        described(description.column(c), c == (header or columns[0]), c in wide, labels)
+        for c in columns
+    ]
+
+
 def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
-    """The findings tables as the report lays them out."""
+    """The findings tables as the report lays them out, each column headed and shown as
+    ``data/reference/tables.yaml`` describes it."""
     t = inputs.tables
     src = {name: paths.name(paths.tables / f"{name}.csv") for name in t}
     force_names = dict(
@@ -62,37 +71,34 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     build = dict(zip(t["build"]["key"], t["build"]["value"], strict=True))
     names = group_names(inputs.reference, build)
     owner, adjective = build.get("owner_group", ""), build.get("owner_group_adjective", "")
+    outcomes = OUTCOME_LABELS | {"all forces asked": "All forces asked"}
+    labels = {"group": names, "force": force_names, "outcome": outcomes}
+
+    def cols(table: str, *columns: str, **options) -> list[Col]:
+        return described_columns(inputs, table, *columns, labels=labels, **options)
+
     out = {}
     headline = t["headline"]
     first = ~headline.apply(measure_key, axis=1).duplicated()
     out["headline"] = html_table(
         headline,
-        [
-            Col("measure", "Measure", header=True),
-            Col("computed", "From the returns", "unit"),
-            Col("withheld_lowest", "Lowest possible", "unit"),
-            Col("withheld_highest", "Highest possible", "unit"),
-        ],
+        cols("headline", "measure", "computed", "withheld_lowest", "withheld_highest"),
         "table-headline",
         "National figures from the returns",
         src["headline"],
-        "Lowest and highest possible: the smallest and largest values the small counts forces "
-        "withheld can give, with every printed total of their returns met. Percentages are of instances with a known platform unless the measure "
-        "says otherwise.",
+        "The lowest and highest the printed totals allow: the smallest and largest values the "
+        "small counts forces withheld can give, with every printed total of their returns met. "
+        "Percentages are of instances with a known platform unless the measure says otherwise.",
         rows=headline.index[first],
     )
     out["statements"] = html_table(
         headline,
-        [
-            Col("as_published", "As published", header=True),
-            Col("measure", "Measure", wide=True),
-            Col("computed", "From the returns", "unit"),
-            Col("verdict", "Verdict"),
-            Col("holds_over_withheld_range", "Holds over every value the withheld counts allow"),
-            Col("published_fits", "Denominator it fits", wide=True),
-            Col("flag", "Flag"),
-            Col("note", "Note", wide=True),
-        ],
+        cols(
+            "headline",
+            *("as_published", "measure", "computed", "verdict", "holds_over_withheld_range"),
+            *("published_fits", "flag", "note"),
+            wide=("measure", "published_fits", "note"),
+        ),
         "table-statements",
         "Each published national statement against the returns",
         src["headline"],
@@ -101,17 +107,12 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["regional"] = html_table(
         t["regional"],
-        [
-            Col("as_published", "As published", header=True),
-            Col("area", "Area", "code", labels=force_names),
-            Col("platform_group", "Platforms", "code", labels=names),
-            Col("computed", "From the returns", "unit"),
-            Col("verdict", "Verdict"),
-            Col("holds_over_withheld_range", "Holds over every value the withheld counts allow"),
-            Col("disclosure_control", "Disclosure control", wide=True),
-            Col("flag", "Flag"),
-            Col("note", "Note", wide=True),
-        ],
+        cols(
+            "regional",
+            *("as_published", "area", "platform_group", "computed", "verdict"),
+            *("holds_over_withheld_range", "disclosure_control", "flag", "note"),
+            wide=("disclosure_control", "note"),
+        ),
         "table-regional",
         "Regional and force figures beside each published statement",
         src["regional"],
@@ -120,12 +121,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["release_checks"] = html_table(
         t["release_checks"],
-        [
-            Col("as_published", "As published", header=True),
-            Col("area", "Area", "code", labels=force_names),
-            Col("agrees", "Agrees with the release's other figures", "bool"),
-            Col("finding", "What the release's own figures say", wide=True),
-        ],
+        cols("release_checks", "as_published", "area", "agrees", "finding", wide=("finding",)),
         "table-release-checks",
         "The release against its own figures",
         src["release_checks"],
@@ -133,19 +129,13 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["consistency"] = html_table(
         t["published_consistency"],
-        [
-            Col("as_published", "As published", header=True),
-            Col("area", "Area", "code", labels=force_names),
-            Col("platform_group", "Platforms", "code", labels=names),
-            Col("published_count", "Published count", "count"),
-            Col("stated_total", "Stated total", "count"),
-            Col("share_of_stated_total", "Share of stated total", "percent"),
-            Col("holds_with_stated_total", "Holds", "bool"),
-            Col("sum_of_parts", "Sum of published parts", "count"),
-            Col("share_of_sum_of_parts", "Share of sum of parts", "percent"),
-            Col("holds_with_sum_of_parts", "Holds", "bool"),
-            Col("fits", "Fits", wide=True),
-        ],
+        cols(
+            "published_consistency",
+            *("as_published", "area", "platform_group", "published_count", "stated_total"),
+            *("share_of_stated_total", "holds_with_stated_total", "sum_of_parts"),
+            *("share_of_sum_of_parts", "holds_with_sum_of_parts", "fits"),
+            wide=("fits",),
+        ),
         "table-consistency",
         "Each published percentage against the totals the published counts imply",
         src["published_consistency"],
@@ -153,47 +143,31 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["uncertainty"] = html_table(
         t["uncertainty"],
-        [
-            Col("share_of", "Share", header=True),
-            Col("share", "Share", "percent"),
-            Col("bootstrap_low", "Between-force bootstrap low", "percent"),
-            Col("bootstrap_high", "Between-force bootstrap high", "percent"),
-            Col("wilson_low", "Wilson low (ignores clustering)", "percent"),
-            Col("wilson_high", "Wilson high (ignores clustering)", "percent"),
-            Col("withheld_lowest", "Lowest the printed totals allow", "percent"),
-            Col("withheld_highest", "Highest the printed totals allow", "percent"),
-            Col("unknown_bound_low", "Unknown-platform bound low", "percent"),
-            Col("unknown_bound_high", "Unknown-platform bound high", "percent"),
-            Col("nonresponse_low", "Non-response bound low (assumed)", "percent"),
-            Col("nonresponse_high", "Non-response bound high (assumed)", "percent"),
-            Col("count", "Instances", "count"),
-            Col("total", "Of", "count"),
-        ],
+        cols(
+            "uncertainty",
+            *("share_of", "share", "bootstrap_low", "bootstrap_high", "wilson_low"),
+            *("wilson_high", "withheld_lowest", "withheld_highest", "unknown_bound_low"),
+            *("unknown_bound_high", "nonresponse_low", "nonresponse_high", "count", "total"),
+        ),
         "table-uncertainty",
         f"Intervals ({CONFIDENCE:.0%}) and bounds for each headline share",
         src["uncertainty"],
     )
     out["intervals"] = html_table(
         t["intervals"],
-        [Col("interval", "Interval", header=True), Col("meaning", "What it means", wide=True)],
+        cols("intervals", "interval", "meaning", wide=("meaning",)),
         "table-intervals",
         "What each interval and bound means",
         src["intervals"],
     )
     out["withheld"] = html_table(
         t["withheld"],
-        [
-            Col("share_of", "Share", header=True),
-            Col("default", "As reported", "percent"),
-            Col("lowest", "Lowest", "percent"),
-            Col("highest", "Highest", "percent"),
-            Col("all_withheld_at_minimum", "All at minimum", "percent"),
-            Col("all_withheld_at_midpoint", "All at midpoint", "percent"),
-            Col("all_withheld_at_maximum", "All at maximum", "percent"),
-            Col("withheld_cells", "Withheld cells", "int"),
-            Col("withheld_instances_at_most", "Instances they could add", "count"),
-            Col("whole_percent_changes", "Whole percentage changes", "bool"),
-        ],
+        cols(
+            "withheld",
+            *("share_of", "default", "lowest", "highest", "all_withheld_at_minimum"),
+            *("all_withheld_at_midpoint", "all_withheld_at_maximum", "withheld_cells"),
+            *("withheld_instances_at_most", "whole_percent_changes"),
+        ),
         "table-withheld",
         "Each headline share with the withheld small counts at either end of their ranges",
         src["withheld"],
@@ -202,44 +176,31 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     fb = loo.index[(loo["group"] == owner) & (loo["denominator"] == "all_known")]
     out["leave_one_out"] = html_table(
         loo,
-        [
-            Col("force_name", "Force left out", header=True),
-            Col("share_without", f"{adjective} share without it", "percent", places=LOO_PLACES),
-            Col("change_points", "Change (percentage points)", "points"),
-        ],
+        cols("leave_one_out", "force_name", "share_without", "change_points"),
         "table-leave-one-out",
         f"The {adjective} share with each force left out in turn",
         src["leave_one_out"],
-        "Largest changes first. The full table, for every headline share, is "
-        "reports/tables/leave_one_out.csv.",
+        "Largest changes first; the change is in percentage points. The full table, for every "
+        "headline share, is reports/tables/leave_one_out.csv.",
         rows=fb,
     )
     out["coverage_summary"] = html_table(
         t["coverage"],
-        [
-            Col(
-                "outcome",
-                "Outcome",
-                "code",
-                True,
-                OUTCOME_LABELS | {"all forces asked": "All forces asked"},
-            ),
-            Col("forces", "Forces", "int"),
-            Col("in_build", "In this build", "int"),
-        ],
+        cols("coverage", "outcome", "forces", "in_build"),
         "table-coverage-summary",
         "Forces asked, by what they sent",
         src["coverage"],
     )
-    force_cols = [
-        c
-        for c in t["forces"].columns
-        if c not in ("force", "force_name", "release_region", "returns")
-    ]
+    forces = inputs.descriptions.table("forces")
+    counts = [c for c in t["forces"].columns if c not in ("force", "force_name", "release_region")]
     out["forces"] = html_table(
         t["forces"],
-        [Col("force_name", "Force", header=True), Col("release_region", "Region")]
-        + [Col(c, c.replace("_", " ").capitalize(), "redacted") for c in force_cols],
+        cols("forces", "force_name", "release_region")
+        + [
+            Col(c, forces.column(c, capitalised(names.get(c, c))).heading, "redacted")
+            for c in counts
+            if c != "returns"
+        ],
         "table-forces",
         "Instances by force and platform, after disclosure control",
         src["forces"],
@@ -247,7 +208,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["forces_audit"] = html_table(
         t["forces_audit"],
-        generic_columns(t["forces_audit"]),
+        cols("forces_audit", *(c for c in t["forces_audit"].columns if c != "returns")),
         "table-forces-audit",
         "Audit: the range each redacted cell could take, given everything published",
         src["forces_audit"],
@@ -257,15 +218,12 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["series"] = html_table(
         t["series"],
-        [
-            Col("period_label", "Period", header=True),
-            Col("offences", "Offences recorded", "count"),
-            Col("forces_responding", "Forces responding", "count"),
-            Col("annual", "About twelve months", "bool"),
-            Col("forces_note", "Forces", wide=True),
-            Col("flag", "Flag"),
-            Col("source_title", "Source", wide=True),
-        ],
+        cols(
+            "series",
+            *("period_label", "offences", "forces_responding", "annual", "forces_note"),
+            *("flag", "source_title"),
+            wide=("forces_note", "source_title"),
+        ),
         "table-series",
         "Sexual communication with a child: offences recorded, as published each year",
         src["series"],
@@ -274,16 +232,12 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["platforms"] = html_table(
         t["platforms"],
-        [
-            Col("rank", "Rank", "int"),
-            Col("name", "Platform", header=True),
-            Col("in_owner_group", "In the owner group", "bool"),
-            Col("count", "Instances", "count"),
-            Col("share", "Share of known (%)", "percent"),
-            Col("share_lowest", "Low (withheld)", "percent"),
-            Col("share_highest", "High (withheld)", "percent"),
-            Col("forces", "Forces recording it", "int"),
-        ],
+        cols(
+            "platforms",
+            *("rank", "name", "in_owner_group", "count", "share", "share_lowest"),
+            *("share_highest", "forces"),
+            header="name",
+        ),
         "table-platforms",
         "The largest named platforms",
         src["platforms"],
@@ -292,16 +246,12 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["platform_series"] = html_table(
         t["platform_series"],
-        [
-            Col("period_label", "Period", header=True),
-            Col("area", "Area"),
-            Col("name_as_printed", "Platform, as printed"),
-            Col("as_published", "As published"),
-            Col("value", "Read as (%)", "number"),
-            Col("flag", "Flag"),
-            Col("source_title", "Source", wide=True),
-            Col("note", "Note", wide=True),
-        ],
+        cols(
+            "platform_series",
+            *("period_label", "area", "name_as_printed", "as_published", "value", "flag"),
+            *("source_title", "note"),
+            wide=("source_title", "note"),
+        ),
         "table-platform-series",
         "Sexual communication with a child: the platforms each year's release named",
         src["platform_series"],
@@ -310,14 +260,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["whatsapp"] = html_table(
         t["whatsapp"],
-        [
-            Col("measure", "Measure", header=True),
-            Col("share", "Share", "percent"),
-            Col("low", "Interval low", "percent"),
-            Col("high", "Interval high", "percent"),
-            Col("flag", "Flag"),
-            Col("source", "Source", wide=True),
-        ],
+        cols("whatsapp", "measure", "share", "low", "high", "flag", "source", wide=("source",)),
         "table-whatsapp",
         f"{build.get('tipoff_platform_name', '')}: share of police-recorded {adjective} "
         f"instances and of {build.get('tipoff_company', '')}'s tip-offs to the NCA",
@@ -325,7 +268,7 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     )
     out["build"] = html_table(
         t["build"],
-        [Col("key", "Parameter", header=True), Col("value", "Value")],
+        cols("build", "key", "value"),
         "table-build",
         "Parameters of this build",
         src["build"],
@@ -334,9 +277,9 @@ def findings_tables(inputs: Inputs, paths: Paths) -> dict[str, dict]:
     out["appendix"] = [
         html_table(
             t[n],
-            generic_columns(t[n]),
+            cols(n, *(c for c in t[n].columns if c != "returns")),
             f"table-{n.replace('_', '-')}",
-            f"Table {n.replace('_', ' ')}",
+            inputs.descriptions.table(n).title,
             src[n],
         )
         for n in extra
@@ -459,17 +402,12 @@ def waves_tables(inputs: Inputs, paths: Paths) -> dict:
     out = {
         "waves": html_table(
             t["waves"],
-            [
-                Col("period", "Wave", header=True),
-                Col("basis", "Forces counted"),
-                Col("forces", "Forces", "int"),
-                Col("label", "Platform group"),
-                Col("count", "Instances", "count"),
-                Col("known", "Known platform", "count"),
-                Col("share", "Share of known (%)", "percent"),
-                Col("share_lowest", "Low (withheld)", "percent"),
-                Col("share_highest", "High (withheld)", "percent"),
-            ],
+            described_columns(
+                inputs,
+                "waves",
+                *("period", "basis", "forces", "label", "count", "known", "share"),
+                *("share_lowest", "share_highest"),
+            ),
             "table-waves",
             "Every wave side by side: each group's share over all forces and like for like",
             src["waves"],
@@ -478,16 +416,14 @@ def waves_tables(inputs: Inputs, paths: Paths) -> dict:
         ),
         "wave_statements": html_table(
             t["wave_statements"],
-            [
-                Col("as_published", "Published statement", header=True),
-                Col("change_published", "Published figures (%)", "number"),
-                Col("change_published_lowest", "Low", "number"),
-                Col("change_published_highest", "High", "number"),
-                Col("verdict_published", "Verdict"),
-                Col("change_all_forces", "All forces (%)", "number"),
-                Col("change_like_for_like", "Like for like (%)", "number"),
-                Col("note", "What it fits", wide=True),
-            ],
+            described_columns(
+                inputs,
+                "wave_statements",
+                *("as_published", "change_published", "change_published_lowest"),
+                *("change_published_highest", "verdict_published", "change_all_forces"),
+                *("change_like_for_like", "note"),
+                wide=("note",),
+            ),
             "table-wave-statements",
             "Published statements that compare two waves, against both waves",
             src["wave_statements"],

@@ -27,10 +27,11 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 from src import findings, sdc
+from src.data.tables import Table, descriptions_from
 from src.errors import InputError
 from src.findings.areas import cell_columns
 from src.findings.convention import RULES
-from src.findings.display import MISSING, formatted
+from src.findings.display import MISSING, formatted, styled
 from src.findings.params import check_exclude_forces, excludable_forces
 from src.findings.published import (
     implied_shares,
@@ -550,36 +551,61 @@ def test_a_build_leaving_out_a_force_without_counts_stops_before_writing(inputs,
 NOT_SHOWN = re.compile(r"\b(nan|NaN|<NA>|NaT|True|False)\b|\bNone\b(?! of\b)")
 
 
+KINDS = ("text", "words", "bool", "group", "outcome", "count", "percent", "points", "unit")
+KINDS += ("unit_difference", "id", "number")
+
+
+def described(columns: dict, other: dict | None = None) -> Table:
+    """A table described as tables.yaml would: ``columns`` maps a name to its heading and kind
+    (and blank); ``other`` describes each column the data names."""
+    entry = {
+        "title": "A table",
+        "columns": {
+            name: {"heading": heading, "kind": kind, **({"blank": blank[0]} if blank else {})}
+            for name, (heading, kind, *blank) in columns.items()
+        },
+    }
+    if other:
+        entry["each_other_column"] = other
+    data = {"kinds": {k: {} for k in KINDS}, "sources": {}, "tables": {"t": entry}}
+    return descriptions_from(data, "tables.yaml").table("t")
+
+
 def test_percentages_counts_and_missing_values_are_in_the_house_formats():
     table = pd.DataFrame(
         {
             "share": [52.891, 9.6, np.nan],
             "count": [9422.0, 3205.5, 12.0],
-            "bootstrap_resamples": [2000, 2000, 20000],
-            "bootstrap_seed": [20210326, 20210326, 7],
+            "resamples": [2000, 2000, 20000],
+            "seed": [20210326, 20210326, 7],
             "in_owner_group": [True, False, True],
             "group": ["facebook_owned", "whatsapp", "somewhere_new"],
             "note": ["a", "", None],
+            "caveat": ["caveat_known_subset", "x_y", "z"],
         }
     )
-    shown = formatted(table, "uncertainty")
-    assert list(shown.columns) == [
-        "Share",
-        "Instances",
-        "Bootstrap resamples",
-        "Bootstrap seed",
-        "In the owner group",
-        "Platforms",
-        "Note",
-    ]
+    description = described(
+        {
+            "share": ("Share", "percent"),
+            "count": ("Instances", "count"),
+            "resamples": ("Resamples", "count"),
+            "seed": ("Seed", "id"),
+            "in_owner_group": ("Owned", "bool"),
+            "group": ("Platforms", "group"),
+            "note": ("Note", "text"),
+            "caveat": ("Subject", "words"),
+        }
+    )
+    shown = formatted(table, description)
     assert shown.to_dict("list") == {
         "Share": ["52.9%", "9.6%", MISSING],
         "Instances": ["9,422.0", "3,205.5", "12.0"],
-        "Bootstrap resamples": ["2,000", "2,000", "20,000"],
-        "Bootstrap seed": ["20210326", "20210326", "7"],
-        "In the owner group": ["yes", "no", "yes"],
+        "Resamples": ["2,000", "2,000", "20,000"],
+        "Seed": ["20210326", "20210326", "7"],
+        "Owned": ["yes", "no", "yes"],
         "Platforms": ["Facebook-owned apps", "WhatsApp", "somewhere_new"],
         "Note": ["a", "", MISSING],
+        "Subject": ["Known subset", "X y", "Z"],
     }
     assert MISSING == "[x]"
 
@@ -587,65 +613,60 @@ def test_percentages_counts_and_missing_values_are_in_the_house_formats():
 def test_a_row_unit_decides_between_percent_and_count():
     table = pd.DataFrame(
         {
-            "measure": ["instances", "share", "forces", "other share"],
             "unit": ["count", "percent", "count", "percent"],
             "computed": [9422.0, 52.8912, 35.0, 6.0],
-            "published": [9477.0, np.nan, 35.0, 6.0],
             "difference": [-55.0, 0.11, 0.0, 0.0],
-            "holds": [False, True, True, None],
-            "holds_if_truncated": [None, False, None, None],
         }
     )
-    shown = formatted(table, "headline")
-    assert shown.to_dict("list") == {
-        "Measure": ["instances", "share", "forces", "other share"],
-        "Unit": ["count", "percent", "count", "percent"],
-        "From the returns": ["9,422", "52.9%", "35", "6.0%"],
-        "Published value": ["9,477", MISSING, "35", "6.0%"],
-        "Difference": ["-55", "+0.1 points", "0", "0.0 points"],
-        "Holds": ["no", "yes", "yes", MISSING],
-        "Holds if truncated": [MISSING, "no", MISSING, MISSING],
-    }
-    with pytest.raises(ValueError, match="needs column 'unit'"):
-        formatted(table.drop(columns="unit"), "headline")
-
-
-def test_leave_one_out_shares_and_changes_have_their_own_places():
-    table = pd.DataFrame(
+    description = described(
         {
-            "force_name": ["A", "B", "C"],
-            "share_without": [54.04, 9.0, 52.9],
-            "change_points": [1.1, -0.4, -0.0],
+            "unit": ("Unit", "text"),
+            "computed": ("Computed", "unit"),
+            "difference": ("Difference", "unit_difference"),
         }
     )
-    assert formatted(table, "leave_one_out").to_dict("list") == {
-        "Force": ["A", "B", "C"],
-        "Share without the force": ["54.0%", "9.0%", "52.9%"],
-        "Change (percentage points)": ["+1.1", "-0.4", "0.0"],
+    assert formatted(table, description).to_dict("list") == {
+        "Unit": ["count", "percent", "count", "percent"],
+        "Computed": ["9,422", "52.9%", "35", "6.0%"],
+        "Difference": ["-55", "+0.1 points", "0", "0.0 points"],
     }
+    with pytest.raises(ValueError, match="needs 'unit'"):
+        formatted(table.drop(columns="unit"), description)
 
 
-def test_redacted_force_counts_are_marked_as_redacted():
-    table = pd.DataFrame(
-        {"force_name": ["A", "B"], "whatsapp": pd.array([10, None], dtype="Int64")}
+def test_changes_in_points_are_signed():
+    table = pd.DataFrame({"change": [1.1, -0.4, -0.0]})
+    shown = formatted(table, described({"change": ("Change", "points")}))
+    assert shown["Change"].tolist() == ["+1.1", "-0.4", "0.0"]
+
+
+def test_withheld_counts_are_marked_and_columns_the_data_names_are_headed_by_their_group():
+    table = pd.DataFrame({"name": ["A", "B"], "whatsapp": pd.array([10, None], dtype="Int64")})
+    withheld = described(
+        {"name": ("Force", "text")}, {"is": "group", "kind": "count", "blank": "c"}
     )
-    shown = formatted(table, "forces")
-    assert shown["WhatsApp"].tolist() == ["10", sdc.REDACTED]
-    assert formatted(table, "headline_parts")["WhatsApp"].tolist() == ["10", MISSING]
+    assert formatted(table, withheld)["WhatsApp"].tolist() == ["10", sdc.REDACTED]
+    missing = described({"name": ("Force", "text")}, {"is": "group", "kind": "count"})
+    assert formatted(table, missing)["WhatsApp"].tolist() == ["10", MISSING]
 
 
-def test_an_unknown_table_is_refused():
-    with pytest.raises(ValueError, match="no display for table 'headlines'"):
+def test_an_undescribed_column_or_table_is_refused():
+    with pytest.raises(KeyError, match="no column 'a'"):
+        formatted(pd.DataFrame({"a": [1]}), described({"b": ("B", "count")}))
+    with pytest.raises(KeyError, match="no table 'headlines'"):
         findings.styled(pd.DataFrame({"a": [1]}), "headlines")
 
 
 def test_shown_table_has_rich_html_without_index_and_a_plain_text_that_is_stable():
     table = pd.DataFrame({"share": [52.891, np.nan], "holds": [True, None], "note": ["a", ""]})
-    one, other = findings.styled(table, "uncertainty"), findings.styled(table, "uncertainty")
+    description = described(
+        {"share": ("Share", "percent"), "holds": ("Holds", "bool"), "note": ("Note", "text")}
+    )
+    one, other = styled(table, description), styled(table, description)
     data, _ = DisplayFormatter().format(one)
     assert set(data) == {"text/plain", "text/html"}
     # The plain text nbval compares: the formatted table, no memory address, the same each time.
-    assert data["text/plain"] == formatted(table, "uncertainty").to_string(index=False)
+    assert data["text/plain"] == formatted(table, description).to_string(index=False)
     assert data["text/plain"] == DisplayFormatter().format(other)[0]["text/plain"]
     assert "0x" not in data["text/plain"] and "Styler" not in data["text/plain"]
     assert repr(one) == data["text/plain"]
@@ -653,8 +674,8 @@ def test_shown_table_has_rich_html_without_index_and_a_plain_text_that_is_stable
     html = data["text/html"]
     assert html == other._repr_html_()
     assert "row_heading" not in html and "blank" not in html
-    assert '<th id="T_uncertainty_level0_col0" class="col_heading level0 col0" >Share</th>' in html
-    assert re.search(r"#T_uncertainty \.col0 \{\s*text-align: right;", html)
+    assert '<th id="T_t_level0_col0" class="col_heading level0 col0" >Share</th>' in html
+    assert re.search(r"#T_t \.col0 \{\s*text-align: right;", html)
     assert ">52.9%</td>" in html and ">[x]</td>" in html
     assert not NOT_SHOWN.search(html) and not NOT_SHOWN.search(data["text/plain"])
 

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from src import findings, sdc
+from src.data.tables import load_descriptions
 from src.errors import InputError
 from src.findings import publication as pub
-from src.findings import run
 from src.findings import workbook as tables
 from src.findings.areas import cell_columns
 from src.findings.workbook import Sheet
@@ -109,14 +109,6 @@ def test_a_note_no_sheet_refers_to_is_refused():
         tables.workbook_bytes(sheets(), {**NOTES, "extra": "unused"}, "Title", ["Intro"])
 
 
-def test_write_workbook_leaves_unchanged_file_alone(tmp_path):
-    path = tmp_path / "findings.xlsx"
-    run.write_workbook(path, sheets(), NOTES, "Title", ["Intro"])
-    before = path.stat().st_mtime_ns
-    run.write_workbook(path, sheets(), NOTES, "Title", ["Intro"])
-    assert path.stat().st_mtime_ns == before
-
-
 # --- Publication details ---------------------------------------------------------------------
 
 GOOD = {"publisher": "Us", "contact": "Write to us", "published": dt.date(2030, 1, 2)}
@@ -174,9 +166,14 @@ def publication():
 
 
 @pytest.fixture(scope="module")
-def book(build, publication):
-    data = tables.findings_workbook(build, publication[1])
-    assert data == tables.findings_workbook(build, publication[1])  # byte for byte
+def descriptions():
+    return load_descriptions()
+
+
+@pytest.fixture(scope="module")
+def book(build, publication, descriptions):
+    data = tables.findings_workbook(build, descriptions, publication[1])
+    assert data == tables.findings_workbook(build, descriptions, publication[1])  # byte for byte
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
@@ -195,6 +192,43 @@ def test_numbers_are_numbers_and_shorthand_only_where_there_is_no_number(book):
                 if heading.endswith(units):
                     assert isinstance(value, (int, float)) or value in SHORTHAND, (name, heading)
                 assert value not in ("[REDACTED]", "nan", "None"), (name, heading)
+
+
+def test_numbers_take_their_format_and_long_text_wraps_at_a_readable_width():
+    df = pd.DataFrame({"Instances": [6, 2.5], "Share": [52.5, 7.0], "Note": ["a" * 300, "b"]})
+    formats = [
+        {"column": "Instances", "format": {"num_format": "#,##0"}},
+        {"column": "Share", "format": {"num_format": "0.0"}},
+    ]
+    sheet = Sheet("Counts", df, "Counts", ["Sub"], "", ["other"], {"Share": "%"}, formats)
+    notes = {"other": NOTES["other"]}
+    book = openpyxl.load_workbook(io.BytesIO(tables.workbook_bytes([sheet], notes, "T", ["I"])))
+    (ref,) = [t.ref for t in book["Counts"].tables.values()]
+    cells = list(book["Counts"][ref])
+    assert [c.number_format for c in cells[1]] == ["#,##0", "0.0", "General"]
+    assert cells[1][2].alignment.wrap_text
+    assert book["Counts"].column_dimensions["C"].width <= 61
+
+
+@real
+def test_count_cells_show_thousands_and_share_cells_one_decimal_place(book):
+    for name in TABLE_SHEETS(book):
+        (ref,) = [t.ref for t in book[name].tables.values()]
+        heading, *body = list(book[name][ref])
+        for j, cell in enumerate(heading):
+            numbers = [row[j] for row in body if isinstance(row[j].value, (int, float))]
+            halves = any(not float(c.value).is_integer() for c in numbers)
+            if cell.value.endswith("\n(count)"):
+                want = {"#,##0.0"} if halves else {"#,##0"}
+            elif cell.value.endswith(("\n(%)", "\n(percentage points)")):
+                want = {"0.0"}
+            else:
+                continue
+            assert {c.number_format for c in numbers} <= want, (name, cell.value)
+    # No column of a table or of the notes is wider than a readable line of text.
+    for name in [*TABLE_SHEETS(book), "Notes"]:
+        widths = [d.width for d in book[name].column_dimensions.values()]
+        assert max(widths) <= 61, name
 
 
 @real
@@ -307,7 +341,8 @@ def with_returns(build, simulated: bool):
 
 
 def workbook_text(build, publication) -> tuple[openpyxl.Workbook, str]:
-    book = openpyxl.load_workbook(io.BytesIO(tables.findings_workbook(build, publication[1])))
+    data = tables.findings_workbook(build, load_descriptions(), publication[1])
+    book = openpyxl.load_workbook(io.BytesIO(data))
     return book, "\n".join(str(r[0]) for name in book.sheetnames for r in rows(book, name))
 
 

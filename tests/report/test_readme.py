@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from src.data.tables import descriptions_from, load_descriptions
 from src.helpers import RAW, ROOT
 from src.report import readme, run
 
@@ -161,3 +162,30 @@ def test_a_sentence_several_notes_share_is_said_once_and_each_rest_after_its_mea
         "Instances: Own of the first.",
         "WhatsApp share: Own of the second.",
     ]
+
+
+def test_the_tables_dictionary_lists_every_column_of_every_csv_table():
+    data = {
+        "kinds": {"text": {"meaning": "words"}, "count": {"meaning": "a number of things"}},
+        "sources": {},
+        "tables": {
+            "counts": {
+                "title": "Counts by area",
+                "columns": {"area": {"heading": "Area"}, "n": {"heading": "N", "kind": "count"}},
+                "each_other_column": {"is": "wave", "kind": "count"},
+            },
+            "shown": {"title": "Shown only", "csv": False, "columns": {"x": {"heading": "X"}}},
+        },
+    }
+    block = readme.tables_block(descriptions_from(data))
+    assert "| count | a number of things |" in block
+    assert "<code>counts.csv</code>: Counts by area" in block
+    assert "| `area` | Area | text |" in block and "| `n` | N | count |" in block
+    assert "| one per wave | its name | count |" in block
+    assert "shown.csv" not in block
+
+
+def test_the_committed_tables_dictionary_is_what_tables_yaml_gives():
+    text = run.TABLES_DOC.read_text(encoding="utf-8")
+    block = readme.tables_block(load_descriptions())
+    assert readme.update(text, {"tables": block}) == text

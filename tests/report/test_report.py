@@ -45,6 +45,7 @@ FOLDERS = (
     "data/raw/simulation-study",
 )
 REFERENCE_FILES = [f"data/reference/{name}.csv" for name in report.REFERENCE_TABLES]
+REFERENCE_FILES.append("data/reference/tables.yaml")
 
 #: The annex's sections.
 SECTIONS = [
