@@ -93,18 +93,6 @@ PLATFORM_GROUPS = (
     "unknown",
 )
 
-#: Each platform group's name as a reader sees it, for the code that has no names of its own
-#: to hand. Empty until a build names the groups from the reference data (it calls
-#: :func:`set_group_names` with the names as on its owner date); the steps pass names
-#: explicitly everywhere else.
-GROUP_NAMES: dict[str, str] = {}
-
-
-def set_group_names(names: dict[str, str]) -> None:
-    """Name the platform groups for this run (see :data:`GROUP_NAMES`)."""
-    GROUP_NAMES.clear()
-    GROUP_NAMES.update(names)
-
 
 def capitalised(name: str) -> str:
     """A name as a chart label or table heading: its first letter capitalised."""

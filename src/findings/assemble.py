@@ -14,10 +14,12 @@ import pandas as pd
 
 from src.data.names import group_names, lookup, owner_name_on, place_name
 from src.data.reference import Reference
+from src.data.tables import Descriptions
 from src.errors import InputError
 from src.findings.areas import force_shares_table, per_force_table, regional_table
 from src.findings.composition import composition_table
 from src.findings.convention import Convention, convention_for
+from src.findings.display import Shown, styled
 from src.findings.exact import (
     at_best_estimates,
     cells_at_best,
@@ -65,7 +67,7 @@ from src.findings.text import (
     source_line,
 )
 from src.findings.waves import compare_waves
-from src.vocab import OUTCOMES_WITH_DATA, set_group_names
+from src.vocab import OUTCOMES_WITH_DATA
 
 
 @dataclass
@@ -88,6 +90,13 @@ class Findings:
     #: platforms.csv), in the order of the groups; then each other column of the per-force
     #: table named as its platform (:func:`column_names`).
     names: dict[str, str] = field(default_factory=dict)
+    #: Every output table's description (``data/reference/tables.yaml``).
+    descriptions: Descriptions | None = None
+
+    def styled(self, table: pd.DataFrame, name: str, caption: str | None = None) -> Shown:
+        """``table`` as the notebook shows it: each column as table ``name``'s description
+        says, its platform groups by this build's names."""
+        return styled(table, self.descriptions.table(name), caption, self.names)
 
 
 def build(inputs: Inputs, params: Params) -> Findings:
@@ -99,7 +108,6 @@ def build(inputs: Inputs, params: Params) -> Findings:
     as_of = as_of_date(params.owner_as_of, wave["end"])
     owned = owner_group(ref.ownership, as_of, ref.owners, owner_group_slug(ref))
     names = group_names(ref.groups, ref.platforms, owner_name_on(ref.owners, owned.owner, as_of))
-    set_group_names(names)  # for the modules that name groups without being given names
 
     selected = select_instances(
         inputs.instances,
@@ -242,6 +250,7 @@ def build(inputs: Inputs, params: Params) -> Findings:
             "platform_series": platform_series_table(getattr(inputs, "platforms", None)),
         },
         names={**names, **column_names(forces_table, names, ref.platforms)},
+        descriptions=inputs.descriptions,
     )
 
 

@@ -24,7 +24,6 @@ from src import sdc
 from src.data.tables import Column, Table
 from src.vocab import (
     COUNT_PLACES,
-    GROUP_NAMES,
     LOO_PLACES,
     OUTCOME_LABELS,
     PERCENT_PLACES,
@@ -37,13 +36,13 @@ MISSING = "[x]"
 NUMERIC_KINDS = {"count", "percent", "points", "unit", "unit_difference", "id", "number"}
 
 
-def heading(column: Column) -> str:
-    """A column's heading: as described, or a platform group's name for a column the data
-    names (its name spaced and capitalised when it is no group)."""
+def heading(column: Column, names: dict[str, str]) -> str:
+    """A column's heading: as described, or, for a column the data names, its platform group's
+    name (``names``: the build's) or else its name spaced and capitalised."""
     if column.heading != column.name:
         return column.heading
-    if column.name in GROUP_NAMES:
-        return capitalised(GROUP_NAMES[column.name])
+    if column.name in names:
+        return capitalised(names[column.name])
     return str(column.name).replace("_", " ").capitalize()
 
 
@@ -78,13 +77,13 @@ def count_text(value: float, signed: bool = False, places: int | None = None) ->
     return f"{value:{'+' if signed and value else ''},.{places}f}"
 
 
-def _cell(value, kind: str, unit: str | None, missing: str, places: int | None = None) -> str:
+def _cell(value, kind: str, unit, missing: str, places: int | None, names: dict) -> str:
     if _missing(value):
         return missing
     if kind == "bool":
         return "yes" if value else "no"
     if kind == "group":
-        return capitalised(GROUP_NAMES[value]) if value in GROUP_NAMES else str(value)
+        return capitalised(names[value]) if value in names else str(value)
     if kind == "outcome":
         return OUTCOME_LABELS.get(value, str(value))
     if kind == "words":
@@ -117,9 +116,11 @@ def described(table: pd.DataFrame, description: Table) -> list[Column]:
     return [description.column(c) for c in table.columns]
 
 
-def formatted(table: pd.DataFrame, description: Table) -> pd.DataFrame:
+def formatted(table: pd.DataFrame, description: Table, names: dict | None = None) -> pd.DataFrame:
     """``table`` (one of the findings tables, described by ``description``) as text cells with
-    headings in words, in the same order; see the module's docstring for the formats."""
+    headings in words, in the same order; see the module's docstring for the formats.
+    ``names`` names the build's platform groups."""
+    names = names or {}
     columns = described(table, description)
     needs_unit = any(c.kind.startswith("unit") for c in columns)
     if needs_unit and "unit" not in table.columns:
@@ -131,8 +132,8 @@ def formatted(table: pd.DataFrame, description: Table) -> pd.DataFrame:
         # A column of counts has one number of places; a row's unit decides cell by cell.
         values = table[column.name]
         places = count_places(values) if column.kind in ("count", "number") else None
-        out[heading(column)] = [
-            _cell(value, column.kind, unit, missing, places)
+        out[heading(column, names)] = [
+            _cell(value, column.kind, unit, missing, places, names)
             for value, unit in zip(values, units, strict=True)
         ]
     if len(out) != len(table.columns):
@@ -161,13 +162,15 @@ class Shown:
         printer.text(repr(self))
 
 
-def styled(table: pd.DataFrame, description: Table, caption: str | None = None) -> Shown:
+def styled(
+    table: pd.DataFrame, description: Table, caption: str | None = None, names: dict | None = None
+) -> Shown:
     """``table`` formatted (:func:`formatted`) and styled: no index, numbers aligned right, an
     optional caption. The HTML's ids are fixed by the table's name, so the same table gives
     the same HTML on every run."""
-    text = formatted(table, description)
+    text = formatted(table, description, names)
     columns = described(table, description)
-    numeric = [heading(c) for c in columns if c.kind in NUMERIC_KINDS]
+    numeric = [heading(c, names or {}) for c in columns if c.kind in NUMERIC_KINDS]
     left = [("text-align", "left"), ("padding", "0.25em 0.75em")]
     right = [("text-align", "right")]
     styler = (

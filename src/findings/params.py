@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from src.data.reference import Reference
+from src.data.tables import Descriptions
 from src.errors import InputError
 from src.findings.shares import normalise_treatment
 from src.vocab import OUTCOMES_WITH_DATA
@@ -98,6 +99,8 @@ class Inputs:
     reconciliation: pd.DataFrame | None = None
     #: How each release is taken to have counted (``data/reference/conventions.csv``).
     conventions: pd.DataFrame | None = None
+    #: Every output table's description (``data/reference/tables.yaml``).
+    descriptions: Descriptions | None = None
 
 
 def excludable_forces(coverage: pd.DataFrame, wave: str) -> list[str]:

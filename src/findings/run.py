@@ -18,8 +18,6 @@ from src.data.tables import Table, load_descriptions
 from src.errors import InputError
 from src.findings.assemble import Findings
 from src.findings.convention import check_conventions
-from src.findings.display import Shown
-from src.findings.display import styled as display_styled
 from src.findings.params import Inputs
 from src.findings.publication import Publication, publication_from
 from src.findings.releases import FIGURE_COLUMNS, check_release_figures, check_releases
@@ -108,6 +106,7 @@ def load_inputs(
         platforms=platforms,
         reconciliation=reconciliation,
         conventions=conventions,
+        descriptions=load_descriptions(reference_dir),
     )
 
 
@@ -159,14 +158,6 @@ def _numbers(column: pd.Series, path: Path, name: str) -> pd.Series:
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def styled(
-    table: pd.DataFrame, name: str, caption: str | None = None, reference_dir: Path = REFERENCE
-) -> Shown:
-    """``table`` as the notebook shows it, each column as ``data/reference/tables.yaml``
-    describes table ``name``'s."""
-    return display_styled(table, load_descriptions(reference_dir).table(name), caption)
-
-
 def write_tables(
     findings: Findings, tables_dir: Path | str, reference_dir: Path = REFERENCE
 ) -> list[Path]:
@@ -174,7 +165,7 @@ def write_tables(
     and the tables of :attr:`~src.findings.assemble.Findings.tables` in ``findings.xlsx``, all
     or none; each as ``data/reference/tables.yaml`` describes it."""
     tables_dir = Path(tables_dir)
-    descriptions = load_descriptions(reference_dir)
+    descriptions = findings.descriptions or load_descriptions(reference_dir)
     every = {
         **{
             name: labelled(t, descriptions.table(name), findings.context["returns"])
