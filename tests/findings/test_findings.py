@@ -596,7 +596,8 @@ def test_percentages_counts_and_missing_values_are_in_the_house_formats():
             "caveat": ("Subject", "words"),
         }
     )
-    shown = formatted(table, description)
+    names = {"facebook_owned": "Facebook-owned apps", "whatsapp": "WhatsApp"}  # the build's
+    shown = formatted(table, description, names)
     assert shown.to_dict("list") == {
         "Share": ["52.9%", "9.6%", MISSING],
         "Instances": ["9,422.0", "3,205.5", "12.0"],
@@ -645,16 +646,18 @@ def test_withheld_counts_are_marked_and_columns_the_data_names_are_headed_by_the
     withheld = described(
         {"name": ("Force", "text")}, {"is": "group", "kind": "count", "blank": "c"}
     )
-    assert formatted(table, withheld)["WhatsApp"].tolist() == ["10", sdc.REDACTED]
+    names = {"whatsapp": "WhatsApp"}  # the build's names of its groups
+    assert formatted(table, withheld, names)["WhatsApp"].tolist() == ["10", sdc.REDACTED]
     missing = described({"name": ("Force", "text")}, {"is": "group", "kind": "count"})
-    assert formatted(table, missing)["WhatsApp"].tolist() == ["10", MISSING]
+    assert formatted(table, missing, names)["WhatsApp"].tolist() == ["10", MISSING]
+    assert list(formatted(table, missing)) == ["Force", "Whatsapp"]  # no names: the code
 
 
-def test_an_undescribed_column_or_table_is_refused():
+def test_an_undescribed_column_or_table_is_refused(default):
     with pytest.raises(KeyError, match="no column 'a'"):
         formatted(pd.DataFrame({"a": [1]}), described({"b": ("B", "count")}))
     with pytest.raises(KeyError, match="no table 'headlines'"):
-        findings.styled(pd.DataFrame({"a": [1]}), "headlines")
+        default.styled(pd.DataFrame({"a": [1]}), "headlines")
 
 
 def test_shown_table_has_rich_html_without_index_and_a_plain_text_that_is_stable():
@@ -685,7 +688,7 @@ def test_every_table_of_the_build_shows_without_raw_missing_values(default):
     for name, table in tables.items():
         if name == "build":
             continue  # the build's own values are text, "True" among them
-        shown = findings.styled(table, name)
+        shown = default.styled(table, name)
         for text in (repr(shown), shown._repr_html_()):
             assert not NOT_SHOWN.search(text), (name, NOT_SHOWN.search(text))
         headings = list(shown.text.columns)
