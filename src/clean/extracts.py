@@ -2,7 +2,7 @@
 
 :func:`open_records` checks an extract and opens it for reading a batch at a time
 (:class:`Extract`), so that memory is bounded by the batch, not by the records: the bytes are
-decoded strictly a block at a time (with :func:`src.clean.readers.decode_text`'s messages), the
+decoded strictly a block at a time (with :func:`src.clean.grid.decode_text`'s messages), the
 header must name each column the spec names once, and the crime references are read (that column
 only) to find the repeated ones. Then pyarrow reads the four named columns, multithreaded, a
 batch at a time. Like every reader, nothing here opens a file: the orchestrator hands over the
@@ -21,7 +21,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from src.clean.readers import UTF8_NAMES, clean_header, decode_text, not_empty
+from src.clean.grid import UTF8_NAMES, clean_header, decode_text, not_empty
 from src.clean.specs import FileSpec
 from src.errors import InputError
 

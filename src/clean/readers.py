@@ -18,17 +18,24 @@ and how to name a place) and all share :func:`cells_from_grid`. Record-level ext
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pandas as pd
 
+from src.clean.grid import (
+    Grid,
+    _body,
+    _cell_text,
+    _header,
+    clean_header,
+    column_letter,
+    decode_text,
+    not_empty,
+)
 from src.clean.safety import check_formulas, check_workbook, open_pdf, unsaved_formulas
 from src.clean.specs import FileSpec, Table
 from src.errors import InputError, visible
@@ -44,182 +51,14 @@ CELL_COLUMNS = [
     "source_place",
     "label_place",
 ]
-_SPACE = re.compile(r"\s+")
-_NUMBER = re.compile(r"^[+-]?[\d,]+(\.\d+)?$")
-UTF8_NAMES = {"utf-8", "utf-8-sig"}
-
-
-def clean_header(text) -> str:
-    """A header as matched against the spec: whitespace collapsed, trimmed (case kept)."""
-    return _SPACE.sub(" ", "" if text is None else str(text)).strip()
-
-
-def _cell_text(value) -> str:
-    """A cell's value as printed: numbers without a trailing '.0', text trimmed, None as ''."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column letter for a 0-based index (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-# --- Text decoding -----------------------------------------------------------------------------
-
-
-def decode_text(data: bytes, encoding: str, file: str) -> str:
-    """Decode ``data`` strictly with the declared ``encoding``; a wrong declaration is an error.
-
-    Strict decoding catches bytes that are invalid in the declared encoding. It cannot catch a
-    UTF-8 file declared as a single-byte encoding (cp1252, latin-1 decode any bytes, giving
-    mojibake such as 'Ã©'), so that case is checked for too: non-ASCII text that is valid UTF-8
-    is almost never meant as cp1252.
-    """
-    name = codecs.lookup(encoding).name
-    fix = "declare the file's real encoding in its spec (encoding: utf-8, cp1252, utf-16, ...)"
-    for bom, bom_name in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom) and not name.startswith("utf-16"):
-            raise InputError(
-                file,
-                "byte 1",
-                f"starts with a {bom_name} byte-order mark but the spec says {encoding}",
-                fix,
-            )
-    if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
-        name = "utf-8-sig"
-    try:
-        text = data.decode(name, errors="strict")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(
-            file,
-            f"line {line}, byte {error.start + 1}",
-            f"is not valid {encoding}: byte {data[error.start : error.start + 1]!r} cannot be "
-            f"decoded ({error.reason})",
-            fix,
-        ) from None
-    if name not in UTF8_NAMES and not name.startswith("utf-") and not data.isascii():
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return text
-        offset = next(i for i, b in enumerate(data) if b > 127)
-        line = data[:offset].count(b"\n") + 1
-        raise InputError(
-            file,
-            f"line {line}, byte {offset + 1}",
-            f"the spec says {encoding} but the text is UTF-8: read as {encoding} it would turn "
-            f"into mojibake (e.g. {data[offset : offset + 2].decode('utf-8', 'replace')!r} -> "
-            f"{data[offset : offset + 2].decode(name, 'replace')!r})",
-            "declare encoding: utf-8 (or utf-8-sig) in the spec",
-        )
-    return text
-
-
-def not_empty(data: bytes, file: str) -> bytes:
-    """``data``, unless the file is empty (or only whitespace), which is an error."""
-    if not data.strip():
-        raise InputError(
-            file,
-            "whole file",
-            "the file is empty",
-            "ask the force for the return again (and replace the file with its manifest row)",
-        )
-    return data
-
-
-# --- Grids: a header, body rows and how to name a place ----------------------------------------
-
-
-@dataclass
-class Grid:
-    """A table as text: ``header`` names, ``body`` rows (lists of text), their row numbers."""
-
-    file: str
-    header: list[str]
-    body: list[list[str]]
-    rows: list[int]
-    header_place: str
-    place: Callable[[int, int], str]  # (row number, 0-based column) -> place
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # XLSX: no saved value
-
-    def column(self, name: str, key: str, source: str) -> int:
-        """The 0-based index of header ``name``; a missing or ambiguous header is an error."""
-        wanted = clean_header(name)
-        found = [i for i, h in enumerate(self.header) if h == wanted]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            below = self.body[0] if self.body else []
-            under = [below[i] for i in found if i < len(below) and below[i]]
-            two_rows = len(set(under)) == len(found) and not any(_NUMBER.match(u) for u in under)
-            raise InputError(
-                self.file,
-                self.header_place,
-                f"the header '{wanted}' appears {len(found)} times, so '{key}' is ambiguous"
-                + (
-                    f": the header spans two rows (a merged cell over "
-                    f"{', '.join(repr(u) for u in under)} in the row below), and the spec "
-                    "reads one header row"
-                    if two_rows
-                    else ""
-                ),
-                (
-                    "ask the force for the table with one header row, or read each of the "
-                    "second row's parts as its own table (its own header row and period)"
-                    if two_rows
-                    else f"point the spec ({source}) at a header row whose names are unique"
-                ),
-            )
-        shown = ", ".join(f"'{h}'" for h in self.header if h) or "(nothing)"
-        hint = ""
-        if len([h for h in self.header if h]) == 1 and any(d in self.header[0] for d in ";\t|,"):
-            hint = " (the whole header is one column: is the delimiter right?)"
-        raise InputError(
-            self.file,
-            self.header_place,
-            f"no column headed '{wanted}' (spec key '{key}'); the header row has: {shown}{hint}",
-            f"correct '{key}' or where.header_row in {source}",
-        )
-
-
-def _body(
-    rows: list[list[str]], numbers: list[int], header_at: int, last_row: int | None
-) -> tuple[list[list[str]], list[int]]:
-    keep = [
-        (row, n)
-        for row, n in zip(rows, numbers, strict=True)
-        if n > header_at and (last_row is None or n <= last_row)
-    ]
-    return [r for r, _ in keep], [n for _, n in keep]
-
-
-def _header(rows, numbers, header_at: int, file: str, header_place: str, size: int) -> list[str]:
-    if header_at not in numbers:
-        raise InputError(
-            file,
-            header_place,
-            f"there is no row {header_at}: the table has {size} row(s)",
-            "correct where.header_row in the spec",
-        )
-    return [clean_header(h) for h in rows[numbers.index(header_at)]]
 
 
 def csv_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid:
     """A CSV table: decoded strictly, split by the declared delimiter; rows are file lines."""
     text = decode_text(not_empty(data, file), file_spec.text_encoding, file)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=file_spec.text_delimiter)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=file_spec.text_delimiter, strict=True
+    )
     rows, numbers, line = [], [], 1
     try:
         for row in reader:
@@ -227,6 +66,14 @@ def csv_grid(data: bytes, file: str, file_spec: FileSpec, table: Table) -> Grid:
             numbers.append(line)
             line = reader.line_num + 1
     except csv.Error as error:
+        if "unexpected end of data" in str(error):  # a quote opened a field that never closes
+            raise InputError(
+                file,
+                f"line {line}",
+                'a quote (") opens a field on this line that is never closed, so the rest of '
+                "the file would be read as one cell",
+                "look at the quotes on that line; ask the force for a corrected copy",
+            ) from None
         raise InputError(
             file, f"line {reader.line_num}", f"is not valid CSV ({error})", "check the quoting"
         ) from None
@@ -265,6 +112,26 @@ def _merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
     finally:
         source.close()
     return ranges
+
+
+def _check_merged_counts(cells, merges, header_at: int, last_row, file: str, sheet: str) -> None:
+    """A number in cells merged across the table's body stops the run: it cannot be split
+    between the rows or columns it spans (a merged label or footnote is text, and is read)."""
+    last = last_row or len(cells)
+    for min_row, min_col, max_row, max_col in merges:
+        if max_row <= header_at or min_row > last or min_row > len(cells):
+            continue
+        top = cells[min_row - 1][min_col - 1] if min_col <= len(cells[0]) else ""
+        if re.fullmatch(r"[0-9][0-9,]*", top):
+            where = f"{column_letter(min_col - 1)}{min_row}:{column_letter(max_col - 1)}{max_row}"
+            raise InputError(
+                file,
+                f"sheet '{sheet}', cells {where}",
+                f"the count {top} fills cells merged across {where}: one number cannot be split "
+                "between the rows or columns it spans",
+                "ask the force which row or column the count belongs to, or for the table "
+                "without merged count cells",
+            )
 
 
 def _fill_merged_header(cells: list[list[str]], merges, header_at: int) -> None:
@@ -306,8 +173,9 @@ def _open_workbook(data: bytes, file: str):
         ) from None
 
 
-def _sheet_rows(workbook, file: str, sheet: str) -> tuple[list[list], list]:
-    """The rows of ``sheet`` as openpyxl reads them (saved values), and its merged ranges."""
+def _sheet_rows(workbook, file: str, sheet: str, hidden: bool = False) -> tuple[list[list], list]:
+    """The rows of ``sheet`` as openpyxl reads them (saved values), and its merged ranges. A
+    chart sheet, or a hidden sheet the spec does not say is hidden, stops the run."""
     if sheet not in workbook.sheetnames:
         raise InputError(
             file,
@@ -317,6 +185,25 @@ def _sheet_rows(workbook, file: str, sheet: str) -> tuple[list[list], list]:
             "correct where.sheet in the spec (names are matched exactly, spaces included)",
         )
     worksheet = workbook[sheet]
+    if not hasattr(worksheet, "iter_rows"):
+        raise InputError(
+            file,
+            f"sheet '{sheet}'",
+            "is a chart, not a sheet of cells",
+            "point where.sheet in the spec at the sheet that holds the table",
+        )
+    if worksheet.sheet_state != "visible" and not hidden:
+        shown = [
+            s for s in workbook.sheetnames if getattr(workbook[s], "sheet_state", "") == "visible"
+        ]
+        raise InputError(
+            file,
+            f"sheet '{sheet}'",
+            "the sheet is hidden in the workbook, so a reader of the file does not see it "
+            f"(the visible sheets: {', '.join(repr(s) for s in shown) or 'none'})",
+            "check which sheet holds the force's answer (a hidden sheet may be one it replaced); "
+            "if it is this one, add 'hidden: true' under where in the spec",
+        )
     worksheet.reset_dimensions()
     try:
         raw = [list(r) for r in worksheet.iter_rows(min_row=1, values_only=True)]
@@ -347,7 +234,7 @@ def xlsx_grid(
         if None not in sheets:
             sheets[None] = _open_workbook(data, file)
         try:
-            sheets[sheet] = _sheet_rows(sheets[None], file, sheet)
+            sheets[sheet] = _sheet_rows(sheets[None], file, sheet, table.where.hidden)
         finally:
             if alone:
                 sheets[None].close()
@@ -358,6 +245,7 @@ def xlsx_grid(
     cells = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in raw]
     numbers = list(range(1, len(cells) + 1))
     header_place = f"sheet '{sheet}', row {header_at} (header)"
+    _check_merged_counts(cells, merges, header_at, table.where.last_row, file, sheet)
     _fill_merged_header(cells, merges, header_at)
     header = _header(cells, numbers, header_at, file, header_place, len(cells))
     label_name = clean_header(table.label_column if table.layout == "wide" else table.columns.label)

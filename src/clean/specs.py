@@ -50,6 +50,10 @@ class Where(_Model):
     last_row: PositiveInt | None = Field(
         default=None, description="last row of the table body (inclusive), when notes follow it"
     )
+    hidden: bool = Field(
+        default=False,
+        description="the sheet is hidden in the workbook and is still the one to read",
+    )
 
     @model_validator(mode="after")
     def _rows_in_order(self):

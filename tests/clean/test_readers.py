@@ -240,6 +240,72 @@ def test_xlsx_missing_sheet_lists_the_sheets(cheshire):
     assert "'Oct 2019 - Mar 2020', 'Apr 2020 - Sep 2020'" in error.value.problem
 
 
+def _workbook(tmp_path: Path, build) -> Path:
+    """A workbook of one table (sheet 'T': a header and two platforms), changed by ``build``."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "T"
+    for row in (["Platform", "Q1"], ["Instagram", 14], ["Snapchat", 9]):
+        sheet.append(row)
+    build(book, sheet)
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    return path
+
+
+def _read_sheet(path: Path, **where):
+    table = wide_table(where={"sheet": "T", "header_row": 1, **where})
+    spec = file_spec(format="xlsx", tables=[table.model_dump(exclude_none=True)])
+    return readers.read_xlsx_table(path.read_bytes(), rel(path), spec, table)
+
+
+def test_xlsx_a_hidden_sheet_is_read_only_when_the_spec_says_so(tmp_path):
+    def hide(book, sheet):
+        sheet.sheet_state = "hidden"
+        book.create_sheet("T revised")
+
+    path = _workbook(tmp_path, hide)
+    with pytest.raises(InputError) as error:
+        _read_sheet(path)
+    assert error.value.place == "sheet 'T'"
+    assert "hidden" in error.value.problem and "'T revised'" in error.value.problem
+    assert "hidden: true" in error.value.fix
+    assert _read_sheet(path, hidden=True)["value"].tolist() == ["14", "9"]
+
+
+def test_xlsx_a_chart_sheet_is_named_as_a_chart(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    def chart(book, sheet):
+        chart = BarChart()
+        chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=3))
+        book.create_chartsheet("C").add_chart(chart)
+
+    path = _workbook(tmp_path, chart)
+    with pytest.raises(InputError, match="is a chart, not a sheet of cells") as error:
+        _read_sheet(path, sheet="C")
+    assert error.value.place == "sheet 'C'"
+
+
+def test_xlsx_a_count_merged_across_rows_stops_naming_the_cells(tmp_path):
+    def merge(book, sheet):
+        sheet["B3"] = None
+        sheet.merge_cells("B2:B3")
+
+    with pytest.raises(InputError, match="cannot be split") as error:
+        _read_sheet(_workbook(tmp_path, merge))
+    assert error.value.place == "sheet 'T', cells B2:B3"
+
+
+def test_csv_a_quote_that_never_closes_is_named_with_its_line(tmp_path):
+    path = write(tmp_path, 'Platform,Q1\nInstagram,4\n"Snap,<5\nTikTok,3\n')
+    with pytest.raises(InputError, match="never closed") as error:
+        readers.read_csv_table(path.read_bytes(), rel(path), file_spec(format="csv"), wide_table())
+    assert error.value.place == "line 3"
+
+
 @pytest.mark.parametrize("keep", [0.5, 0.9])
 def test_xlsx_truncated_is_a_clear_error(cheshire, tmp_path, keep):
     broken = tmp_path / "broken.xlsx"

@@ -8,7 +8,7 @@ import pytest
 from fixtures import corpus
 
 from src.clean import run as clean
-from src.clean.readers import Grid
+from src.clean.grid import Grid
 from src.data.manifest import read_manifest, update_manifest
 from src.errors import InputError, visible
 
