@@ -14,15 +14,8 @@ the optimum of the block's linear programme). With whole-number bounds and total
 is reached at whole numbers: the constraint matrix is an interval matrix, so every vertex of
 the polytope is integral, and so the bounds found are also those over whole-number counts.
 
-:func:`maximise` and :func:`linear_range` are the linear programme's optimum;
-:func:`cell_ranges` is each cell's own range (a cell whose range is one value is *pinned*:
-the totals give it away); :func:`ratio_range` is the range of a ratio of two such sums (a
-share: the numerator's cells are among the denominator's), found by Dinkelbach's method: the
-ratio ``t`` is raised to ``N(x) / D(x)`` at the maximiser ``x`` of ``N - t * D`` until that
-maximum is zero. Arithmetic is exact (integers and fractions): the ends are exact ratios of
-whole numbers.
-
-Everything here is pure: cells in, numbers out. The findings build the cells from the returns.
+:func:`ratio_range` bounds a ratio of two such sums (a share) by Dinkelbach's method, in exact
+arithmetic (integers and fractions). Everything here is pure: cells in, numbers out.
 """
 
 from __future__ import annotations

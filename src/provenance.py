@@ -99,10 +99,14 @@ def manifest_rows(root: Path = ROOT) -> dict[str, dict[str, str]]:
     return {row["path"]: row for row in read_manifest(root / RAW_DIR).to_dict("records")}
 
 
+def _entry(path: Path, root: Path) -> dict:
+    return {"path": path.as_posix(), "sha256": sha256_file(root / path)}
+
+
 def _raw_entry(path: Path, root: Path, manifest: Mapping[str, Mapping[str, str]]) -> dict:
     """A raw input: its hash, checked against the manifest, and whether it is simulated."""
-    digest = sha256_file(root / path)
-    entry = {"path": path.as_posix(), "sha256": digest}
+    entry = _entry(path, root)
+    digest = entry["sha256"]
     if path == MANIFEST:
         return entry
     key = path.relative_to(RAW_DIR).as_posix()
@@ -142,11 +146,9 @@ CHECKS_HEADING = "# Check"
 
 
 def package_versions(root: Path = ROOT, used: set[str] | None = None) -> dict[str, str]:
-    """Installed version of each top-level package pinned in ``requirements.in`` that this
-    process has imported (``used``: normalised names; by default
-    :func:`loaded_distributions`), so a step records the packages that made its outputs and
-    not the project's tools (JupyterLab, nbstripout) nor the pins of the checks (the sections of
-    ``requirements.in`` under a heading starting ``# Check``)."""
+    """Installed version of each package pinned in ``requirements.in`` (not under a heading
+    starting ``# Check``) that this process imported (``used``, normalised names): what made
+    the outputs, not the project's tools."""
     used = loaded_distributions() if used is None else used
     versions = {}
     checks = False
@@ -216,13 +218,13 @@ def build_provenance(
         if kind == "raw":
             grouped["raw"].append(_raw_entry(path, root, manifest))
             continue
-        grouped[kind].append({"path": path.as_posix(), "sha256": sha256_file(root / path)})
+        grouped[kind].append(_entry(path, root))
         if kind == "derived" and (root / path.parent / FILENAME).is_file():
             upstream.add(path.parent / FILENAME)
     upstream.discard(out_dir / FILENAME)
     out_files = sorted((root / out_dir).glob("*"), key=lambda p: p.name)
     outputs = [
-        {"path": p.relative_to(root).as_posix(), "sha256": sha256_file(p)}
+        _entry(p.relative_to(root), root)
         for p in out_files
         if p.is_file() and p.name not in (FILENAME, DOCUMENTATION) and _is_listed(Path(p.name))
     ]
@@ -232,10 +234,7 @@ def build_provenance(
         "folder": out_dir.as_posix(),
         "parameters": _jsonable(parameters),
         "inputs": grouped,
-        "upstream": [
-            {"path": p.as_posix(), "sha256": sha256_file(root / p)}
-            for p in sorted(upstream, key=lambda p: p.as_posix())
-        ],
+        "upstream": [_entry(p, root) for p in sorted(upstream, key=lambda p: p.as_posix())],
         "outputs": outputs,
         "simulated_raw_inputs": len(simulated),
         "environment": environment(root),
@@ -254,12 +253,7 @@ def write_provenance(
     inputs: Iterable[Path | str],
     root: Path = ROOT,
 ) -> Path:
-    """Write ``<folder>/PROVENANCE.json`` for the outputs already in ``folder``.
-
-    Call it last in a step, after every output is written. ``inputs`` are the files (or folders,
-    meaning every file under them) the step read; paths may be absolute or relative to the
-    project root. Raises :class:`src.errors.InputError` when a raw input is not in the manifest
-    or its hash differs from the manifest's.
-    """
+    """Write ``<folder>/PROVENANCE.json`` for the outputs already in ``folder`` (call it last):
+    ``inputs`` are the files or folders the step read, absolute or from the project root."""
     record = build_provenance(folder, step, parameters, inputs, root)
     return write_text(root / record["folder"] / FILENAME, provenance_text(record))

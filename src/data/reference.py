@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -221,20 +221,12 @@ def load_readings(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
     return table.assign(tolerance=table["tolerance"].astype(float)).set_index("comparison")
 
 
-def load_forces(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """forces.csv: force, ons_code, name, country, release_region."""
-    return read_table(Path(reference_dir) / "forces.csv", "forces")
+def load_table(name: str, reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """``data/reference/<name>.csv``, checked against its schema (:data:`SCHEMAS`)."""
+    return read_table(Path(reference_dir) / f"{name}.csv", name)
 
 
-def load_waves(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """waves.csv: wave, start, end, offence_groups (the groups the wave's request asked
-    about, separated by ';'), request_summary, note."""
-    return read_table(Path(reference_dir) / "waves.csv", "waves")
-
-
-def load_periods(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """periods.csv: wave, period, start, end, label (the periods each wave is counted in)."""
-    return read_table(Path(reference_dir) / "periods.csv", "periods")
+load_forces, load_waves = partial(load_table, "forces"), partial(load_table, "waves")
 
 
 def load_offence_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
@@ -245,11 +237,6 @@ def load_offence_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
     return table if "includes" in table else table.assign(includes="")
 
 
-def load_offence_codes(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """offence_codes.csv: Home Office code -> offence_group."""
-    return read_table(Path(reference_dir) / "offence_codes.csv", "offence_codes")
-
-
 def load_platforms(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
     """platforms.csv: platform, display_name, kind, includes (the platforms a ``combined``
     column holds together, separated by ';'; blank for any other)."""
@@ -257,33 +244,22 @@ def load_platforms(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
     return table if "includes" in table else table.assign(includes="")
 
 
-def load_platform_labels(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """platform_labels.csv: normalised label -> platform."""
-    return read_table(Path(reference_dir) / "platform_labels.csv", "platform_labels")
-
-
-def load_contact_keywords(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """contact_keywords.csv: pattern (regular expression, ignoring case) -> platform."""
-    return read_table(Path(reference_dir) / "contact_keywords.csv", "contact_keywords")
-
-
-def load_ownership(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """ownership.csv: platform, owner, owned_from, owned_to, flag, source (the owner's names
-    over time are in owners.csv: :func:`load_owners`)."""
-    return read_table(Path(reference_dir) / "ownership.csv", "ownership")
-
-
+#: Each reference table's loader, in the order they are read.
 LOADERS = {
-    "forces": load_forces,
-    "waves": load_waves,
-    "periods": load_periods,
-    "offence_groups": load_offence_groups,
-    "offence_codes": load_offence_codes,
-    "platforms": load_platforms,
-    "platform_labels": load_platform_labels,
-    "contact_keywords": load_contact_keywords,
-    "ownership": load_ownership,
+    name: partial(load_table, name)
+    for name in (
+        "forces",
+        "waves",
+        "periods",
+        "offence_groups",
+        "offence_codes",
+        "platforms",
+        "platform_labels",
+        "contact_keywords",
+        "ownership",
+    )
 }
+LOADERS.update(offence_groups=load_offence_groups, platforms=load_platforms)
 
 
 def _check_refers(df: pd.DataFrame, column: str, allowed, file: Path, target: str) -> None:
@@ -427,13 +403,8 @@ def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
 
 
 def owner_on(platform: str, date, ownership: pd.DataFrame) -> str:
-    """The owner of ``platform`` on ``date`` (an ISO date text or a date), or ``""`` if none.
-
-    ``ownership`` is the table from :func:`load_reference`. Ownership applies from
-    ``owned_from`` to ``owned_to`` inclusive; an empty ``owned_to`` means it still holds. The
-    analysis calls this with its "as of" date (for a half-year, its last day, say), so that the
-    owner is applied when the findings are made rather than stored with the counts.
-    """
+    """The owner of ``platform`` on ``date`` (an ISO date text or a date) by ``ownership``
+    (``owned_from`` to ``owned_to`` inclusive, a blank end still holding), or ``""``."""
     day = date if isinstance(date, str) else dt.date.fromisoformat(str(date)[:10]).isoformat()
     rows = ownership[ownership["platform"] == platform]
     held = rows[
@@ -512,26 +483,8 @@ SCHEMAS.update(
 )
 
 
-def load_owners(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """owners.csv: each owner's names over time (owner, name, short_name, name_from, name_to)
-    and, for each name, its group's slug and display words (group, group_name,
-    group_adjective; blank for an owner outside the findings' owner group), with flag and
-    source."""
-    return read_table(Path(reference_dir) / "owners.csv", "owners")
-
-
-def load_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """groups.csv: the platform groups of the findings in order (group, kind, name, note)."""
-    return read_table(Path(reference_dir) / "groups.csv", "groups")
-
-
-def load_places(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """places.csv: the name of a set of countries (``countries``, ``;``-separated as
-    forces.csv writes them)."""
-    return read_table(Path(reference_dir) / "places.csv", "places")
-
-
-LOADERS.update({"owners": load_owners, "groups": load_groups, "places": load_places})
+LOADERS.update({name: partial(load_table, name) for name in ("owners", "groups", "places")})
+load_groups = LOADERS["groups"]
 
 #: What words.yaml must hold (section: keys).
 WORDS_KEYS = {

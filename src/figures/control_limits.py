@@ -1,4 +1,4 @@
-"""The statistics of the funnel plot (figure 2): exact binomial control limits around a target
+"""The statistics of the funnel plot (the funnel): exact binomial control limits around a target
 share and the multiplicative allowance for overdispersion, both as in Spiegelhalter, "Funnel
 plots for comparing institutional performance", Statistics in Medicine 24 (2005) 1185-1202
 (appendix A.1.1 for the limits, section 6 for overdispersion).

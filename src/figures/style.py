@@ -1,13 +1,6 @@
-"""The house style of every chart: the Analysis Function look (``afcharts``), its colours and
-font, text measured and wrapped to fit, and the figure frame with title, subtitle and notes.
-
-Every chart has a title that states the finding (computed from the numbers, never typed), a
-subtitle with the measure, place and period, direct labels rather than a legend, a source
-note, and the label "Per-force returns are simulated" when it is built from the returns. Charts
-are 6 inches wide and saved at 100 dots per inch, so the PNG is 600 pixels wide (the ONS limit
-for images) and the text stays readable at that width; a copy for print is saved at 200 dots
-per inch (1,200 pixels wide). Tick labels are spaced so that no two overprint.
-"""
+"""The house style of every chart (the Analysis Function's ``afcharts`` colours and font): text
+measured and wrapped to fit, tick labels that never overprint, and the 6-inch frame of title,
+subtitle and notes (600 pixels wide at 100 dots per inch, the ONS limit for images)."""
 
 from __future__ import annotations
 
@@ -17,6 +10,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 from afcharts.af_colours import get_af_colours
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import RendererAgg
@@ -45,18 +39,21 @@ def use_style() -> None:
     missing Arial), a fixed SVG hash salt, and sizes that read well at 600 pixels.
     """
     plt.style.use("afcharts.afcharts")
-    # DejaVu Sans ships with matplotlib, so the files come out the same on every machine,
-    # whatever fonts it has installed (the Analysis Function's Arial is not everywhere).
-    mpl.rcParams["font.sans-serif"] = ["DejaVu Sans"]
-    # SVG text stays text (selectable, read by screen readers), not glyph outlines.
-    mpl.rcParams["svg.fonttype"] = "none"
-    mpl.rcParams["font.size"] = FONT_SIZE
-    mpl.rcParams["svg.hashsalt"] = SVG_HASHSALT
-    mpl.rcParams["figure.dpi"] = DPI
-    mpl.rcParams["savefig.dpi"] = DPI
-    mpl.rcParams["figure.figsize"] = (WIDTH_IN, 4.5)
-    mpl.rcParams["axes.titlesize"] = TITLE_SIZE
-    mpl.rcParams["path.simplify"] = True
+    # DejaVu Sans ships with matplotlib, so the files are the same whatever fonts a machine
+    # has; SVG text stays text (selectable, read by screen readers).
+    mpl.rcParams.update(
+        {
+            "font.sans-serif": ["DejaVu Sans"],
+            "svg.fonttype": "none",
+            "font.size": FONT_SIZE,
+            "svg.hashsalt": SVG_HASHSALT,
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "figure.figsize": (WIDTH_IN, 4.5),
+            "axes.titlesize": TITLE_SIZE,
+            "path.simplify": True,
+        }
+    )
 
 
 def colours() -> dict[str, str]:
@@ -163,6 +160,18 @@ def note_height_in(text: str, rotation: int, fontsize: float) -> float:
     return (text.count("\n") + 1) * fontsize * 1.2 / 72
 
 
+def interval_lines(ax, at, value, low, high, horizontal: bool = False, **style):
+    """Lines from ``low`` to ``high`` through ``value`` (scalars or columns), at ``at`` on the
+    other axis: matplotlib's ``errorbar`` without markers."""
+    spans = [
+        np.atleast_1d(np.clip(np.subtract(*ends), 0, None))
+        for ends in ((value, low), (high, value))
+    ]
+    if horizontal:
+        return ax.errorbar(value, at, xerr=spans, fmt="none", **style)
+    return ax.errorbar(at, value, yerr=spans, fmt="none", **style)
+
+
 def percent(value: float, places: int = 1) -> str:
     """A percentage as ONS style writes it: no space before the sign ("not available" for a
     value that is not a number, never "nan%")."""
@@ -224,35 +233,15 @@ def frame_layout(
 def draw_frame(fig, frame: Frame) -> None:
     """The title, subtitle and notes of ``frame`` on ``fig`` (which is ``frame.height`` high)."""
     height = frame.height
-    text = {"ha": "left", "transform": fig.transFigure}
-    fig.text(
-        0.1 / WIDTH_IN,
-        1 - frame.title_top / height,
-        "\n".join(frame.title_lines),
-        va="top",
-        fontsize=TITLE_SIZE,
-        fontweight="bold",
-        **text,
-    )
-    fig.text(
-        0.1 / WIDTH_IN,
-        1 - frame.subtitle_top / height,
-        "\n".join(frame.subtitle_lines),
-        va="top",
-        fontsize=SUBTITLE_SIZE,
-        color="0.25",
-        **text,
-    )
-    fig.text(
-        0.1 / WIDTH_IN,
-        frame.notes_bottom / height,
-        "\n".join(frame.note_lines),
-        va="bottom",
-        fontsize=NOTE_SIZE,
-        color="0.2",
-        linespacing=1.3,
-        **text,
-    )
+    title = {"va": "top", "fontsize": TITLE_SIZE, "fontweight": "bold"}
+    subtitle = {"va": "top", "fontsize": SUBTITLE_SIZE, "color": "0.25"}
+    notes = {"va": "bottom", "fontsize": NOTE_SIZE, "color": "0.2", "linespacing": 1.3}
+    for y, lines, style in (
+        (1 - frame.title_top / height, frame.title_lines, title),
+        (1 - frame.subtitle_top / height, frame.subtitle_lines, subtitle),
+        (frame.notes_bottom / height, frame.note_lines, notes),
+    ):
+        fig.text(0.1 / WIDTH_IN, y, "\n".join(lines), ha="left", transform=fig.transFigure, **style)
 
 
 def new_figure(

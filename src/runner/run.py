@@ -1,17 +1,7 @@
-"""papermill's command line on a started kernel, with one clear message when a notebook stops:
-the runner's orchestrator, its one module that reads or writes files.
-
-:func:`run` parses papermill's ``argv`` with papermill's own command (click), refuses parameter
-names the notebook does not declare (``src.runner.parameters``), runs papermill on the kernel
-already started (``src.runner.notebooks.PrestartedKernelEngine``) and finalises the executed
-copy. A notebook stopped in a cell leaves its executed copy, with the failing cell marked, where
-papermill wrote it, and its traceback in the log:
-
-- by an InputError: that error's message alone, and the line naming the log (exit 1);
-- by any other exception: says it is unexpected, with its type and first line (exit 3).
-
-Nothing of papermill's own traceback is printed.
-"""
+"""papermill's own command line on a started kernel: the runner's orchestrator, its one module
+that reads or writes files. It refuses parameter names the notebook does not declare and
+finalises the executed copy; a stop by an InputError prints that message alone (exit 1), any
+other says it is unexpected (exit 3), the traceback going to the log."""
 
 from __future__ import annotations
 
