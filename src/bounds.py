@@ -62,26 +62,27 @@ class Cells:
                 members.setdefault(key, []).append(i)
             else:
                 free.append(i)
-        for key, cells in members.items():
+        object.__setattr__(self, "_members", members)
+        object.__setattr__(self, "_free", free)
+        for key in members:
             lo, hi = self.sums[key]
-            low = sum(self.lower[i] for i in cells)
-            high = sum(self.upper[i] for i in cells)
+            low, high = self._spans(key)
             if max(lo, low) > min(hi, high):
                 raise Infeasible(
                     f"block {key!r}: its cells sum to {low} to {high}, its total is {lo} to {hi}"
                 )
-        object.__setattr__(self, "_members", members)
-        object.__setattr__(self, "_free", free)
 
     def __len__(self) -> int:
         return len(self.lower)
 
+    def _spans(self, key: Hashable) -> tuple[int, int]:
+        """The sums of the block's cells' lower and of their upper bounds."""
+        cells = self._members[key]
+        return sum(self.lower[i] for i in cells), sum(self.upper[i] for i in cells)
+
     def block_range(self, key: Hashable) -> tuple[int, int]:
         """The range the block's cells can sum to: its total, narrowed by its cells' bounds."""
-        cells = self._members[key]
-        lo, hi = self.sums[key]
-        low = sum(self.lower[i] for i in cells)
-        high = sum(self.upper[i] for i in cells)
+        (lo, hi), (low, high) = self.sums[key], self._spans(key)
         return max(lo, low), min(hi, high)
 
 
@@ -126,9 +127,7 @@ def cell_ranges(cells: Cells) -> list[tuple[int, int]]:
     higher than the block's highest total less the others at their lowest."""
     out = [(cells.lower[i], cells.upper[i]) for i in range(len(cells))]
     for key, members in cells._members.items():
-        lo, hi = cells.block_range(key)
-        low = sum(cells.lower[i] for i in members)
-        high = sum(cells.upper[i] for i in members)
+        (lo, hi), (low, high) = cells.block_range(key), cells._spans(key)
         for i in members:
             others_low, others_high = low - cells.lower[i], high - cells.upper[i]
             out[i] = (max(cells.lower[i], lo - others_high), min(cells.upper[i], hi - others_low))

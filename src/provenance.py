@@ -1,23 +1,10 @@
-"""Provenance for every output folder: what made it, from what, with which versions.
-
-Each step ends by calling :func:`write_provenance` on the folder it wrote, which leaves a
-``PROVENANCE.json`` beside the outputs:
-
-- ``step`` and ``parameters``: which step ran, with what settings;
-- ``inputs``: every file the step read, with its sha256, split into ``raw`` (under ``data/raw``:
-  each hash is checked against ``data/raw/MANIFEST.csv`` and the manifest's ``provenance``,
-  real or simulated, is carried over), ``reference`` (under ``data/reference``) and ``derived``
-  (outputs of an earlier step);
-- ``upstream``: the ``PROVENANCE.json`` of each folder a derived input came from, by hash, so a
-  figure can be traced back to the raw returns through the chain of steps;
-- ``outputs``: every file in the folder (not in its subfolders; not its README.md, which
-  documents it), with its sha256;
-- ``environment``: the Python version (major.minor, as the project pins it) and the installed
-  version of each top-level package pinned in ``requirements.in``.
-
-There is no timestamp, no host name and no absolute path, and keys are sorted, so a rebuild from
-the same inputs in the same environment writes the same bytes (and, through
-:func:`src.helpers.write_text`, does not touch the file at all).
+"""``PROVENANCE.json`` of every output folder, written last by each step
+(:func:`write_provenance`): the ``step`` and its ``parameters``; every file it read with its
+sha256 (``inputs``: ``raw``, each checked against ``data/raw/MANIFEST.csv`` and carrying its
+``provenance``, ``reference`` and ``derived``); the ``upstream`` provenance files of the derived
+inputs, so a figure traces back to the raw returns; every ``output`` of the folder (not its
+README.md); and the ``environment`` (Python's major.minor and each pinned package used). No
+timestamp, host or absolute path, keys sorted: a rebuild writes the same bytes.
 """
 
 from __future__ import annotations

@@ -297,12 +297,11 @@ def audit(
 def _same_range(a, b) -> bool:
     """Whether two (lowest, highest) ranges are the same, an end with no limit (NA) equal
     only to another with none."""
-    if a is None or b is None:
-        return False
-    return all(
-        (pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and x == y)
-        for x, y in zip(a, b, strict=True)
-    )
+
+    def ends(r):
+        return [None if pd.isna(x) else x for x in r]
+
+    return a is not None and b is not None and ends(a) == ends(b)
 
 
 def feasible_end(i: int, sign: int, constraints: list, lb, ub):

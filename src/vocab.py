@@ -111,6 +111,11 @@ def capitalised(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def listing(items: list[str]) -> str:
+    """Items as a sentence lists them: ``a``, ``a and b``, ``a, b and c``."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
 # --- Numbers ---------------------------------------------------------------------------------
 
 #: Decimal places shown for each kind of number in the published tables.

@@ -118,14 +118,8 @@ def read_manifest(raw_dir: Path | str = RAW) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in manifest.columns]
     extra = [c for c in manifest.columns if c not in COLUMNS]
     if missing or extra:
-        problem = "; ".join(
-            part
-            for part in (
-                f"missing column(s) {', '.join(missing)}" if missing else "",
-                f"unexpected column(s) {', '.join(extra)}" if extra else "",
-            )
-            if part
-        )
+        parts = [("missing", missing), ("unexpected", extra)]
+        problem = "; ".join(f"{what} column(s) {', '.join(cs)}" for what, cs in parts if cs)
         raise InputError(
             where,
             "header row",

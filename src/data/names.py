@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from src.errors import InputError
+from src.vocab import listing
 
 
 def lookup(table: pd.DataFrame, key: str, value: str) -> dict[str, str]:
@@ -60,7 +61,7 @@ def place_name(forces: pd.DataFrame, places: pd.DataFrame, build_forces) -> str:
     named = {
         frozenset(c.split(";")): n for c, n in zip(places["countries"], places["name"], strict=True)
     }
-    area = named.get(frozenset(countries)) or _joined(countries)
+    area = named.get(frozenset(countries)) or listing(countries)
     if len(chosen) == int(table["country"].isin(countries).sum()):
         return area
     regions = set(chosen["release_region"])
@@ -69,7 +70,3 @@ def place_name(forces: pd.DataFrame, places: pd.DataFrame, build_forces) -> str:
         if len(chosen) == int((table["release_region"] == region).sum()):
             return region
     return f"{len(chosen)} force{'s' if len(chosen) != 1 else ''} in {area}"
-
-
-def _joined(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -90,12 +90,9 @@ SCHEMAS = {
             ),
             "reading": _key(),
             "examples": _free(),
-        },
-        name="readings",
+        }
     ),
-    "verdicts": pa.DataFrameSchema(
-        {"verdict": _key(unique=True), "meaning": _key()}, name="verdicts"
-    ),
+    "verdicts": pa.DataFrameSchema({"verdict": _key(unique=True), "meaning": _key()}),
     "forces": pa.DataFrameSchema(
         {
             "force": _key(pa.Check.str_matches(SLUG), unique=True),
@@ -103,8 +100,7 @@ SCHEMAS = {
             "name": _key(),
             "country": _key(),
             "release_region": _free(),
-        },
-        name="forces",
+        }
     ),
     "waves": pa.DataFrameSchema(
         {
@@ -116,7 +112,6 @@ SCHEMAS = {
             _valid_dates("start", "end"),
             pa.Check(lambda d: d["start"] <= d["end"], error="start must not be after end"),
         ],
-        name="waves",
     ),
     "periods": pa.DataFrameSchema(
         {
@@ -134,15 +129,11 @@ SCHEMAS = {
             ),
         ],
         unique=["wave", "period"],
-        name="periods",
     ),
     "offence_groups": pa.DataFrameSchema(
-        {"offence_group": _key(pa.Check.str_matches(SLUG), unique=True), "name": _key()},
-        name="offence_groups",
+        {"offence_group": _key(pa.Check.str_matches(SLUG), unique=True), "name": _key()}
     ),
-    "offence_codes": pa.DataFrameSchema(
-        {"code": _key(unique=True), "offence_group": _key()}, name="offence_codes"
-    ),
+    "offence_codes": pa.DataFrameSchema({"code": _key(unique=True), "offence_group": _key()}),
     "platforms": pa.DataFrameSchema(
         {
             "platform": _key(pa.Check.str_matches(SLUG), unique=True),
@@ -155,7 +146,6 @@ SCHEMAS = {
                 error="the platform 'unknown' must be listed",
             )
         ],
-        name="platforms",
     ),
     "platform_labels": pa.DataFrameSchema(
         {"label": _key(unique=True), "platform": _key()},
@@ -165,11 +155,8 @@ SCHEMAS = {
                 error="labels must be normalised: trimmed, lower case, single spaces",
             )
         ],
-        name="platform_labels",
     ),
-    "contact_keywords": pa.DataFrameSchema(
-        {"pattern": _key(unique=True), "platform": _key()}, name="contact_keywords"
-    ),
+    "contact_keywords": pa.DataFrameSchema({"pattern": _key(unique=True), "platform": _key()}),
     "ownership": pa.DataFrameSchema(
         {
             "platform": _key(),
@@ -184,7 +171,6 @@ SCHEMAS = {
                 error="owned_from must not be after owned_to",
             ),
         ],
-        name="ownership",
     ),
 }
 
@@ -205,7 +191,7 @@ def read_table(path: Path | str, name: str) -> pd.DataFrame:
     df = df.apply(lambda column: column.str.strip())
     return validate(
         df,
-        SCHEMAS[name],
+        SCHEMAS[name].set_name(name),
         rel(path),
         f"correct the rows named in {path.name}: the columns are described in "
         "docs/architecture.md and data/processed/README.md",
@@ -459,7 +445,6 @@ SCHEMAS.update(
                     error="a name with a group needs the group's name and adjective",
                 ),
             ],
-            name="owners",
         ),
         "groups": pa.DataFrameSchema(
             {
@@ -474,11 +459,8 @@ SCHEMAS.update(
                     "owners.csv or platforms.csv); every other group needs one",
                 )
             ],
-            name="groups",
         ),
-        "places": pa.DataFrameSchema(
-            {"countries": _key(unique=True), "name": _key()}, name="places"
-        ),
+        "places": pa.DataFrameSchema({"countries": _key(unique=True), "name": _key()}),
     }
 )
 

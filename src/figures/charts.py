@@ -156,13 +156,9 @@ def funnel(
     for level, name, _ in FUNNEL_LEVELS:
         low, high = funnel_limits(pooled, known, level, dispersion)
         data[f"limit_{name}_low"], data[f"limit_{name}_high"] = 100 * low, 100 * high
-    data["outside_998"] = (data["share"] < data["limit_998_low"]) | (
-        data["share"] > data["limit_998_high"]
-    )
+    data["outside_998"] = ~data["share"].between(data["limit_998_low"], data["limit_998_high"])
     exact_low, exact_high = funnel_limits(pooled, known, 0.998)
-    outside_exact = int(
-        ((data["share"] < 100 * exact_low) | (data["share"] > 100 * exact_high)).sum()
-    )
+    outside_exact = int((~data["share"].between(100 * exact_low, 100 * exact_high)).sum())
     outside = int(data["outside_998"].sum())
     n = len(data)
     simulated = bool(badge)  # any return simulated: no force is named

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from src.errors import InputError
-from src.vocab import capitalised
+from src.vocab import capitalised, listing
 
 #: The last two columns of every figure's data: where each of its rows came from.
 SOURCE_COLUMNS = ["source_table", "source_row"]
@@ -111,10 +111,8 @@ def build_info(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ChartWords:
-    """The words of a build that its charts use, all from ``build.csv`` (step 20 puts them
-    together from the reference data): the owner group (slug, name, adjective) and the owner
-    as named on the build's owner date, the source lines (of a chart drawn from the returns,
-    and of one drawn from published figures only), and the tip-off chart's platform and company."""
+    """The words of a build its charts use, from ``build.csv``: the owner group's, the owner's,
+    the source lines (of the returns, and of published figures only) and the tip-off chart's."""
 
     owner_group: str
     owner_group_name: str
@@ -149,7 +147,7 @@ def waves_subtitle(info: dict[str, str], waves: pd.DataFrame) -> str:
     """The waves chart's subtitle: the measure, and the waves, each with its own forces and offences
     (the build's offences where the wave asked about them)."""
     labels = list(dict.fromkeys(waves.sort_values(["period_start", "wave"])["wave_label"]))
-    shown = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    shown = listing(labels)
     return (
         f"Share of instances with a known platform, {shown}: each wave over its own forces, "
         f"in {info['offence_groups']} where it asked about them"

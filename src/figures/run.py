@@ -17,10 +17,8 @@ from src.helpers import csv_text, rel, write_many
 
 
 def read_tables(tables_dir: Path | str) -> dict[str, pd.DataFrame]:
-    """The CSV tables notebook 20 wrote, by name, each with its default index: it numbers the
-    data rows from 0, which the ``*_input`` functions turn into each row's ``source_row``.
-    A folder without the build's tables (``build.csv``) stops with the step to run first.
-    """
+    """The CSV tables step 20 wrote, by name, each indexed from 0 by data row (each row's
+    ``source_row`` to come); a folder without ``build.csv`` stops with the step to run first."""
     if not (Path(tables_dir) / "build.csv").is_file():
         raise InputError(
             rel(tables_dir),

@@ -101,11 +101,9 @@ def count_text(value: float) -> str:
 
 
 def log_ticks(low: float, high: float, length_in: float, fontsize: float) -> list[float]:
-    """The major ticks of a log axis from ``low`` to ``high`` drawn ``length_in`` inches long:
-    the densest steps of :data:`LOG_STEPS` (then every second, third ... power of ten) whose labels
-    (as :func:`count_text` writes them, measured in the current font) leave at least
-    :data:`TICK_GAP_IN` between each other, so that no two overprint.
-    """
+    """The major ticks of a log axis from ``low`` to ``high``, ``length_in`` inches long: the
+    densest steps of :data:`LOG_STEPS` (then every second ... power of ten) whose measured
+    labels leave :data:`TICK_GAP_IN` between each other."""
     span = math.log10(high) - math.log10(low)
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     choices = [(steps, 1) for steps in LOG_STEPS]
@@ -254,10 +252,8 @@ def new_figure(
     right_in: float = 0.3,
     bottom_axis_in: float = 0.55,
 ):
-    """A figure 6 inches wide: the title, subtitle and notes placed in inches from the edges
-    (:func:`frame_layout`), and one axes ``plot_in`` inches high between them. Returns
-    (figure, axes).
-    """
+    """A figure 6 inches wide with its title, subtitle and notes (:func:`frame_layout`) and
+    one axes ``plot_in`` inches high between them: (figure, axes)."""
     frame = frame_layout(plot_in, title, subtitle, notes, badge, bottom_axis_in)
     height = frame.height
     fig = plt.figure(figsize=(WIDTH_IN, height))

@@ -39,6 +39,7 @@ from src.figures.style import (
     spaced_labels,
     wrap,
 )
+from src.vocab import listing
 
 #: How the alt text and the data call a value flagged U.
 UNCERTAIN = "uncertain"
@@ -92,10 +93,6 @@ def marker_styles(keys: list) -> dict:
     return {
         k: (c[PALETTE[i % len(PALETTE)]], MARKERS[i % len(MARKERS)]) for i, k in enumerate(keys)
     }
-
-
-def _listing(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 # --- Platform shares over time ---------------------------------------------------------------
@@ -176,7 +173,7 @@ def _title(data: pd.DataFrame) -> str:
     year = int(shown["start_year"].max())
     latest = shown[shown["start_year"] == year]
     top = latest[latest["value"] == latest["value"].max()]
-    names = _listing(sorted(top["name_as_printed"]))
+    names = listing(sorted(top["name_as_printed"]))
     value = percent(float(top["value"].iloc[0]), 0)
     word = COMPARISON_WORDS.get(str(top["comparison"].iloc[0]), "")
     verb = "had" if len(top) == 1 else "shared"

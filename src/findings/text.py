@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from src.findings.published import finite
-from src.vocab import OUTCOME_CLAUSES
+from src.vocab import OUTCOME_CLAUSES, listing
 
 # --- Periods, groups and percentages ---------------------------------------------------------
 
@@ -366,10 +366,6 @@ def long_date(day: str) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
-def _joined(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def returns_kind(provenances) -> str:
     """The returns a build read, from the provenance of each force's return (``coverage.csv``):
     ``real``, ``simulated``, or ``mixed`` when some of each. Every table and chart data file
@@ -431,7 +427,7 @@ def releases_text(words: dict, releases: list[Release]) -> str:
         )
         for r in sorted(set(releases), key=lambda r: (r.published, r.publisher))
     ]
-    return _joined(list(dict.fromkeys(shown)))
+    return listing(list(dict.fromkeys(shown)))
 
 
 def source_line(words: dict, provenances, releases: list[Release]) -> str:
@@ -449,7 +445,7 @@ def published_source_line(words: dict, publishers) -> str:
     named = sorted({p for p in publishers if p})
     source = words["source"]
     text = (
-        source["published_only"].format(publishers=_joined(named))
+        source["published_only"].format(publishers=listing(named))
         if named
         else source["published_only_unnamed"]
     )
