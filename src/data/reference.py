@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from src.data.names import lookup
 from src.data.periods import check_periods
 from src.data.schemas import ISO_DATE, validate
 from src.errors import InputError
@@ -337,15 +338,15 @@ class Reference:
 
     @property
     def label_lookup(self) -> dict[str, str]:
-        return dict(
-            zip(self.platform_labels["label"], self.platform_labels["platform"], strict=True)
-        )
+        return lookup(self.platform_labels, "label", "platform")
 
     @property
     def offence_code_lookup(self) -> dict[str, str]:
-        return dict(
-            zip(self.offence_codes["code"], self.offence_codes["offence_group"], strict=True)
-        )
+        return lookup(self.offence_codes, "code", "offence_group")
+
+
+#: The tables each of whose rows names a platform of platforms.csv.
+PLATFORM_TABLES = ("platform_labels", "contact_keywords", "ownership")
 
 
 def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
@@ -354,32 +355,17 @@ def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
     tables = {name: loader(directory) for name, loader in LOADERS.items()}
     platforms = set(tables["platforms"]["platform"])
     groups = set(tables["offence_groups"]["offence_group"])
-    for name in ("platform_labels", "contact_keywords", "ownership"):
-        _check_refers(
-            tables[name], "platform", platforms, directory / f"{name}.csv", "platforms.csv"
-        )
-    _check_refers(
-        tables["offence_codes"],
-        "offence_group",
-        groups,
-        directory / "offence_codes.csv",
-        "offence_groups.csv",
-    )
-    for name, column in (("waves", "offence_groups"), ("offence_groups", "includes")):
-        _check_refers(
-            _split_list(tables[name], column),
-            column,
-            groups,
-            directory / f"{name}.csv",
-            "offence_groups.csv",
-        )
-    _check_refers(
-        _split_list(tables["platforms"], "includes"),
-        "includes",
-        platforms,
-        directory / "platforms.csv",
-        "platforms.csv",
-    )
+    # (table, its column, the values it may take, where they are listed, a ;-list or not)
+    links = [
+        *((name, "platform", platforms, "platforms.csv", False) for name in PLATFORM_TABLES),
+        ("offence_codes", "offence_group", groups, "offence_groups.csv", False),
+        ("waves", "offence_groups", groups, "offence_groups.csv", True),
+        ("offence_groups", "includes", groups, "offence_groups.csv", True),
+        ("platforms", "includes", platforms, "platforms.csv", True),
+    ]
+    for name, column, allowed, target, listed in links:
+        table = _split_list(tables[name], column) if listed else tables[name]
+        _check_refers(table, column, allowed, directory / f"{name}.csv", target)
     _check_patterns(tables["contact_keywords"], directory / "contact_keywords.csv")
     periods_file = directory / "periods.csv"
     _check_refers(tables["periods"], "wave", tables["waves"]["wave"], periods_file, "waves.csv")
