@@ -1,18 +1,10 @@
 """Exact bounds on sums and ratios of cells that are known only as ranges.
 
-A withheld count is a variable ``x_i`` with ``lower_i <= x_i <= upper_i``. Where the cells of a
-block are covered by a printed total, their sum is known too, up to a range:
-``sum_lo <= sum(x_i for i in the block) <= sum_hi``. Every cell lies in at most one block, so
-the feasible set is a box cut by one pair of parallel hyperplanes per block, and the linear
-programme over it falls apart into one small problem per block.
-
-For one block, the largest value of ``sum(c_i * x_i)`` is reached greedily: every cell starts at
-its lower bound, and units are added to the cells in order of their coefficient, largest first,
-as long as a coefficient is positive and the block's total allows, and beyond that only as far
-as the block's lowest total requires (the objective is concave in the block's total, so this is
-the optimum of the block's linear programme). With whole-number bounds and totals the optimum
-is reached at whole numbers: the constraint matrix is an interval matrix, so every vertex of
-the polytope is integral, and so the bounds found are also those over whole-number counts.
+A withheld count is a variable with a lower and an upper bound; a printed total bounds the sum of
+its block's cells. Every cell lies in at most one block, so the linear programme falls apart into
+one small problem per block, solved greedily (cells raised in order of their coefficient, as far
+as the block's totals allow); with whole-number bounds the optimum is at whole numbers (an
+interval matrix), so the bounds hold over whole-number counts too.
 
 :func:`ratio_range` bounds a ratio of two such sums (a share) by Dinkelbach's method, in exact
 arithmetic (integers and fractions). Everything here is pure: cells in, numbers out.
