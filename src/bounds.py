@@ -1,28 +1,13 @@
 """Exact bounds on sums and ratios of cells that are known only as ranges.
 
-A withheld count is a variable ``x_i`` with ``lower_i <= x_i <= upper_i``. Where the cells of a
-block are covered by a printed total, their sum is known too, up to a range:
-``sum_lo <= sum(x_i for i in the block) <= sum_hi``. Every cell lies in at most one block, so
-the feasible set is a box cut by one pair of parallel hyperplanes per block, and the linear
-programme over it falls apart into one small problem per block.
+A withheld count is a variable with a lower and an upper bound; a printed total bounds the sum of
+its block's cells. Every cell lies in at most one block, so the linear programme falls apart into
+one small problem per block, solved greedily (cells raised in order of their coefficient, as far
+as the block's totals allow); with whole-number bounds the optimum is at whole numbers (an
+interval matrix), so the bounds hold over whole-number counts too.
 
-For one block, the largest value of ``sum(c_i * x_i)`` is reached greedily: every cell starts at
-its lower bound, and units are added to the cells in order of their coefficient, largest first,
-as long as a coefficient is positive and the block's total allows, and beyond that only as far
-as the block's lowest total requires (the objective is concave in the block's total, so this is
-the optimum of the block's linear programme). With whole-number bounds and totals the optimum
-is reached at whole numbers: the constraint matrix is an interval matrix, so every vertex of
-the polytope is integral, and so the bounds found are also those over whole-number counts.
-
-:func:`maximise` and :func:`linear_range` are the linear programme's optimum;
-:func:`cell_ranges` is each cell's own range (a cell whose range is one value is *pinned*:
-the totals give it away); :func:`ratio_range` is the range of a ratio of two such sums (a
-share: the numerator's cells are among the denominator's), found by Dinkelbach's method: the
-ratio ``t`` is raised to ``N(x) / D(x)`` at the maximiser ``x`` of ``N - t * D`` until that
-maximum is zero. Arithmetic is exact (integers and fractions): the ends are exact ratios of
-whole numbers.
-
-Everything here is pure: cells in, numbers out. The findings build the cells from the returns.
+:func:`ratio_range` bounds a ratio of two such sums (a share) by Dinkelbach's method, in exact
+arithmetic (integers and fractions). Everything here is pure: cells in, numbers out.
 """
 
 from __future__ import annotations
@@ -69,26 +54,27 @@ class Cells:
                 members.setdefault(key, []).append(i)
             else:
                 free.append(i)
-        for key, cells in members.items():
+        object.__setattr__(self, "_members", members)
+        object.__setattr__(self, "_free", free)
+        for key in members:
             lo, hi = self.sums[key]
-            low = sum(self.lower[i] for i in cells)
-            high = sum(self.upper[i] for i in cells)
+            low, high = self._spans(key)
             if max(lo, low) > min(hi, high):
                 raise Infeasible(
                     f"block {key!r}: its cells sum to {low} to {high}, its total is {lo} to {hi}"
                 )
-        object.__setattr__(self, "_members", members)
-        object.__setattr__(self, "_free", free)
 
     def __len__(self) -> int:
         return len(self.lower)
 
+    def _spans(self, key: Hashable) -> tuple[int, int]:
+        """The sums of the block's cells' lower and of their upper bounds."""
+        cells = self._members[key]
+        return sum(self.lower[i] for i in cells), sum(self.upper[i] for i in cells)
+
     def block_range(self, key: Hashable) -> tuple[int, int]:
         """The range the block's cells can sum to: its total, narrowed by its cells' bounds."""
-        cells = self._members[key]
-        lo, hi = self.sums[key]
-        low = sum(self.lower[i] for i in cells)
-        high = sum(self.upper[i] for i in cells)
+        (lo, hi), (low, high) = self.sums[key], self._spans(key)
         return max(lo, low), min(hi, high)
 
 
@@ -133,9 +119,7 @@ def cell_ranges(cells: Cells) -> list[tuple[int, int]]:
     higher than the block's highest total less the others at their lowest."""
     out = [(cells.lower[i], cells.upper[i]) for i in range(len(cells))]
     for key, members in cells._members.items():
-        lo, hi = cells.block_range(key)
-        low = sum(cells.lower[i] for i in members)
-        high = sum(cells.upper[i] for i in members)
+        (lo, hi), (low, high) = cells.block_range(key), cells._spans(key)
         for i in members:
             others_low, others_high = low - cells.lower[i], high - cells.upper[i]
             out[i] = (max(cells.lower[i], lo - others_high), min(cells.upper[i], hi - others_low))

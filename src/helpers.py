@@ -43,12 +43,8 @@ PUBLISHED = RAW / "published"
 
 
 def build_folder(output_dir: str, source: str = "parameters") -> Path:
-    """The build folder ``output_dir`` names (relative to the project root), resolved, or an
-    :class:`~src.errors.InputError` unless it lies inside ``reports/`` (``reports`` itself
-    included). ``..``, an absolute path and a symbolic link out of ``reports/`` are refused, so
-    that a notebook never writes outside the repository's outputs. ``source`` names where the
-    parameter was given (the notebook) for the message. Nothing is created.
-    """
+    """The build folder ``output_dir`` names (relative to the project root), resolved; an
+    :class:`~src.errors.InputError` (naming ``source``) unless it lies inside ``reports/``."""
     fix = (
         "give output_dir as a folder inside reports/, relative to the project root: reports "
         "(make's default build), reports/variants/<name> (a variant) or reports/scratch/<name> "
@@ -81,11 +77,8 @@ def rel(path: Path | str) -> str:
 
 
 def sha256_file(path: Path | str) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 #: A parameters file or a reading spec is a few kilobytes; a megabyte is no hand-written YAML.
@@ -190,13 +183,8 @@ def csv_text(df: pd.DataFrame) -> str:
 
 
 def csv_rows(df: pd.DataFrame) -> bytes:
-    """The rows of ``csv_text(df)`` without its header line, as UTF-8 bytes.
-
-    For a large table of text and whole-number columns: written by pyarrow, several times
-    faster than pandas, when no field needs quoting (pyarrow, told never to quote, refuses a
-    field holding a comma, a quote or a line break, and then writes the same bytes as pandas);
-    by pandas otherwise, and for any other column type.
-    """
+    """The rows of ``csv_text(df)`` without its header, as UTF-8 bytes: by pyarrow (faster) for
+    text and whole numbers when no field needs quoting, else by pandas."""
     import pyarrow as pa
     from pyarrow import csv as arrow_csv
 
@@ -227,15 +215,9 @@ def write_csv(df: pd.DataFrame, path: Path | str) -> Path:
 
 
 def write_many(outputs: dict[Path | str, str | bytes | Path]) -> None:
-    """Write several files so that either all change or none does.
-
-    A value that is a :class:`~pathlib.Path` is a file already written (too large to hold in
-    memory), best on the target's file system: it is moved into place with the others.
-
-    Every file is first written to a temporary file beside its target; only when all have been
-    written are they moved into place. Used by the pipeline steps so that a failure part-way
-    through never leaves a mix of new and old outputs.
-    """
+    """Write several files so that either all change or none does: each to a temporary file
+    beside its target, all moved into place at the end. A :class:`~pathlib.Path` value is a
+    file already written, moved into place with the others."""
     staged: list[tuple[Path, Path]] = []
     try:
         for path, content in outputs.items():

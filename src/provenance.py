@@ -1,23 +1,10 @@
-"""Provenance for every output folder: what made it, from what, with which versions.
-
-Each step ends by calling :func:`write_provenance` on the folder it wrote, which leaves a
-``PROVENANCE.json`` beside the outputs:
-
-- ``step`` and ``parameters``: which step ran, with what settings;
-- ``inputs``: every file the step read, with its sha256, split into ``raw`` (under ``data/raw``:
-  each hash is checked against ``data/raw/MANIFEST.csv`` and the manifest's ``provenance``,
-  real or simulated, is carried over), ``reference`` (under ``data/reference``) and ``derived``
-  (outputs of an earlier step);
-- ``upstream``: the ``PROVENANCE.json`` of each folder a derived input came from, by hash, so a
-  figure can be traced back to the raw returns through the chain of steps;
-- ``outputs``: every file in the folder (not in its subfolders; not its README.md, which
-  documents it), with its sha256;
-- ``environment``: the Python version (major.minor, as the project pins it) and the installed
-  version of each top-level package pinned in ``requirements.in``.
-
-There is no timestamp, no host name and no absolute path, and keys are sorted, so a rebuild from
-the same inputs in the same environment writes the same bytes (and, through
-:func:`src.helpers.write_text`, does not touch the file at all).
+"""``PROVENANCE.json`` of every output folder, written last by each step
+(:func:`write_provenance`): the ``step`` and its ``parameters``; every file it read with its
+sha256 (``inputs``: ``raw``, each checked against ``data/raw/MANIFEST.csv`` and carrying its
+``provenance``, ``reference`` and ``derived``); the ``upstream`` provenance files of the derived
+inputs, so a figure traces back to the raw returns; every ``output`` of the folder (not its
+README.md); and the ``environment`` (Python's major.minor and each pinned package used). No
+timestamp, host or absolute path, keys sorted: a rebuild writes the same bytes.
 """
 
 from __future__ import annotations
@@ -99,10 +86,14 @@ def manifest_rows(root: Path = ROOT) -> dict[str, dict[str, str]]:
     return {row["path"]: row for row in read_manifest(root / RAW_DIR).to_dict("records")}
 
 
+def _entry(path: Path, root: Path) -> dict:
+    return {"path": path.as_posix(), "sha256": sha256_file(root / path)}
+
+
 def _raw_entry(path: Path, root: Path, manifest: Mapping[str, Mapping[str, str]]) -> dict:
     """A raw input: its hash, checked against the manifest, and whether it is simulated."""
-    digest = sha256_file(root / path)
-    entry = {"path": path.as_posix(), "sha256": digest}
+    entry = _entry(path, root)
+    digest = entry["sha256"]
     if path == MANIFEST:
         return entry
     key = path.relative_to(RAW_DIR).as_posix()
@@ -142,11 +133,9 @@ CHECKS_HEADING = "# Check"
 
 
 def package_versions(root: Path = ROOT, used: set[str] | None = None) -> dict[str, str]:
-    """Installed version of each top-level package pinned in ``requirements.in`` that this
-    process has imported (``used``: normalised names; by default
-    :func:`loaded_distributions`), so a step records the packages that made its outputs and
-    not the project's tools (JupyterLab, nbstripout) nor the pins of the checks (the sections of
-    ``requirements.in`` under a heading starting ``# Check``)."""
+    """Installed version of each package pinned in ``requirements.in`` (not under a heading
+    starting ``# Check``) that this process imported (``used``, normalised names): what made
+    the outputs, not the project's tools."""
     used = loaded_distributions() if used is None else used
     versions = {}
     checks = False
@@ -216,13 +205,13 @@ def build_provenance(
         if kind == "raw":
             grouped["raw"].append(_raw_entry(path, root, manifest))
             continue
-        grouped[kind].append({"path": path.as_posix(), "sha256": sha256_file(root / path)})
+        grouped[kind].append(_entry(path, root))
         if kind == "derived" and (root / path.parent / FILENAME).is_file():
             upstream.add(path.parent / FILENAME)
     upstream.discard(out_dir / FILENAME)
     out_files = sorted((root / out_dir).glob("*"), key=lambda p: p.name)
     outputs = [
-        {"path": p.relative_to(root).as_posix(), "sha256": sha256_file(p)}
+        _entry(p.relative_to(root), root)
         for p in out_files
         if p.is_file() and p.name not in (FILENAME, DOCUMENTATION) and _is_listed(Path(p.name))
     ]
@@ -232,10 +221,7 @@ def build_provenance(
         "folder": out_dir.as_posix(),
         "parameters": _jsonable(parameters),
         "inputs": grouped,
-        "upstream": [
-            {"path": p.as_posix(), "sha256": sha256_file(root / p)}
-            for p in sorted(upstream, key=lambda p: p.as_posix())
-        ],
+        "upstream": [_entry(p, root) for p in sorted(upstream, key=lambda p: p.as_posix())],
         "outputs": outputs,
         "simulated_raw_inputs": len(simulated),
         "environment": environment(root),
@@ -254,12 +240,7 @@ def write_provenance(
     inputs: Iterable[Path | str],
     root: Path = ROOT,
 ) -> Path:
-    """Write ``<folder>/PROVENANCE.json`` for the outputs already in ``folder``.
-
-    Call it last in a step, after every output is written. ``inputs`` are the files (or folders,
-    meaning every file under them) the step read; paths may be absolute or relative to the
-    project root. Raises :class:`src.errors.InputError` when a raw input is not in the manifest
-    or its hash differs from the manifest's.
-    """
+    """Write ``<folder>/PROVENANCE.json`` for the outputs already in ``folder`` (call it last):
+    ``inputs`` are the files or folders the step read, absolute or from the project root."""
     record = build_provenance(folder, step, parameters, inputs, root)
     return write_text(root / record["folder"] / FILENAME, provenance_text(record))

@@ -1,37 +1,8 @@
-"""Statistical disclosure control for any per-force table we publish.
-
-National figures are large and are published as computed. A table broken down by force is
-different: small cells could point to individual cases, and a cell we hide could be worked out,
-or narrowed, by subtracting the cells we show from a total we publish elsewhere. The rule
-(OpenSAFELY's output-checking rule) is:
-
-1. count whole instances (halves up: a withheld input cell at its midpoint can leave a half);
-2. redact every count of 7 or fewer (``REDACTION_THRESHOLD``);
-3. round every other count to the nearest 5, halves up (:func:`round_to_base`, the one rounding
-   to 5 of every output);
-4. compute every row or column total from the rounded cells, never from the true counts.
-
-:func:`audit` then works out, for each redacted cell, the smallest and largest whole value it
-could take given everything published at the same time (the table itself, the national and
-regional figures we publish, the force and regional figures of the release): an integer
-programme with one variable per cell of the table, each in its own published range, under
-every published linear constraint (``scipy.optimize.milp``; the matrix is small). A cell is
-flagged when that feasible range proves it non-zero (a small count whose lowest value is above
-0), or is narrower than the redaction range itself (``highest - lowest`` below
-``REDACTION_THRESHOLD``, the width of 0 to 7). A cell hidden only to protect another holds
-more than the threshold, so it is no small count to protect: it is flagged only when it is
-recovered exactly (which would undo its rounding). :func:`protect` applies the
-rule, audits, and redacts further cells (secondary suppression: the smallest shown cell of a
-constraint that narrows a flagged cell) until no cell is flagged.
-
-Two kinds of cell need no protection. A cell the source gave no count for (``not_reported``,
-e.g. a force that reports no count of instances whose platform was not recorded) holds nothing
-to disclose: it is published as missing, adds nothing to any total, and a column made only of
-such cells is not published at all. A cell behind a published total of zero is zero, and
-everyone knows it from that total: it is published as 0. A cell whose range someone else's
-figures give on their own (``KnownTotal.public``, e.g. a force's counts in the release) stays
-redacted in our table, but when our table narrows it no further it is listed as public already
-(never flagged): no suppression of ours can hide what the release printed.
+"""Statistical disclosure control for any per-force table we publish (the rule and its audit are
+in docs/architecture.md, "Disclosure control"): counts of 7 or fewer redacted, the rest rounded
+half up to 5, totals from the rounded cells; :func:`audit` bounds each redacted cell by an integer
+programme over everything published beside the table, and :func:`protect` hides further cells
+until none is given away.
 """
 
 from __future__ import annotations
@@ -76,24 +47,23 @@ RULE_TEXT = (
 
 def whole(values):
     """Whole instances, halves up (2.5 -> 3, not Python's 2): a scalar, array or frame."""
-    result = np.floor(np.asarray(values, dtype=float) + 0.5)
-    if isinstance(values, pd.DataFrame):
-        return pd.DataFrame(result, index=values.index, columns=values.columns)
-    if isinstance(values, pd.Series):
-        return pd.Series(result, index=values.index, name=values.name)
-    return result if result.ndim else float(result)
+    return _like(values, np.floor(np.asarray(values, dtype=float) + 0.5), float)
 
 
 def round_to_base(value, base: int = ROUNDING_BASE):
     """The one rounding to ``base`` of every output: the nearest multiple of ``base``, halves
     going up (2.5 -> 5, 7.5 -> 10, 12.5 -> 15). Rounding to whole instances first (halves up)
     gives the same result. A scalar gives an int; an array or frame gives floats."""
-    result = np.floor(np.asarray(value, dtype=float) / base + 0.5) * base
-    if isinstance(value, pd.DataFrame):
-        return pd.DataFrame(result, index=value.index, columns=value.columns)
-    if isinstance(value, pd.Series):
-        return pd.Series(result, index=value.index, name=value.name)
-    return result if result.ndim else int(result)
+    return _like(value, np.floor(np.asarray(value, dtype=float) / base + 0.5) * base, int)
+
+
+def _like(values, result: np.ndarray, scalar: type):
+    """``result`` in the shape of ``values``: a frame, series, array or ``scalar``."""
+    if isinstance(values, pd.DataFrame):
+        return pd.DataFrame(result, index=values.index, columns=values.columns)
+    if isinstance(values, pd.Series):
+        return pd.Series(result, index=values.index, name=values.name)
+    return result if result.ndim else scalar(result)
 
 
 def whole_instances(table: pd.DataFrame) -> pd.DataFrame:
@@ -145,12 +115,9 @@ def display(published: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class KnownTotal:
-    """A published number that is the sum of some cells of the table, known to lie in
-    [low, high] (low == high for an exact figure). ``cells`` are (row label, column) pairs;
-    ``weights``, when given, make it a weighted sum (e.g. what a published share says).
-    ``public`` marks a figure someone else published (the release): what such figures give on
-    their own is public already, not disclosed by us (:func:`public_ranges`).
-    """
+    """A published number known to lie in [low, high]: the sum of ``cells`` ((row, column)
+    pairs), weighted by ``weights`` when given (what a published share says). ``public``: a
+    figure someone else published, whose own disclosures are not ours."""
 
     name: str
     cells: tuple[tuple[object, str], ...]
@@ -174,13 +141,10 @@ def cell_bounds(
     secondary: set | frozenset = frozenset(),
     not_reported: set | frozenset = frozenset(),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What a reader knows about each true count from the published table alone: a redacted
-    cell is 0 to ``threshold``; a rounded cell r is r - 2 to r + 2 (and above ``threshold``);
-    a cell shown as 0 (only ever one behind a published total of zero) is 0. A cell redacted
-    only to protect another (``secondary``, as (row, column) pairs) is taken to be known to be
-    above ``threshold``, with no upper limit: the audit assumes the reader knows which cells
-    were hidden for which reason. A cell the source gave no count for (``not_reported``) adds
-    nothing to any total, and the reader knows it.
+    """What a reader knows of each true count from the published table alone: a redacted cell
+    is 0 to ``threshold``, a rounded cell r is r - 2 to r + 2 (above ``threshold``), a 0 is 0;
+    a ``secondary`` cell is above ``threshold`` with no upper limit (the reader is taken to know
+    why each cell was hidden), a ``not_reported`` one 0.
     """
     half = (base - 1) // 2
     shown = published.astype("Float64")
@@ -202,12 +166,8 @@ def exact_totals(
     row_groups: dict[str, list],
     column_groups: dict[str, list[str]],
 ) -> list[KnownTotal]:
-    """The exact totals published elsewhere (national or regional figures), computed from the
-    true ``table``: one for each group of rows (e.g. ``{"national": all forces}``) and each group
-    of columns (e.g. ``{"instagram": ["instagram"], "known": [every known column]}``).
-
-    Row totals computed from the rounded cells are not listed: they are sums of what is shown
-    and say nothing more about a redacted cell.
+    """The exact totals published elsewhere, computed from the true ``table``: one for each
+    group of rows (``{"national": all forces}``) by each group of columns (``{"known": [...]}``).
     """
     out = []
     for row_name, rows in row_groups.items():
@@ -259,11 +219,9 @@ def _matrix(known_totals: list[KnownTotal], index: dict) -> tuple:
 def verdict(
     reason: str, lowest, highest, threshold: int = REDACTION_THRESHOLD, base: int = ROUNDING_BASE
 ) -> str:
-    """What a redacted cell's feasible range [lowest, highest] gives away (see the module
-    docstring): :data:`RECOVERED`, :data:`NON_ZERO`, :data:`NARROW` or :data:`SAFE`. A cell
-    hidden to protect another (:data:`SECONDARY`) is known to be above the threshold already,
-    so it is no small count: it is flagged only when recovered exactly (no upper limit: safe).
-    ``base`` is kept for callers that pass the rule's parameters together."""
+    """What a redacted cell's feasible range gives away: :data:`RECOVERED`, :data:`NON_ZERO`,
+    :data:`NARROW` or :data:`SAFE`; a :data:`SECONDARY` cell, no small count, only when it is
+    recovered. ``base`` is kept for callers that pass the rule's parameters together."""
     if not pd.isna(highest) and lowest == highest:
         return RECOVERED
     if reason == SECONDARY:
@@ -294,17 +252,10 @@ def audit(
     not_reported: set | frozenset = frozenset(),
 ) -> pd.DataFrame:
     """For each redacted cell, the smallest and largest whole value it could take given the
-    published table and ``known_totals`` (its feasible range), and the :func:`verdict` on it:
-    ``recoverable`` when the range is one value, ``flagged`` when it gives anything away.
-
-    A plain total (no weights) that is not a whole number (a national figure that includes a
-    withheld input cell at its midpoint) is taken as the whole numbers either side of it. A
-    weighted constraint (for example what a rounded share says about one force) is used as
-    given. A cell the source gave no count for (``not_reported``) is listed with that reason and
-    no range: there is no count to work out. A cell whose range the ``public`` figures give on
-    their own (:func:`public_ranges`), which ours do not narrow, is listed as public already and
-    never flagged. A cell hidden only to protect another with no upper limit left has no
-    ``highest``.
+    published table and ``known_totals``, and the :func:`verdict` on it (``flagged`` when it
+    gives anything away). A plain total that is not whole is taken as the whole numbers either
+    side of it; a ``not_reported`` cell is listed with no range; one the ``public`` figures
+    give as narrowly on their own is public already, never flagged.
     """
     columns = list(published.columns)
     labels = list(published.index)
@@ -346,20 +297,18 @@ def audit(
 def _same_range(a, b) -> bool:
     """Whether two (lowest, highest) ranges are the same, an end with no limit (NA) equal
     only to another with none."""
-    if a is None or b is None:
-        return False
-    return all(
-        (pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and x == y)
-        for x, y in zip(a, b, strict=True)
-    )
+
+    def ends(r):
+        return [None if pd.isna(x) else x for x in r]
+
+    return a is not None and b is not None and ends(a) == ends(b)
 
 
 def feasible_end(i: int, sign: int, constraints: list, lb, ub):
-    """The smallest (``sign`` 1) or largest (-1) whole value of cell ``i`` under the published
-    constraints (``[(matrix, low, high)]``, rows of the form low <= matrix @ x <= high) and the
-    cells' own ranges [lb, ub]: an integer programme (``scipy.optimize.milp``, HiGHS), since a
-    weighted constraint (a published share) can leave a linear programme's optimum between
-    whole numbers. ``pd.NA`` when the cell has no upper limit.
+    """The smallest (``sign`` 1) or largest (-1) whole value of cell ``i`` under the
+    constraints ``[(matrix, low, high)]`` and the cells' ranges [lb, ub] (an integer programme:
+    a weighted constraint can leave a linear one's optimum between whole numbers); ``pd.NA``
+    when it has no upper limit.
     """
     objective = np.zeros(len(lb))
     objective[i] = sign
@@ -445,6 +394,54 @@ def _partner(cell, covering: list[KnownTotal], published: pd.DataFrame, fixed: s
     return min(options)[2] if options else None
 
 
+def _drop_silent(table, not_reported, column_groups, extra):
+    """``table`` without its columns made only of cells the source gave no count for, and the
+    cells, column groups and facts without them."""
+    silent = [c for c in table.columns if all((r, c) in not_reported for r in table.index)]
+    if not silent:
+        return table, not_reported, column_groups, extra
+    dropped = {(r, c) for r in table.index for c in silent}
+    table = table.drop(columns=silent)
+    groups = {
+        name: [c for c in columns if c not in silent]
+        for name, columns in (column_groups or {c: [c] for c in table.columns}).items()
+    }
+    extra = [t for t in (_without_cells(t, dropped) for t in extra or []) if t is not None]
+    return table, not_reported - dropped, {n: c for n, c in groups.items() if c}, extra
+
+
+def _fixed_cells(published: pd.DataFrame, constraints: list, not_reported: set) -> set:
+    """The cells the public figures give exactly (someone else's), which hiding cannot protect."""
+    every = [(r, c) for r in published.index for c in published.columns]
+    return {
+        c
+        for c, (lo, hi) in public_ranges(constraints, every, not_reported).items()
+        if not pd.isna(hi) and lo == hi
+    }
+
+
+def _suppress(exposed, constraints, published, fixed, inherent, withheld_figures):
+    """One round of secondary suppression for the ``exposed`` cells: the cells to hide next,
+    and the constraints left (a figure of ours that narrows a cell is withheld first, rather
+    than more of the table). A cell whose every partner is hidden already joins ``inherent``."""
+    chosen: set = set()
+    for cell in zip(exposed["row"], exposed["column"], strict=True):
+        covering = [t for t in constraints if cell in t.cells]
+        if any(c in chosen for t in covering for c in t.cells):
+            continue  # a cell hidden this round may protect it already: audit again
+        ours = sorted({t.figure for t in covering if t.figure})
+        if ours:
+            if withheld_figures is not None:
+                withheld_figures.extend(ours)
+            return chosen, [t for t in constraints if t.figure not in ours]
+        partner = _partner(cell, covering, published, fixed)
+        if partner is None:
+            inherent.add(cell)
+        else:
+            chosen.add(partner)
+    return chosen, constraints
+
+
 def protect(
     table: pd.DataFrame,
     row_groups: dict[str, list] | None = None,
@@ -456,50 +453,20 @@ def protect(
     not_reported: set | frozenset = frozenset(),
     withheld_figures: list | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply the rule to ``table`` (whole counts, forces as rows), then audit it against the
-    exact totals published beside it (:func:`exact_totals` of ``row_groups`` by
-    ``column_groups``; by default every row, each column on its own) and ``extra``. While a
-    redacted cell is flagged (:func:`verdict`), also redact the smallest shown cell of a
-    constraint that covers it (secondary suppression).
-
-    ``extra`` are any other published facts about the cells (figures published by others,
-    rounded figures of ours, published shares); the audit uses them too.
-
-    ``not_reported`` are the (row, column) cells the source gave no count for: each must hold
-    0, is published as missing and listed in the audit as not reported; a column of nothing
-    else is left out of the published table (and of the totals). A cell behind a published
-    total of zero (:func:`public_zeros`) is published as 0: its value is public already.
-
-    When a figure of ours published beside the table (``KnownTotal.figure``, e.g. a force's
-    rounded figure in the regional comparison) covers a flagged cell, the figure is withheld
-    first, rather than more of the table: its facts leave the audit and its id is appended to
-    ``withheld_figures``, for the caller to publish it as withheld.
-
-    A flagged cell every other cell of whose constraints is hidden already is narrowed (or
-    given away: a wave of one force) by totals published as computed (the national figures)
-    and nothing of the table's: it is listed as :data:`BY_TOTALS_ALONE`, not flagged, and the
-    table hides it all the same.
-
-    Returns (published table without totals, audit of every cell without a number).
+    """Apply the rule to ``table`` (forces as rows) and audit it against the totals published
+    beside it (:func:`exact_totals` of ``row_groups`` by ``column_groups``; by default every
+    row, each column) and ``extra``; while a cell is flagged, hide more (:func:`_suppress`).
+    ``not_reported`` cells must hold 0 and are published as missing; a figure of ours withheld
+    is appended to ``withheld_figures``. Returns (published table, audit).
     """
     not_reported = {c for c in not_reported if c[0] in table.index and c[1] in table.columns}
-    given = [float(table.loc[c]) for c in not_reported]
-    if any(v != 0 for v in given):
+    if any(float(table.loc[c]) != 0 for c in not_reported):
         raise ValueError("a cell with no count reported must hold 0 in the table given")
-    silent = [c for c in table.columns if all((r, c) in not_reported for r in table.index)]
-    if silent:
-        dropped = {(r, c) for r in table.index for c in silent}
-        table = table.drop(columns=silent)
-        not_reported -= dropped
-        column_groups = {
-            name: [c for c in columns if c not in silent]
-            for name, columns in (column_groups or {c: [c] for c in table.columns}).items()
-        }
-        column_groups = {name: columns for name, columns in column_groups.items() if columns}
-        extra = [t for t in (_without_cells(t, dropped) for t in extra or []) if t is not None]
+    table, not_reported, column_groups, extra = _drop_silent(
+        table, not_reported, column_groups, extra
+    )
     row_groups = row_groups if row_groups is not None else {"national": list(table.index)}
-    if column_groups is None:
-        column_groups = {c: [c] for c in table.columns}
+    column_groups = column_groups if column_groups is not None else {c: [c] for c in table}
     constraints = exact_totals(table, row_groups, column_groups) + list(extra or [])
     published = apply_rule(table, threshold, base)
     zeros = public_zeros(constraints) - not_reported
@@ -507,12 +474,7 @@ def protect(
         published.loc[cell] = 0
     for cell in not_reported:
         published.loc[cell] = pd.NA
-    every = [(r, c) for r in published.index for c in published.columns]
-    public = {
-        c
-        for c, (lo, hi) in public_ranges(constraints, every, not_reported).items()
-        if not pd.isna(hi) and lo == hi
-    }
+    fixed = zeros | _fixed_cells(published, constraints, not_reported)
     secondary: set = set()
     inherent: set = set()
     for _ in range(max_rounds):
@@ -523,27 +485,9 @@ def protect(
         exposed = result[result["flagged"]]
         if exposed.empty:
             return published, result
-        chosen: set = set()
-        for cell in zip(exposed["row"], exposed["column"], strict=True):
-            covering = [t for t in constraints if cell in t.cells]
-            if any(c in chosen for t in covering for c in t.cells):
-                continue  # a cell hidden this round may protect it already: audit again
-            ours = sorted({t.figure for t in covering if t.figure})
-            if ours:
-                # A figure of ours beside the table narrows it: withhold the figure first,
-                # rather than hide more of the table.
-                constraints = [t for t in constraints if t.figure not in ours]
-                if withheld_figures is not None:
-                    withheld_figures.extend(ours)
-                break
-            partner = _partner(cell, covering, published, zeros | public)
-            if partner is None:
-                # Every other cell of its totals is hidden already: the range comes from the
-                # totals themselves (published as computed: a wave of one force, say, whose
-                # national figures are its own), which no cell of ours can widen.
-                inherent.add(cell)
-                continue
-            chosen.add(partner)
+        chosen, constraints = _suppress(
+            exposed, constraints, published, fixed, inherent, withheld_figures
+        )
         for cell in chosen:
             published.loc[cell] = pd.NA
         secondary |= chosen

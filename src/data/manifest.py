@@ -1,14 +1,7 @@
-"""The manifest of data/raw: one row per file as received, with its sha256.
-
-``data/raw/MANIFEST.csv`` lists every file under ``data/raw`` except itself and ``README.md``
-(columns in docs/architecture.md). :func:`verify_raw` recomputes every hash before anything is
-read and stops with :class:`src.errors.InputError` on a changed, missing or unlisted file, or a
-malformed manifest; before that, every entry under ``data/raw`` must be a regular file or a
-folder (no symbolic link, pipe or device) whose name make can use (:func:`make_unsafe`), and
-every path the manifest lists must lie inside ``data/raw``. :func:`check_new_file` holds a
-file about to be recorded to the same rules. :func:`update_manifest` adds or refreshes rows; it is how the simulation
-script records its files, and how a person records a real return (``scripts/add_return.py``).
-"""
+"""The manifest of data/raw (``MANIFEST.csv``, columns in docs/architecture.md): one row per file
+as received, with its sha256. :func:`verify_raw` checks every file against it before anything is
+read; :func:`update_manifest` adds or refreshes rows (the simulation and
+``scripts/add_return.py`` record files with it)."""
 
 from __future__ import annotations
 
@@ -115,12 +108,8 @@ def _bad_rows(manifest: pd.DataFrame, mask: pd.Series) -> str:
 
 
 def read_manifest(raw_dir: Path | str = RAW) -> pd.DataFrame:
-    """Read ``MANIFEST.csv`` as text and check its shape (not yet the files it lists).
-
-    The one reader of the manifest: the cleaning step, provenance and the scripts all use it.
-    A manifest saved by a spreadsheet program (a UTF-8 byte-order mark, CRLF line ends) reads
-    the same as the one the repository writes.
-    """
+    """The one reader of ``MANIFEST.csv``: as text, its shape checked (not yet the files it
+    lists); a copy saved by a spreadsheet (byte-order mark, CRLF) reads the same."""
     path = Path(raw_dir) / MANIFEST
     where = rel(path)
     if not path.is_file():
@@ -139,14 +128,8 @@ def read_manifest(raw_dir: Path | str = RAW) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in manifest.columns]
     extra = [c for c in manifest.columns if c not in COLUMNS]
     if missing or extra:
-        problem = "; ".join(
-            part
-            for part in (
-                f"missing column(s) {', '.join(missing)}" if missing else "",
-                f"unexpected column(s) {', '.join(extra)}" if extra else "",
-            )
-            if part
-        )
+        parts = [("missing", missing), ("unexpected", extra)]
+        problem = "; ".join(f"{what} column(s) {', '.join(cs)}" for what, cs in parts if cs)
         raise InputError(
             where,
             "header row",
@@ -298,13 +281,8 @@ def check_new_file(raw_dir: Path | str, path: str) -> str:
 
 
 def verify_raw(raw_dir: Path | str = RAW) -> pd.DataFrame:
-    """Check every file under ``raw_dir`` against the manifest; return the manifest.
-
-    Raises :class:`InputError` for a malformed manifest (a path outside ``raw_dir`` among its
-    faults), an entry that is not a regular file or folder or whose name make cannot use, a
-    listed file that is missing, a file that is not listed, or a file whose size or sha256
-    differs from its row.
-    """
+    """Check every file under ``raw_dir`` against the manifest (and its names and kinds, by
+    :func:`check_entries`); return the manifest. Any fault is an :class:`InputError`."""
     raw_dir = Path(raw_dir)
     manifest = read_manifest(raw_dir)
     check_entries(raw_dir)
@@ -368,13 +346,9 @@ def update_manifest(
     *,
     drop: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """Add or refresh manifest rows, recomputing size and sha256 of the files named.
-
-    ``metas`` maps each path (relative to ``raw_dir``) to its columns (wave, force, request_ref,
-    ...). Rows for other paths are kept exactly as they are (their hashes are not recomputed,
-    so a changed file is still caught); rows for the paths in ``drop`` are removed. Writes only
-    if the bytes change.
-    """
+    """Add or refresh the rows of the paths in ``metas`` (each path's columns), size and sha256
+    recomputed; other rows are kept as they are (so a changed file is still caught), those in
+    ``drop`` removed."""
     raw_dir = Path(raw_dir)
     rows: dict[str, dict[str, str]] = {}
     if (raw_dir / MANIFEST).is_file():

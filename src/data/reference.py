@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from src.data.names import lookup
 from src.data.periods import check_periods
 from src.data.schemas import ISO_DATE, validate
 from src.errors import InputError
@@ -91,12 +92,9 @@ SCHEMAS = {
             ),
             "reading": _key(),
             "examples": _free(),
-        },
-        name="readings",
+        }
     ),
-    "verdicts": pa.DataFrameSchema(
-        {"verdict": _key(unique=True), "meaning": _key()}, name="verdicts"
-    ),
+    "verdicts": pa.DataFrameSchema({"verdict": _key(unique=True), "meaning": _key()}),
     "forces": pa.DataFrameSchema(
         {
             "force": _key(pa.Check.str_matches(SLUG), unique=True),
@@ -104,8 +102,7 @@ SCHEMAS = {
             "name": _key(),
             "country": _key(),
             "release_region": _free(),
-        },
-        name="forces",
+        }
     ),
     "waves": pa.DataFrameSchema(
         {
@@ -117,7 +114,6 @@ SCHEMAS = {
             _valid_dates("start", "end"),
             pa.Check(lambda d: d["start"] <= d["end"], error="start must not be after end"),
         ],
-        name="waves",
     ),
     "periods": pa.DataFrameSchema(
         {
@@ -135,15 +131,11 @@ SCHEMAS = {
             ),
         ],
         unique=["wave", "period"],
-        name="periods",
     ),
     "offence_groups": pa.DataFrameSchema(
-        {"offence_group": _key(pa.Check.str_matches(SLUG), unique=True), "name": _key()},
-        name="offence_groups",
+        {"offence_group": _key(pa.Check.str_matches(SLUG), unique=True), "name": _key()}
     ),
-    "offence_codes": pa.DataFrameSchema(
-        {"code": _key(unique=True), "offence_group": _key()}, name="offence_codes"
-    ),
+    "offence_codes": pa.DataFrameSchema({"code": _key(unique=True), "offence_group": _key()}),
     "platforms": pa.DataFrameSchema(
         {
             "platform": _key(pa.Check.str_matches(SLUG), unique=True),
@@ -156,7 +148,6 @@ SCHEMAS = {
                 error="the platform 'unknown' must be listed",
             )
         ],
-        name="platforms",
     ),
     "platform_labels": pa.DataFrameSchema(
         {"label": _key(unique=True), "platform": _key()},
@@ -166,11 +157,8 @@ SCHEMAS = {
                 error="labels must be normalised: trimmed, lower case, single spaces",
             )
         ],
-        name="platform_labels",
     ),
-    "contact_keywords": pa.DataFrameSchema(
-        {"pattern": _key(unique=True), "platform": _key()}, name="contact_keywords"
-    ),
+    "contact_keywords": pa.DataFrameSchema({"pattern": _key(unique=True), "platform": _key()}),
     "ownership": pa.DataFrameSchema(
         {
             "platform": _key(),
@@ -185,7 +173,6 @@ SCHEMAS = {
                 error="owned_from must not be after owned_to",
             ),
         ],
-        name="ownership",
     ),
 }
 
@@ -206,7 +193,7 @@ def read_table(path: Path | str, name: str) -> pd.DataFrame:
     df = df.apply(lambda column: column.str.strip())
     return validate(
         df,
-        SCHEMAS[name],
+        SCHEMAS[name].set_name(name),
         rel(path),
         f"correct the rows named in {path.name}: the columns are described in "
         "docs/architecture.md and data/processed/README.md",
@@ -222,20 +209,12 @@ def load_readings(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
     return table.assign(tolerance=table["tolerance"].astype(float)).set_index("comparison")
 
 
-def load_forces(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """forces.csv: force, ons_code, name, country, release_region."""
-    return read_table(Path(reference_dir) / "forces.csv", "forces")
+def load_table(name: str, reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
+    """``data/reference/<name>.csv``, checked against its schema (:data:`SCHEMAS`)."""
+    return read_table(Path(reference_dir) / f"{name}.csv", name)
 
 
-def load_waves(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """waves.csv: wave, start, end, offence_groups (the groups the wave's request asked
-    about, separated by ';'), request_summary, note."""
-    return read_table(Path(reference_dir) / "waves.csv", "waves")
-
-
-def load_periods(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """periods.csv: wave, period, start, end, label (the periods each wave is counted in)."""
-    return read_table(Path(reference_dir) / "periods.csv", "periods")
+load_forces, load_waves = partial(load_table, "forces"), partial(load_table, "waves")
 
 
 def load_offence_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
@@ -246,11 +225,6 @@ def load_offence_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
     return table if "includes" in table else table.assign(includes="")
 
 
-def load_offence_codes(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """offence_codes.csv: Home Office code -> offence_group."""
-    return read_table(Path(reference_dir) / "offence_codes.csv", "offence_codes")
-
-
 def load_platforms(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
     """platforms.csv: platform, display_name, kind, includes (the platforms a ``combined``
     column holds together, separated by ';'; blank for any other)."""
@@ -258,33 +232,22 @@ def load_platforms(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
     return table if "includes" in table else table.assign(includes="")
 
 
-def load_platform_labels(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """platform_labels.csv: normalised label -> platform."""
-    return read_table(Path(reference_dir) / "platform_labels.csv", "platform_labels")
-
-
-def load_contact_keywords(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """contact_keywords.csv: pattern (regular expression, ignoring case) -> platform."""
-    return read_table(Path(reference_dir) / "contact_keywords.csv", "contact_keywords")
-
-
-def load_ownership(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """ownership.csv: platform, owner, owned_from, owned_to, flag, source (the owner's names
-    over time are in owners.csv: :func:`load_owners`)."""
-    return read_table(Path(reference_dir) / "ownership.csv", "ownership")
-
-
+#: Each reference table's loader, in the order they are read.
 LOADERS = {
-    "forces": load_forces,
-    "waves": load_waves,
-    "periods": load_periods,
-    "offence_groups": load_offence_groups,
-    "offence_codes": load_offence_codes,
-    "platforms": load_platforms,
-    "platform_labels": load_platform_labels,
-    "contact_keywords": load_contact_keywords,
-    "ownership": load_ownership,
+    name: partial(load_table, name)
+    for name in (
+        "forces",
+        "waves",
+        "periods",
+        "offence_groups",
+        "offence_codes",
+        "platforms",
+        "platform_labels",
+        "contact_keywords",
+        "ownership",
+    )
 }
+LOADERS.update(offence_groups=load_offence_groups, platforms=load_platforms)
 
 
 def _check_refers(df: pd.DataFrame, column: str, allowed, file: Path, target: str) -> None:
@@ -376,15 +339,15 @@ class Reference:
 
     @property
     def label_lookup(self) -> dict[str, str]:
-        return dict(
-            zip(self.platform_labels["label"], self.platform_labels["platform"], strict=True)
-        )
+        return lookup(self.platform_labels, "label", "platform")
 
     @property
     def offence_code_lookup(self) -> dict[str, str]:
-        return dict(
-            zip(self.offence_codes["code"], self.offence_codes["offence_group"], strict=True)
-        )
+        return lookup(self.offence_codes, "code", "offence_group")
+
+
+#: The tables each of whose rows names a platform of platforms.csv.
+PLATFORM_TABLES = ("platform_labels", "contact_keywords", "ownership")
 
 
 def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
@@ -393,32 +356,17 @@ def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
     tables = {name: loader(directory) for name, loader in LOADERS.items()}
     platforms = set(tables["platforms"]["platform"])
     groups = set(tables["offence_groups"]["offence_group"])
-    for name in ("platform_labels", "contact_keywords", "ownership"):
-        _check_refers(
-            tables[name], "platform", platforms, directory / f"{name}.csv", "platforms.csv"
-        )
-    _check_refers(
-        tables["offence_codes"],
-        "offence_group",
-        groups,
-        directory / "offence_codes.csv",
-        "offence_groups.csv",
-    )
-    for name, column in (("waves", "offence_groups"), ("offence_groups", "includes")):
-        _check_refers(
-            _split_list(tables[name], column),
-            column,
-            groups,
-            directory / f"{name}.csv",
-            "offence_groups.csv",
-        )
-    _check_refers(
-        _split_list(tables["platforms"], "includes"),
-        "includes",
-        platforms,
-        directory / "platforms.csv",
-        "platforms.csv",
-    )
+    # (table, its column, the values it may take, where they are listed, a ;-list or not)
+    links = [
+        *((name, "platform", platforms, "platforms.csv", False) for name in PLATFORM_TABLES),
+        ("offence_codes", "offence_group", groups, "offence_groups.csv", False),
+        ("waves", "offence_groups", groups, "offence_groups.csv", True),
+        ("offence_groups", "includes", groups, "offence_groups.csv", True),
+        ("platforms", "includes", platforms, "platforms.csv", True),
+    ]
+    for name, column, allowed, target, listed in links:
+        table = _split_list(tables[name], column) if listed else tables[name]
+        _check_refers(table, column, allowed, directory / f"{name}.csv", target)
     _check_patterns(tables["contact_keywords"], directory / "contact_keywords.csv")
     periods_file = directory / "periods.csv"
     _check_refers(tables["periods"], "wave", tables["waves"]["wave"], periods_file, "waves.csv")
@@ -428,13 +376,8 @@ def load_reference(reference_dir: Path | str = REFERENCE) -> Reference:
 
 
 def owner_on(platform: str, date, ownership: pd.DataFrame) -> str:
-    """The owner of ``platform`` on ``date`` (an ISO date text or a date), or ``""`` if none.
-
-    ``ownership`` is the table from :func:`load_reference`. Ownership applies from
-    ``owned_from`` to ``owned_to`` inclusive; an empty ``owned_to`` means it still holds. The
-    analysis calls this with its "as of" date (for a half-year, its last day, say), so that the
-    owner is applied when the findings are made rather than stored with the counts.
-    """
+    """The owner of ``platform`` on ``date`` (an ISO date text or a date) by ``ownership``
+    (``owned_from`` to ``owned_to`` inclusive, a blank end still holding), or ``""``."""
     day = date if isinstance(date, str) else dt.date.fromisoformat(str(date)[:10]).isoformat()
     rows = ownership[ownership["platform"] == platform]
     held = rows[
@@ -489,7 +432,6 @@ SCHEMAS.update(
                     error="a name with a group needs the group's name and adjective",
                 ),
             ],
-            name="owners",
         ),
         "groups": pa.DataFrameSchema(
             {
@@ -504,35 +446,14 @@ SCHEMAS.update(
                     "owners.csv or platforms.csv); every other group needs one",
                 )
             ],
-            name="groups",
         ),
-        "places": pa.DataFrameSchema(
-            {"countries": _key(unique=True), "name": _key()}, name="places"
-        ),
+        "places": pa.DataFrameSchema({"countries": _key(unique=True), "name": _key()}),
     }
 )
 
 
-def load_owners(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """owners.csv: each owner's names over time (owner, name, short_name, name_from, name_to)
-    and, for each name, its group's slug and display words (group, group_name,
-    group_adjective; blank for an owner outside the findings' owner group), with flag and
-    source."""
-    return read_table(Path(reference_dir) / "owners.csv", "owners")
-
-
-def load_groups(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """groups.csv: the platform groups of the findings in order (group, kind, name, note)."""
-    return read_table(Path(reference_dir) / "groups.csv", "groups")
-
-
-def load_places(reference_dir: Path | str = REFERENCE) -> pd.DataFrame:
-    """places.csv: the name of a set of countries (``countries``, ``;``-separated as
-    forces.csv writes them)."""
-    return read_table(Path(reference_dir) / "places.csv", "places")
-
-
-LOADERS.update({"owners": load_owners, "groups": load_groups, "places": load_places})
+LOADERS.update({name: partial(load_table, name) for name in ("owners", "groups", "places")})
+load_groups = LOADERS["groups"]
 
 #: What words.yaml must hold (section: keys).
 WORDS_KEYS = {

@@ -39,10 +39,6 @@ def _count(nullable: bool = False) -> pa.Column:
     return pa.Column("Int64", pa.Check.ge(0), nullable=nullable)
 
 
-def _bounds_ordered(df: pd.DataFrame) -> pd.Series:
-    return df["lower"] <= df["upper"]
-
-
 def _count_within_bounds(df: pd.DataFrame) -> pd.Series:
     """Withheld rows have no count; other rows have count == lower == upper."""
     withheld = df["withheld"]
@@ -50,11 +46,20 @@ def _count_within_bounds(df: pd.DataFrame) -> pd.Series:
     return (withheld & df["count"].isna()) | (~withheld & exact.fillna(False))
 
 
-def _period_ordered(df: pd.DataFrame) -> pd.Series:
-    return df["period_start"] <= df["period_end"]
+def _ordered(low: str, high: str, error: str) -> pa.Check:
+    """A check that ``low`` is at most ``high`` in every row."""
+    return pa.Check(lambda d: d[low] <= d[high], error=error)
 
 
-INSTANCES = pa.DataFrameSchema(
+def _table(name: str, columns: dict, checks=(), unique=None) -> pa.DataFrameSchema:
+    """A processed table's schema: exactly ``columns``, in that order."""
+    return pa.DataFrameSchema(
+        columns, checks=list(checks), unique=unique, strict=True, ordered=True, name=name
+    )
+
+
+INSTANCES = _table(
+    "instances",
     {
         "wave": _text(),
         "force": _text(),
@@ -74,18 +79,16 @@ INSTANCES = pa.DataFrameSchema(
         "block": _text(),
     },
     checks=[
-        pa.Check(_bounds_ordered, error="lower <= upper"),
+        _ordered("lower", "upper", "lower <= upper"),
         pa.Check(_count_within_bounds, error="count empty when withheld, else = lower = upper"),
-        pa.Check(_period_ordered, error="period_start <= period_end"),
+        _ordered("period_start", "period_end", "period_start <= period_end"),
     ],
     unique=["source_file", "source_place", "offence_group", "platform"],
-    strict=True,
-    ordered=True,
-    name="instances",
 )
 
 
-COVERAGE = pa.DataFrameSchema(
+COVERAGE = _table(
+    "coverage",
     {
         "wave": _text(),
         "force": _text(),
@@ -104,22 +107,18 @@ COVERAGE = pa.DataFrameSchema(
         "unknown_reported": pa.Column(bool),
     },
     checks=[
-        pa.Check(lambda d: d["known_lower"] <= d["known_upper"], error="known lower <= upper"),
-        pa.Check(
-            lambda d: d["unknown_lower"] <= d["unknown_upper"], error="unknown lower <= upper"
-        ),
+        _ordered("known_lower", "known_upper", "known lower <= upper"),
+        _ordered("unknown_lower", "unknown_upper", "unknown lower <= upper"),
         pa.Check(
             lambda d: ~d["unknown_reported"] | (d["files_read"] > 0),
             error="unknown_reported only for a force whose files were read",
         ),
     ],
     unique=["wave", "force"],
-    strict=True,
-    ordered=True,
-    name="coverage",
 )
 
-RECONCILIATION = pa.DataFrameSchema(
+RECONCILIATION = _table(
+    "reconciliation",
     {
         "wave": _text(),
         "force": _text(),
@@ -173,12 +172,10 @@ RECONCILIATION = pa.DataFrameSchema(
         ),
     ],
     unique=["source_file", "table", "block"],
-    strict=True,
-    ordered=True,
-    name="reconciliation",
 )
 
-CLEANING_LOG = pa.DataFrameSchema(
+CLEANING_LOG = _table(
+    "cleaning_log",
     {
         "wave": _text(),
         "force": _text(),
@@ -191,13 +188,11 @@ CLEANING_LOG = pa.DataFrameSchema(
         "count_lower": _count(),
         "count_upper": _count(),
     },
-    checks=[pa.Check(lambda d: d["count_lower"] <= d["count_upper"], error="lower <= upper")],
-    strict=True,
-    ordered=True,
-    name="cleaning_log",
+    checks=[_ordered("count_lower", "count_upper", "lower <= upper")],
 )
 
-RECORDS = pa.DataFrameSchema(
+RECORDS = _table(
+    "records",
     {
         "wave": _text(),
         "force": _text(),
@@ -212,9 +207,6 @@ RECORDS = pa.DataFrameSchema(
         "status": _text(pa.Check.isin(["counted", "duplicate", "outside wave"])),
     },
     unique=["source_file", "line"],
-    strict=True,
-    ordered=True,
-    name="records",
 )
 
 PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
@@ -227,12 +219,8 @@ PROCESSED_SCHEMAS: dict[str, pa.DataFrameSchema] = {
 
 
 def describe_failures(failures: pd.DataFrame, row_offset: int, limit: int = MAX_FAILURES_SHOWN):
-    """One line per failing value: ``row N, column 'c': check (value 'v')``.
-
-    ``row_offset`` turns a DataFrame index into the row a reader sees (2 for a CSV whose
-    first line is the header). A check of whole rows, which pandera reports once per column,
-    is shown once per row.
-    """
+    """One line per failing value, ``row N, column 'c': check (value 'v')`` (``row_offset``:
+    2 for a CSV with a header); a check of whole rows is shown once per row."""
     if "schema_context" in failures.columns:
         whole_rows = failures["schema_context"].eq("DataFrameSchema") & failures["index"].notna()
         repeated = whole_rows & failures.duplicated(["index", "check"])

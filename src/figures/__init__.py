@@ -1,15 +1,5 @@
-"""Step 30: ``reports/tables/`` to ``reports/figures/``.
-
-Each chart in the Analysis Function's style, saved as SVG, PNG (and a PNG for print) and PDF
-with its data and alt text. The face is what ``notebooks/30-figures.ipynb`` calls: :mod:`~src.figures.run` reads
-the tables and saves and shows the figures (the only module that touches files),
-:mod:`~src.figures.inputs` chooses each chart's rows, :mod:`~src.figures.shares` (figure 1),
-:mod:`~src.figures.charts` (figures 2 to 5) and :mod:`~src.figures.timelines` (the published
-series over time: figures 6 and 7) and :mod:`~src.figures.waves` (every wave side by side:
-figure 8) and :mod:`~src.figures.platforms` (the largest platforms: figure 9) draw the charts in the house style of
-:mod:`~src.figures.style`, and :mod:`~src.figures.rendering` turns a figure into the bytes of
-its files.
-"""
+"""Step 30: ``reports/tables/`` to ``reports/figures/``: each chart in the Analysis Function's
+style, with its data and alt text. This face is what ``notebooks/30-figures.ipynb`` calls."""
 
 from src.figures.charts import funnel, regions, series, whatsapp
 from src.figures.inputs import (
@@ -32,7 +22,7 @@ from src.figures.inputs import (
     whatsapp_input,
 )
 from src.figures.platforms import largest_platforms
-from src.figures.run import discard_figure, read_tables, save_figure, show
+from src.figures.run import discard_figure, figure_stem, read_tables, save_figure, show
 from src.figures.shares import platform_shares
 from src.figures.style import use_style
 from src.figures.timelines import platform_shares_over_time, series_by_area
@@ -43,6 +33,7 @@ __all__ = [
     "build_info",
     "chart_words",
     "discard_figure",
+    "figure_stem",
     "funnel",
     "funnel_input",
     "badge",

@@ -1,26 +1,18 @@
-"""Four of the five charts of step 30, each drawn from the rows its input function chose: the
-funnel of forces (figure 2), regions against their published figures (figure 3), the national
-series (figure 4) and one platform's share against its share of tip-offs (figure 5). Figure 1,
-the platform shares, is :mod:`src.figures.shares`; the funnel's statistics (exact limits,
-overdispersion) are :mod:`src.figures.control_limits`.
-
-Every word that names a platform, an owner or a source comes from the build's tables
-(:class:`~src.figures.inputs.ChartWords`, from ``build.csv``), never from here.
-
-Each returns the figure, the data behind it (which ends with the table and row each data row
-came from, ``source_table`` and ``source_row``) and its alt text; nothing here reads or writes
-a file.
-"""
+"""The funnel of forces, the regions against their published figures, the national series and
+one platform's share against its share of tip-offs. Every name comes from the build's words
+(:class:`~src.figures.inputs.ChartWords`); each returns (figure, data, alt text)."""
 
 from __future__ import annotations
 
 import math
+import re
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.transforms import blended_transform_factory
 
 from src import sdc
 from src.figures.control_limits import (
@@ -29,7 +21,7 @@ from src.figures.control_limits import (
     pearson_dispersion,
     standardised_residuals,
 )
-from src.figures.inputs import ChartWords, chart_data
+from src.figures.inputs import NOT_AVAILABLE, ChartWords, chart_data, place_text, with_gaps
 from src.figures.style import (
     FONT_SIZE,
     NOTE_SIZE,
@@ -37,6 +29,7 @@ from src.figures.style import (
     colours,
     count_text,
     fitted_note,
+    interval_lines,
     log_ticks,
     new_figure,
     note_height_in,
@@ -103,7 +96,7 @@ FUNNEL_LEVELS = ((0.998, "998", "0.93"), (0.95, "95", "0.85"))
 
 
 def funnel_title(outside: int, n: int, adjective: str, simulated: bool) -> str:
-    """Figure 2's title: how many of the ``n`` forces lie outside the 99.8% limits allowing for
+    """The funnel's title: how many of the ``n`` forces lie outside the 99.8% limits allowing for
     overdispersion; on simulated returns, said to be illustrative."""
     if outside == 0:
         finding = f"all {n} forces' {adjective} shares lie within the 99.8% limits"
@@ -116,7 +109,7 @@ def funnel_title(outside: int, n: int, adjective: str, simulated: bool) -> str:
 
 
 def dispersion_note(dispersion: float, outside_exact: int) -> str:
-    """What figure 2 says of its limits and the overdispersion factor behind them."""
+    """What the funnel says of its limits and the overdispersion factor behind them."""
     if not math.isfinite(dispersion):
         return "Limits: exact binomial (Spiegelhalter 2005); overdispersion not estimated."
     if dispersion <= 1:
@@ -134,14 +127,6 @@ def dispersion_note(dispersion: float, outside_exact: int) -> str:
     )
 
 
-def share_bars(rows: pd.DataFrame) -> np.ndarray:
-    """The error bars of figure 2's points: how far each force's exact range reaches below and
-    above its share (two rows, as matplotlib's ``errorbar`` takes them)."""
-    below = (rows["share"] - rows["share_lowest"]).clip(lower=0)
-    above = (rows["share_highest"] - rows["share"]).clip(lower=0)
-    return np.vstack([below.to_numpy(float), above.to_numpy(float)])
-
-
 def funnel(
     forces: pd.DataFrame,
     pooled: float,
@@ -151,23 +136,14 @@ def funnel(
     *,
     words: ChartWords,
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 2: each force's share of the owner group against its number of instances with a
-    known platform, with 95% and 99.8% control limits around the pooled share (a funnel plot).
+    """The funnel: each force's share of the owner group against its instances with a known
+    platform, with 95% and 99.8% exact binomial limits around the ``pooled`` share (0 to 1),
+    widened for overdispersion (:mod:`src.figures.control_limits`). Forces are named only
+    when every return is real.
 
-    The limits are exact binomial, widened by the square root of the overdispersion factor
-    when it exceeds 1 (:mod:`src.figures.control_limits`); the factor is in the notes and in
-    every row of the data (``dispersion``), and the title counts the forces outside the widened
-    99.8% limits (``outside_998``). The data keeps to the columns a reader needs to redraw the
-    chart (the report shows it as a table); the exact limits before widening follow from
-    :func:`~src.figures.control_limits.funnel_limits` with a dispersion of 1. Forces are named (labelled on the
-    chart and in the alt text) only when the returns are real: on ``simulated`` returns the
-    chart says the pattern is illustrative and names none.
-
-    ``forces`` has ``force_name``, ``known`` (instances with a known platform), ``share`` (the
-    owner group's share at the best estimates of the withheld cells, percent) and
-    ``share_lowest``, ``share_highest`` (its exact range: each force's error bar), and
-    ``source_table`` and ``source_row`` (:func:`~src.figures.inputs.funnel_input`); ``pooled``
-    is the national share (0 to 1).
+    ``forces`` has ``force_name``, ``known``, ``share`` and its exact range ``share_lowest`` to
+    ``share_highest`` (percent; the error bars), and its source
+    (:func:`~src.figures.inputs.funnel_input`).
     """
     c = colours()
     adjective = words.owner_group_adjective
@@ -180,13 +156,9 @@ def funnel(
     for level, name, _ in FUNNEL_LEVELS:
         low, high = funnel_limits(pooled, known, level, dispersion)
         data[f"limit_{name}_low"], data[f"limit_{name}_high"] = 100 * low, 100 * high
-    data["outside_998"] = (data["share"] < data["limit_998_low"]) | (
-        data["share"] > data["limit_998_high"]
-    )
+    data["outside_998"] = ~data["share"].between(data["limit_998_low"], data["limit_998_high"])
     exact_low, exact_high = funnel_limits(pooled, known, 0.998)
-    outside_exact = int(
-        ((data["share"] < 100 * exact_low) | (data["share"] > 100 * exact_high)).sum()
-    )
+    outside_exact = int((~data["share"].between(100 * exact_low, 100 * exact_high)).sum())
     outside = int(data["outside_998"].sum())
     n = len(data)
     simulated = bool(badge)  # any return simulated: no force is named
@@ -223,11 +195,13 @@ def funnel(
     inside = data[~data["outside_998"]]
     out = data[data["outside_998"]]
     for part, colour in ((inside, c["dark_blue"]), (out, c["orange"])):
-        ax.errorbar(
+        low, high = part["share_lowest"], part["share_highest"]
+        interval_lines(
+            ax,
             part["known"],
             part["share"],
-            yerr=share_bars(part),
-            fmt="none",
+            low,
+            high,
             ecolor=colour,
             elinewidth=1,
             capsize=0,
@@ -283,13 +257,8 @@ def regions(
     *,
     words: ChartWords,
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 3: each region's computed share of the owner group beside the published figure.
-
-    ``table`` has ``area``, ``computed`` and ``published`` (percent), ``as_published``,
-    ``holds``, ``holds_if_truncated`` and ``verdict`` (the title counts only the regions whose
-    returns are real). Every column, ``source_table`` and ``source_row`` last, passes through
-    to the data.
-    """
+    """The regions chart: each region's computed share of the owner group beside the
+    published one (``table``: :func:`~src.figures.inputs.regions_input`, passed through)."""
     c = colours()
     data = table.sort_values("computed", ascending=True, ignore_index=True)
     n = len(data)
@@ -381,17 +350,7 @@ def regions(
     return fig, data, alt
 
 
-#: What the series chart says of a year with no published figure.
-NOT_AVAILABLE = "not available"
-
-
-def year_label(year: int, start_month: int) -> str:
-    """A year's label in the series' own convention: ``2019`` for calendar years, ``2019/20``
-    for years starting in another month (financial years)."""
-    return str(year) if start_month == 1 else f"{year}/{(year + 1) % 100:02d}"
-
-
-#: What figure 4's data file keeps of its rows (the rest is at each row's source).
+#: What the series chart's data file keeps of its rows (the rest is at each row's source).
 SERIES_DATA = [
     "period_label",
     "start_year",
@@ -405,46 +364,21 @@ SERIES_DATA = [
 
 
 def series_years(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the series, one per year from the first to the last start year: a missing
-    year is a row with no offences, ``available`` False and no source, so that it shows as a
-    gap (as does a period printed with its number blank, which keeps its source). ``table`` has
-    ``start_year``, ``period_start`` and ``offences``, one annual period a year.
-    """
-    data = table.reset_index(drop=True).copy()
+    """The rows of the series with a gap row for each year it misses; a period printed blank
+    is not ``available`` either, but keeps its source."""
+    data = table.reset_index(drop=True).assign(series=0)
     # A period printed with no number (a blank) is not available either: a gap, as a missing one.
     data["available"] = pd.to_numeric(data["offences"], errors="coerce").notna()
-    years = range(int(data["start_year"].min()), int(data["start_year"].max()) + 1)
-    months = set(pd.to_datetime(data["period_start"], format="%Y-%m-%d").dt.month)
-    month = months.pop() if len(months) == 1 else 4
-    missing = pd.DataFrame(
-        {
-            "period_label": [
-                year_label(y, month) for y in years if y not in set(data["start_year"])
-            ],
-            "start_year": [y for y in years if y not in set(data["start_year"])],
-            "available": False,
-        }
-    )
-    out = pd.concat([data, missing], ignore_index=True) if len(missing) else data
-    out = out.sort_values("start_year", ignore_index=True)
+    out = with_gaps(data, "series", [0], lambda _: {})
     columns = [c for c in SERIES_DATA if c in out]
     return chart_data(out, columns)
 
 
-def series(
-    table: pd.DataFrame, subtitle: str, *, words: ChartWords
-) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 4: sexual communication with a child offences by year, from the published
-    figures, with the number of forces responding marked on each bar.
-
-    The bars stand on a time axis, one place for each year the periods start in, so a year with
-    no published figure is a gap marked "not available" (seaborn's bar plot, in the order of
-    the years, leaves it empty). ``table`` has ``period_label``, ``period_start``,
-    ``start_year``, ``offences``, ``forces_responding`` (may be empty) and ``forces_note``,
-    annual periods only, in time order. The data keeps the columns of :data:`SERIES_DATA`, with
-    a row for each missing year (``available`` False, no source), and ``source_table`` and
-    ``source_row`` last.
-    """
+def series(table: pd.DataFrame, *, words: ChartWords) -> tuple[plt.Figure, pd.DataFrame, str]:
+    """The series chart: offences of sexual communication with a child by year, from the
+    published figures (:func:`~src.figures.inputs.series_input`), a bar at the year each
+    period starts (a missing year is a gap marked "not available"), the forces responding
+    above each bar and, under the years, the place (``area``) each bar covers."""
     c = colours()
     data = series_years(table)
     shown = data[data["available"]]
@@ -454,9 +388,14 @@ def series(
         f"Recorded sexual communication offences {verb} from {first['offences']:,.0f} in "
         f"{first['period_label']} to {last['offences']:,.0f} in {last['period_label']}"
     )
+    subtitle = (
+        "Offences of sexual communication with a child recorded by police, "
+        f"{place_text(shown)}, {first['period_label']} to {last['period_label']}"
+    )
     notes = [
-        "Labels above bars: police forces that responded (or as the release described them). "
-        "The forces differ between years, so the series is not like-for-like.",
+        "Labels above bars: police forces that responded (or as the release described them); "
+        "under the years: the place each bar covers. The forces differ between years, so the "
+        "series is not like-for-like.",
         words.source_published,
     ]
     if not data["available"].all():
@@ -469,8 +408,9 @@ def series(
     slot_in = (WIDTH_IN - left_in - right_in) / len(data)
     ticks = spaced_labels(list(data["period_label"]), slot_in, 9)
     lines = max(t.count("\n") + 1 for t in ticks)
+    below_in = 0.2 + 0.16 * lines  # where the years' labels end and the places' begin
     fig, ax = new_figure(
-        plot_in, title, subtitle, notes, False, left_in, right_in, bottom_axis_in=0.2 + 0.16 * lines
+        plot_in, title, subtitle, notes, False, left_in, right_in, bottom_axis_in=below_in + 0.3
     )
     order = [str(y) for y in data["start_year"]]
     bars = shown.assign(year=shown["start_year"].astype(str))
@@ -508,6 +448,7 @@ def series(
             ax.text(xi, row["offences"] + top * 0.015, text, **common)
         else:
             ax.text(xi, top * 0.03, text, color="0.3", style="italic", **common)
+    place_brackets(ax, data, -below_in / plot_in)
     ax.set_xticks(range(len(data)), ticks, fontsize=9)
     ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: count_text(v)))
     ax.set_xlabel("")
@@ -516,7 +457,7 @@ def series(
         "Bar chart of sexual communication with a child offences recorded by police each year. "
         + "; ".join(
             f"{row['period_label']}: "
-            + (f"{row['offences']:,.0f}" if row["available"] else NOT_AVAILABLE)
+            + (f"{row['offences']:,.0f} ({row['area']})" if row["available"] else NOT_AVAILABLE)
             for _, row in data.iterrows()
         )
         + ". The number of forces responding differs between years."
@@ -524,22 +465,50 @@ def series(
     return fig, data, alt
 
 
+def place_brackets(ax, data: pd.DataFrame, y: float) -> None:
+    """Under the bars, at ``y`` (axes fraction), a bracket for each run of bars of one place
+    (``area``), named below it; a gap year inside a run joins it."""
+    runs: list[list] = []
+    for xi, area in enumerate(data["area"]):
+        if pd.notna(area) and runs and runs[-1][0] == area:
+            runs[-1][2] = xi
+        elif pd.notna(area):
+            runs.append([area, xi, xi])
+    at = blended_transform_factory(ax.transData, ax.transAxes)
+    for area, first, last in runs:
+        ax.plot([first - 0.4, last + 0.4], [y, y], color="0.4", lw=0.8, transform=at, clip_on=False)
+        ax.text((first + last) / 2, y - 0.02, area, ha="center", va="top", fontsize=8, transform=at)
+
+
+def period_words(row: pd.Series) -> str:
+    """A row's period in words (``2020`` for a calendar year, else ``April 2018 to March
+    2019``), blank where it has none."""
+    start = pd.to_datetime(row.get("period_start"), errors="coerce")
+    end = pd.to_datetime(row.get("period_end"), errors="coerce")
+    if pd.isna(start) or pd.isna(end):
+        return ""
+    if start.year == end.year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year)
+    return f"{start:%B %Y} to {end:%B %Y}"
+
+
+def measure_label(row: pd.Series) -> str:
+    """A bar's measure with its own period (any period the measure names in words, in brackets
+    at its end, is the release's way of saying it and goes)."""
+    measure = re.sub(r"\s*\([^()]*\)$", "", str(row["measure"]))
+    return f"{measure}, {period_words(row)}" if period_words(row) else measure
+
+
 def periods_note(data: pd.DataFrame) -> str:
-    """Whether the two bars of figure 5 are about the same time, from the rows' periods."""
+    """Whether the tip-off chart's two bars are about the same time, from the rows' periods."""
     police, tipoffs = data.iloc[0], data.iloc[1]
-
-    def span(row) -> str:
-        start, end = str(row.get("period_start", "")), str(row.get("period_end", ""))
-        if start in ("", "nan") or end in ("", "nan"):
-            return "no stated period"
-        return f"{start} to {end}"
-
+    spans = [period_words(row) or "no stated period" for row in (police, tipoffs)]
     overlap = str(police.get("periods_overlap", "")).strip().lower()
     verdict = {
         "true": "the periods overlap",
         "false": "the periods do not overlap: the two bars are about different years",
     }.get(overlap, "whether the periods match is not known")
-    return f"Periods: police figures {span(police)}; tip-offs {span(tipoffs)}; {verdict}."
+    return f"Periods: police figures {spans[0]}; tip-offs {spans[1]}; {verdict}."
 
 
 def whatsapp(
@@ -550,13 +519,9 @@ def whatsapp(
     *,
     words: ChartWords,
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 5: a platform's share of the police-recorded instances on its owner group's apps
-    beside its stated share of its owner's child-abuse tip-offs to the NCA (the platform and
-    the company named as ``words`` names them).
-
-    ``table`` has ``measure``, ``share``, ``low``, ``high`` (may be empty), ``flag``, in order.
-    Every column, ``source_table`` and ``source_row`` last, passes through to the data.
-    """
+    """The tip-off chart: a platform's share of the police-recorded instances on its owner
+    group's apps beside its stated share of the owner's tip-offs to the NCA, each bar labelled
+    with its own period (``table``: :func:`~src.figures.inputs.whatsapp_input`, passed through)."""
     c = colours()
     data = table.reset_index(drop=True)
     police, tipoffs = data.iloc[0], data.iloc[1]
@@ -567,8 +532,8 @@ def whatsapp(
         f"but {percent(tipoffs['share'])} of {company}'s tip-offs"
     )
     notes = [
-        "Tip-off share as stated in the release (previous year); no primary source was found, "
-        "so it is flagged unconfirmed (U).",
+        "Tip-off share as stated in the release; no primary source was found, so it is flagged "
+        "unconfirmed (U).",
         periods_note(data),
         "Line: 95% interval from resampling whole forces.",
         words.source_line,
@@ -580,18 +545,14 @@ def whatsapp(
     for yi, (_, row) in zip(y, data.iterrows(), strict=True):
         end = row["share"]
         if pd.notna(row["low"]) and pd.notna(row["high"]):
-            ax.errorbar(
-                row["share"],
-                yi,
-                xerr=[[row["share"] - row["low"]], [row["high"] - row["share"]]],
-                fmt="none",
-                ecolor="black",
-                capsize=3,
+            interval_lines(
+                ax, yi, row["share"], row["low"], row["high"], True, ecolor="black", capsize=3
             )
             end = row["high"]
         flag = " (unconfirmed, U)" if row["flag"] == "U" else ""
         ax.text(end + 0.4, yi, percent(row["share"]) + flag, va="center", ha="left")
-    ax.set_yticks(y, ["\n".join(wrap(m, 2.2, 10)) for m in data["measure"]], fontsize=10)
+    labels = [measure_label(row) for _, row in data.iterrows()]
+    ax.set_yticks(y, ["\n".join(wrap(m, 2.2, 10)) for m in labels], fontsize=10)
     ax.set_xlim(0, max(20, float(np.nanmax(data[["share", "high"]].to_numpy(float))) * 1.6))
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(decimals=0))
     ax.grid(axis="y", visible=False)

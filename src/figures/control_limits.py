@@ -1,4 +1,4 @@
-"""The statistics of the funnel plot (figure 2): exact binomial control limits around a target
+"""The statistics of the funnel plot (the funnel): exact binomial control limits around a target
 share and the multiplicative allowance for overdispersion, both as in Spiegelhalter, "Funnel
 plots for comparing institutional performance", Statistics in Medicine 24 (2005) 1185-1202
 (appendix A.1.1 for the limits, section 6 for overdispersion).
@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 from scipy import stats as sps
+from scipy.stats import mstats
 
 #: The share of the most extreme standardised residuals at each end that the dispersion
 #: estimate pulls in (Winsorises) before averaging, as Spiegelhalter (2005) recommends.
@@ -62,23 +63,15 @@ def standardised_residuals(y, n, p0: float) -> np.ndarray:
 
 
 def winsorised(z, fraction: float = WINSORISE) -> np.ndarray:
-    """``z`` with its m = floor(fraction * k) lowest values raised to the next lowest and its m
-    highest lowered to the next highest (k values; none changed when m is 0), in the order
-    given."""
-    z = np.asarray(z, dtype=float)
-    m = math.floor(fraction * len(z) + 1e-9)
-    if m == 0:
-        return z.copy()
-    ordered = np.sort(z)
-    return np.clip(z, ordered[m], ordered[len(z) - 1 - m])
+    """``z`` with its ``fraction`` lowest and highest values pulled in to the next (scipy's
+    ``winsorize``), in the order given."""
+    return np.asarray(mstats.winsorize(np.asarray(z, dtype=float), limits=(fraction, fraction)))
 
 
 def pearson_dispersion(y, n, p0: float, fraction: float = WINSORISE) -> float:
-    """The overdispersion factor phi = (1/k) sum z_i^2 of k forces' standardised Pearson
-    residuals (:func:`standardised_residuals`), after Winsorising ``fraction`` of them at
-    each end (:func:`winsorised`; 0 for none). 1 means the forces vary as much as chance
-    alone would make them; phi means phi times as much (in variance). NaN with no force.
-    """
+    """The overdispersion factor phi, the mean square of the forces' standardised residuals
+    after Winsorising ``fraction`` at each end: 1 when they vary as chance alone would; NaN with
+    no force."""
     z = standardised_residuals(y, n, p0)
     if len(z) == 0:
         return math.nan

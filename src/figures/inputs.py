@@ -14,10 +14,62 @@ from dataclasses import dataclass
 import pandas as pd
 
 from src.errors import InputError
-from src.vocab import capitalised
+from src.vocab import capitalised, joined
 
 #: The last two columns of every figure's data: where each of its rows came from.
 SOURCE_COLUMNS = ["source_table", "source_row"]
+
+
+#: What a chart says of a year with no published figure.
+NOT_AVAILABLE = "not available"
+
+
+def year_label(year: int, start_month: int) -> str:
+    """A year's label in the series' own convention: ``2019`` for calendar years, ``2019/20``
+    for years starting in another month (financial years)."""
+    return str(year) if start_month == 1 else f"{year}/{(year + 1) % 100:02d}"
+
+
+def axis_years(data: pd.DataFrame) -> list[tuple[int, str]]:
+    """Every year from the first to the last ``start_year`` of ``data``, with the label of the
+    period starting that year, else the year in the series' convention (:func:`year_label`)."""
+    months = set(pd.to_datetime(data["period_start"], format="%Y-%m-%d").dt.month)
+    month = months.pop() if len(months) == 1 else 4
+    printed = dict(zip(data["start_year"], data["period_label"], strict=True))
+    first, last = int(data["start_year"].min()), int(data["start_year"].max())
+    return [(y, str(printed.get(y, year_label(y, month)))) for y in range(first, last + 1)]
+
+
+def place_text(rows: pd.DataFrame) -> str:
+    """Where the figures cover, in time order: one area, or the first with each later change
+    (``England and Wales (UK from 2021/22)``)."""
+    timed = rows.sort_values("start_year", kind="stable")
+    runs: list[tuple[str, str]] = []
+    for area, label in zip(timed["area"], timed["period_label"], strict=True):
+        if not runs or runs[-1][0] != area:
+            runs.append((str(area), str(label)))
+    if len(runs) == 1:
+        return runs[0][0]
+    return f"{runs[0][0]} (" + "; ".join(f"{a} from {label}" for a, label in runs[1:]) + ")"
+
+
+def with_gaps(data: pd.DataFrame, key: str, keys: list, fill) -> pd.DataFrame:
+    """``data`` with a gap row (not ``available`` nor ``uncertain``, no source, the rest
+    ``fill(k)``) for each ``k`` of ``keys`` (values of ``key``) and year of :func:`axis_years`
+    it has no row for, in the order of ``keys``, then by year."""
+    have = set(zip(data[key], data["start_year"], strict=True))
+    gaps = pd.DataFrame(
+        [
+            {key: k, **fill(k), "period_label": label, "start_year": year}
+            | {"available": False, "uncertain": False}
+            for k in keys
+            for year, label in axis_years(data)
+            if (k, year) not in have
+        ]
+    )
+    out = pd.concat([data, gaps], ignore_index=True) if len(gaps) else data
+    out["_key"] = out[key].map({k: i for i, k in enumerate(keys)})
+    return out.sort_values(["_key", "start_year"], ignore_index=True).drop(columns="_key")
 
 
 def source_table(name: str) -> str:
@@ -25,12 +77,15 @@ def source_table(name: str) -> str:
     return f"tables/{name}.csv"
 
 
-def with_source(rows: pd.DataFrame, name: str) -> pd.DataFrame:
-    """``rows`` of the table ``name``, with ``source_table`` and ``source_row`` added last.
+def stale(name: str, place: str, problem: str) -> InputError:
+    """The error for a table of step 20 that is missing or older than this step."""
+    fix = "rerun step 20 (notebooks/20-findings.ipynb) with the same output_dir"
+    return InputError(source_table(name), place, problem, fix)
 
-    The row numbers come from the index of ``rows``, which must still be the index of the table
-    as read: data row 0 is the CSV's row 2, as the header is row 1.
-    """
+
+def with_source(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``rows`` of the table ``name`` with ``source_table`` and ``source_row`` last, from the
+    index of the table as read (data row 0 is the CSV's row 2)."""
     out = rows.copy()
     out["source_table"] = source_table(name)
     out["source_row"] = [int(label) + 2 for label in out.index]
@@ -56,10 +111,8 @@ def build_info(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ChartWords:
-    """The words of a build that its charts use, all from ``build.csv`` (step 20 puts them
-    together from the reference data): the owner group (slug, name, adjective) and the owner
-    as named on the build's owner date, the source lines (of a chart drawn from the returns,
-    and of one drawn from published figures only), and figure 5's platform and company."""
+    """The words of a build its charts use, from ``build.csv``: the owner group's, the owner's,
+    the source lines (of the returns, and of published figures only) and the tip-off chart's."""
 
     owner_group: str
     owner_group_name: str
@@ -77,26 +130,24 @@ def chart_words(info: dict[str, str]) -> ChartWords:
     keys = list(ChartWords.__dataclass_fields__)
     missing = [key for key in keys if key not in info]
     if missing:
-        raise InputError(
-            source_table("build"),
-            "column key",
-            f"no row for {', '.join(missing)}: the tables were written by an older step 20",
-            "rerun step 20 (notebooks/20-findings.ipynb) with the same output_dir",
-        )
+        problem = f"no row for {', '.join(missing)}: the tables were written by an older step 20"
+        raise stale("build", "column key", problem)
     return ChartWords(**{key: info[key] for key in keys})
 
 
-def subtitle(info: dict[str, str], measure: str, forces: bool = True) -> str:
-    """Measure, place and period (and how many forces) for a chart's subtitle."""
-    who = f", {info['forces_with_data']} police forces" if forces else ""
+def subtitle(info: dict[str, str], measure: str, forces: int | bool = True) -> str:
+    """Measure, place and period for a chart's subtitle, with how many police forces: the
+    build's (True), ``forces`` (a number: those the chart draws) or none (False)."""
+    count = info["forces_with_data"] if forces is True else forces
+    who = "" if count is False else f", {count} police forces"
     return f"{measure}{who}, {info['place']}, {info['period']}; {info['offence_groups']}"
 
 
 def waves_subtitle(info: dict[str, str], waves: pd.DataFrame) -> str:
-    """Figure 8's subtitle: the measure, and the waves, each with its own forces and offences
+    """The waves chart's subtitle: the measure, and the waves, each with its own forces and offences
     (the build's offences where the wave asked about them)."""
     labels = list(dict.fromkeys(waves.sort_values(["period_start", "wave"])["wave_label"]))
-    shown = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    shown = joined(labels)
     return (
         f"Share of instances with a known platform, {shown}: each wave over its own forces, "
         f"in {info['offence_groups']} where it asked about them"
@@ -121,25 +172,16 @@ def variant_notes(info: dict[str, str]) -> list[str]:
 
 
 def shares_input(uncertainty: pd.DataFrame, composition: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 1: the two columns' totals from ``uncertainty.csv`` (the owner group's
-    share of all known instances and the rest's, with their intervals; ``part_of`` blank),
-    then the parts stacked in them from ``composition.csv`` (``part_of`` the column the table
-    says; a part of neither column, what printed totals count beyond their cells, keeps
-    ``part_of`` blank and ``drawn`` False), each labelled with the table's own text.
-
-    Which column a part belongs to is the composition table's ``column``, never a name.
+    """Rows of the platform-shares chart: the two columns' totals from ``uncertainty.csv``
+    (``part_of`` blank), then the parts stacked in them from ``composition.csv`` (``part_of``
+    its ``column``; a part of neither keeps it blank, ``drawn`` False), with the tables' labels.
     """
     for name, table, column in (
         ("uncertainty", uncertainty, "group"),
         ("composition", composition, "column"),
     ):
         if column not in table:
-            raise InputError(
-                source_table(name),
-                f"column {column}",
-                "the column figure 1 needs is missing",
-                "rerun step 20 (notebooks/20-findings.ipynb) to write the tables again",
-            )
+            raise stale(name, f"column {column}", "a column the platform-shares chart needs")
     parts = composition[composition["column"].fillna("") != ""]
     columns = list(dict.fromkeys(parts["column"]))
     rows = uncertainty[
@@ -177,23 +219,20 @@ def shares_input(uncertainty: pd.DataFrame, composition: pd.DataFrame) -> pd.Dat
 
 
 def funnel_input(force_shares: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 2 from ``force_shares.csv``: each force's share of the owner group from
-    its return before disclosure control (``share`` at the best estimates of its withheld
-    cells, ``share_lowest`` and ``share_highest`` its exact range; percent) and its instances
-    with a known platform (``known``, as the disclosure rule publishes a count), for the forces
-    the table gives both (one whose share would give away a small count has none)."""
+    """Rows of the funnel: each force with known instances whose share ``force_shares.csv``
+    gives (``share``, its exact range and ``known``; none that would give away a small count)."""
     columns = ["known", "share", "share_lowest", "share_highest"]
     # Each force keeps its own return's provenance.
     own = ["returns"] if "returns" in force_shares else []
     data = force_shares[["force", "force_name", *columns, *own]].copy()
     for column in columns:
         data[column] = pd.to_numeric(data[column], errors="coerce")
-    data = data[data["known"].notna() & data["share"].notna()]
+    data = data[(data["known"] > 0) & data["share"].notna()]
     return with_source(data, "force_shares")
 
 
 def regions_input(regional: pd.DataFrame, owner_group: str) -> pd.DataFrame:
-    """Rows of figure 3: each region's share of the owner group (``owner_group``), computed
+    """Rows of the regions chart: each region's share of the owner group (``owner_group``), computed
     and published."""
     rows = regional[
         (regional["geography"] == "region")
@@ -226,12 +265,7 @@ def table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     """The table ``name`` of the build; a build written before it existed stops with the step
     to rerun."""
     if name not in tables:
-        raise InputError(
-            source_table(name),
-            "",
-            f"the build has no table {name}",
-            "rerun step 20 (notebooks/20-findings.ipynb) with the same output_dir to write it",
-        )
+        raise stale(name, "", f"the build has no table {name}")
     return tables[name]
 
 
@@ -278,11 +312,8 @@ def _annual(table: pd.DataFrame) -> pd.Series:
 
 
 def series_input(series: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 4: the national annual periods of the published series, in time order,
-    each with the year it starts in (``start_year``), the place of its bar on the chart's time
-    axis. Only national rows are drawn (``geography``, where the table has it), so a row of
-    another geography can never enter the national chart.
-    """
+    """Rows of the series chart: the national annual periods of the published series (by
+    ``geography``, where the table has it), in time order, each with ``start_year``."""
     rows = _annual(series)
     if "geography" in series:
         rows &= series["geography"] == "national"
@@ -293,10 +324,8 @@ def series_input(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def series_by_area_input(series_by_area: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 7 from ``series_by_area.csv``: each area's annual periods, areas in the
-    table's order and periods in time order, each with ``start_year``. An empty table (no
-    per-area series is published) gives no rows, and the notebook draws no chart.
-    """
+    """Rows of the series-by-area chart: each area's annual periods with ``start_year``, areas
+    in the table's order, then in time order (no rows when none is published)."""
     data = series_by_area[_annual(series_by_area)].copy()
     if data.empty:
         return with_source(data.assign(start_year=pd.Series(dtype=int)), "series_by_area")
@@ -310,8 +339,8 @@ def series_by_area_input(series_by_area: pd.DataFrame) -> pd.DataFrame:
 
 
 def platform_series_input(platform_series: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 6 from ``platform_series.csv``: the national annual platform shares, in
-    time order, each with ``start_year``; one share for each platform group a year."""
+    """Rows of the platform-shares-over-time chart: the national annual platform shares with
+    ``start_year``, in time order, one a platform group a year."""
     table = platform_series
     rows = _annual(table) & (table["geography"] == "national") & table["value"].notna()
     data = table[rows].copy()
@@ -325,18 +354,17 @@ def platform_series_input(platform_series: pd.DataFrame) -> pd.DataFrame:
 
 
 def whatsapp_input(whatsapp: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 5 from ``whatsapp.csv``: the police-recorded share, then the tip-offs
+    """Rows of the tip-off chart from ``whatsapp.csv``: the police-recorded share, then the tip-offs
     (no rows when the build has no tip-off figure: the notebook then draws no chart)."""
     return with_source(whatsapp, "whatsapp")
 
 
 def waves_input(waves: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 8 from ``waves.csv``: every wave, basis and group, each in its own wave's
-    words (``wave_label``, ``label``, ``scope``, ``returns``)."""
+    """Rows of the waves chart: every wave, basis and group, in its own wave's words."""
     return with_source(waves, "waves")
 
 
 def platforms_input(platforms: pd.DataFrame) -> pd.DataFrame:
-    """Rows of figure 9 from ``platforms.csv``: the largest named platforms, largest first (no
-    rows when no named platform has instances: the notebook then draws no chart)."""
+    """Rows of the largest-platforms chart, largest first (none when no named platform has
+    instances)."""
     return with_source(platforms, "platforms")

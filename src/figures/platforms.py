@@ -1,10 +1,6 @@
-"""Figure 9: the largest named platforms of a build, whatever they are, each one's share of
-the instances with a known platform, with its range over the withheld cells; bars of the owner
-group's platforms in one colour, the others in another; the title names the largest.
-
-``table`` is step 20's ``platforms`` table (:func:`src.findings.platforms.platform_table`)
-with ``source_table`` and ``source_row``.
-"""
+"""The largest-platforms chart: each of the build's largest named platforms' share of the
+instances with a known platform, with its range over the withheld cells, the owner group's
+platforms in their own colour (``table``: step 20's ``platforms`` table, with its source)."""
 
 from __future__ import annotations
 
@@ -14,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from src.figures.inputs import ChartWords, chart_data
-from src.figures.style import NOTE_SIZE, colours, new_figure, percent
+from src.figures.style import NOTE_SIZE, colours, interval_lines, new_figure, percent
 
 PLATFORMS_DATA = [
     "rank",
@@ -32,7 +28,7 @@ PLATFORMS_DATA = [
 def largest_platforms(
     table: pd.DataFrame, subtitle: str, badge: str, *, words: ChartWords
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 9 (see the module's docstring)."""
+    """The largest-platforms chart (see the module's docstring)."""
     c = colours()
     data = table.sort_values("rank", ignore_index=True)
     owned = data["in_owner_group"].astype(str).str.lower() == "true"
@@ -55,15 +51,8 @@ def largest_platforms(
     ax.barh(
         y, data["share"], color=[c["dark_blue"] if o else c["turquoise"] for o in owned], height=0.6
     )
-    ax.errorbar(
-        data["share"],
-        y,
-        xerr=[data["share"] - data["share_lowest"], data["share_highest"] - data["share"]],
-        fmt="none",
-        ecolor="black",
-        capsize=3,
-        lw=1,
-    )
+    low, high = data["share_lowest"], data["share_highest"]
+    interval_lines(ax, y, data["share"], low, high, True, ecolor="black", capsize=3, lw=1)
     for yi, (_, row) in zip(y, data.iterrows(), strict=True):
         ax.text(
             float(row["share_highest"]) + 1,

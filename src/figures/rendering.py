@@ -24,13 +24,8 @@ _SVG_SIZE = re.compile(r'width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
 def svg_to_png(svg: bytes, dpi: float = DPI) -> bytes:
-    """Rasterise a chart's SVG with resvg and the bundled DejaVu fonts only.
-
-    The PNG is drawn from the SVG, not by matplotlib's Agg renderer, so that it does not
-    depend on the last bits of the floating point numpy computed on this CPU: the SVG holds its
-    coordinates to a fixed number of decimals, and resvg draws the same pixels from the same
-    text on every machine. (resvg reads sizes in pixels, so the size in points is converted.)
-    """
+    """Rasterise a chart's SVG with resvg and the bundled fonts only: the same pixels on every
+    machine, as the SVG holds its coordinates to fixed decimals (unlike matplotlib's Agg)."""
     text = svg.decode("utf-8")
     found = _SVG_SIZE.search(text)
     if found is None:
@@ -48,10 +43,8 @@ def svg_to_png(svg: bytes, dpi: float = DPI) -> bytes:
 
 
 def render(fig) -> dict[str, bytes]:
-    """The figure's files by what ends their names (:data:`SUFFIXES`): SVG, PNG at
-    :data:`~src.figures.style.DPI`, PNG for print at :data:`~src.figures.style.PRINT_DPI`
-    (both drawn from the SVG) and PDF, with no dates or software versions inside.
-    """
+    """The figure's files by what ends their names (:data:`SUFFIXES`), both PNGs drawn from
+    the SVG."""
     out = {}
     with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
         for fmt, metadata in (("svg", SVG_METADATA), ("pdf", PDF_METADATA)):

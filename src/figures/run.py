@@ -1,16 +1,11 @@
 """The orchestrator of step 30 and the only module of it that touches files: it reads the
-tables of step 20 from ``<output_dir>/tables/``, writes each chart as ``<stem>.svg``,
-``.png`` (100 dots per inch, for screens), ``-print.png`` (200 dots per inch, for print),
-``.pdf``, ``.csv`` (the data behind it) and ``.txt`` (its alt text), and shows the saved SVG in
-the notebook.
-
-:func:`save_figure` writes SVG, both PNGs and PDF byte-deterministically, with the data behind
-the chart as CSV and its alt text as a text file; :func:`discard_figure` removes them when a
-build has no data for the chart.
+tables of step 20, saves each chart's files (numbered in the order the charts appear) and shows
+the saved SVG in the notebook.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -22,10 +17,8 @@ from src.helpers import csv_text, rel, write_many
 
 
 def read_tables(tables_dir: Path | str) -> dict[str, pd.DataFrame]:
-    """The CSV tables notebook 20 wrote, by name, each with its default index: it numbers the
-    data rows from 0, which the ``*_input`` functions turn into each row's ``source_row``.
-    A folder without the build's tables (``build.csv``) stops with the step to run first.
-    """
+    """The CSV tables step 20 wrote, by name, each indexed from 0 by data row (each row's
+    ``source_row`` to come); a folder without ``build.csv`` stops with the step to run first."""
     if not (Path(tables_dir) / "build.csv").is_file():
         raise InputError(
             rel(tables_dir),
@@ -38,18 +31,27 @@ def read_tables(tables_dir: Path | str) -> dict[str, pd.DataFrame]:
     }
 
 
+def figure_stem(figures_dir: Path | str, saved: list[Path], name: str) -> Path:
+    """Where the next chart's files go: ``<n>-<name>``, ``n`` one more than the charts in
+    ``saved`` (what :func:`save_figure` returned so far), so the numbers follow the charts drawn."""
+    return Path(figures_dir) / f"{1 + sum(p.suffix == '.svg' for p in saved)}-{name}"
+
+
+def _numbered(stem: Path) -> list[Path]:
+    """Every file of the chart of ``stem``'s name (its number aside), whatever its number."""
+    name = re.sub(r"^\d+-", "", stem.name)
+    ends = "|".join(re.escape(end) for end in (*SUFFIXES, ".csv", ".txt"))
+    pattern = re.compile(rf"\d+-{re.escape(name)}({ends})")
+    return sorted(p for p in stem.parent.glob(f"*-{name}*") if pattern.fullmatch(p.name))
+
+
 def save_figure(
     fig, stem: Path | str, data: pd.DataFrame, alt_text: str, returns: str | None = None
 ) -> list[Path]:
-    """Write ``<stem>.svg``, ``.png``, ``-print.png`` (the PNG at 200 dots per inch, for
-    print), ``.pdf``, ``.csv`` (the data behind the chart) and ``.txt`` (its alt text), all or
-    none, leaving unchanged files untouched. Returns the paths written, sorted.
-
-    ``returns`` is given for a chart computed from the returns (the build's ``returns``: real,
-    simulated or mixed): its data file then ends with that column, as the tables do; rows that
-    carry their own (a chart of every wave, each row its own wave's returns) keep them. A chart
-    of published figures only has none.
-    """
+    """Write ``<stem>`` as SVG, PNG, print PNG and PDF with its data (``.csv``) and alt text
+    (``.txt``), all or none, and remove the chart's files of another number; returns the paths
+    written, sorted. ``returns`` (of a chart drawn from the returns) ends the data, unless its
+    rows carry their own."""
     stem = Path(stem)
     own = data["returns"].to_numpy() if "returns" in data.columns else None
     data = data.drop(columns="returns", errors="ignore")
@@ -61,29 +63,23 @@ def save_figure(
     files[stem.with_suffix(".csv")] = csv_text(data)
     files[stem.with_suffix(".txt")] = alt_text.strip() + "\n"
     write_many(files)
+    for path in set(_numbered(stem)) - set(files):
+        path.unlink()
     return sorted(files)
 
 
 def discard_figure(stem: Path | str) -> list[Path]:
-    """Remove the files :func:`save_figure` writes for ``stem``, where an earlier build left
-    them (a chart this build has no data for must not linger from the last). Returns the paths
-    removed, sorted."""
-    stem = Path(stem)
-    paths = [stem.with_name(stem.name + suffix) for suffix in SUFFIXES]
-    paths += [stem.with_suffix(".csv"), stem.with_suffix(".txt")]
-    removed = sorted(p for p in paths if p.is_file())
+    """Remove the files an earlier build saved for the chart of ``stem``'s name, whatever their
+    number (a chart this build has no data for must not linger). Returns them, sorted."""
+    removed = _numbered(Path(stem))
     for path in removed:
         path.unlink()
     return removed
 
 
 def show(fig, stem: Path | str) -> None:
-    """Close ``fig`` and show the SVG that :func:`save_figure` wrote for it, ``<stem>.svg``.
-
-    The notebook then shows the published figure itself, and matplotlib does not draw the
-    figure a second time for the notebook (its inline backend would, as a PNG). Outside a
-    notebook, IPython's ``display`` prints a one-line description instead.
-    """
+    """Close ``fig`` and show the SVG :func:`save_figure` wrote for it: the notebook shows the
+    published file, and matplotlib does not draw the figure again."""
     from IPython.display import SVG, display  # only the notebooks display anything
 
     plt.close(fig)

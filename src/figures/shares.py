@@ -1,11 +1,6 @@
-"""Figure 1: the share of instances with a known platform, as two stacked columns that add to
-100%: the owner group's, made of the platform groups it owned, and the rest of the known
-instances'.
-
-The parts are stacked inside the column of their group, so they cannot be read as
-alternatives to it. Which column a part belongs to is the table's ``in_owner_group`` column,
-never a display name; every label is the table's own text. The lines are the 95% intervals
-of each column's total; the parts' intervals are in the data file.
+"""The platform-shares chart: two stacked columns that add to 100% of the instances with a
+known platform, the owner group's (made of the platform groups it owned) and the rest's, each
+with the 95% interval of its total. Which column a part is in is the table's, never a name.
 """
 
 from __future__ import annotations
@@ -16,13 +11,13 @@ import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 
-from src.errors import InputError
-from src.figures.inputs import SOURCE_COLUMNS, ChartWords, source_table
+from src.figures.inputs import SOURCE_COLUMNS, ChartWords, stale
 from src.figures.style import (
     FONT_SIZE,
     NOTE_SIZE,
     WIDTH_IN,
     colours,
+    interval_lines,
     new_figure,
     percent,
     text_width_in,
@@ -42,8 +37,8 @@ PLOT_IN = 2.7
 
 
 def drawn_columns(data: pd.DataFrame) -> list[str]:
-    """The columns of figure 1, left to right: the rows that are no column's part and are
-    drawn (the owner group's total, then the rest's)."""
+    """The chart's columns, left to right: the rows that are no column's part and are drawn
+    (the owner group's total, then the rest's)."""
     return list(data.loc[(data["part_of"] == "") & data["drawn"], "group"])
 
 
@@ -55,12 +50,11 @@ def stacked(table: pd.DataFrame) -> pd.DataFrame:
     columns = drawn_columns(data)
     orphans = sorted(set(data.loc[data["part_of"] != "", "part_of"]) - set(columns))
     if orphans or not columns:
-        raise InputError(
-            source_table("uncertainty"),
+        raise stale(
+            "uncertainty",
             f"rows with group {', '.join(orphans) or 'of the owner group'} and denominator "
             "all_known",
-            "figure 1 stacks parts in a column the table has no total row for",
-            "rerun step 20 (notebooks/20-findings.ipynb) to write the tables again",
+            "the platform-shares chart stacks parts in a column the table has no total row for",
         )
     data["interval_drawn"] = (data["part_of"] == "") & data["drawn"]
     columns = [c for c in data.columns if c not in SOURCE_COLUMNS]
@@ -69,11 +63,8 @@ def stacked(table: pd.DataFrame) -> pd.DataFrame:
 
 def segments(data: pd.DataFrame, group: str) -> list[tuple[int | None, float, float]]:
     """The stacked segments of ``group``'s column, bottom to top: (row of the part, or None for
-    the share of the total that no listed part holds; bottom; height).
-
-    Shares are rounded, so parts may add to a little more or less than their column: by at
-    most :data:`ROUNDING` for each part and for the column. A part that is not a whole number
-    of tenths beyond that is a fault in the tables.
+    what no listed part holds; bottom; height). Parts may miss their column by rounding, at
+    most :data:`ROUNDING` each; more is a fault in the tables.
     """
     total = data[data["group"] == group].iloc[0]
     parts = data[data["part_of"] == group]
@@ -85,7 +76,7 @@ def segments(data: pd.DataFrame, group: str) -> list[tuple[int | None, float, fl
     allowed = ROUNDING * (len(parts) + 1) + 1e-9
     if abs(bottom - total["share"]) > allowed:
         raise RuntimeError(
-            f"the parts of figure 1's column {group} add to {bottom:.2f}%, but its share is "
+            f"the parts of the chart's column {group} add to {bottom:.2f}%, but its share is "
             f"{total['share']:.2f}%: more apart than rounding allows ({allowed:.2f} points)"
         )
     return out
@@ -156,18 +147,8 @@ def platform_shares(
     *,
     words: ChartWords,
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 1: the owner group's share of instances with a known platform as a column made of
-    the platform groups it owned, beside the rest of the known instances, each column with its
-    95% interval from resampling forces.
-
-    ``table`` has one row per group (``group``, ``label``, ``share``, ``bootstrap_low``,
-    ``bootstrap_high``, ``in_owner_group``), shares in percent, in display order. The parts
-    stacked in the owner group's column are the rows the data marks ``in_owner_group``, whatever
-    their labels; a part it does not mark is stacked in the rest's column. Every column passes
-    through to the data, with ``part_of`` and ``interval_drawn`` added before ``source_table``
-    and ``source_row``. The owner group and the source line are ``words``' (``build.csv``);
-    the title names whichever column holds the larger share.
-    """
+    """The platform-shares chart (``table``: :func:`~src.figures.inputs.shares_input`, passed
+    through with ``part_of`` and ``interval_drawn``); the title names the larger column."""
     c = colours()
     data = stacked(table)
     columns = drawn_columns(data)
@@ -213,18 +194,8 @@ def platform_shares(
         for _, bottom, height in segments(data, group):
             colour = next(shade, c["grey"])
             ax.bar(centre, height, COLUMN_IN, bottom, color=colour, edgecolor="white", lw=1)
-        interval = ax.errorbar(
-            centre,
-            total["share"],
-            yerr=[
-                [total["share"] - total["bootstrap_low"]],
-                [total["bootstrap_high"] - total["share"]],
-            ],
-            fmt="none",
-            ecolor="black",
-            elinewidth=1.2,
-            capsize=4,
-        )
+        ends = total["share"], total["bootstrap_low"], total["bootstrap_high"]
+        interval = interval_lines(ax, centre, *ends, ecolor="black", elinewidth=1.2, capsize=4)
         # A white edge keeps the line visible where it crosses a dark part.
         edge = [patheffects.withStroke(linewidth=3, foreground="white")]
         for line in (*interval.lines[1], *interval.lines[2]):
@@ -254,7 +225,7 @@ def platform_shares(
 
 
 def shares_title(data: pd.DataFrame, columns: list[str]) -> str:
-    """Figure 1's title: the owner group's share when its column is the larger; otherwise the
+    """The chart's title: the owner group's share when its column is the larger; otherwise the
     largest platform (a part marked ``is_platform``) when it is larger than the owner group,
     and else the larger column."""
     totals = data[data["group"].isin(columns)].set_index("group")

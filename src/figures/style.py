@@ -1,13 +1,6 @@
-"""The house style of every chart: the Analysis Function look (``afcharts``), its colours and
-font, text measured and wrapped to fit, and the figure frame with title, subtitle and notes.
-
-Every chart has a title that states the finding (computed from the numbers, never typed), a
-subtitle with the measure, place and period, direct labels rather than a legend, a source
-note, and the label "Per-force returns are simulated" when it is built from the returns. Charts
-are 6 inches wide and saved at 100 dots per inch, so the PNG is 600 pixels wide (the ONS limit
-for images) and the text stays readable at that width; a copy for print is saved at 200 dots
-per inch (1,200 pixels wide). Tick labels are spaced so that no two overprint.
-"""
+"""The house style of every chart (the Analysis Function's ``afcharts`` colours and font): text
+measured and wrapped to fit, tick labels that never overprint, and the 6-inch frame of title,
+subtitle and notes (600 pixels wide at 100 dots per inch, the ONS limit for images)."""
 
 from __future__ import annotations
 
@@ -17,6 +10,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 from afcharts.af_colours import get_af_colours
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import RendererAgg
@@ -45,18 +39,21 @@ def use_style() -> None:
     missing Arial), a fixed SVG hash salt, and sizes that read well at 600 pixels.
     """
     plt.style.use("afcharts.afcharts")
-    # DejaVu Sans ships with matplotlib, so the files come out the same on every machine,
-    # whatever fonts it has installed (the Analysis Function's Arial is not everywhere).
-    mpl.rcParams["font.sans-serif"] = ["DejaVu Sans"]
-    # SVG text stays text (selectable, read by screen readers), not glyph outlines.
-    mpl.rcParams["svg.fonttype"] = "none"
-    mpl.rcParams["font.size"] = FONT_SIZE
-    mpl.rcParams["svg.hashsalt"] = SVG_HASHSALT
-    mpl.rcParams["figure.dpi"] = DPI
-    mpl.rcParams["savefig.dpi"] = DPI
-    mpl.rcParams["figure.figsize"] = (WIDTH_IN, 4.5)
-    mpl.rcParams["axes.titlesize"] = TITLE_SIZE
-    mpl.rcParams["path.simplify"] = True
+    # DejaVu Sans ships with matplotlib, so the files are the same whatever fonts a machine
+    # has; SVG text stays text (selectable, read by screen readers).
+    mpl.rcParams.update(
+        {
+            "font.sans-serif": ["DejaVu Sans"],
+            "svg.fonttype": "none",
+            "font.size": FONT_SIZE,
+            "svg.hashsalt": SVG_HASHSALT,
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "figure.figsize": (WIDTH_IN, 4.5),
+            "axes.titlesize": TITLE_SIZE,
+            "path.simplify": True,
+        }
+    )
 
 
 def colours() -> dict[str, str]:
@@ -104,11 +101,9 @@ def count_text(value: float) -> str:
 
 
 def log_ticks(low: float, high: float, length_in: float, fontsize: float) -> list[float]:
-    """The major ticks of a log axis from ``low`` to ``high`` drawn ``length_in`` inches long:
-    the densest steps of :data:`LOG_STEPS` (then every second, third ... power of ten) whose labels
-    (as :func:`count_text` writes them, measured in the current font) leave at least
-    :data:`TICK_GAP_IN` between each other, so that no two overprint.
-    """
+    """The major ticks of a log axis from ``low`` to ``high``, ``length_in`` inches long: the
+    densest steps of :data:`LOG_STEPS` (then every second ... power of ten) whose measured
+    labels leave :data:`TICK_GAP_IN` between each other."""
     span = math.log10(high) - math.log10(low)
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     choices = [(steps, 1) for steps in LOG_STEPS]
@@ -161,6 +156,18 @@ def note_height_in(text: str, rotation: int, fontsize: float) -> float:
     if rotation:
         return text_width_in(text, fontsize)
     return (text.count("\n") + 1) * fontsize * 1.2 / 72
+
+
+def interval_lines(ax, at, value, low, high, horizontal: bool = False, **style):
+    """Lines from ``low`` to ``high`` through ``value`` (scalars or columns), at ``at`` on the
+    other axis: matplotlib's ``errorbar`` without markers."""
+    spans = [
+        np.atleast_1d(np.clip(np.subtract(*ends), 0, None))
+        for ends in ((value, low), (high, value))
+    ]
+    if horizontal:
+        return ax.errorbar(value, at, xerr=spans, fmt="none", **style)
+    return ax.errorbar(at, value, yerr=spans, fmt="none", **style)
 
 
 def percent(value: float, places: int = 1) -> str:
@@ -224,35 +231,15 @@ def frame_layout(
 def draw_frame(fig, frame: Frame) -> None:
     """The title, subtitle and notes of ``frame`` on ``fig`` (which is ``frame.height`` high)."""
     height = frame.height
-    text = {"ha": "left", "transform": fig.transFigure}
-    fig.text(
-        0.1 / WIDTH_IN,
-        1 - frame.title_top / height,
-        "\n".join(frame.title_lines),
-        va="top",
-        fontsize=TITLE_SIZE,
-        fontweight="bold",
-        **text,
-    )
-    fig.text(
-        0.1 / WIDTH_IN,
-        1 - frame.subtitle_top / height,
-        "\n".join(frame.subtitle_lines),
-        va="top",
-        fontsize=SUBTITLE_SIZE,
-        color="0.25",
-        **text,
-    )
-    fig.text(
-        0.1 / WIDTH_IN,
-        frame.notes_bottom / height,
-        "\n".join(frame.note_lines),
-        va="bottom",
-        fontsize=NOTE_SIZE,
-        color="0.2",
-        linespacing=1.3,
-        **text,
-    )
+    title = {"va": "top", "fontsize": TITLE_SIZE, "fontweight": "bold"}
+    subtitle = {"va": "top", "fontsize": SUBTITLE_SIZE, "color": "0.25"}
+    notes = {"va": "bottom", "fontsize": NOTE_SIZE, "color": "0.2", "linespacing": 1.3}
+    for y, lines, style in (
+        (1 - frame.title_top / height, frame.title_lines, title),
+        (1 - frame.subtitle_top / height, frame.subtitle_lines, subtitle),
+        (frame.notes_bottom / height, frame.note_lines, notes),
+    ):
+        fig.text(0.1 / WIDTH_IN, y, "\n".join(lines), ha="left", transform=fig.transFigure, **style)
 
 
 def new_figure(
@@ -265,10 +252,8 @@ def new_figure(
     right_in: float = 0.3,
     bottom_axis_in: float = 0.55,
 ):
-    """A figure 6 inches wide: the title, subtitle and notes placed in inches from the edges
-    (:func:`frame_layout`), and one axes ``plot_in`` inches high between them. Returns
-    (figure, axes).
-    """
+    """A figure 6 inches wide with its title, subtitle and notes (:func:`frame_layout`) and
+    one axes ``plot_in`` inches high between them: (figure, axes)."""
     frame = frame_layout(plot_in, title, subtitle, notes, badge, bottom_axis_in)
     height = frame.height
     fig = plt.figure(figsize=(WIDTH_IN, height))

@@ -1,14 +1,7 @@
 """Two charts of published series over time, from the published figures only: the platform
-shares each year's release printed (figure 6) and the offences of each area year by year, one
-panel an area (figure 7, seaborn's ``FacetGrid``).
-
-Both stand on a time axis with one place for each year the periods start in, from the first to
-the last; a year with no published figure (or one printed blank) is a visible gap, never a line
-drawn across it nor a bar of nothing, and the data file has a row for it (``available`` False,
-no source) so the gap is in the data too. A value flagged U (uncertain: a reading of words, or
-conflicting or unconfirmed) is drawn hollow or hatched and said to be uncertain in the alt
-text. Each function returns the figure, the data behind it (``source_table`` and
-``source_row`` last) and its alt text; nothing here reads or writes a file.
+shares each release printed and each area's offences (one panel an area, seaborn's
+``FacetGrid``). A year with no figure is a visible gap, in the chart and as a row of the data
+(``available`` False, no source); a value flagged U is drawn hollow or hatched.
 """
 
 from __future__ import annotations
@@ -23,8 +16,16 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.transforms import blended_transform_factory
 
-from src.figures.charts import NOT_AVAILABLE, short_name, year_label
-from src.figures.inputs import SOURCE_COLUMNS, ChartWords, chart_data
+from src.figures.charts import short_name
+from src.figures.inputs import (
+    NOT_AVAILABLE,
+    SOURCE_COLUMNS,
+    ChartWords,
+    axis_years,
+    chart_data,
+    place_text,
+    with_gaps,
+)
 from src.figures.style import (
     NOTE_SIZE,
     WIDTH_IN,
@@ -38,6 +39,7 @@ from src.figures.style import (
     spaced_labels,
     wrap,
 )
+from src.vocab import joined
 
 #: How the alt text and the data call a value flagged U.
 UNCERTAIN = "uncertain"
@@ -47,24 +49,9 @@ MARKERS = ("o", "s", "D", "^", "v", "P")
 PALETTE = ("dark_blue", "orange", "dark_pink", "turquoise", "dark_grey", "light_purple")
 #: How a title says a value read from words (the published files' ``comparison``).
 COMPARISON_WORDS = {"about": "about ", "almost": "almost ", "over": "over "}
-#: What each area's year is, in figure 7's data: a published number, a period printed with its
-#: number blank, or a year for which the area has no published period.
+#: What each area's year is, in the series-by-area chart's data: a published number, a period
+#: printed with its number blank, or a year for which the area has no published period.
 PUBLISHED, BLANK, NOT_PUBLISHED = "published", "blank as published", "not published"
-
-
-# --- The time axis ---------------------------------------------------------------------------
-
-
-def axis_years(data: pd.DataFrame) -> list[tuple[int, str]]:
-    """Every year from the first to the last ``start_year`` of ``data``, with its label: the
-    period's own label where ``data`` has a period starting that year, else the year in the
-    series' convention (``2019/20`` for years starting in April, ``2019`` for calendar years).
-    """
-    months = set(pd.to_datetime(data["period_start"], format="%Y-%m-%d").dt.month)
-    month = months.pop() if len(months) == 1 else 4
-    printed = dict(zip(data["start_year"], data["period_label"], strict=True))
-    first, last = int(data["start_year"].min()), int(data["start_year"].max())
-    return [(y, str(printed.get(y, year_label(y, month)))) for y in range(first, last + 1)]
 
 
 def _ordered(out: pd.DataFrame, first: list[str]) -> pd.DataFrame:
@@ -73,7 +60,7 @@ def _ordered(out: pd.DataFrame, first: list[str]) -> pd.DataFrame:
     return out[[*first, *rest, *SOURCE_COLUMNS]]
 
 
-#: What figure 6's data file keeps of its rows (the rest is at each row's source).
+#: What the platform-shares-over-time chart's data file keeps of its rows.
 PLATFORM_DATA = [
     "platform_group",
     "label",
@@ -86,7 +73,7 @@ PLATFORM_DATA = [
     "uncertain",
     "available",
 ]
-#: What figure 7's data file keeps of its rows.
+#: What the series-by-area chart's data file keeps of its rows.
 AREA_DATA = [
     "area",
     "area_name",
@@ -100,11 +87,15 @@ AREA_DATA = [
 ]
 
 
-def _listing(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+def marker_styles(keys: list) -> dict:
+    """Each key's colour and marker, in order (shape as well as colour tells them apart)."""
+    c = colours()
+    return {
+        k: (c[PALETTE[i % len(PALETTE)]], MARKERS[i % len(MARKERS)]) for i, k in enumerate(keys)
+    }
 
 
-# --- Figure 6: platform shares over time -----------------------------------------------------
+# --- Platform shares over time ---------------------------------------------------------------
 
 
 def group_order(data: pd.DataFrame, first: str = "") -> list[str]:
@@ -115,8 +106,8 @@ def group_order(data: pd.DataFrame, first: str = "") -> list[str]:
 
 
 def group_labels(data: pd.DataFrame) -> dict[str, str]:
-    """Each platform group's label: the names the releases printed for it, in time order
-    (e.g. the owner group under its old name, then its new), so that the owner's renaming shows on the chart."""
+    """Each platform group's label: the names the releases printed for it, in time order, so
+    that a renaming shows."""
     timed = data.sort_values("start_year", kind="stable")
     return {
         group: " / ".join(dict.fromkeys(rows["name_as_printed"]))
@@ -125,49 +116,17 @@ def group_labels(data: pd.DataFrame) -> dict[str, str]:
 
 
 def platform_years(table: pd.DataFrame, first: str = "") -> pd.DataFrame:
-    """The rows of figure 6: every platform group in every year of the axis, in the chart's
-    order of groups; a year with no figure for a group is a row with ``available`` False and no
-    value or source. ``label`` is the group's label (:func:`group_labels`), ``uncertain`` True
-    for a value flagged U. ``first`` is the group drawn first (:func:`group_order`)."""
+    """The rows of the platform-shares-over-time chart, groups in :func:`group_order`, with a
+    gap row for each year a group has no figure; ``label`` from :func:`group_labels`."""
     data = table.reset_index(drop=True).copy()
     data["available"] = True
     data["uncertain"] = data["flag"] == "U"
     labels = group_labels(data)
     data["label"] = data["platform_group"].map(labels)
-    order = group_order(data, first)
-    have = set(zip(data["platform_group"], data["start_year"], strict=True))
-    gaps = pd.DataFrame(
-        [
-            {
-                "platform_group": group,
-                "label": labels[group],
-                "period_label": label,
-                "start_year": year,
-                "available": False,
-                "uncertain": False,
-            }
-            for group in order
-            for year, label in axis_years(data)
-            if (group, year) not in have
-        ]
+    out = with_gaps(
+        data, "platform_group", group_order(data, first), lambda g: {"label": labels[g]}
     )
-    out = pd.concat([data, gaps], ignore_index=True) if len(gaps) else data
-    out["_group"] = out["platform_group"].map({g: i for i, g in enumerate(order)})
-    out = out.sort_values(["_group", "start_year"], ignore_index=True).drop(columns="_group")
-    first = [
-        "platform_group",
-        "label",
-        "period_label",
-        "start_year",
-        "value",
-        "as_published",
-        "comparison",
-        "name_as_printed",
-        "flag",
-        "uncertain",
-        "available",
-    ]
-    return _ordered(out, first)
+    return _ordered(out, PLATFORM_DATA)
 
 
 def share_text(row: pd.Series) -> str:
@@ -181,19 +140,6 @@ def share_text(row: pd.Series) -> str:
     if str(row["as_published"]).strip() == value:
         return f"{value} ({UNCERTAIN})"
     return f"{row['as_published']} (read as {value}, {UNCERTAIN})"
-
-
-def place_text(rows: pd.DataFrame) -> str:
-    """Where the figures cover, in time order: one area, or the first with each later change
-    (``England and Wales (UK from 2021/22)``)."""
-    timed = rows.sort_values("start_year", kind="stable")
-    runs: list[tuple[str, str]] = []
-    for area, label in zip(timed["area"], timed["period_label"], strict=True):
-        if not runs or runs[-1][0] != area:
-            runs.append((str(area), str(label)))
-    if len(runs) == 1:
-        return runs[0][0]
-    return f"{runs[0][0]} (" + "; ".join(f"{a} from {label}" for a, label in runs[1:]) + ")"
 
 
 #: How far apart (in years) the markers of one year that would overlap are drawn.
@@ -227,7 +173,7 @@ def _title(data: pd.DataFrame) -> str:
     year = int(shown["start_year"].max())
     latest = shown[shown["start_year"] == year]
     top = latest[latest["value"] == latest["value"].max()]
-    names = _listing(sorted(top["name_as_printed"]))
+    names = joined(sorted(top["name_as_printed"]))
     value = percent(float(top["value"].iloc[0]), 0)
     word = COMPARISON_WORDS.get(str(top["comparison"].iloc[0]), "")
     verb = "had" if len(top) == 1 else "shared"
@@ -279,18 +225,10 @@ def _spread(wanted: list[float], heights: list[float], low: float, high: float) 
 def platform_shares_over_time(
     table: pd.DataFrame, *, words: ChartWords
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 6: each platform group's published share of the offences whose platform was
-    known, year by year: a line through consecutive years only (a year without a figure breaks
-    it), a marker for each figure (hollow when flagged U), each group labelled beside the plot
-    at its last figure (no legend). The title names the group with the largest share in the
-    latest year, from the data.
-
-    ``table`` is :func:`~src.figures.inputs.platform_series_input`'s rows: ``platform_group``,
-    ``name_as_printed``, ``value`` (percent), ``as_published``, ``flag``, ``period_label``,
-    ``period_start``, ``start_year``, ``area``, then ``source_table`` and ``source_row``.
-    ``words`` (``build.csv``) gives the group drawn first (the owner group) and the source line.
-    """
-    c = colours()
+    """The platform-shares-over-time chart (``table``:
+    :func:`~src.figures.inputs.platform_series_input`): a line through consecutive years only,
+    a marker for each figure (hollow when flagged U), each group labelled at its last figure;
+    the title names the largest share of the latest year."""
     first = words.owner_group
     data = platform_years(table, first)
     years = axis_years(data[data["available"]])
@@ -331,9 +269,7 @@ def platform_shares_over_time(
     top = math.ceil(float(shown["value"].max()) * 1.15 / 10) * 10
     ax.set_ylim(0, top)
     ax.set_xlim(x[0] - 0.5, x[-1] + 0.5)
-    style = {
-        g: (c[PALETTE[i % len(PALETTE)]], MARKERS[i % len(MARKERS)]) for i, g in enumerate(order)
-    }
+    style = marker_styles(order)
     where = dodged(data, order, top * 0.03)
     for group in order:
         colour, marker = style[group]
@@ -416,55 +352,29 @@ def _group_alt(rows: pd.DataFrame) -> str:
     return text + "."
 
 
-# --- Figure 7: the series of each area -------------------------------------------------------
+# --- The series of each area -----------------------------------------------------------------
 
 
 def area_years(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of figure 7: every area in every year of the axis, areas in the table's order.
-    ``status`` is :data:`PUBLISHED`, :data:`BLANK` (a period printed with its number blank:
-    it keeps its source) or :data:`NOT_PUBLISHED` (no period of that year: no source);
-    ``available`` is True only for a published number, ``uncertain`` for a value flagged U."""
+    """The rows of the series-by-area chart, with a gap row for each year an area has no
+    period; ``status`` says :data:`PUBLISHED`, :data:`BLANK` or :data:`NOT_PUBLISHED`."""
     data = table.reset_index(drop=True).copy()
     data["offences"] = pd.to_numeric(data["offences"], errors="coerce")
     data["available"] = data["offences"].notna()
     data["status"] = np.where(data["available"], PUBLISHED, BLANK)
     data["uncertain"] = data["available"] & (data["flag"] == "U")
-    areas = list(dict.fromkeys(data["area"]))
     first = data.drop_duplicates("area").set_index("area")
-    have = set(zip(data["area"], data["start_year"], strict=True))
-    gaps = pd.DataFrame(
-        [
-            {
-                "geography": first.loc[area, "geography"],
-                "area": area,
-                "area_name": first.loc[area, "area_name"],
-                "period_label": label,
-                "start_year": year,
-                "status": NOT_PUBLISHED,
-                "available": False,
-                "uncertain": False,
-            }
-            for area in areas
-            for year, label in axis_years(data)
-            if (area, year) not in have
-        ]
-    )
-    out = pd.concat([data, gaps], ignore_index=True) if len(gaps) else data
-    out["_area"] = out["area"].map({a: i for i, a in enumerate(areas)})
-    out = out.sort_values(["_area", "start_year"], ignore_index=True).drop(columns="_area")
-    first_columns = [
-        "geography",
+    out = with_gaps(
+        data,
         "area",
-        "area_name",
-        "period_label",
-        "start_year",
-        "offences",
-        "flag",
-        "status",
-        "available",
-        "uncertain",
-    ]
-    return _ordered(out, first_columns)
+        list(first.index),
+        lambda a: {
+            "geography": first.loc[a, "geography"],
+            "area_name": first.loc[a, "area_name"],
+            "status": NOT_PUBLISHED,
+        },
+    )
+    return _ordered(out, ["geography", *AREA_DATA])
 
 
 def offences_text(row: pd.Series) -> str:
@@ -544,13 +454,9 @@ GEOGRAPHY_WORDS = {"force": "police force", "region": "region"}
 def series_by_area(
     table: pd.DataFrame, *, words: ChartWords
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 7: the offences of sexual communication with a child each area's police recorded,
-    year by year, one panel an area (seaborn's ``FacetGrid``, panels sharing both axes): a bar
-    for each published number (hatched and marked U when flagged uncertain), and in its place
-    "not available" for a year with no published figure or one printed blank.
-
-    ``table`` is :func:`~src.figures.inputs.series_by_area_input`'s rows (not empty).
-    """
+    """The series-by-area chart (``table``: :func:`~src.figures.inputs.series_by_area_input`,
+    not empty): one panel an area sharing both axes, a bar for each published number (hatched
+    and marked U when uncertain), "not available" for a year without one."""
     data = area_years(table)
     years = axis_years(data[data["status"] != NOT_PUBLISHED])
     year_list = [year for year, _ in years]

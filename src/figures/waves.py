@@ -1,10 +1,6 @@
-"""Figure 8: every wave side by side. For each platform group, its share of the instances with
-a known platform in each wave, over all the forces with data in each wave and over the forces
-with data in every wave (like for like): a dot per wave on one line per group and basis.
-
-``table`` is step 20's ``waves`` table (:func:`src.findings.waves.waves_table`) with
-``label`` (each group as a reader names it, from the build's own tables) and ``wave_label``
-(each wave as a reader names it), and ``source_table`` and ``source_row``.
+"""The waves chart: every wave side by side, each platform group's share of the instances with
+a known platform over all the forces with data in each wave and over those with data in every
+wave (like for like). ``table`` is step 20's ``waves`` table, with its source.
 """
 
 from __future__ import annotations
@@ -15,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from src.figures.inputs import chart_data
-from src.figures.style import NOTE_SIZE, colours, new_figure, percent
-from src.figures.timelines import MARKERS, PALETTE
+from src.figures.style import NOTE_SIZE, new_figure, percent
+from src.figures.timelines import marker_styles
 
 #: How the notes name each marker of :data:`~src.figures.timelines.MARKERS`.
 MARKER_NAMES = {
@@ -97,10 +93,9 @@ def wave_notes(
 def waves_chart(
     table: pd.DataFrame, subtitle: str, source: str, badge: str
 ) -> tuple[plt.Figure, pd.DataFrame, str]:
-    """Figure 8 (see the module's docstring): the title says how the largest group's share
+    """The waves chart (see the module's docstring): the title says how the largest group's share
     moved between the first and the last wave over all forces; ``source`` is the build's
     source line."""
-    c = colours()
     data = table[table["group"] != TOTAL_GROUP].reset_index(drop=True)
     # A group no return of a wave itemises has no share there: not drawn, nor said.
     data = data[data["share"].notna()].reset_index(drop=True)
@@ -110,21 +105,16 @@ def waves_chart(
     everyone = data[data["basis"] == data["basis"].iloc[0]]
     last = everyone[everyone["wave"] == waves[-1]].sort_values("share", ascending=False)
     top = last.iloc[0]
+    since = "the only wave with returns"
     if len(waves) > 1:
         first = everyone[(everyone["wave"] == waves[0]) & (everyone["group"] == top["group"])]
         before = percent(float(first["share"].iloc[0])) if len(first) else "not available"
-        title = (
-            f"{top['label']}: {percent(float(top['share']))} of known instances in "
-            f"{labels[waves[-1]]}, against {before} in {labels[waves[0]]}"
-        )
-    else:
-        title = (
-            f"{top['label']}: {percent(float(top['share']))} of known instances in "
-            f"{labels[waves[-1]]}, the only wave with returns"
-        )
-    style = {
-        w: (c[PALETTE[i % len(PALETTE)]], MARKERS[i % len(MARKERS)]) for i, w in enumerate(waves)
-    }
+        since = f"against {before} in {labels[waves[0]]}"
+    title = (
+        f"{top['label']}: {percent(float(top['share']))} of known instances in "
+        f"{labels[waves[-1]]}, {since}"
+    )
+    style = marker_styles(waves)
     key = {w: MARKER_NAMES[style[w][1]] for w in waves}
     notes = [
         *wave_notes(data, waves, labels, key),
@@ -137,9 +127,6 @@ def waves_chart(
     same = dict(zip(data["wave"], data["same_scope"].astype(str).eq("True"), strict=False))
     plot_in = 0.38 * len(lines) + 0.3
     fig, ax = new_figure(plot_in, title, subtitle, notes, badge, left_in=2.2, right_in=0.3)
-    style = {
-        w: (c[PALETTE[i % len(PALETTE)]], MARKERS[i % len(MARKERS)]) for i, w in enumerate(waves)
-    }
     y = np.arange(len(lines))[::-1]
     for yi, (group, basis, _) in zip(y, lines, strict=True):
         rows = data[(data["group"] == group) & (data["basis"] == basis)].set_index("wave")

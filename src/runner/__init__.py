@@ -1,13 +1,6 @@
-"""How ``make`` runs a notebook: a kernel started before papermill is imported, handed to
-papermill through an engine of its own, and the executed copy cleaned of what differs between
-runs. Used by ``scripts/run_notebook.py``; no step imports it.
-
-The face imports only the kernel side at once; papermill (``src.runner.run``) is imported by
-:func:`main`, so that the kernel boots while papermill loads.
-
-A run that stops prints one message (``src.errors``): an InputError alone (exit 1), anything
-else as unexpected (exit 3), with the traceback in :func:`log_path`.
-"""
+"""How ``make`` runs a notebook (``scripts/run_notebook.py``): a kernel started before papermill
+is imported, so it boots while papermill loads, and an executed copy that is the same bytes on
+every run. A stop prints one message, its traceback in :func:`log_path`."""
 
 from __future__ import annotations
 

@@ -1,11 +1,5 @@
-"""Start a notebook's Jupyter kernel first, so that it boots while papermill is still importing.
-
-A kernel takes about a second to be ready (a new Python process importing ipykernel and
-IPython), and papermill with nbformat takes about as long to import. papermill would do them one
-after the other; ``scripts/run_notebook.py`` starts the kernel with :func:`start` before it
-imports anything else, then hands it to papermill (``src.notebooks.PrestartedKernelEngine``).
-
-Only jupyter_client is imported here, so that the kernel starts as early as it can.
+"""Start a notebook's kernel before papermill is imported, so the two take their second each
+at once; only jupyter_client is imported here.
 """
 
 from __future__ import annotations
@@ -40,12 +34,8 @@ def kernel_option(argv: list[str]) -> str:
 
 
 def start(name: str) -> AsyncKernelManager:
-    """Start kernel ``name`` and return its manager without waiting for it to be ready.
-
-    The kernel inherits this process's working directory and environment, as papermill's own
-    kernels do; ``PYDEVD_DISABLE_FILE_VALIDATION`` is set first, as papermill's command line
-    sets it before starting one. A kernel that is not installed is an InputError.
-    """
+    """Start kernel ``name`` (in this process's folder and environment, as papermill would)
+    and return its manager without waiting; a kernel not installed is an InputError."""
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     # The kernel's sockets are files in a folder of its own (IPC), not TCP ports: kernels
     # started side by side (make -j) cannot pick the same port.

@@ -1,17 +1,7 @@
-"""Run a notebook with papermill so that the executed copy is byte-identical from run to run.
-
-Two things change the bytes of an executed notebook without changing what a reader sees:
-papermill records the timings and paths of the run, and the kernel may split a cell's printed
-output into several stream chunks, depending on when it flushed. The notebook client merges the
-chunks as the cell ends (nbclient's ``coalesce_streams``, which also puts stdout before stderr,
-so the order no longer depends on timing), and :func:`finalise` removes the run metadata and
-renumbers the cell ids. Outputs and execution counts are kept (nbval needs both).
-
-The Makefile runs each notebook with ``scripts/run_notebook.py``: ``src.runner.run`` is
-papermill's own command line, on a kernel started before papermill was imported
-(``src.runner.kernels``) with the engine here, followed by :func:`finalise_file`; a notebook
-that stops is described by :func:`failure_text`. ``python -m src.runner.notebooks
-<executed.ipynb>`` finalises a notebook in place.
+"""An executed notebook that is the same bytes from run to run: nbclient merges each cell's
+stream chunks (``coalesce_streams``), and :func:`finalise` removes papermill's run metadata and
+renumbers the cell ids, keeping outputs and execution counts (nbval needs both).
+``python -m src.runner.notebooks <executed.ipynb>`` finalises a notebook in place.
 """
 
 from __future__ import annotations
@@ -65,20 +55,13 @@ def failure_text(source: str, error: PapermillExecutionError) -> str:
 
 
 class KernelDiedError(RuntimeError):
-    """The kernel ended before the notebook did (out of memory, a crash in a library).
-
-    nbclient's ``DeadKernelError`` becomes this one so that the runner reports it as the
-    unexpected stop it is: papermill's command line would print its traceback itself.
-    """
+    """The kernel ended before the notebook did (nbclient's ``DeadKernelError``, reported by
+    the runner as an unexpected stop rather than by papermill with its traceback)."""
 
 
 class PrestartedKernelEngine(NBClientEngine):
-    """papermill's default engine (nbclient), on a kernel that is already starting.
-
-    The same as ``NBClientEngine.execute_managed_notebook``, except that the notebook client is
-    given :attr:`manager` (``src.kernels.start``) instead of starting a kernel of its own, shuts
-    it down at the end as it would its own, and merges each cell's stream outputs.
-    """
+    """papermill's default engine (nbclient) on the kernel :attr:`manager` already starting,
+    shut down at the end as its own would be, with each cell's stream outputs merged."""
 
     manager: AsyncKernelManager | None = None
 

@@ -1,11 +1,6 @@
-"""The parameter names a papermill command line gives, checked against the notebook's own.
-
-papermill injects any name it is given, declared or not, and only logs a warning: a mistyped
-``-p exclude_force x`` (or a key ``exclude_force:`` in a ``-f`` file) would build a copy of the
-default and succeed. :func:`given_names` lists the names papermill's options give, from the
-options as papermill's own command line parsed them (``-f`` files read by ``run.py``);
-:func:`check` refuses a name the notebook's cell tagged ``parameters`` does not declare.
-"""
+"""The parameter names a papermill command line gives (:func:`given_names`), checked against
+the notebook's own (:func:`check`): papermill would inject a mistyped name with only a warning,
+and build a copy of the default."""
 
 from __future__ import annotations
 
@@ -97,10 +92,6 @@ def given_names(options: Mapping, files: Mapping[str, str]) -> list[Given]:
     return given
 
 
-def _names(names: Iterable[str]) -> str:
-    return ", ".join(names)
-
-
 def check(notebook: str, given: list[Given], declared: Iterable[str]) -> None:
     """Raise an InputError naming the first of ``given`` that ``notebook`` does not declare (and
     any others), the names it does declare and the closest of them."""
@@ -110,12 +101,12 @@ def check(notebook: str, given: list[Given], declared: Iterable[str]) -> None:
         return
     first = unknown[0]
     others = sorted({g.name for g in unknown[1:]} - {first.name})
-    also = f" (nor {_names(others)})" if others else ""
+    also = f" (nor {', '.join(others)})" if others else ""
     subject = notebook if first.file else "the notebook"
     if declared:
         problem = (
             f"{subject} has no parameter '{first.name}'{also}; "
-            f"its parameters are {_names(declared)}"
+            f"its parameters are {', '.join(declared)}"
         )
     else:
         problem = (

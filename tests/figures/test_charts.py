@@ -26,6 +26,7 @@ def series_table(labels, years, offences, month=4) -> pd.DataFrame:
         {
             "period_label": labels,
             "period_start": [f"{y}-{month:02d}-01" for y in years],
+            "area": "Mercia",
             "offences": offences,
             "forces_responding": 40,
             "forces_note": "",
@@ -45,7 +46,7 @@ def test_series_leaves_a_labelled_gap_for_a_missing_year():
     table = series_table(
         ["2017/18", "year to April 2019", "2020/21"], [2017, 2018, 2020], [1, 2, 3]
     )
-    fig, data, alt = charts.series(table, "Offences recorded", words=WORDS)
+    fig, data, alt = charts.series(table, words=WORDS)
     ax = fig.axes[0]
     assert bar_centres(ax) == [0, 1, 3]  # a place for each year, none for the missing one
     ticks = [" ".join(t.get_text().split()) for t in ax.get_xticklabels()]
@@ -60,16 +61,26 @@ def test_series_leaves_a_labelled_gap_for_a_missing_year():
     assert list(data.columns[-2:]) == ["source_table", "source_row"]
 
 
+def test_series_says_the_place_each_bar_covers():
+    table = series_table(["2020/21", "2021/22", "2022/23"], [2020, 2021, 2022], [1.0, 2.0, 3.0])
+    table["area"] = ["Wessex", "Albion", "Albion"]
+    fig, _, alt = charts.series(table, words=WORDS)
+    assert "2020/21: 1 (Wessex); 2021/22: 2 (Albion); 2022/23: 3 (Albion)" in alt
+    names = [t.get_text() for t in fig.axes[0].texts]
+    assert names.count("Wessex") == 1 and names.count("Albion") == 1  # one bracket a run
+    assert "Wessex (Albion from 2021/22)" in texts(fig)
+
+
 def test_series_names_a_missing_calendar_year_as_a_calendar_year():
     table = series_table(["2016", "2018"], [2016, 2018], [5.0, 6.0], month=1)
-    fig, _, alt = charts.series(table, "Offences recorded", words=WORDS)
+    fig, _, alt = charts.series(table, words=WORDS)
     assert "2017: not available" in alt
     assert bar_centres(fig.axes[0]) == [0, 2]
 
 
 def test_series_without_a_gap_has_a_bar_in_every_place():
     table = series_table(["2020/21", "2021/22"], [2020, 2021], [1.0, 2.0])
-    fig, data, alt = charts.series(table, "Offences recorded", words=WORDS)
+    fig, data, alt = charts.series(table, words=WORDS)
     assert bar_centres(fig.axes[0]) == [0, 1]
     assert "not available" not in texts(fig) and "not available" not in alt
     assert data["available"].all()
@@ -77,7 +88,7 @@ def test_series_without_a_gap_has_a_bar_in_every_place():
 
 def test_series_bars_keep_the_analysis_function_colour():
     table = series_table(["2020/21", "2022/23"], [2020, 2022], [1.0, 2.0])
-    fig, _, _ = charts.series(table, "Offences recorded", words=WORDS)
+    fig, _, _ = charts.series(table, words=WORDS)
     blue = matplotlib.colors.to_rgba(style.colours()["dark_blue"])
     assert {tuple(bar.get_facecolor()) for bar in fig.axes[0].patches} == {blue}
 
@@ -86,7 +97,7 @@ def test_chart_from_published_figures_only_is_not_labelled_simulated():
     series = series_table(["2017/18", "2018/19"], [2017, 2018], [3000.0, 4200.0])
     series["forces_responding"] = [pd.NA, 43]
     series["forces_note"] = ["44 forces asked", ""]
-    fig, _, alt = charts.series(series, "Offences recorded", words=WORDS)
+    fig, _, alt = charts.series(series, words=WORDS)
     words = texts(fig)
     assert BADGE not in words and "simulated" not in words.lower()
     assert "simulated" not in alt.lower()
@@ -167,9 +178,14 @@ def test_a_force_with_withheld_cells_is_drawn_at_its_best_estimate_over_its_exac
     assert "best estimate" in texts(fig)
 
 
-def test_share_bars_reach_from_each_share_to_the_ends_of_its_range():
-    rows = funnel_rows([10, 20], [40.0, 60.0], [30.0, 60.0], [45.0, 75.0])
-    assert charts.share_bars(rows).tolist() == [[10.0, 0.0], [5.0, 15.0]]
+def test_interval_lines_reach_from_each_value_to_the_ends_of_its_range():
+    fig, ax = matplotlib.pyplot.subplots()
+    drawn = style.interval_lines(ax, [10, 20], [40.0, 60.0], [30.0, 60.0], [45.0, 75.0])
+    ends = [sorted(y for _, y in segment) for segment in drawn.lines[2][0].get_segments()]
+    assert ends == [[30.0, 45.0], [60.0, 75.0]]
+    across = style.interval_lines(ax, 1, 5.0, 4.0, 8.0, horizontal=True)
+    assert [sorted(x for x, _ in s) for s in across.lines[2][0].get_segments()] == [[4.0, 8.0]]
+    matplotlib.pyplot.close(fig)
 
 
 def test_funnel_counts_and_names_forces_outside_the_limits_on_real_returns():
@@ -329,7 +345,7 @@ def test_figure_5_says_whether_its_two_periods_overlap():
     )
     note = periods_note(rows)
     assert note == (
-        "Periods: police figures 2018-04-01 to 2019-03-31; tip-offs 2020-01-01 to 2020-12-31; "
+        "Periods: police figures April 2018 to March 2019; tip-offs 2020; "
         "the periods do not overlap: the two bars are about different years."
     )
     rows["periods_overlap"] = True
@@ -337,3 +353,28 @@ def test_figure_5_says_whether_its_two_periods_overlap():
     rows.loc[1, ["period_start", "period_end"]] = ""
     rows["periods_overlap"] = ""
     assert "tip-offs no stated period; whether the periods match is not known" in periods_note(rows)
+
+
+def test_figure_5_labels_each_bar_with_its_own_period_not_the_release_s_words():
+    rows = pd.DataFrame(
+        {
+            "measure": ["Chatly share of instances", "Chatly share of tip-offs (last year)"],
+            "share": [12.0, 1.5],
+            "low": [10.0, float("nan")],
+            "high": [14.0, float("nan")],
+            "flag": ["", "U"],
+            "period_start": ["2016-04-01", "2015-01-01"],
+            "period_end": ["2017-03-31", "2015-12-31"],
+            "periods_overlap": [False, False],
+            "source_table": "tables/whatsapp.csv",
+            "source_row": [2, 3],
+        }
+    )
+    fig, _, alt = charts.whatsapp(rows, "Shares", "", words=WORDS)
+    ticks = [" ".join(t.get_text().split()) for t in fig.axes[0].get_yticklabels()]
+    assert ticks == [
+        "Chatly share of instances, April 2016 to March 2017",
+        "Chatly share of tip-offs, 2015",
+    ]
+    assert "last year" not in _texts(fig) and "previous year" not in _texts(fig) + alt
+    assert "tip-offs 2015" in alt

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -57,11 +58,11 @@ region,East of England,facebook_owned,percent,48.11,48.0,48%,True,True,holds,,th
 """
 
 SERIES = """\
-period_label,period_start,period_end,annual,offences,forces_responding,forces_note,flag
-2020/21,2020-04-01,2021-03-31,True,5441.0,42,,V
-2017/18,2017-04-01,2018-03-31,True,3171.0,,44 forces asked,U
-April to June 2020,2020-04-01,2020-06-30,False,1220.0,38,,V
-year to April 2019,2018-04-01,2019-03-31,True,4373.0,43,,V
+period_label,period_start,period_end,area,annual,offences,forces_responding,forces_note,flag
+2020/21,2020-04-01,2021-03-31,Mercia,True,5441.0,42,,V
+2017/18,2017-04-01,2018-03-31,Mercia,True,3171.0,,44 forces asked,U
+April to June 2020,2020-04-01,2020-06-30,Mercia,False,1220.0,38,,V
+year to April 2019,2018-04-01,2019-03-31,Mercia,True,4373.0,43,,V
 """
 
 WHATSAPP = """\
@@ -123,7 +124,7 @@ def figures(tables) -> dict[str, pd.DataFrame]:
         "regions": charts.regions(
             inputs.regions_input(tables["regional"], "facebook_owned"), sub, badge, words=WORDS
         ),
-        "series": charts.series(inputs.series_input(tables["series"]), sub, words=WORDS),
+        "series": charts.series(inputs.series_input(tables["series"]), words=WORDS),
         "whatsapp": charts.whatsapp(
             inputs.whatsapp_input(tables["whatsapp"]), sub, badge, words=WORDS
         ),
@@ -275,7 +276,7 @@ def test_the_badge_is_blank_when_build_csv_gives_none(tables):
 
 
 #: The figure 2 data file of every build on disk (the default, its variants, each wave's).
-FUNNELS = sorted(ROOT.glob("reports/**/figures/2-forces-funnel.csv"), key=str)
+FUNNELS = sorted(ROOT.glob("reports/**/figures/*-forces-funnel.csv"), key=str)
 
 
 @pytest.mark.parametrize(
@@ -305,3 +306,30 @@ def test_every_build_s_funnel_draws_each_force_within_its_range_from_the_returns
     redacted = set(audit.loc[audit["reason"].isin([sdc.SMALL_COUNT, sdc.SECONDARY]), "force"])
     at_zero = data[data["force"].isin(redacted) & (data["share"] == 0)]
     assert (at_zero["share_highest"] == 0).all(), at_zero["force"].tolist()
+    # The subtitle, the title and the alt text count the same forces: the rows drawn.
+    svg = path.with_suffix(".svg").read_text(encoding="utf-8")
+    drawn = " ".join(" ".join(re.findall(r">([^<>]+)<", svg)).split())
+    n = len(data)
+    assert f", {n} police forces," in drawn and f" {n} forces'" in drawn
+    assert f"each of {n} forces" in path.with_suffix(".txt").read_text(encoding="utf-8")
+
+
+def test_a_subtitle_counts_the_forces_it_is_given():
+    info = {"forces_with_data": "9", "place": "Wessex", "period": "1066", "offence_groups": "x"}
+    assert inputs.subtitle(info, "Share") == "Share, 9 police forces, Wessex, 1066; x"
+    assert inputs.subtitle(info, "Share", forces=4) == "Share, 4 police forces, Wessex, 1066; x"
+    assert inputs.subtitle(info, "Share", forces=False) == "Share, Wessex, 1066; x"
+
+
+def test_the_funnel_s_rows_are_the_forces_with_known_instances_and_a_share():
+    shares = pd.DataFrame(
+        {
+            "force": ["a", "b", "c", "d"],
+            "force_name": ["A", "B", "C", "D"],
+            "known": [20, 0, None, 30],
+            "share": [50.0, None, None, 40.0],
+            "share_lowest": [45.0, None, None, 35.0],
+            "share_highest": [55.0, None, None, 45.0],
+        }
+    )
+    assert list(inputs.funnel_input(shares)["force"]) == ["a", "d"]

@@ -60,7 +60,7 @@ def draw_every_chart(tables: dict[str, pd.DataFrame]) -> dict[str, plt.Figure]:
             extra,
             words=words,
         ),
-        "series": series(series_input(tables["series"]), "Offences recorded", words=words),
+        "series": series(series_input(tables["series"]), words=words),
     }
     by_force = funnel_input(tables["force_shares"])
     if (by_force["known"] > 0).any():
@@ -201,6 +201,7 @@ def series_table(years: list[int], month: int = 4, long_labels: bool = False) ->
             "period_label": [label(y) for y in years],
             "period_start": [f"{y}-{month:02d}-01" for y in years],
             "period_end": [f"{y + 1}-{month:02d}-01" for y in years],
+            "area": "Mercia",
             "annual": True,
             "offences": [1000.0 + 900 * i for i in range(len(years))],
             "forces_responding": [40 + i % 3 if i % 2 else np.nan for i in range(len(years))],

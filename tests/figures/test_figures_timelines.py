@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,7 +16,7 @@ from matplotlib.patches import Rectangle
 
 from src.errors import InputError
 from src.figures import charts, inputs, run, timelines
-from src.figures.charts import NOT_AVAILABLE
+from src.figures.inputs import NOT_AVAILABLE
 
 FORCES = {
     "avon-and-somerset": "Avon and Somerset Constabulary",
@@ -301,7 +302,7 @@ def test_the_national_chart_draws_national_rows_only():
     )
     data = inputs.series_input(series)
     assert list(data["area"]) == ["England and Wales", "UK"]
-    _, drawn, alt = charts.series(data, "Offences", words=WORDS)
+    _, drawn, alt = charts.series(data, words=WORDS)
     assert list(drawn["offences"]) == [5000.0, 6000.0]
     assert "90" not in alt
 
@@ -312,6 +313,7 @@ def test_a_national_year_printed_blank_is_a_gap():
             "period_label": ["2020/21", "2021/22", "2022/23"],
             "period_start": ["2020-04-01", "2021-04-01", "2022-04-01"],
             "start_year": [2020, 2021, 2022],
+            "area": "Mercia",
             "offences": [5000.0, np.nan, 6000.0],
             "forces_responding": [42, 41, 40],
             "forces_note": ["", "", ""],
@@ -319,7 +321,7 @@ def test_a_national_year_printed_blank_is_a_gap():
             "source_row": [2, 3, 4],
         }
     )
-    fig, data, alt = charts.series(series, "Offences", words=WORDS)
+    fig, data, alt = charts.series(series, words=WORDS)
     assert list(data["available"]) == [True, False, True]
     assert "2021/22: not available" in alt
     texts = [t.get_text() for t in fig.axes[0].texts]
@@ -327,14 +329,38 @@ def test_a_national_year_printed_blank_is_a_gap():
 
 
 def test_discard_figure_removes_only_that_figure_s_files(tmp_path):
-    for name in ("7-x.svg", "7-x.png", "7-x-print.png", "7-x.pdf", "7-x.csv", "7-x.txt", "6-y.svg"):
+    for name in (
+        "7-x.svg",
+        "7-x.png",
+        "7-x-print.png",
+        "7-x.pdf",
+        "7-x.csv",
+        "7-x.txt",
+        "6-x-y.svg",
+    ):
         (tmp_path / name).write_text("x")
-    removed = run.discard_figure(tmp_path / "7-x")
+    # Whatever number the chart had in an earlier build, its files go; another chart's stay.
+    removed = run.discard_figure(tmp_path / "3-x")
     assert [p.name for p in removed] == sorted(
         ["7-x-print.png", "7-x.csv", "7-x.pdf", "7-x.png", "7-x.svg", "7-x.txt"]
     )
-    assert [p.name for p in tmp_path.iterdir()] == ["6-y.svg"]
+    assert [p.name for p in tmp_path.iterdir()] == ["6-x-y.svg"]
     assert run.discard_figure(tmp_path / "7-x") == []
+
+
+def test_figures_are_numbered_in_the_order_they_are_saved(tmp_path):
+    saved = []
+    for name in ("a", "b"):
+        stem = run.figure_stem(tmp_path, saved, name)
+        fig, ax = plt.subplots()
+        saved += run.save_figure(fig, stem, pd.DataFrame({"v": [1]}), name)
+        plt.close(fig)
+    assert sorted({p.stem.replace("-print", "") for p in saved}) == ["1-a", "2-b"]
+    # Saved under a new number, a chart leaves no file of its old one.
+    fig, ax = plt.subplots()
+    run.save_figure(fig, run.figure_stem(tmp_path, [], "b"), pd.DataFrame({"v": [1]}), "b")
+    plt.close(fig)
+    assert not list(tmp_path.glob("2-b*")) and (tmp_path / "1-b.svg").is_file()
 
 
 def test_one_area_with_every_year_blank_is_all_gaps():
