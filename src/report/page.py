@@ -208,11 +208,14 @@ def findings_context(inputs: Inputs, paths: Paths) -> dict:
             b.sources["headline"],
             rows=headline.index[headline["figure_id"] != ""],
         ),
-        "figures": [
-            figures[name] | {"note": note(b, figures[name]["data"])}
-            for name, note in FIGURE_NOTES.items()
-            if name in figures
-        ],
+        "figures": sorted(  # in the order of their numbers, as in the annex
+            (
+                figures[name] | {"note": note(b, figures[name]["data"])}
+                for name, note in FIGURE_NOTES.items()
+                if name in figures
+            ),
+            key=lambda figure: figure["number"],
+        ),
     }
 
 
