@@ -246,11 +246,13 @@ def check_questions(instances: pd.DataFrame, outcomes: pd.DataFrame, ref: Refere
 
 
 def check_periods(instances: pd.DataFrame, outcomes: pd.DataFrame, wave, file: str) -> None:
-    """A force's counted rows cover every day of the wave in the period outcomes.csv says it
-    answered for (a period its spec dates outside the wave is set aside, which would drop that
-    part of the return in silence). ``wave`` has the wave's ``start`` and ``end``."""
+    """A force's counted table rows cover every day of the wave in the period outcomes.csv says
+    it answered for (a period its spec dates outside the wave is set aside, which would drop
+    that part of the return in silence). ``wave`` has the wave's ``start`` and ``end``. Rows
+    counted from records are dated by the records, which may leave a period without any."""
+    tables = instances[instances["table"] != "records"]
     for o in outcomes[outcomes["period_start"] != ""].itertuples():
-        spans = instances.loc[instances["force"] == o.force, ["period_start", "period_end"]]
+        spans = tables.loc[tables["force"] == o.force, ["period_start", "period_end"]]
         first, last = max(o.period_start, wave["start"]), min(o.period_end, wave["end"])
         day = dt.date.fromisoformat(first)
         for start, end in sorted(set(map(tuple, spans.to_numpy()))):

@@ -60,11 +60,12 @@ def withheld_known_cells(withheld: pd.DataFrame) -> str:
 def group_names(reference: dict[str, pd.DataFrame], build: dict[str, str]) -> dict[str, str]:
     """Each platform group's name as the build names it: the owner group's from ``build.csv``
     (``owner_group_name``, as on the build's owner date), a platform's from ``platforms.csv``,
-    any other's from ``groups.csv``."""
+    any other's from ``groups.csv``; and every other platform's (a column of the per-force
+    table) from ``platforms.csv``."""
     shown = dict(
         zip(reference["platforms"]["platform"], reference["platforms"]["display_name"], strict=True)
     )
-    names = {}
+    names = dict(shown)
     for row in reference["groups"].itertuples():
         if row.kind == "owner":
             names[row.group] = build.get("owner_group_name", row.group)

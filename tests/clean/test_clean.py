@@ -303,6 +303,9 @@ def test_a_force_whose_counted_rows_leave_part_of_its_period_uncovered_stops_the
     halves = [("2019-10-01", "2020-03-31"), ("2020-04-01", "2020-09-30")]
     rows = [("a", s, e) for s, e in halves] + [("b", "2021-04-01", "2021-09-30")]
     instances = pd.DataFrame(rows, columns=["force", "period_start", "period_end"])
+    instances["table"] = "table 1: line 1"
+    records = instances.drop(index=1).assign(table="records")  # dated by its records
+    check_periods(records, outcomes, {"start": "2019-10-01", "end": "2020-09-30"}, "o.csv")
     wave = {"start": "2019-10-01", "end": "2020-09-30"}
     check_periods(instances, outcomes, wave, "outcomes.csv")  # both halves counted: no stop
     check_periods(instances.iloc[::-1], outcomes, wave, "outcomes.csv")  # in any order

@@ -42,6 +42,9 @@ def test_group_names_take_the_owner_group_s_name_from_the_build():
         "pics": "Pics",
         "chat": "Chat App",
         "other": "the rest",
+        # a platform that is no group of its own (a column of the per-force table)
+        "calls": "Calls",
+        "unknown": "Not known",
     }
 
 
