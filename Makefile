@@ -34,6 +34,12 @@ BIN := $(VENV)/bin
 # Every step (scripts, notebook kernels, tests) imports this checkout's src/, even when another
 # clone set up the same environment.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+# matplotlib's and IPython's caches live in the environment and Jupyter's runtime files under
+# build/: a build writes nothing outside its checkout (not even under $HOME).
+VENV_DIR = $(if $(filter /%,$(VENV)),$(VENV),$(CURDIR)/$(VENV))
+export MPLCONFIGDIR = $(VENV_DIR)/etc/matplotlib
+export IPYTHONDIR = $(VENV_DIR)/etc/ipython
+export JUPYTER_RUNTIME_DIR = $(CURDIR)/build/jupyter-runtime
 STAMP := $(VENV)/.installed
 # Said at once, before make holds back any job's output: the first setup takes minutes.
 ifeq ($(wildcard $(STAMP)),)
@@ -156,7 +162,13 @@ $(STAMP): requirements.txt requirements.in scripts/register_kernel.py
 	@$(BIN)/python -c 'import os, sysconfig; site = sysconfig.get_paths()["purelib"]; open(os.path.join(site, "foi_platforms_root.pth"), "w").write(os.path.relpath(os.getcwd(), site) + "\n")'
 	@# The kernel lives inside the venv, not in the user's home.
 	$(BIN)/python scripts/register_kernel.py
-	@# Build matplotlib's font cache now, so its one-off notice never lands in a notebook.
+	@touch $@
+
+# matplotlib's font cache, built before any notebook runs, so its one-off notice never lands in
+# a notebook's output (also for an environment set up before the cache lived in it).
+FONT_CACHE := $(VENV)/etc/matplotlib/.built
+$(FONT_CACHE): | $(STAMP)
+	@mkdir -p $(dir $@)
 	@MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot" 2>/dev/null
 	@touch $@
 
@@ -183,7 +195,7 @@ lock: ## Re-resolve requirements.in into requirements.txt (needs the network)
 
 # How make runs a notebook (papermill with a kernel started early, then the clean-up).
 RUNNER_SCRIPT := scripts/run_notebook.py
-RUNNER := $(RUNNER_SCRIPT) $(sort $(wildcard src/runner/*.py))
+RUNNER := $(RUNNER_SCRIPT) $(sort $(wildcard src/runner/*.py)) $(FONT_CACHE)
 
 # Step 10: data/raw/ + data/reference/ -> data/processed/*.csv
 # Verify data/raw against its manifest, read every return by its spec, clean, reconcile and

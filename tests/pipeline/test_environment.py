@@ -81,3 +81,11 @@ def test_installed_versions_match_the_lock():
     assert not wrong, (
         f"locked vs installed: {wrong}; run `make setup` after `touch requirements.txt`"
     )
+
+
+def test_the_build_keeps_matplotlib_ipython_and_jupyter_files_inside_the_checkout():
+    from make_variables import makefile_variable
+
+    for name in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR"):
+        folder = makefile_variable(name)
+        assert folder.startswith(str(ROOT) + "/"), f"{name} is {folder}, outside the checkout"
