@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -290,6 +291,18 @@ def verify_raw(raw_dir: Path | str = RAW) -> pd.DataFrame:
     listed = set(manifest["path"])
     present = set(files_on_disk(raw_dir))
     missing = sorted(listed - present)
+    on_disk = {unicodedata.normalize("NFC", p): p for p in present - listed}
+    for path in missing:  # there, but its name in another Unicode form than its row's
+        if (found := on_disk.get(unicodedata.normalize("NFC", path))) is not None:
+            raise InputError(
+                rel(raw_dir / path),
+                f"listed in {where}",
+                "the file is there, but its name is spelt with other Unicode characters than "
+                "its row's (an accent stored as a separate mark, as some systems save names), so "
+                "the two do not match",
+                f"rename it to the manifest's spelling: mv '{rel(raw_dir / found)}' "
+                f"'{rel(raw_dir / path)}'",
+            )
     if missing:
         shown = "; ".join(missing[:5])
         raise InputError(

@@ -115,6 +115,23 @@ def test_a_missing_file_is_caught(raw_copy: Path):
     assert Path(path).name in str(caught.value)
 
 
+def test_a_name_in_another_unicode_form_than_its_row_gets_the_exact_rename(raw_copy: Path):
+    import unicodedata
+
+    path = _a_return(raw_copy)
+    name = Path(path)
+    typed = name.with_name(f"{name.stem} r\u00e9ponse{name.suffix}").as_posix()  # é, one character
+    stored = unicodedata.normalize("NFD", typed)  # é as e and an accent, as some systems save
+    (raw_copy / path).rename(raw_copy / stored)
+    manifest = raw_copy / "MANIFEST.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(path, typed), "utf-8")
+    with pytest.raises(InputError) as caught:
+        verify_raw(raw_copy)
+    assert "other Unicode characters" in caught.value.problem
+    assert caught.value.fix.startswith("rename it to the manifest's spelling: mv ")
+    assert stored in caught.value.fix and typed in caught.value.fix
+
+
 def test_an_unlisted_file_is_caught(raw_copy: Path):
     extra = _force_folder(raw_copy) / "late reply.csv"
     extra.write_text("Platform,Count\nInstagram,3\n", encoding="utf-8")
