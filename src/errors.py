@@ -32,13 +32,18 @@ UNEXPECTED_EXIT = 3
 def visible(text: str) -> str:
     """``text`` with every character a reader cannot see or tell from another written as its
     code point: a non-breaking or other unusual space, a zero-width character, a control
-    character (``Snap<U+00A0>chat``), so that a message shows the cause, not a look-alike."""
+    character (``Snap<U+00A0>chat``), a letter of another script among Latin ones
+    (``<U+0406>nstagram``), so that a message shows the cause, not a look-alike."""
     import unicodedata
 
+    text = str(text)
+    # A letter of another script among Latin ones (a Cyrillic І in Іnstagram) looks the same.
+    latin = any(c.isascii() and c.isalpha() for c in text)
     shown = []
-    for char in str(text):
+    for char in text:
         category = unicodedata.category(char)
         odd = char != " " and (category in ("Zs", "Zl", "Zp", "Cf", "Cc", "Co", "Cn"))
+        odd |= latin and char.isalpha() and not unicodedata.name(char, "").startswith("LATIN")
         shown.append(f"<U+{ord(char):04X}>" if odd else char)
     return "".join(shown)
 

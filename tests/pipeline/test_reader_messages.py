@@ -56,6 +56,8 @@ def test_visible_writes_only_what_cannot_be_seen_as_code_points():
     assert visible("Snap\u00a0chat") == "Snap<U+00A0>chat"
     assert visible("In\u200bsta") == "In<U+200B>sta"
     assert visible("Facebook – Messenger é") == "Facebook – Messenger é"
+    assert visible("\u0406nstagram") == "<U+0406>nstagram"  # a Cyrillic letter among Latin
+    assert visible("\u0412\u041a") == "\u0412\u041a"  # a label all in another script is as it is
 
 
 def test_a_header_over_two_rows_is_said_to_be_one_not_a_duplicate_column():
