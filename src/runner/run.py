@@ -32,6 +32,8 @@ from src.runner.notebooks import ENGINE, PrestartedKernelEngine, failure_text, f
 
 #: The input error's class name as the kernel reports it (``ename``).
 INPUT_ERROR = InputError.__name__
+#: The file named by a problem with a notebook parameter (the notebook's own defaults).
+PARAMETERS = "parameters"
 
 
 def check_parameters(options: dict) -> None:
@@ -55,21 +57,26 @@ def check_parameters(options: dict) -> None:
     parameters.check(source, given, inspect_notebook(source))
 
 
-def stopped(source: str, error: PapermillExecutionError, log: Path) -> int:
-    """Report a notebook stopped by an exception in one of its cells; return the exit code."""
+def stopped(source: str, error: PapermillExecutionError, log: Path, files=()) -> int:
+    """Report a notebook stopped by an exception in one of its cells; return the exit code. A
+    problem with a parameter names the parameters file it came from (``files``), if any."""
     details = failure_text(source, error)
     if error.ename == INPUT_ERROR:
-        return input_stop(error.evalue, write_log(log, details))
+        message = error.evalue
+        if files and message.startswith(f"{PARAMETERS}, "):
+            message = f"{', '.join(files)} ({PARAMETERS}), " + message[len(PARAMETERS) + 2 :]
+        return input_stop(message, write_log(log, details))
     where = f"{shown(source)}, cell In [{error.exec_count}]"
     return unexpected_stop(where, error.ename, error.evalue, log, details)
 
 
 def execute(argv: list[str], log: Path) -> int:
     """papermill's command line on ``argv``, with our engine; the exit code."""
-    source = None
+    source, files = None, ()
     try:
         context = papermill.make_context("papermill", [*argv, "--engine", ENGINE])
         source = context.params["notebook_path"]
+        files = context.params.get("parameters_file") or ()
         with context:
             check_parameters(context.params)
             papermill.invoke(context)
@@ -79,7 +86,7 @@ def execute(argv: list[str], log: Path) -> int:
         error.show()
         return error.exit_code
     except PapermillExecutionError as error:
-        return stopped(source, error, log)
+        return stopped(source, error, log, files)
     except FileNotFoundError as error:
         if error.filename != source:
             raise

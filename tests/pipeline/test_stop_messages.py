@@ -370,3 +370,20 @@ def test_build_report_prints_its_input_error_alone(tmp_path):
     assert done.stderr.startswith(f"{tmp_path / 'headline.csv'}: a table the report needs")
     assert "How to fix:" in done.stderr
     assert not (tmp_path / "report.html").exists()
+
+
+def test_a_bad_parameter_value_names_the_parameters_file_it_came_from(tmp_path):
+    refuses = (
+        "from src.errors import InputError\n"
+        "raise InputError('parameters', 'label', f'{label!r} is no label', 'use x')"
+    )
+    source = _notebook(tmp_path / "source.ipynb", refuses)
+    params = tmp_path / "params.yaml"
+    params.write_text("label: y\n", encoding="utf-8")
+    code, printed = _run(source, tmp_path / "executed.ipynb", "-f", str(params))
+    assert code == 1
+    _short_and_no_traceback(printed)
+    assert printed.startswith(f"{params} (parameters), label: 'y' is no label")
+    # Without a parameters file, the value is the notebook's own: "parameters" it stays.
+    code, printed = _run(source, tmp_path / "executed.ipynb", "-p", "label", "z")
+    assert printed.startswith("parameters, label: 'z' is no label")
