@@ -63,8 +63,11 @@ BUILD := build
 UNSAFE_NAME := []:\#%$$*?;=|\\[[:cntrl:]]
 UNSAFE_MEMBER := (.*)$$
 NOT_RETURNS := \( -name '.*' -o -name '~$$*' \) -prune -o
-RAW_FILES := $(shell find data/raw $(NOT_RETURNS) -type f -not -name README.md -print 2>/dev/null | grep -v -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' | LC_ALL=C sort | sed 's/ /\\ /g')
-UNSAFE_RAW := $(shell find data/raw $(NOT_RETURNS) -print 2>/dev/null | grep -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' | LC_ALL=C sort | tr '\n' '\t')
+# A name that is not UTF-8 text (a byte of another encoding) is unsafe too: grep -a reads every
+# name as text, and in a UTF-8 locale '.' matches no such byte.
+NOT_UTF8 := LC_ALL=C.UTF-8 grep -axv '.*'
+RAW_FILES := $(shell find data/raw $(NOT_RETURNS) -type f -not -name README.md -print 2>/dev/null | grep -av -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' | LC_ALL=C.UTF-8 grep -ax '.*' | LC_ALL=C sort | sed 's/ /\\ /g')
+UNSAFE_RAW := $(shell { find data/raw $(NOT_RETURNS) -print 2>/dev/null | grep -a -e '$(UNSAFE_NAME)' -e '$(UNSAFE_MEMBER)' || true; find data/raw $(NOT_RETURNS) -print 2>/dev/null | $(NOT_UTF8) || true; } | LC_ALL=C sort -u | tr '\n' '\t')
 REFERENCE_FILES := $(shell find data/reference -type f -not -name '.*' 2>/dev/null | LC_ALL=C sort | sed 's/ /\\ /g')
 # The product's code, by layer: each step's rule depends on its own package, the shared layer
 # and the ground, never on another step's code nor on a tool (simulation/, bench/).
@@ -133,8 +136,8 @@ all: $(if $(UNSAFE_RAW)$(UNSAFE_VARIANTS),names,$(ALL)) ## Rebuild every output 
 # rename it, and build nothing.
 names:
 	@printf '%s' $(call shell_quote,$(UNSAFE_RAW)) | tr '\t' '\n' | while IFS= read -r f; do [ -n "$$f" ] || continue; \
-	  echo "$$f: make cannot use this name in a list of files (it holds one of : # % $$ * ? ; = | [ ] \\ or ends in a bracketed part)." >&2; \
-	  echo "  How to fix: rename it, e.g. to '$$(dirname "$$f")/$$(basename "$$f" | sed 's/$(UNSAFE_NAME)/-/g; s/[()]/-/g')', and update its row in data/raw/MANIFEST.csv (path)." >&2; done
+	  echo "$$f: make cannot use this name in a list of files (it holds one of : # % $$ * ? ; = | [ ] \\, a byte that is not UTF-8 text, or ends in a bracketed part)." >&2; \
+	  echo "  How to fix: rename it, e.g. to '$$(dirname "$$f")/$$(basename "$$f" | LC_ALL=C sed 's/$(UNSAFE_NAME)/-/g; s/[()]/-/g; s/[\x80-\xff]/-/g')', and update its row in data/raw/MANIFEST.csv (path)." >&2; done
 	@printf '%s' $(call shell_quote,$(UNSAFE_VARIANTS)) | tr '|' '\n' | while IFS= read -r f; do [ -n "$$f" ] || continue; \
 	  echo "$$f: a variant's file name may hold only letters, digits and . _ - (it names the variant's folder)." >&2; \
 	  echo "  How to fix: rename it, e.g. to '$$(dirname "$$f")/$$(basename "$$f" .yaml | sed 's/[^A-Za-z0-9_.-]/-/g').yaml'." >&2; done

@@ -4,6 +4,7 @@ return (a spreadsheet's lock file, a hidden file) and a folder that is not a wav
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -44,6 +45,17 @@ def test_a_raw_file_name_make_cannot_use_stops_make_with_the_rename(tree, name, 
     assert f"rename it, e.g. to 'data/raw/waves/w/f/{renamed}'" in done.stderr
     assert not (tree / ".venv").exists() and not (tree / "build").exists()
     assert _make(tree, "help").returncode == 0
+
+
+def test_a_raw_file_name_that_is_not_utf8_stops_make_with_the_rename(tree):
+    folder = tree / "data" / "raw" / "waves" / "w" / "f"
+    name = os.fsdecode(b"covering letter \xe9t\xe9.txt")  # Latin-1 bytes, as the disk holds them
+    (folder / name).write_text("a\n")
+    done = subprocess.run(["make", "--no-print-directory", "all"], cwd=tree, capture_output=True)
+    assert done.returncode == 2
+    assert b"a byte that is not UTF-8 text" in done.stderr
+    assert b"rename it, e.g. to 'data/raw/waves/w/f/covering letter -t-.txt'" in done.stderr
+    assert not (tree / ".venv").exists() and not (tree / "build").exists()
 
 
 def test_a_variant_file_name_with_a_space_stops_make_with_the_rename(tree):
